@@ -1,0 +1,257 @@
+//! The credentials part of a generated client, from the spec: one `AuthSpec` per security scheme (where its
+//! credential goes, which operations issue and refresh it), `with_<scheme>` for credentials the caller
+//! already has, and `login` for each operation marked `x-clientgen-token: {role: exchange}`.
+//!
+//! All behaviour (expiry, refresh, single-flight, retry on 401, stores) lives in `clientgen-runtime`; the
+//! generated code only describes.
+
+use std::path::Path;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::docs::doc_attrs;
+use crate::emit::{error_ty, ident, placement_tokens, ty_tokens};
+use crate::error::{Error, ErrorKind};
+use crate::extensions::{TOKEN, TokenExtension, TokenRole};
+use crate::model::{Api, BodyEncoding, Operation, Placement, SecurityScheme};
+use crate::names::snake;
+
+/// Checks that each token extension names a scheme that exists, and that no scheme has two issuers.
+pub fn validate(file: &Path, api: &Api) -> Result<(), Error> {
+    let invalid = |op: &Operation, reason: String| Error::new(file, &op.pointer, ErrorKind::Extension { extension: TOKEN, reason });
+    for op in &api.operations {
+        let Some(token) = &op.token else { continue };
+        if !api.schemes.iter().any(|s| s.key == token.scheme) {
+            return Err(invalid(op, format!("scheme {:?} is not in components.securitySchemes", token.scheme)));
+        }
+        if let Some(other) = api
+            .operations
+            .iter()
+            .take_while(|o| !std::ptr::eq(*o, op))
+            .find(|o| o.token.as_ref().is_some_and(|t| t.scheme == token.scheme && t.role == token.role))
+        {
+            return Err(invalid(op, format!("{} already has this role for scheme {:?}", other.pointer, token.scheme)));
+        }
+        let json_body = op.body.as_ref().map(|b| b.encoding);
+        if token.role == TokenRole::Refresh && json_body != Some(BodyEncoding::Json) {
+            return Err(invalid(op, "a refresh operation needs a JSON request body for the refresh token".into()));
+        }
+    }
+    Ok(())
+}
+
+fn spec_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {
+    format_ident!("{}", snake(&scheme.key).to_uppercase())
+}
+
+fn token_op<'a>(api: &'a Api, scheme: &str, role: TokenRole) -> Option<(&'a Operation, &'a TokenExtension)> {
+    api.operations.iter().find_map(|op| {
+        let token = op.token.as_ref()?;
+        (token.scheme == scheme && token.role == role).then_some((op, token))
+    })
+}
+
+fn opt_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}
+
+fn endpoint(op: &Operation, token: &TokenExtension) -> TokenStream {
+    let method = &op.method;
+    let path = &op.path;
+    let access = &token.access_token;
+    let refresh = opt_str(token.refresh_token.as_deref());
+    let lifetime = match &token.lifetime {
+        None => quote!(clientgen_runtime::auth::LifetimeSpec::None),
+        Some(lifetime) => match (&lifetime.expires_in, &lifetime.expires_at) {
+            (Some(pointer), _) => quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresIn(#pointer)),
+            (None, Some(pointer)) => quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresAt(#pointer)),
+            (None, None) => quote!(clientgen_runtime::auth::LifetimeSpec::JwtExp),
+        },
+    };
+    let keep = token.keep.iter().map(|(name, source)| {
+        let (from, pointer) = source.split_once('#').unwrap_or(("response", source));
+        let source = if from == "request" {
+            quote!(clientgen_runtime::auth::ValueSource::Request(#pointer))
+        } else {
+            quote!(clientgen_runtime::auth::ValueSource::Response(#pointer))
+        };
+        quote!((#name, #source))
+    });
+    quote! {
+        clientgen_runtime::auth::EndpointSpec {
+            method: #method,
+            path: #path,
+            token: clientgen_runtime::auth::TokenSpec {
+                access_token: #access,
+                refresh_token: #refresh,
+                lifetime: #lifetime,
+                keep: &[#(#keep),*],
+            },
+        }
+    }
+}
+
+/// A `static` `AuthSpec` per security scheme.
+pub fn schemes(api: &Api) -> TokenStream {
+    let items = api.schemes.iter().map(|scheme| {
+        let name = spec_ident(scheme);
+        let key = &scheme.key;
+        let placement = placement_tokens(&scheme.placement);
+        let exchange = token_op(api, key, TokenRole::Exchange);
+        let single_use = exchange.is_some_and(|(_, token)| token.single_use);
+        let exchange = match exchange {
+            Some((op, token)) => {
+                let endpoint = endpoint(op, token);
+                quote!(Some(#endpoint))
+            }
+            None => quote!(None),
+        };
+        let refresh = match token_op(api, key, TokenRole::Refresh) {
+            Some((op, token)) => {
+                let endpoint = endpoint(op, token);
+                let field = token.refresh_token_field.as_deref().unwrap_or("/refresh");
+                quote!(Some(clientgen_runtime::auth::RefreshSpec { endpoint: #endpoint, refresh_token_field: #field }))
+            }
+            None => quote!(None),
+        };
+        let doc = format!("How credentials of the `{key}` security scheme are sent, issued and refreshed.");
+        quote! {
+            #[doc = #doc]
+            static #name: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
+                scheme: #key,
+                placement: #placement,
+                exchange: #exchange,
+                refresh: #refresh,
+                single_use: #single_use,
+            };
+        }
+    });
+    quote!(#(#items)*)
+}
+
+/// `session`, `request`, `send`, one `with_<scheme>` per scheme and one `login` per exchange operation.
+pub fn login_methods(api: &Api) -> TokenStream {
+    let with_schemes = api.schemes.iter().filter(|s| !matches!(s.placement, Placement::Body { .. })).map(|scheme| {
+        let spec = spec_ident(scheme);
+        let method = format_ident!("with_{}", snake(&scheme.key));
+        let mut doc = format!(
+            "This client with a credential of the `{}` security scheme that the caller already has ({}), sent on \
+             every operation that accepts it. It does not expire; on a 401 the call fails.",
+            scheme.key,
+            placement_words(&scheme.placement)
+        );
+        if let Some(description) = &scheme.description {
+            doc = format!("{doc}\n\n{}", description.trim());
+        }
+        let docs = doc_attrs(Some(&doc));
+        quote! {
+            #docs
+            pub fn #method(&self, credential: Secret) -> Self {
+                let session = Session::with_credential(self.core.http().clone(), self.core.base_url(), &#spec, credential);
+                Self { core: self.core.with_session(session) }
+            }
+        }
+    });
+    let exchanges: Vec<(&Operation, &TokenExtension)> = api
+        .operations
+        .iter()
+        .filter_map(|op| op.token.as_ref().filter(|t| t.role == TokenRole::Exchange).map(|t| (op, t)))
+        .collect();
+    let single = exchanges.len() == 1;
+    let logins = exchanges.iter().map(|(op, token)| {
+        let Some(scheme) = api.schemes.iter().find(|s| s.key == token.scheme) else { return TokenStream::new() };
+        let spec = spec_ident(scheme);
+        let method = if single { format_ident!("login") } else { format_ident!("login_with_{}", op.fn_name) };
+        let op_fn = ident(&op.fn_name);
+        let error = error_ty(op);
+        let lifetime = match &token.lifetime {
+            None => "The token carries no lifetime: it is replaced when a call answers 401.".to_owned(),
+            Some(l) if l.jwt_exp => "Its expiry is read from the JWT's `exp` claim.".to_owned(),
+            Some(l) => match (&l.expires_in, &l.expires_at) {
+                (Some(p), _) => format!("Its lifetime is the seconds at `{p}` in the response, counted from receipt."),
+                (None, Some(p)) => format!("It is valid until the time at `{p}` in the response."),
+                (None, None) => String::new(),
+            },
+        };
+        let renewal = match (token_op(api, &token.scheme, TokenRole::Refresh), token.single_use) {
+            (Some((refresh, _)), _) => format!(
+                "Before it expires (or on a 401) the session refreshes it with [`Client::{}`]; if that is refused, it \
+                 logs in again when `options` keeps the credentials, else calls fail with `AuthError::LoginRequired`.",
+                refresh.fn_name
+            ),
+            (None, true) => "The exchange is single-use, so an expired token cannot be renewed: calls then fail \
+                             with `AuthError::Expired` without sending anything."
+                .to_owned(),
+            (None, false) => "When it expires (or a call answers 401) the session logs in again if `options` keeps \
+                              the credentials, else calls fail with `AuthError::LoginRequired`."
+                .to_owned(),
+        };
+        let doc = format!(
+            "Logs in with [`Client::{}`] and returns a client whose calls carry the issued token as the `{}` \
+             credential ({}).\n\n{lifetime} {renewal}",
+            op.fn_name,
+            token.scheme,
+            placement_words(&scheme.placement)
+        );
+        let docs = doc_attrs(Some(&doc));
+        let (param, arg, request) = match &op.body {
+            Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) && body.required => {
+                let ty = ty_tokens(&body.ty, false);
+                (quote!(body: &#ty,), quote!(body), quote!(body))
+            }
+            _ => (TokenStream::new(), TokenStream::new(), quote!(&())),
+        };
+        let params = op.params.iter().map(|p| {
+            let name = ident(&p.ident);
+            quote!(#name)
+        });
+        let param_decls = op.params.iter().map(|p| {
+            let name = ident(&p.ident);
+            let ty = crate::emit::param_ty(p);
+            quote!(#name: #ty,)
+        });
+        quote! {
+            #docs
+            pub async fn #method(&self, #(#param_decls)* #param options: SessionOptions) -> Result<Self, Error<#error>> {
+                let response = self.#op_fn(#(#params,)* #arg).await?;
+                let session = Session::login(self.core.http().clone(), self.core.base_url(), &#spec, #request, &*response, options)?;
+                Ok(Self { core: self.core.with_session(session) })
+            }
+        }
+    });
+    quote! {
+        /// The credential session, once this client has one (after `login` or `with_…`).
+        pub fn session(&self) -> Option<&Session> {
+            self.core.session()
+        }
+
+        /// A request to `path` under the base URL, for endpoints the spec does not describe; send it with
+        /// [`Client::send`].
+        pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+            self.core.request(method, path)
+        }
+
+        /// Sends any request with the session's current credentials (refreshed as needed, one retry after a
+        /// 401), or as it is when the client has no session.
+        pub async fn send(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
+            self.core.send_raw(request).await
+        }
+
+        #(#with_schemes)*
+        #(#logins)*
+    }
+}
+
+fn placement_words(placement: &Placement) -> String {
+    match placement {
+        Placement::Header { name, prefix } if name == "authorization" => format!("`Authorization: {prefix}…`"),
+        Placement::Header { name, prefix } => format!("header `{name}: {prefix}…`"),
+        Placement::Body { token_field, .. } => format!("in the JSON body as `{token_field}`"),
+        Placement::Query { name } => format!("query parameter `{name}`"),
+        Placement::Cookie { name } => format!("cookie `{name}`"),
+    }
+}

@@ -1,0 +1,682 @@
+//! Emit: the model → Rust tokens (with `quote`), one token stream per generated file.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::docs::doc_attrs;
+use crate::model::{
+    Api, Body, BodyEncoding, Field, Operation, Outcome, Param, ParamLocation, Placement, ResponseBody, Security,
+    StatusMatch, Ty, TypeDef, TypeKind,
+};
+use crate::names::is_keyword;
+
+/// An identifier, raw where it is a keyword.
+pub fn ident(name: &str) -> Ident {
+    if is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
+}
+
+fn lit(s: &str) -> Literal {
+    Literal::string(s)
+}
+
+/// The Rust type for `ty`, as seen from the crate root (`types::` prefix on named types) or from `types`.
+pub fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Secret => quote!(clientgen_runtime::Secret),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Ty::Date => quote!(chrono::NaiveDate),
+        Ty::Uuid => quote!(uuid::Uuid),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::Named(name) => {
+            let name = ident(name);
+            if in_types { quote!(#name) } else { quote!(types::#name) }
+        }
+        Ty::Vec(inner) => {
+            let inner = ty_tokens(inner, in_types);
+            quote!(Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(inner, in_types);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty_tokens(inner, in_types);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// `src/types.rs`: one item per named type.
+pub fn types_file(api: &Api) -> TokenStream {
+    let items = api.types.iter().map(type_def);
+    quote! {
+        //! The types of the API's schemas, request bodies and responses.
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let fields = fields.iter().map(field);
+            let additional = additional.as_ref().map(|ty| {
+                let ty = ty_tokens(ty, true);
+                quote! {
+                    /// Further properties, by name.
+                    #[serde(flatten)]
+                    pub additional_properties: std::collections::BTreeMap<String, #ty>,
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    #additional
+                }
+            }
+        }
+        TypeKind::Enum { variants } => {
+            let variants = variants.iter().map(|(variant, wire)| {
+                let variant_ident = ident(variant);
+                let doc = format!("`{wire}`");
+                let rename = (variant != wire).then(|| {
+                    let wire = lit(wire);
+                    quote!(#[serde(rename = #wire)])
+                });
+                quote! {
+                    #[doc = #doc]
+                    #rename
+                    #variant_ident,
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value the spec does not list, kept as sent.
+                    #[serde(untagged)]
+                    Other(String),
+                }
+            }
+        }
+        TypeKind::Union { variants } => {
+            let variants = variants.iter().map(|(variant, ty)| {
+                let variant = ident(variant);
+                let ty = ty_tokens(ty, true);
+                quote!(#variant(#ty),)
+            });
+            quote! {
+                #docs
+                ///
+                /// The first variant whose shape matches the JSON is chosen.
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(ty, true);
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let name = ident(&field.ident);
+    let mut doc = field.doc.clone().unwrap_or_default();
+    if field.nullable && !field.required {
+        let note = "Absent and `null` both read as `None`; `None` is not sent.";
+        doc = if doc.is_empty() { note.to_owned() } else { format!("{doc}\n\n{note}") };
+    }
+    let docs = doc_attrs(Some(&doc).filter(|d| !d.is_empty()).map(String::as_str));
+    let ty = ty_tokens(&field.ty, true);
+    let rename = (field.ident != field.wire).then(|| {
+        let wire = lit(&field.wire);
+        quote!(#[serde(rename = #wire)])
+    });
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let (ty, skip) = match (field.required, field.nullable) {
+        (true, false) => (ty, None),
+        // Required but nullable: always sent, `null` when `None`.
+        (true, true) => (quote!(Option<#ty>), None),
+        (false, _) => (quote!(Option<#ty>), Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))),
+    };
+    quote! {
+        #docs
+        #deprecated
+        #rename
+        #skip
+        pub #name: #ty,
+    }
+}
+
+/// `src/lib.rs`: crate docs, the client, and one method and error type per operation.
+pub fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
+    let crate_docs = crate::docs::crate_docs(api, crate_name);
+    let constructors = constructors(api);
+    let operations = api.operations.iter().map(|op| operation(api, op));
+    let op_types = api.operations.iter().map(|op| operation_types(api, op));
+    let schemes = crate::auth::schemes(api);
+    let login = crate::auth::login_methods(api);
+    quote! {
+        #crate_docs
+        #![forbid(unsafe_code)]
+
+        pub mod types;
+
+        pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+        pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};
+
+        use clientgen_runtime::{ClientCore, Security};
+
+        /// A client for the API. Cheap to clone: clones share the connection pool and the session.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: ClientCore,
+        }
+
+        impl Client {
+            #constructors
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            #login
+
+            #(#operations)*
+        }
+
+        #schemes
+
+        #(#op_types)*
+    }
+}
+
+fn constructors(api: &Api) -> TokenStream {
+    let user_agent = quote!(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
+    let default = api.servers.first().map(|server| {
+        let mut doc = format!("A client for the spec's default server, `{}`.", server.url);
+        if let Some(description) = &server.description {
+            doc = format!("{doc}\n\n{description}");
+        }
+        let docs = doc_attrs(Some(&doc));
+        if server.variables.is_empty() {
+            let url = lit(&server.url);
+            quote! {
+                /// The spec's default server.
+                pub const DEFAULT_BASE_URL: &'static str = #url;
+
+                #docs
+                pub fn new() -> Result<Self, BuildError> {
+                    Self::with_base_url(Self::DEFAULT_BASE_URL)
+                }
+            }
+        } else {
+            // `https://{helpdesk}/api/v2` → format!("https://{}/api/v2", helpdesk)
+            let mut template = server.url.replace('{', "\u{0}").replace('}', "\u{1}");
+            template = template.replace('\u{0}', "{{").replace('\u{1}', "}}");
+            let mut args = Vec::new();
+            let mut params = Vec::new();
+            let mut arg_docs = String::from("\n\n# Arguments\n");
+            for var in &server.variables {
+                let var_ident = ident(&var.ident);
+                // Inline plain identifiers in the format string (as clippy prefers); raw ones cannot be.
+                if is_keyword(&var.ident) {
+                    template = template.replace(&format!("{{{{{}}}}}", var.wire), "{}");
+                    args.push(quote!(#var_ident));
+                } else {
+                    template = template.replace(&format!("{{{{{}}}}}", var.wire), &format!("{{{}}}", var.ident));
+                }
+                params.push(quote!(#var_ident: &str));
+                arg_docs.push_str(&format!(
+                    "\n- `{}`: {}",
+                    var.ident,
+                    var.description.as_deref().unwrap_or("the server variable of that name").replace('\n', " ").trim()
+                ));
+            }
+            let docs = doc_attrs(Some(&format!("{doc}{arg_docs}")));
+            let template = lit(&template);
+            quote! {
+                #docs
+                pub fn new(#(#params),*) -> Result<Self, BuildError> {
+                    Self::with_base_url(&format!(#template #(, #args)*))
+                }
+            }
+        }
+    });
+    quote! {
+        #default
+
+        /// A client for `base_url` (for example a test server), with default timeouts.
+        pub fn with_base_url(base_url: &str) -> Result<Self, BuildError> {
+            Self::with_http_client(base_url, ClientCore::default_http_client(#user_agent)?)
+        }
+
+        /// A client for `base_url` that sends through `http`, a `reqwest::Client` set up by the caller
+        /// (timeouts, proxies, TLS).
+        pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, BuildError> {
+            Ok(Self { core: ClientCore::new(base_url, http)? })
+        }
+    }
+}
+
+/// The success type of an operation, as seen from the crate root.
+pub fn success_ty(op: &Operation) -> TokenStream {
+    if let Some(name) = &op.success_type {
+        let name = ident(name);
+        return quote!(#name);
+    }
+    match op.success.first().map(|o| &o.body) {
+        None | Some(ResponseBody::Empty) => quote!(()),
+        Some(ResponseBody::Json(ty)) => ty_tokens(ty, false),
+        Some(ResponseBody::Text) => quote!(String),
+        Some(ResponseBody::Bytes) => quote!(bytes::Bytes),
+    }
+}
+
+/// The error type parameter of an operation's `Error`.
+pub fn error_ty(op: &Operation) -> TokenStream {
+    match &op.error_type {
+        Some(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+        None => quote!(std::convert::Infallible),
+    }
+}
+
+/// The Rust type of an operation argument.
+pub fn param_ty(param: &Param) -> TokenStream {
+    let ty = match &param.ty {
+        Ty::String => quote!(&str),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => ty_tokens(&param.ty, false),
+        other => {
+            let ty = ty_tokens(other, false);
+            quote!(&#ty)
+        }
+    };
+    if param.required { ty } else { quote!(Option<#ty>) }
+}
+
+/// The expression turning a parameter value (named `value`) into its text form.
+fn param_text(ty: &Ty, value: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::String => quote!(#value),
+        Ty::Secret => quote!(#value.expose()),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => quote!(&#value.to_string()),
+        _ => quote!(&clientgen_runtime::param_text(#value)),
+    }
+}
+
+/// The request-building part of an operation.
+fn build_request(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method);
+    let path = if op.params.iter().any(|p| p.location == ParamLocation::Path) {
+        let mut template = op.path.replace('{', "\u{0}").replace('}', "\u{1}").replace('\u{0}', "{{").replace('\u{1}', "}}");
+        let mut args = Vec::new();
+        for name in crate::model::template_names(&op.path) {
+            template = template.replacen(&format!("{{{{{name}}}}}"), "{}", 1);
+            if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == name) {
+                let value = ident(&param.ident);
+                let text = param_text(&param.ty, &quote!(#value));
+                args.push(quote!(clientgen_runtime::encode_path(#text)));
+            }
+        }
+        let template = lit(&template);
+        quote!(&format!(#template, #(#args),*))
+    } else {
+        let path = lit(&op.path);
+        quote!(#path)
+    };
+    let mut steps = Vec::new();
+    let mut cookies = Vec::new();
+    for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        let name = ident(&param.ident);
+        let wire = lit(&param.wire);
+        let value = quote!(value);
+        let (item_ty, is_vec) = match &param.ty {
+            Ty::Vec(inner) => (inner.as_ref(), true),
+            other => (other, false),
+        };
+        let text = param_text(item_ty, &value);
+        let add = match (param.location, is_vec) {
+            (ParamLocation::Query, true) if param.explode => quote! {
+                for value in #value { request = request.query(&[(#wire, #text)]); }
+            },
+            (ParamLocation::Query, true) => quote! {
+                let joined: Vec<String> = #value.iter().map(|value| (#text).to_owned()).collect();
+                request = request.query(&[(#wire, joined.join(","))]);
+            },
+            (ParamLocation::Query, false) => quote!(request = request.query(&[(#wire, #text)]);),
+            (ParamLocation::Header, true) => quote! {
+                let joined: Vec<String> = #value.iter().map(|value| (#text).to_owned()).collect();
+                request = request.header(#wire, joined.join(","));
+            },
+            (ParamLocation::Header, false) => quote!(request = request.header(#wire, #text);),
+            (ParamLocation::Cookie, _) => {
+                let text = param_text(&param.ty, &value);
+                let fmt = lit(&format!("{}={{}}", param.wire));
+                cookies.push((param.required, name.clone(), quote!(format!(#fmt, #text))));
+                continue;
+            }
+            (ParamLocation::Path, _) => continue,
+        };
+        steps.push(if param.required {
+            quote! { let value = #name; #add }
+        } else {
+            quote! { if let Some(value) = #name { #add } }
+        });
+    }
+    if !cookies.is_empty() {
+        let pushes = cookies.iter().map(|(required, name, text)| {
+            if *required {
+                quote! { let value = #name; cookies.push(#text); }
+            } else {
+                quote! { if let Some(value) = #name { cookies.push(#text); } }
+            }
+        });
+        steps.push(quote! {
+            let mut cookies: Vec<String> = Vec::new();
+            #(#pushes)*
+            if !cookies.is_empty() { request = request.header(reqwest::header::COOKIE, cookies.join("; ")); }
+        });
+    }
+    if let Some(body) = &op.body {
+        let set = match body.encoding {
+            BodyEncoding::Json => quote!(request = request.json(body);),
+            BodyEncoding::Form => quote!(request = request.form(body);),
+            BodyEncoding::Text | BodyEncoding::Bytes => {
+                let content_type = lit(&body.content_type);
+                let value = if body.encoding == BodyEncoding::Text { quote!(body.to_owned()) } else { quote!(body) };
+                quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#value);)
+            }
+        };
+        steps.push(if body.required { set } else { quote!(if let Some(body) = body { #set }) });
+    }
+    let mutability = (!steps.is_empty()).then(|| quote!(mut));
+    quote! {
+        let #mutability request = self.core.request(reqwest::Method::#method, #path);
+        #(#steps)*
+    }
+}
+
+fn body_param(body: &Body) -> TokenStream {
+    let ty = match body.encoding {
+        BodyEncoding::Json | BodyEncoding::Form => {
+            let ty = ty_tokens(&body.ty, false);
+            quote!(&#ty)
+        }
+        BodyEncoding::Text => quote!(&str),
+        BodyEncoding::Bytes => quote!(impl Into<reqwest::Body>),
+    };
+    if body.required || body.encoding == BodyEncoding::Bytes { quote!(body: #ty) } else { quote!(body: Option<#ty>) }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(digit) => {
+            let low = Literal::u16_unsuffixed(digit * 100);
+            let high = Literal::u16_unsuffixed(digit * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn decode_arms(op: &Operation) -> TokenStream {
+    let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
+    for outcome in &op.success {
+        let read = match &outcome.body {
+            ResponseBody::Empty => quote!(response.empty()),
+            ResponseBody::Json(_) => quote!(response.json()),
+            ResponseBody::Text => quote!(response.text()),
+            ResponseBody::Bytes => quote!(response.bytes()),
+        };
+        let expr = match &op.success_type {
+            Some(name) => {
+                let name = ident(name);
+                let variant = ident(&outcome.variant);
+                if outcome.body == ResponseBody::Empty {
+                    quote!(#read.map(|value| value.map(|()| #name::#variant)))
+                } else {
+                    quote!(#read.map(|value| value.map(#name::#variant)))
+                }
+            }
+            None => read,
+        };
+        // `default` as the success response stands for any 2xx.
+        let status = if outcome.status == StatusMatch::Default { StatusMatch::Range(2) } else { outcome.status };
+        arms.push((status, expr));
+    }
+    if let Some(error_type) = &op.error_type {
+        let error_type = ident(error_type);
+        for outcome in &op.errors {
+            let variant = ident(&outcome.variant);
+            let expr = match &outcome.body {
+                ResponseBody::Empty => quote!(response.error_empty(#error_type::#variant)),
+                ResponseBody::Json(_) => quote!(response.error(#error_type::#variant)),
+                ResponseBody::Text | ResponseBody::Bytes => quote!(response.error_text(#error_type::#variant)),
+            };
+            arms.push((outcome.status, expr));
+        }
+    }
+    arms.sort_by_key(|(status, _)| *status);
+    let has_default = arms.iter().any(|(status, _)| *status == StatusMatch::Default);
+    let arms = arms.into_iter().map(|(status, expr)| {
+        let pattern = status_pattern(status);
+        quote!(#pattern => #expr,)
+    });
+    let fallback = (!has_default).then(|| quote!(_ => response.unexpected(),));
+    quote!(#(#arms)* #fallback)
+}
+
+fn security_tokens(security: &Security) -> TokenStream {
+    match security {
+        Security::None => quote!(Security::None),
+        Security::Required(schemes) => {
+            let schemes = schemes.iter().map(|s| lit(s));
+            quote!(Security::Required(&[#(#schemes),*]))
+        }
+        Security::Optional(schemes) => {
+            let schemes = schemes.iter().map(|s| lit(s));
+            quote!(Security::Optional(&[#(#schemes),*]))
+        }
+    }
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.fn_name);
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary.trim());
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        doc.push_str(description.trim());
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("`{} {}`", op.method, op.path));
+    match &op.security {
+        Security::None => {}
+        Security::Required(schemes) => doc.push_str(&format!("; needs credentials: {}", schemes.join(" or "))),
+        Security::Optional(schemes) => doc.push_str(&format!("; sends credentials if held: {}", schemes.join(" or "))),
+    }
+    let param_docs: Vec<String> = op
+        .params
+        .iter()
+        .map(|p| match &p.doc {
+            Some(d) => format!("- `{}`: {}", p.ident, d.trim().replace('\n', " ")),
+            None => format!("- `{}`: the {} parameter `{}`", p.ident, location_word(p.location), p.wire),
+        })
+        .chain(op.body.iter().map(|b| format!("- `body`: {}", b.doc.as_deref().unwrap_or("the request body").trim().replace('\n', " "))))
+        .collect();
+    if !param_docs.is_empty() {
+        doc.push_str("\n\n# Arguments\n\n");
+        doc.push_str(&param_docs.join("\n"));
+    }
+    let docs = doc_attrs(Some(&doc));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let params = op.params.iter().map(|p| {
+        let name = ident(&p.ident);
+        let ty = param_ty(p);
+        quote!(#name: #ty)
+    });
+    let body = op.body.as_ref().map(body_param);
+    let build = build_request(op);
+    let success = success_ty(op);
+    let error = error_ty(op);
+    let security = security_tokens(&op.security);
+    let sensitive = api.response_sensitive(op);
+    let arms = decode_arms(op);
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#params,)* #body) -> Result<ResponseValue<#success>, Error<#error>> {
+            #build
+            self.core
+                .send(request, #security, #sensitive, |response| match response.status().as_u16() {
+                    #arms
+                })
+                .await
+        }
+    }
+}
+
+fn location_word(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+fn outcome_doc(outcome: &Outcome) -> String {
+    let status = match outcome.status {
+        StatusMatch::Code(code) => code.to_string(),
+        StatusMatch::Range(digit) => format!("{digit}XX"),
+        StatusMatch::Default => "Any other status".to_owned(),
+    };
+    match &outcome.doc {
+        Some(doc) => format!("{status}: {}", doc.trim()),
+        None => status,
+    }
+}
+
+fn outcome_payload(body: &ResponseBody) -> Option<TokenStream> {
+    match body {
+        ResponseBody::Empty => None,
+        ResponseBody::Json(ty) => Some(ty_tokens(ty, false)),
+        ResponseBody::Text | ResponseBody::Bytes => Some(quote!(String)),
+    }
+}
+
+/// The error enum (and success enum, where successes differ) of an operation.
+fn operation_types(api: &Api, op: &Operation) -> TokenStream {
+    let method = &op.fn_name;
+    let error = op.error_type.as_ref().map(|name| {
+        let name = ident(name);
+        let doc = format!("The documented error responses of [`Client::{method}`].");
+        let variants = op.errors.iter().map(|outcome| variant(outcome, api));
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        }
+    });
+    let success = op.success_type.as_ref().map(|name| {
+        let name = ident(name);
+        let doc = format!("The documented successful responses of [`Client::{method}`].");
+        let variants = op.success.iter().map(|outcome| variant(outcome, api));
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        }
+    });
+    quote!(#error #success)
+}
+
+fn variant(outcome: &Outcome, _api: &Api) -> TokenStream {
+    let docs = doc_attrs(Some(&outcome_doc(outcome)));
+    let variant = ident(&outcome.variant);
+    match outcome_payload(&outcome.body) {
+        Some(ty) => quote! { #docs #variant(#ty), },
+        None => quote! { #docs #variant, },
+    }
+}
+
+/// Whether any generated item uses this kind of type, to list only the dependencies the crate needs.
+pub fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
+    fn walk(ty: &Ty, pred: &dyn Fn(&Ty) -> bool) -> bool {
+        pred(ty)
+            || match ty {
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => walk(inner, pred),
+                _ => false,
+            }
+    }
+    let in_types = api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().any(|f| walk(&f.ty, pred)) || additional.as_ref().is_some_and(|ty| walk(ty, pred))
+        }
+        TypeKind::Union { variants } => variants.iter().any(|(_, ty)| walk(ty, pred)),
+        TypeKind::Alias(ty) => walk(ty, pred),
+        TypeKind::Enum { .. } => false,
+    });
+    let in_ops = api.operations.iter().any(|op| {
+        op.params.iter().any(|p| walk(&p.ty, pred))
+            || op.body.as_ref().is_some_and(|b| walk(&b.ty, pred))
+            || op.success.iter().chain(&op.errors).any(|o| matches!(&o.body, ResponseBody::Json(ty) if walk(ty, pred)))
+    });
+    in_types || in_ops
+}
+
+/// Placement as tokens of `clientgen_runtime::auth::Placement`.
+pub fn placement_tokens(placement: &Placement) -> TokenStream {
+    match placement {
+        Placement::Header { name, prefix } => {
+            let name = lit(name);
+            let prefix = lit(prefix);
+            quote!(clientgen_runtime::auth::Placement::Header { name: #name, prefix: #prefix })
+        }
+        Placement::Body { token_field, fields } => {
+            let token_field = lit(token_field);
+            let fields = fields.iter().map(|f| lit(f));
+            quote!(clientgen_runtime::auth::Placement::Body { token_field: #token_field, fields: &[#(#fields),*] })
+        }
+        Placement::Query { name } => {
+            let name = lit(name);
+            quote!(clientgen_runtime::auth::Placement::Query { name: #name })
+        }
+        Placement::Cookie { name } => {
+            let name = lit(name);
+            quote!(clientgen_runtime::auth::Placement::Cookie { name: #name })
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Every way generation can fail, as a value that says where in which spec and what to do about it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A failure to turn a spec into a crate, located in the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// The spec file (as given to the generator).
+    pub file: PathBuf,
+    /// RFC 6901 JSON pointer to the offending place (`""` is the whole document).
+    pub pointer: String,
+    /// 1-based line and column, where the parser gives them.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong.
+    pub kind: ErrorKind,
+}
+
+/// What is wrong with a spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErrorKind {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    /// The text is not YAML (nor JSON, which is YAML too).
+    #[error("not valid YAML or JSON: {0}")]
+    Syntax(String),
+    /// The document is not an OpenAPI document at all.
+    #[error("not an OpenAPI document: {0}")]
+    NotOpenApi(String),
+    /// The document is OpenAPI, but of a version this generator does not read.
+    #[error("{found} is not supported: this generator reads OpenAPI 3.0.x documents{hint}")]
+    UnsupportedVersion {
+        /// The version the document declares.
+        found: String,
+        /// What to do.
+        hint: &'static str,
+    },
+    /// The document does not follow the OpenAPI 3.0 schema.
+    #[error("does not follow OpenAPI 3.0: {0}")]
+    Invalid(String),
+    /// A `$ref` points at nothing.
+    #[error("`$ref` {0:?} points at nothing in this document")]
+    DanglingRef(String),
+    /// A `$ref` points outside the document.
+    #[error("`$ref` {0:?} points outside this document; bundle the spec into one file first")]
+    ExternalRef(String),
+    /// `$ref`s that only lead to each other.
+    #[error("`$ref` {0:?} is part of a loop of references that never reaches a definition")]
+    RefLoop(String),
+    /// Two operations share an operationId.
+    #[error("operationId {id:?} is also used at {other}; operationIds must be unique")]
+    DuplicateOperationId {
+        /// The operationId.
+        id: String,
+        /// Where the first use is.
+        other: String,
+    },
+    /// A path parameter is used without a declaration, or declared without use.
+    #[error("{0}")]
+    PathParameter(String),
+    /// One of our vendor extensions is malformed.
+    #[error("invalid {extension}: {reason}")]
+    Extension {
+        /// The extension's name.
+        extension: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The generated code could not be formatted (a generator bug: please report it with the spec).
+    #[error("internal error, please report it with this spec: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// An error at `pointer` in `file`.
+    pub fn new(file: impl Into<PathBuf>, pointer: impl Into<String>, kind: ErrorKind) -> Self {
+        Self { file: file.into(), pointer: pointer.into(), position: None, kind }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, column)) = self.position {
+            write!(f, ":{line}:{column}")?;
+        }
+        if !self.pointer.is_empty() {
+            write!(f, " at #{}", self.pointer)?;
+        }
+        write!(f, ": {}", self.kind)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
+pub fn pointer_push(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+}

@@ -1,0 +1,1266 @@
+//! Model: the spec resolved, named and validated once, as plain data that `emit` turns into code.
+//!
+//! Every `$ref` is followed here, every Rust name is decided here (so two spec names that map to one Rust
+//! name get distinct names in a deterministic way), and every response is classified by status here.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Response, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind, pointer_push};
+use crate::extensions::{self, TokenExtension};
+use crate::names::{Scope, pascal, snake};
+
+/// The whole API, ready to emit.
+#[derive(Debug)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The servers, in spec order (the first is the default).
+    pub servers: Vec<Server>,
+    /// Every named type, in a stable order.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
+    /// The security schemes, in spec order.
+    pub schemes: Vec<SecurityScheme>,
+}
+
+/// A server URL, possibly with `{variables}`.
+#[derive(Debug)]
+pub struct Server {
+    /// The URL template.
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its variables in order of appearance in the URL.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A `{variable}` of a server URL.
+#[derive(Debug)]
+pub struct ServerVariable {
+    /// The name in the URL.
+    pub wire: String,
+    /// The Rust parameter name.
+    pub ident: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+    /// Whether it holds a credential somewhere inside (computed after all types are known).
+    pub sensitive: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// The properties.
+        fields: Vec<Field>,
+        /// The type of further properties (`additionalProperties`), kept in a flattened map.
+        additional: Option<Ty>,
+    },
+    /// A string enum; unknown values are kept in an `Other(String)` variant.
+    Enum {
+        /// `(variant, wire value)`.
+        variants: Vec<(String, String)>,
+    },
+    /// `oneOf` / `anyOf`: the first variant whose shape matches the JSON.
+    Union {
+        /// `(variant, type)`.
+        variants: Vec<(String, Ty)>,
+    },
+    /// Another name for a type.
+    Alias(Ty),
+}
+
+/// A property of an object.
+#[derive(Debug)]
+pub struct Field {
+    /// Rust field name.
+    pub ident: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// The type, without the `Option` that `required`/`nullable` add.
+    pub ty: Ty,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Marked deprecated.
+    pub deprecated: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    /// `String`.
+    String,
+    /// A credential: `clientgen_runtime::Secret`.
+    Secret,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// Any JSON: `serde_json::Value`.
+    Json,
+    /// A JSON object with unknown properties.
+    JsonObject,
+    /// A named type.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `Box<T>`, to break a recursive type.
+    Boxed(Box<Ty>),
+}
+
+/// An operation.
+#[derive(Debug)]
+pub struct Operation {
+    /// The Rust method name.
+    pub fn_name: String,
+    /// The operation's PascalCase stem, for its error and response types.
+    pub type_stem: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template.
+    pub path: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Parameters: path ones first, in path order, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Success responses.
+    pub success: Vec<Outcome>,
+    /// Documented error responses.
+    pub errors: Vec<Outcome>,
+    /// The error enum's name, when there are documented errors.
+    pub error_type: Option<String>,
+    /// The success enum's name, when successes have different types.
+    pub success_type: Option<String>,
+    /// Which credentials it needs.
+    pub security: Security,
+    /// Our token extension, if this operation issues or refreshes a token.
+    pub token: Option<TokenExtension>,
+    /// JSON pointer of the operation (for messages).
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// A parameter.
+#[derive(Debug)]
+pub struct Param {
+    /// Rust name.
+    pub ident: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: Ty,
+    /// Required.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Query arrays: one `name=value` pair per item (`explode`), else comma-joined.
+    pub explode: bool,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` and `+json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Text.
+    Text,
+    /// Raw bytes (octet-stream, multipart and anything else, sent as given).
+    Bytes,
+}
+
+/// A request body.
+#[derive(Debug)]
+pub struct Body {
+    /// Its type (`Ty::String` for text, ignored for bytes).
+    pub ty: Ty,
+    /// Encoding.
+    pub encoding: BodyEncoding,
+    /// The media type.
+    pub content_type: String,
+    /// Required.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One code.
+    Code(u16),
+    /// `4XX`: the first digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ResponseBody {
+    /// No body.
+    Empty,
+    /// JSON of this type.
+    Json(Ty),
+    /// Text.
+    Text,
+    /// Bytes.
+    Bytes,
+}
+
+/// A documented response.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Which statuses.
+    pub status: StatusMatch,
+    /// The variant name in the operation's success or error enum.
+    pub variant: String,
+    /// The body.
+    pub body: ResponseBody,
+    /// The response description.
+    pub doc: Option<String>,
+}
+
+/// What credentials an operation needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Security {
+    /// None.
+    None,
+    /// One of these schemes.
+    Required(Vec<String>),
+    /// One of these schemes if held; anonymous otherwise.
+    Optional(Vec<String>),
+}
+
+/// A security scheme and how its credential is placed on a request.
+#[derive(Debug)]
+pub struct SecurityScheme {
+    /// The key in `components.securitySchemes`.
+    pub key: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Placement.
+    pub placement: Placement,
+}
+
+/// Where a credential goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    /// A header value: `prefix` + credential.
+    Header {
+        /// Lower-case header name.
+        name: String,
+        /// Text before the credential (`"Bearer "`, `"token "`, or empty).
+        prefix: String,
+    },
+    /// JSON request-body properties (our `x-clientgen-in: body`).
+    Body {
+        /// The property that receives the token.
+        token_field: String,
+        /// Properties filled from values kept at login.
+        fields: Vec<String>,
+    },
+    /// A query parameter.
+    Query {
+        /// The parameter name.
+        name: String,
+    },
+    /// A cookie.
+    Cookie {
+        /// The cookie name.
+        name: String,
+    },
+}
+
+const MAX_REF_HOPS: usize = 64;
+
+/// Builds the model of `doc`, read from `file`.
+pub fn build(file: &Path, doc: &OpenAPI) -> Result<Api, Error> {
+    let mut builder = Builder::new(file, doc);
+    builder.register_components()?;
+    let schemes = builder.security_schemes()?;
+    let operations = builder.operations(&schemes)?;
+    let mut types = std::mem::take(&mut builder.types);
+    box_recursion(&mut types);
+    mark_sensitive(&mut types);
+    let servers = doc
+        .servers
+        .iter()
+        .map(|server| {
+            let mut scope = Scope::with_reserved(&["base_url", "http"]);
+            let variables = template_names(&server.url)
+                .into_iter()
+                .map(|wire| ServerVariable {
+                    ident: scope.claim(snake(&wire)),
+                    description: server
+                        .variables
+                        .as_ref()
+                        .and_then(|vars| vars.get(&wire))
+                        .and_then(|var| var.description.clone()),
+                    wire,
+                })
+                .collect();
+            Server { url: server.url.clone(), description: server.description.clone(), variables }
+        })
+        .collect();
+    Ok(Api {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        servers,
+        types,
+        operations,
+        schemes,
+    })
+}
+
+/// The `{names}` in a template, in order, each once.
+pub fn template_names(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let name = rest[start + 1..start + len].to_owned();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    names
+}
+
+struct Builder<'a> {
+    file: &'a Path,
+    doc: &'a OpenAPI,
+    /// Component schema key → Rust type name.
+    component_names: HashMap<String, String>,
+    type_scope: Scope,
+    types: Vec<TypeDef>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(file: &'a Path, doc: &'a OpenAPI) -> Self {
+        // Names that generated code uses unqualified: a type named so would shadow them. (Spec types live in
+        // `types`, so a schema may be called `Error` or `Client`; per-operation types share this scope.)
+        let type_scope = Scope::with_reserved(&[
+            "Box", "Deserialize", "Err", "None", "Ok", "Option", "Result", "Serialize", "Some", "String", "Vec",
+        ]);
+        Self { file, doc, component_names: HashMap::new(), type_scope, types: Vec::new() }
+    }
+
+    fn error(&self, pointer: &str, kind: ErrorKind) -> Error {
+        Error::new(self.file, pointer, kind)
+    }
+
+    fn register_components(&mut self) -> Result<(), Error> {
+        let Some(components) = &self.doc.components else { return Ok(()) };
+        for key in components.schemas.keys() {
+            let name = self.type_scope.claim(pascal(key));
+            self.component_names.insert(key.clone(), name);
+        }
+        for (key, schema) in &components.schemas {
+            let pointer = pointer_push("/components/schemas", key);
+            let name = self.component_names[key].clone();
+            let ty = self.schema_ty(schema, &name, &pointer, true)?;
+            // A component that became something other than its own named type is an alias.
+            if ty != Ty::Named(name.clone()) {
+                let doc = match schema {
+                    ReferenceOr::Item(schema) => doc_of(schema),
+                    ReferenceOr::Reference { .. } => None,
+                };
+                self.types.push(TypeDef { name, doc, kind: TypeKind::Alias(ty), sensitive: false });
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows a `#/components/schemas/…` reference chain to a schema.
+    fn resolve_schema(&self, reference: &str, pointer: &str) -> Result<(&'a Schema, String), Error> {
+        let mut reference = reference.to_owned();
+        for _ in 0..MAX_REF_HOPS {
+            let key = self.component_key(&reference, "schemas", pointer)?;
+            let schema = self
+                .doc
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&key))
+                .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.clone())))?;
+            match schema {
+                ReferenceOr::Item(schema) => return Ok((schema, key)),
+                ReferenceOr::Reference { reference: next } => reference = next.clone(),
+            }
+        }
+        Err(self.error(pointer, ErrorKind::RefLoop(reference)))
+    }
+
+    fn component_key(&self, reference: &str, section: &str, pointer: &str) -> Result<String, Error> {
+        let Some(local) = reference.strip_prefix('#') else {
+            return Err(self.error(pointer, ErrorKind::ExternalRef(reference.to_owned())));
+        };
+        let prefix = format!("/components/{section}/");
+        let key = local
+            .strip_prefix(&prefix)
+            .filter(|key| !key.contains('/'))
+            .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.to_owned())))?;
+        Ok(key.replace("~1", "/").replace("~0", "~"))
+    }
+
+    /// Follows a reference to a component of another kind (parameters, responses, request bodies).
+    fn resolve<T>(
+        &self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        map: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Result<&'a T, Error> {
+        let mut item = item;
+        for _ in 0..MAX_REF_HOPS {
+            match item {
+                ReferenceOr::Item(value) => return Ok(value),
+                ReferenceOr::Reference { reference } => {
+                    let key = self.component_key(reference, section, pointer)?;
+                    item = self
+                        .doc
+                        .components
+                        .as_ref()
+                        .and_then(|c| map(c).get(&key))
+                        .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.clone())))?;
+                }
+            }
+        }
+        let reference = match item {
+            ReferenceOr::Reference { reference } => reference.clone(),
+            ReferenceOr::Item(_) => String::new(),
+        };
+        Err(self.error(pointer, ErrorKind::RefLoop(reference)))
+    }
+
+    /// The type of a schema. `hint` names any type this creates; `named` says the hint is a component's
+    /// own name, which an object or enum takes.
+    fn schema_ty(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str, named: bool) -> Result<Ty, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.ref_ty(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline_ty(schema, hint, pointer, named),
+        }
+    }
+
+    fn boxed_schema_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Result<Ty, Error> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.ref_ty(reference, pointer),
+            ReferenceOr::Item(schema) => self.inline_ty(schema, hint, pointer, false),
+        }
+    }
+
+    fn ref_ty(&mut self, reference: &str, pointer: &str) -> Result<Ty, Error> {
+        let key = self.component_key(reference, "schemas", pointer)?;
+        match self.component_names.get(&key) {
+            Some(name) => Ok(Ty::Named(name.clone())),
+            None => Err(self.error(pointer, ErrorKind::DanglingRef(reference.to_owned()))),
+        }
+    }
+
+    fn new_type_name(&mut self, hint: &str, named: bool) -> String {
+        if named { hint.to_owned() } else { self.type_scope.claim(pascal(hint)) }
+    }
+
+    fn inline_ty(&mut self, schema: &Schema, hint: &str, pointer: &str, named: bool) -> Result<Ty, Error> {
+        let data = &schema.schema_data;
+        let secret = data.extensions.get(extensions::SECRET).and_then(Value::as_bool).unwrap_or(false);
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                if secret || matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)) {
+                    Ty::Secret
+                } else if !values.is_empty() {
+                    let name = self.new_type_name(hint, named);
+                    self.push_enum(name.clone(), doc_of(schema), &values);
+                    Ty::Named(name)
+                } else {
+                    match &string.format {
+                        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Ty::DateTime,
+                        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Ty::Date,
+                        VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Ty::Uuid,
+                        _ => Ty::String,
+                    }
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                _ => Ty::I64,
+            },
+            SchemaKind::Type(Type::Number(_)) => Ty::F64,
+            SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
+            SchemaKind::Type(Type::Array(array)) => {
+                let item = match &array.items {
+                    Some(items) => self.boxed_schema_ty(items, &format!("{hint}Item"), &pointer_push(pointer, "items"))?,
+                    None => Ty::Json,
+                };
+                Ty::Vec(Box::new(item))
+            }
+            SchemaKind::Type(Type::Object(object)) => {
+                self.object_ty(schema, &object.properties, &object.required, object.additional_properties.as_ref(), hint, pointer, named)?
+            }
+            SchemaKind::Any(any) if !any.properties.is_empty() || any.additional_properties.is_some() => {
+                self.object_ty(schema, &any.properties, &any.required, any.additional_properties.as_ref(), hint, pointer, named)?
+            }
+            SchemaKind::AllOf { all_of } => self.all_of_ty(schema, all_of, hint, pointer, named)?,
+            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
+                self.union_ty(schema, variants, hint, pointer, named)?
+            }
+            SchemaKind::Not { .. } | SchemaKind::Any(_) => Ty::Json,
+        })
+    }
+
+    fn push_enum(&mut self, name: String, doc: Option<String>, values: &[&str]) {
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut seen = BTreeSet::new();
+        let variants = values
+            .iter()
+            .filter(|value| seen.insert(**value))
+            .map(|value| (scope.claim(pascal(value)), (*value).to_owned()))
+            .collect();
+        self.types.push(TypeDef { name, doc, kind: TypeKind::Enum { variants }, sensitive: false });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn object_ty(
+        &mut self,
+        schema: &Schema,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+        named: bool,
+    ) -> Result<Ty, Error> {
+        let additional_ty = match additional {
+            Some(AdditionalProperties::Schema(item)) => Some(self.schema_ty(
+                item,
+                &format!("{hint}Value"),
+                &pointer_push(pointer, "additionalProperties"),
+                false,
+            )?),
+            Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
+            _ => None,
+        };
+        if properties.is_empty() {
+            return Ok(match additional_ty {
+                Some(Ty::Json) | None => Ty::JsonObject,
+                Some(ty) => Ty::Map(Box::new(ty)),
+            });
+        }
+        let name = self.new_type_name(hint, named);
+        let fields = self.fields(properties, required, &name, &pointer_push(pointer, "properties"))?;
+        // Unknown properties are tolerated anyway; a map is kept only when the spec types them.
+        let additional = additional_ty.filter(|ty| *ty != Ty::Json);
+        self.types.push(TypeDef { name: name.clone(), doc: doc_of(schema), kind: TypeKind::Struct { fields, additional }, sensitive: false });
+        Ok(Ty::Named(name))
+    }
+
+    fn fields(
+        &mut self,
+        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        owner: &str,
+        pointer: &str,
+    ) -> Result<Vec<Field>, Error> {
+        let mut scope = Scope::with_reserved(&["additional_properties"]);
+        let mut fields = Vec::with_capacity(properties.len());
+        for (wire, property) in properties {
+            let field_pointer = pointer_push(pointer, wire);
+            let ty = self.boxed_schema_ty(property, &format!("{owner} {wire}"), &field_pointer)?;
+            let (doc, nullable, deprecated) = match property {
+                ReferenceOr::Item(schema) => (doc_of(schema), schema.schema_data.nullable, schema.schema_data.deprecated),
+                ReferenceOr::Reference { reference } => match self.resolve_schema(reference, &field_pointer) {
+                    Ok((schema, _)) => (None, schema.schema_data.nullable, false),
+                    Err(_) => (None, false, false),
+                },
+            };
+            fields.push(Field {
+                ident: scope.claim(snake(wire)),
+                wire: wire.clone(),
+                doc,
+                ty,
+                required: required.contains(wire),
+                nullable,
+                deprecated,
+            });
+        }
+        Ok(fields)
+    }
+
+    fn all_of_ty(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+        named: bool,
+    ) -> Result<Ty, Error> {
+        if let [only] = parts {
+            return self.schema_ty(only, hint, &pointer_push(pointer, "allOf/0"), named);
+        }
+        // Merge the properties of every part into one struct.
+        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut pending: Vec<(&Schema, String)> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_pointer = pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
+            match part {
+                ReferenceOr::Item(schema) => pending.push((schema, part_pointer)),
+                ReferenceOr::Reference { reference } => pending.push((self.resolve_schema(reference, &part_pointer)?.0, part_pointer)),
+            }
+        }
+        let mut guard = 0;
+        while let Some((part, part_pointer)) = pending.pop() {
+            guard += 1;
+            if guard > 256 {
+                break;
+            }
+            match &part.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => {
+                    merge_properties(&mut properties, &mut required, &object.properties, &object.required);
+                }
+                SchemaKind::Any(any) => merge_properties(&mut properties, &mut required, &any.properties, &any.required),
+                SchemaKind::AllOf { all_of } => {
+                    for (i, inner) in all_of.iter().enumerate() {
+                        let inner_pointer = pointer_push(&pointer_push(&part_pointer, "allOf"), &i.to_string());
+                        match inner {
+                            ReferenceOr::Item(schema) => pending.push((schema, inner_pointer)),
+                            ReferenceOr::Reference { reference } => {
+                                pending.push((self.resolve_schema(reference, &inner_pointer)?.0, inner_pointer))
+                            }
+                        }
+                    }
+                }
+                // A part that is not an object cannot be merged: the whole is kept as JSON.
+                _ => return Ok(Ty::Json),
+            }
+        }
+        // Parts were popped in reverse; restore spec order of properties is not needed for correctness,
+        // but keep it stable by sorting nothing: IndexMap insertion order is deterministic.
+        if properties.is_empty() {
+            return Ok(Ty::JsonObject);
+        }
+        let name = self.new_type_name(hint, named);
+        let fields = self.fields(&properties, &required, &name, &pointer_push(pointer, "allOf"))?;
+        self.types.push(TypeDef { name: name.clone(), doc: doc_of(schema), kind: TypeKind::Struct { fields, additional: None }, sensitive: false });
+        Ok(Ty::Named(name))
+    }
+
+    fn union_ty(
+        &mut self,
+        schema: &Schema,
+        variants: &[ReferenceOr<Schema>],
+        hint: &str,
+        pointer: &str,
+        named: bool,
+    ) -> Result<Ty, Error> {
+        let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+        if variants.is_empty() {
+            return Ok(Ty::Json);
+        }
+        let name = self.new_type_name(hint, named);
+        let mut scope = Scope::default();
+        let mut out = Vec::with_capacity(variants.len());
+        for (i, variant) in variants.iter().enumerate() {
+            let variant_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
+            let ty = self.schema_ty(variant, &format!("{name}Variant{i}"), &variant_pointer, false)?;
+            let label = match &ty {
+                Ty::Named(named) => named.strip_prefix(name.as_str()).filter(|s| !s.is_empty()).unwrap_or(named).to_owned(),
+                Ty::Vec(_) => "Array".to_owned(),
+                Ty::Map(_) | Ty::JsonObject => "Object".to_owned(),
+                Ty::String | Ty::Secret => "String".to_owned(),
+                Ty::I32 | Ty::I64 => "Integer".to_owned(),
+                Ty::F64 => "Number".to_owned(),
+                Ty::Bool => "Boolean".to_owned(),
+                other => pascal(&format!("{other:?}")),
+            };
+            if out.iter().any(|(_, seen)| *seen == ty) {
+                continue;
+            }
+            out.push((scope.claim(pascal(&label)), ty));
+        }
+        self.types.push(TypeDef { name: name.clone(), doc: doc_of(schema), kind: TypeKind::Union { variants: out }, sensitive: false });
+        Ok(Ty::Named(name))
+    }
+
+    fn security_schemes(&mut self) -> Result<Vec<SecurityScheme>, Error> {
+        let Some(components) = &self.doc.components else { return Ok(Vec::new()) };
+        let mut schemes = Vec::new();
+        for (key, scheme) in &components.security_schemes {
+            let pointer = pointer_push("/components/securitySchemes", key);
+            let scheme = self.resolve(scheme, "securitySchemes", |c| &c.security_schemes, &pointer)?;
+            let (placement, description) = extensions::placement(scheme).map_err(|kind| self.error(&pointer, kind))?;
+            schemes.push(SecurityScheme { key: key.clone(), description, placement });
+        }
+        Ok(schemes)
+    }
+
+    fn operations(&mut self, schemes: &[SecurityScheme]) -> Result<Vec<Operation>, Error> {
+        // The client's own methods.
+        let mut fn_scope =
+            Scope::with_reserved(&["new", "with_base_url", "with_http_client", "base_url", "login", "session", "request", "send"]);
+        for scheme in schemes {
+            fn_scope.claim(format!("with_{}", snake(&scheme.key)));
+        }
+        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut operations = Vec::new();
+        for (path, item) in self.doc.paths.iter() {
+            let item_pointer = pointer_push("/paths", path);
+            let item = self.resolve_path_item(item, &item_pointer)?;
+            for (method, op) in item.iter() {
+                let pointer = pointer_push(&item_pointer, method);
+                if let Some(id) = &op.operation_id {
+                    if let Some(other) = ids.insert(id.clone(), pointer.clone()) {
+                        return Err(self.error(&pointer, ErrorKind::DuplicateOperationId { id: id.clone(), other: format!("#{other}") }));
+                    }
+                }
+                let stem = match &op.operation_id {
+                    Some(id) => id.clone(),
+                    None => format!("{method} {}", path.replace(['{', '}'], " ")),
+                };
+                let fn_name = fn_scope.claim(snake(&stem));
+                let type_stem = pascal(&fn_name);
+                operations.push(self.operation(path, method, item, op, fn_name, type_stem, pointer)?);
+            }
+        }
+        Ok(operations)
+    }
+
+    fn resolve_path_item(&self, item: &'a ReferenceOr<openapiv3::PathItem>, pointer: &str) -> Result<&'a openapiv3::PathItem, Error> {
+        match item {
+            ReferenceOr::Item(item) => Ok(item),
+            ReferenceOr::Reference { reference } => Err(self.error(pointer, ErrorKind::ExternalRef(reference.clone()))),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &mut self,
+        path: &str,
+        method: &str,
+        item: &openapiv3::PathItem,
+        op: &openapiv3::Operation,
+        fn_name: String,
+        type_stem: String,
+        pointer: String,
+    ) -> Result<Operation, Error> {
+        let params = self.params(path, item, op, &type_stem, &pointer)?;
+        let body = match &op.request_body {
+            Some(body) => {
+                let body_pointer = pointer_push(&pointer, "requestBody");
+                let body = self.resolve(body, "requestBodies", |c| &c.request_bodies, &body_pointer)?;
+                self.body(body, &format!("{type_stem}Request"), &body_pointer)?
+            }
+            None => None,
+        };
+        let (success, errors) = self.responses(op, &type_stem, &pointer)?;
+        let success_types: BTreeSet<&ResponseBody> = success.iter().map(|o| &o.body).collect();
+        let success_type = (success_types.len() > 1).then(|| self.type_scope.claim(format!("{type_stem}Response")));
+        let error_type = (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
+        let security = security_of(op.security.as_ref().or(self.doc.security.as_ref()));
+        let token = extensions::token(&op.extensions).map_err(|kind| self.error(&pointer, kind))?;
+        Ok(Operation {
+            fn_name,
+            type_stem,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            success,
+            errors,
+            error_type,
+            success_type,
+            security,
+            token,
+            pointer,
+        })
+    }
+
+    fn params(
+        &mut self,
+        path: &str,
+        item: &openapiv3::PathItem,
+        op: &openapiv3::Operation,
+        type_stem: &str,
+        pointer: &str,
+    ) -> Result<Vec<Param>, Error> {
+        // Operation parameters override path-item ones with the same name and location.
+        let mut merged: IndexMap<(String, &'static str), (&Parameter, String)> = IndexMap::new();
+        let item_pointer = pointer.rsplit_once('/').map_or("", |(head, _)| head).to_owned();
+        for (list, list_pointer) in [(&item.parameters, item_pointer), (&op.parameters, pointer.to_owned())] {
+            for (i, param) in list.iter().enumerate() {
+                let param_pointer = pointer_push(&pointer_push(&list_pointer, "parameters"), &i.to_string());
+                let param = self.resolve(param, "parameters", |c| &c.parameters, &param_pointer)?;
+                let location = match param {
+                    Parameter::Path { .. } => "path",
+                    Parameter::Query { .. } => "query",
+                    Parameter::Header { .. } => "header",
+                    Parameter::Cookie { .. } => "cookie",
+                };
+                merged.insert((param.parameter_data_ref().name.clone(), location), (param, param_pointer));
+            }
+        }
+        let in_path = template_names(path);
+        for name in &in_path {
+            if !merged.contains_key(&(name.clone(), "path")) {
+                return Err(self.error(
+                    pointer,
+                    ErrorKind::PathParameter(format!("the path uses {{{name}}} but declares no path parameter `{name}`; declare it under `parameters` with `in: path`")),
+                ));
+            }
+        }
+        let mut scope = Scope::with_reserved(&["body", "self"]);
+        let mut params = Vec::new();
+        // Path parameters first, in the order the path uses them.
+        let mut ordered: Vec<&(&Parameter, String)> = in_path.iter().filter_map(|name| merged.get(&(name.clone(), "path"))).collect();
+        ordered.extend(merged.iter().filter(|((_, location), _)| *location != "path").map(|(_, v)| v));
+        for ((name, location), (_, param_pointer)) in &merged {
+            if *location == "path" && !in_path.contains(name) {
+                return Err(self.error(
+                    param_pointer,
+                    ErrorKind::PathParameter(format!("path parameter `{name}` is declared but the path {path:?} has no {{{name}}}")),
+                ));
+            }
+        }
+        for (param, param_pointer) in ordered {
+            let data = param.parameter_data_ref();
+            let (location, explode) = match param {
+                Parameter::Path { .. } => (ParamLocation::Path, false),
+                Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data.explode.unwrap_or(true)),
+                Parameter::Header { .. } => (ParamLocation::Header, false),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, false),
+            };
+            let hint = format!("{type_stem} {}", data.name);
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => self.schema_ty(schema, &hint, &pointer_push(param_pointer, "schema"), false)?,
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            params.push(Param {
+                ident: scope.claim(snake(&data.name)),
+                wire: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                doc: data.description.clone(),
+                explode,
+            });
+        }
+        Ok(params)
+    }
+
+    fn body(&mut self, body: &RequestBody, hint: &str, pointer: &str) -> Result<Option<Body>, Error> {
+        let Some((content_type, media)) = pick_media(&body.content) else { return Ok(None) };
+        let encoding = encoding_of(content_type);
+        let media_pointer = pointer_push(&pointer_push(pointer, "content"), content_type);
+        let ty = match (&media.schema, encoding) {
+            (Some(schema), BodyEncoding::Json | BodyEncoding::Form) => self.schema_ty(schema, hint, &pointer_push(&media_pointer, "schema"), false)?,
+            (None, BodyEncoding::Json | BodyEncoding::Form) => Ty::Json,
+            (_, BodyEncoding::Text) => Ty::String,
+            (_, BodyEncoding::Bytes) => Ty::Json,
+        };
+        Ok(Some(Body { ty, encoding, content_type: content_type.to_owned(), required: body.required, doc: body.description.clone() }))
+    }
+
+    fn responses(&mut self, op: &openapiv3::Operation, type_stem: &str, pointer: &str) -> Result<(Vec<Outcome>, Vec<Outcome>), Error> {
+        let responses_pointer = pointer_push(pointer, "responses");
+        let mut entries: Vec<(StatusMatch, &ReferenceOr<Response>, String)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, response)| {
+                let status = match code {
+                    StatusCode::Code(code) => StatusMatch::Code(*code),
+                    StatusCode::Range(digit) => StatusMatch::Range(*digit),
+                };
+                (status, response, pointer_push(&responses_pointer, &code.to_string()))
+            })
+            .collect();
+        let has_success = entries.iter().any(|(status, ..)| is_success(*status));
+        if let Some(default) = &op.responses.default {
+            entries.push((StatusMatch::Default, default, pointer_push(&responses_pointer, "default")));
+        }
+        entries.sort_by_key(|(status, ..)| *status);
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        let mut success_scope = Scope::default();
+        let mut error_scope = Scope::default();
+        for (status, response, response_pointer) in entries {
+            let response = self.resolve(response, "responses", |c| &c.responses, &response_pointer)?;
+            // With no 2xx documented, `default` describes the successful answer too.
+            let is_ok = is_success(status) || (status == StatusMatch::Default && !has_success);
+            let label = status_label(status);
+            let body = match pick_media(&response.content) {
+                None => ResponseBody::Empty,
+                Some((content_type, media)) => match encoding_of(content_type) {
+                    BodyEncoding::Json => match &media.schema {
+                        Some(schema) => {
+                            let hint = if is_ok { format!("{type_stem}{label}Response") } else { format!("{type_stem}{label}Error") };
+                            let media_pointer = pointer_push(&pointer_push(&response_pointer, "content"), content_type);
+                            ResponseBody::Json(self.schema_ty(schema, &hint, &pointer_push(&media_pointer, "schema"), false)?)
+                        }
+                        None => ResponseBody::Json(Ty::Json),
+                    },
+                    BodyEncoding::Text | BodyEncoding::Form => ResponseBody::Text,
+                    BodyEncoding::Bytes => ResponseBody::Bytes,
+                },
+            };
+            let outcome = |scope: &mut Scope| Outcome {
+                status,
+                variant: scope.claim(label.clone()),
+                body: body.clone(),
+                doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            };
+            if is_ok {
+                success.push(outcome(&mut success_scope));
+            } else {
+                errors.push(outcome(&mut error_scope));
+            }
+        }
+        Ok((success, errors))
+    }
+}
+
+fn merge_properties(
+    properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
+    required: &mut Vec<String>,
+    more: &IndexMap<String, ReferenceOr<Box<Schema>>>,
+    more_required: &[String],
+) {
+    for (key, value) in more {
+        properties.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    for key in more_required {
+        if !required.contains(key) {
+            required.push(key.clone());
+        }
+    }
+}
+
+fn is_success(status: StatusMatch) -> bool {
+    match status {
+        StatusMatch::Code(code) => (200..300).contains(&code),
+        StatusMatch::Range(digit) => digit == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+/// A variant name for a status: its canonical reason (`Unauthorized`), `ClientError` for `4XX`, …
+fn status_label(status: StatusMatch) -> String {
+    match status {
+        StatusMatch::Code(code) => match reason(code) {
+            Some(reason) => pascal(reason),
+            None => format!("Status{code}"),
+        },
+        StatusMatch::Range(1) => "Informational".into(),
+        StatusMatch::Range(2) => "Success".into(),
+        StatusMatch::Range(3) => "Redirection".into(),
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(digit) => format!("Status{digit}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+fn reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non-Authoritative Information",
+        204 => "No Content",
+        205 => "Reset Content",
+        206 => "Partial Content",
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Payload Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        418 => "Im A Teapot",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+/// The media type to use from a `content` map: JSON first, then form, text, anything.
+fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+    let rank = |media: &str| match encoding_of(media) {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Text => 2,
+        BodyEncoding::Bytes => 3,
+    };
+    content.iter().min_by_key(|(media, _)| rank(media)).map(|(media, value)| (media.as_str(), value))
+}
+
+fn encoding_of(media: &str) -> BodyEncoding {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Bytes
+    }
+}
+
+fn security_of(requirements: Option<&Vec<openapiv3::SecurityRequirement>>) -> Security {
+    let Some(requirements) = requirements else { return Security::None };
+    let anonymous = requirements.iter().any(|req| req.is_empty());
+    let mut schemes: Vec<String> = Vec::new();
+    for req in requirements {
+        for key in req.keys() {
+            if !schemes.contains(key) {
+                schemes.push(key.clone());
+            }
+        }
+    }
+    match (schemes.is_empty(), anonymous) {
+        (true, _) => Security::None,
+        (false, true) => Security::Optional(schemes),
+        (false, false) => Security::Required(schemes),
+    }
+}
+
+fn doc_of(schema: &Schema) -> Option<String> {
+    let data = &schema.schema_data;
+    match (&data.title, &data.description) {
+        (Some(title), Some(description)) if !description.starts_with(title.as_str()) => Some(format!("{title}\n\n{description}")),
+        (_, Some(description)) => Some(description.clone()),
+        (Some(title), None) => Some(title.clone()),
+        (None, None) => None,
+    }
+}
+
+/// Boxes fields that would otherwise make a type contain itself.
+fn box_recursion(types: &mut [TypeDef]) {
+    // Direct containment: a field of type T or Option<T> (not Vec/Map, which are already indirect).
+    fn direct(ty: &Ty, out: &mut Vec<String>) {
+        if let Ty::Named(name) = ty {
+            out.push(name.clone());
+        }
+    }
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for def in types.iter() {
+        let mut out = Vec::new();
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| direct(&f.ty, &mut out)),
+            TypeKind::Union { variants } => variants.iter().for_each(|(_, ty)| direct(ty, &mut out)),
+            TypeKind::Alias(ty) => direct(ty, &mut out),
+            TypeKind::Enum { .. } => {}
+        }
+        edges.insert(def.name.clone(), out);
+    }
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut stack = vec![from.to_owned()];
+        let mut seen = BTreeSet::new();
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node.clone()) {
+                stack.extend(edges.get(&node).into_iter().flatten().cloned());
+            }
+        }
+        false
+    };
+    let mut to_box: Vec<(String, usize)> = Vec::new();
+    for def in types.iter() {
+        let targets: Vec<Option<&String>> = match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| named(&f.ty)).collect(),
+            TypeKind::Union { variants } => variants.iter().map(|(_, ty)| named(ty)).collect(),
+            _ => continue,
+        };
+        for (i, target) in targets.into_iter().enumerate() {
+            if let Some(target) = target {
+                if reaches(target, &def.name) {
+                    to_box.push((def.name.clone(), i));
+                }
+            }
+        }
+    }
+    for (name, i) in to_box {
+        if let Some(def) = types.iter_mut().find(|def| def.name == name) {
+            let slot = match &mut def.kind {
+                TypeKind::Struct { fields, .. } => &mut fields[i].ty,
+                TypeKind::Union { variants } => &mut variants[i].1,
+                _ => continue,
+            };
+            *slot = Ty::Boxed(Box::new(slot.clone()));
+        }
+    }
+}
+
+fn named(ty: &Ty) -> Option<&String> {
+    match ty {
+        Ty::Named(name) => Some(name),
+        _ => None,
+    }
+}
+
+/// Marks the types that hold a credential somewhere inside.
+fn mark_sensitive(types: &mut [TypeDef]) {
+    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
+    let mut sensitive = vec![false; types.len()];
+    // Fixed point: a type is sensitive if any type it mentions is.
+    loop {
+        let mut changed = false;
+        for (i, def) in types.iter().enumerate() {
+            if sensitive[i] {
+                continue;
+            }
+            let mut tys: Vec<&Ty> = Vec::new();
+            match &def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    tys.extend(fields.iter().map(|f| &f.ty));
+                    tys.extend(additional.iter());
+                }
+                TypeKind::Union { variants } => tys.extend(variants.iter().map(|(_, ty)| ty)),
+                TypeKind::Alias(ty) => tys.push(ty),
+                TypeKind::Enum { .. } => {}
+            }
+            if tys.iter().any(|ty| ty_sensitive(ty, &index, &sensitive)) {
+                sensitive[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (def, flag) in types.iter_mut().zip(sensitive) {
+        def.sensitive = flag;
+    }
+}
+
+fn ty_sensitive(ty: &Ty, index: &HashMap<String, usize>, sensitive: &[bool]) -> bool {
+    match ty {
+        Ty::Secret => true,
+        Ty::Named(name) => index.get(name).is_some_and(|&i| sensitive[i]),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty_sensitive(inner, index, sensitive),
+        _ => false,
+    }
+}
+
+impl Api {
+    /// Whether a type expression holds a credential.
+    pub fn is_sensitive(&self, ty: &Ty) -> bool {
+        let index: HashMap<String, usize> = self.types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
+        let flags: Vec<bool> = self.types.iter().map(|def| def.sensitive).collect();
+        ty_sensitive(ty, &index, &flags)
+    }
+
+    /// Whether any response of the operation may carry a credential.
+    pub fn response_sensitive(&self, op: &Operation) -> bool {
+        op.token.is_some()
+            || op.success.iter().chain(&op.errors).any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) if self.is_sensitive(ty)))
+    }
+}

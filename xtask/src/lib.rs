@@ -1,0 +1,194 @@
+//! Project tasks behind `cargo xtask`: `gen` regenerates `generated/` from `specs/`; `check` fails when
+//! `generated/` differs from what `gen` would write. A library too, so tests can run the same check.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clientgen::{GeneratedFile, Options};
+
+/// How the generated crates depend on the runtime: by path, inside this repository.
+pub const RUNTIME_DEPENDENCY: &str = "{ path = \"../../generator/runtime\" }";
+
+/// The repository root (the parent of `xtask/`).
+pub fn repo_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(Path::to_path_buf).unwrap_or(manifest_dir)
+}
+
+/// One spec's generated crate, in memory.
+pub struct Planned {
+    /// The crate name.
+    pub name: String,
+    /// Its directory.
+    pub dir: PathBuf,
+    /// Its files.
+    pub files: Vec<GeneratedFile>,
+    /// How long generation took.
+    pub millis: f64,
+}
+
+/// Generates every spec in memory. Any failure fails the whole run, before anything is written.
+pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
+    let specs_dir = root.join("specs");
+    let mut specs: Vec<PathBuf> = fs::read_dir(&specs_dir)
+        .map_err(|err| format!("cannot read {}: {err}", specs_dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    specs.sort();
+    let mut planned = Vec::new();
+    let mut failures = Vec::new();
+    for spec in specs {
+        let relative = spec.strip_prefix(root).unwrap_or(&spec).to_path_buf();
+        let options = Options::for_spec(&relative, RUNTIME_DEPENDENCY);
+        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let started = Instant::now();
+        let text = fs::read_to_string(&spec);
+        let result = match text {
+            Ok(text) => clientgen::generate(&relative, &text, &options),
+            Err(err) => Err(clientgen::Error::new(&relative, "", clientgen::ErrorKind::Io(err.to_string()))),
+        };
+        let millis = started.elapsed().as_secs_f64() * 1000.0;
+        match result {
+            Ok(files) => planned.push(Planned { name: options.crate_name, dir: root.join("generated").join(stem), files, millis }),
+            Err(err) => failures.push(format!("error: {err}")),
+        }
+    }
+    if failures.is_empty() {
+        Ok(planned)
+    } else {
+        failures.push(format!("{} spec(s) failed; generated/ was not touched", failures.len()));
+        Err(failures.join("\n"))
+    }
+}
+
+/// `cargo xtask gen`: regenerates every crate; on any spec error prints it and writes nothing.
+pub fn gen_all(root: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let planned = plan(root)?;
+    let mut lines = Vec::new();
+    let mut changes: Vec<(PathBuf, &[u8])> = Vec::new();
+    for crate_plan in &planned {
+        let before = changes.len();
+        for file in &crate_plan.files {
+            let path = crate_plan.dir.join(&file.path);
+            if fs::read(&path).ok().as_deref() != Some(file.contents.as_bytes()) {
+                changes.push((path, file.contents.as_bytes()));
+            }
+        }
+        let written = changes.len() - before;
+        let state = if written == 0 { "unchanged".to_owned() } else { format!("written ({written} file(s))") };
+        lines.push(format!("{:<24} {:<22} {:>8.1} ms", crate_plan.name, state, crate_plan.millis));
+    }
+    write_all_atomic(&changes)?;
+    for stale in stale_crates(root, &planned) {
+        fs::remove_dir_all(&stale).map_err(|err| format!("cannot remove {}: {err}", stale.display()))?;
+        lines.push(format!("{:<24} removed (its spec is gone)", stale.display()));
+    }
+    for line in lines {
+        println!("{line}");
+    }
+    println!("{} crate(s) in {:.1} ms", planned.len(), started.elapsed().as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+/// `cargo xtask check`: `Err` naming the files when `generated/` differs from what `gen` would write.
+pub fn check(root: &Path) -> Result<(), String> {
+    let planned = plan(root)?;
+    let mut problems = Vec::new();
+    for crate_plan in &planned {
+        let expected: BTreeMap<PathBuf, &str> =
+            crate_plan.files.iter().map(|f| (crate_plan.dir.join(&f.path), f.contents.as_str())).collect();
+        for (path, contents) in &expected {
+            match fs::read(path) {
+                Ok(bytes) if bytes == contents.as_bytes() => {}
+                Ok(_) => problems.push(format!("stale: {}", display(root, path))),
+                Err(_) => problems.push(format!("missing: {}", display(root, path))),
+            }
+        }
+        for path in files_under(&crate_plan.dir) {
+            if !expected.contains_key(&path) {
+                problems.push(format!("not generated (remove it): {}", display(root, &path)));
+            }
+        }
+    }
+    for stale in stale_crates(root, &planned) {
+        problems.push(format!("no spec for: {}", display(root, &stale)));
+    }
+    if problems.is_empty() {
+        println!("generated/ is up to date ({} crate(s))", planned.len());
+        Ok(())
+    } else {
+        problems.push("run `cargo xtask gen` and commit the result".into());
+        Err(problems.join("\n"))
+    }
+}
+
+fn display(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}
+
+/// Crate directories under `generated/` whose spec is gone.
+fn stale_crates(root: &Path, planned: &[Planned]) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(root.join("generated")) else { return Vec::new() };
+    let mut stale: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir() && !planned.iter().any(|p| &p.dir == path))
+        .collect();
+    stale.sort();
+    stale
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Writes every file or none: first each one's bytes to a temporary file beside it (any failure, such as a
+/// full disk, removes the temporary files and leaves every target as it was), then renames each over its
+/// target, so a reader sees old bytes or new ones, never a mix.
+fn write_all_atomic(changes: &[(PathBuf, &[u8])]) -> Result<(), String> {
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
+    for (path, contents) in changes {
+        match stage(path, contents) {
+            Ok(tmp) => staged.push((tmp, path)),
+            Err(message) => {
+                for (tmp, _) in &staged {
+                    let _ = fs::remove_file(tmp);
+                }
+                return Err(message);
+            }
+        }
+    }
+    for (tmp, path) in &staged {
+        fs::rename(tmp, path).map_err(|err| format!("cannot replace {}: {err}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn stage(path: &Path, contents: &[u8]) -> Result<PathBuf, String> {
+    let dir = path.parent().ok_or_else(|| format!("{} has no parent directory", path.display()))?;
+    fs::create_dir_all(dir).map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    if let Err(err) = fs::write(&tmp, contents) {
+        let _ = fs::remove_file(&tmp);
+        return Err(format!("cannot write {}: {err}", path.display()));
+    }
+    Ok(tmp)
+}
