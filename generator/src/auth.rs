@@ -151,7 +151,7 @@ pub fn login_methods(api: &Api) -> TokenStream {
         quote! {
             #docs
             pub fn #method(&self, credential: Secret) -> Self {
-                let session = Session::with_credential(self.core.http().clone(), self.core.base_url(), &#spec, credential);
+                let session = Session::with_credential(self.core.http().clone(), self.core.url().clone(), &#spec, credential);
                 Self { core: self.core.with_session(session) }
             }
         }
@@ -218,7 +218,7 @@ pub fn login_methods(api: &Api) -> TokenStream {
             #docs
             pub async fn #method(&self, #(#param_decls)* #param options: SessionOptions) -> Result<Self, Error<#error>> {
                 let response = self.#op_fn(#(#params,)* #arg).await?;
-                let session = Session::login(self.core.http().clone(), self.core.base_url(), &#spec, #request, &*response, options)?;
+                let session = Session::login(self.core.http().clone(), self.core.url().clone(), &#spec, #request, &*response, options)?;
                 Ok(Self { core: self.core.with_session(session) })
             }
         }

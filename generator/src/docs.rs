@@ -177,7 +177,7 @@ fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
     code.push_str(&format!("match client.{}({}).await {{\n", op.fn_name, args.join(", ")));
     code.push_str("    Ok(response) => println!(\"{} {:?}\", response.status(), response.into_inner()),\n");
     if op.error_type.is_some() {
-        code.push_str(&format!("    Err(Error::Api {{ status, error, .. }}) => println!(\"documented error {{status}}: {{error:?}}\"),\n"));
+        code.push_str("    Err(Error::Api { status, error, .. }) => println!(\"documented error {status}: {error:?}\"),\n");
     }
     code.push_str("    Err(other) => return Err(other.into()),\n}\n");
     code
@@ -229,5 +229,36 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                 TypeKind::Struct { .. } => "serde_json::from_str(\"{}\")?".into(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn spec_markdown_becomes_safe_rustdoc() {
+        let text = "See [the guide] at https://example.com/a.\n```bash\ncurl -X POST\n```\n    indented\nUse `Bearer <token>` or <b>";
+        assert_eq!(
+            sanitize(text),
+            vec![
+                "See \\[the guide\\] at <https://example.com/a>.",
+                "```text",
+                "curl -X POST",
+                "```",
+                "   indented",
+                "Use `Bearer <token>` or &lt;b&gt;",
+            ]
+        );
+    }
+
+    #[test]
+    fn code_spans_continue_over_line_breaks() {
+        assert_eq!(sanitize("`key\n<k>` then <x>"), vec!["`key", "<k>` then &lt;x&gt;"]);
+    }
+
+    #[test]
+    fn an_unclosed_fence_is_closed() {
+        assert_eq!(sanitize("```\nx"), vec!["```text", "x", "```"]);
     }
 }

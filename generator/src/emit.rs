@@ -171,7 +171,7 @@ pub fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
     let crate_docs = crate::docs::crate_docs(api, crate_name);
     let constructors = constructors(api);
     let operations = api.operations.iter().map(|op| operation(api, op));
-    let op_types = api.operations.iter().map(|op| operation_types(api, op));
+    let op_types = api.operations.iter().map(operation_types);
     let schemes = crate::auth::schemes(api);
     let login = crate::auth::login_methods(api);
     quote! {
@@ -585,21 +585,25 @@ fn outcome_doc(outcome: &Outcome) -> String {
     }
 }
 
-fn outcome_payload(body: &ResponseBody) -> Option<TokenStream> {
-    match body {
-        ResponseBody::Empty => None,
-        ResponseBody::Json(ty) => Some(ty_tokens(ty, false)),
-        ResponseBody::Text | ResponseBody::Bytes => Some(quote!(String)),
-    }
+/// The payload of a success or error enum variant. Error bodies are boxed, so that every operation's
+/// `Result` stays small whatever its error bodies weigh.
+fn outcome_payload(body: &ResponseBody, boxed: bool) -> Option<TokenStream> {
+    let ty = match body {
+        ResponseBody::Empty => return None,
+        ResponseBody::Json(ty) => ty_tokens(ty, false),
+        ResponseBody::Text => quote!(String),
+        ResponseBody::Bytes => quote!(bytes::Bytes),
+    };
+    Some(if boxed { quote!(Box<#ty>) } else { ty })
 }
 
 /// The error enum (and success enum, where successes differ) of an operation.
-fn operation_types(api: &Api, op: &Operation) -> TokenStream {
+fn operation_types(op: &Operation) -> TokenStream {
     let method = &op.fn_name;
     let error = op.error_type.as_ref().map(|name| {
         let name = ident(name);
         let doc = format!("The documented error responses of [`Client::{method}`].");
-        let variants = op.errors.iter().map(|outcome| variant(outcome, api));
+        let variants = op.errors.iter().map(|outcome| variant(outcome, true));
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
@@ -611,7 +615,7 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
     let success = op.success_type.as_ref().map(|name| {
         let name = ident(name);
         let doc = format!("The documented successful responses of [`Client::{method}`].");
-        let variants = op.success.iter().map(|outcome| variant(outcome, api));
+        let variants = op.success.iter().map(|outcome| variant(outcome, false));
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
@@ -623,10 +627,15 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
     quote!(#error #success)
 }
 
-fn variant(outcome: &Outcome, _api: &Api) -> TokenStream {
+fn variant(outcome: &Outcome, boxed: bool) -> TokenStream {
     let docs = doc_attrs(Some(&outcome_doc(outcome)));
     let variant = ident(&outcome.variant);
-    match outcome_payload(&outcome.body) {
+    let body = match (&outcome.body, boxed) {
+        // Error bodies of non-JSON responses are read as text.
+        (ResponseBody::Bytes, true) => &ResponseBody::Text,
+        (body, _) => body,
+    };
+    match outcome_payload(body, boxed) {
         Some(ty) => quote! { #docs #variant(#ty), },
         None => quote! { #docs #variant, },
     }

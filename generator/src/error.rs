@@ -40,8 +40,16 @@ pub enum ErrorKind {
     #[error("does not follow OpenAPI 3.0: {0}")]
     Invalid(String),
     /// A `$ref` points at nothing.
-    #[error("`$ref` {0:?} points at nothing in this document")]
+    #[error("`$ref` {0:?} points at nothing in this document; define its target or fix the reference")]
     DanglingRef(String),
+    /// A `$ref` points at a component of the wrong kind.
+    #[error("`$ref` {reference:?} must point into `#/components/{expected}/`")]
+    WrongRefKind {
+        /// The reference.
+        reference: String,
+        /// The components section it must point into.
+        expected: String,
+    },
     /// A `$ref` points outside the document.
     #[error("`$ref` {0:?} points outside this document; bundle the spec into one file first")]
     ExternalRef(String),

@@ -21,13 +21,22 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
     if text.trim().is_empty() {
         return Err(fail("", ErrorKind::NotOpenApi("the file is empty".into())));
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|err| {
+    // JSON documents are read as JSON first: the YAML parser refuses some valid JSON (surrogate-pair escapes).
+    if text.trim_start().starts_with('{') {
+        if let Ok(json) = serde_json::from_str::<Value>(text) {
+            return finish(file, text, normalize_numbers(json));
+        }
+    }
+    let Json(raw) = serde_yaml::from_str(text).map_err(|err| {
         let mut error = fail("", ErrorKind::Syntax(strip_location(&err.to_string())));
         error.position = err.location().map(|at| (at.line(), at.column()));
         error
     })?;
-    yaml.apply_merge().map_err(|err| fail("", ErrorKind::Syntax(err.to_string())))?;
-    let raw = to_json(file, "", yaml)?;
+    finish(file, text, raw)
+}
+
+fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
+    let fail = |pointer: &str, kind| Error::new(file, pointer, kind);
     let Value::Object(top) = &raw else {
         return Err(fail("", ErrorKind::NotOpenApi("the top level is not a mapping".into())));
     };
@@ -39,7 +48,13 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
     }
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
         let pointer = path_to_pointer(err.path());
-        fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()))
+        let mut error = fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()));
+        // Reading the text again, straight into the typed document, gives the line where YAML can tell it.
+        error.position = serde_yaml::from_str::<openapiv3::OpenAPI>(text)
+            .err()
+            .and_then(|err| err.location())
+            .map(|at| (at.line(), at.column()));
+        error
     })?;
     let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(Loaded { doc, sha256 })
@@ -48,7 +63,11 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
 fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> {
     let version = match (top.get("openapi"), top.get("swagger")) {
         (Some(Value::String(version)), _) => version.as_str(),
-        (Some(other), _) => return Err(ErrorKind::NotOpenApi(format!("`openapi` is {other}, not a version string"))),
+        (Some(other), _) => {
+            return Err(ErrorKind::NotOpenApi(format!(
+                "`openapi` is {other}, not a version string: write it quoted, such as `openapi: \"3.0.3\"`"
+            )));
+        }
         (None, Some(swagger)) => {
             return Err(ErrorKind::UnsupportedVersion {
                 found: format!("Swagger {}", swagger.as_str().unwrap_or("2.0")),
@@ -70,58 +89,132 @@ fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> 
 
 /// serde_yaml's messages end with " at line L column C"; the position is reported separately.
 fn strip_location(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
+    let Some(at) = message.find(" at line ") else { return message.to_owned() };
+    // Drop " at line L column C", keep what follows (", while parsing …").
+    let rest = &message[at + " at line ".len()..];
+    let after_numbers = rest
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(" column ")
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    format!("{}{after_numbers}", &message[..at])
+}
+
+/// A YAML document read straight into JSON: mapping keys become strings (YAML allows `200:` as an integer
+/// status key), `<<` merge keys are applied, and integers beyond 64 bits become floats instead of errors.
+struct Json(Value);
+
+impl<'de> serde::Deserialize<'de> for Json {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonVisitor).map(Json)
     }
 }
 
-/// YAML → JSON: mapping keys become strings (YAML allows `200:` as an integer status key).
-fn to_json(file: &Path, pointer: &str, yaml: serde_yaml::Value) -> Result<Value, Error> {
-    use serde_yaml::Value as Y;
-    Ok(match yaml {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
-            }
+struct JsonVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(float_value(v as f64))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(float_value(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(float_value(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    /// A value with a YAML tag (`!Tag value`): the tag is dropped.
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (Json(_tag), variant) = data.variant()?;
+        variant.newtype_variant::<Json>().map(|Json(value)| value)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Json(item)) = seq.next_element()? {
+            items.push(item);
         }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| to_json(file, &pointer_push(pointer, &i.to_string()), item))
-                .collect::<Result<_, _>>()?,
-        ),
-        Y::Mapping(map) => {
-            let mut object = serde_json::Map::new();
-            for (key, value) in map {
-                let key = match key {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    Y::Null => "null".to_owned(),
-                    _ => {
-                        return Err(Error::new(
-                            file,
-                            pointer,
-                            ErrorKind::Invalid("a mapping key is itself a list or mapping".into()),
-                        ));
-                    }
-                };
-                let value = to_json(file, &pointer_push(pointer, &key), value)?;
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        let mut merged = Vec::new();
+        while let Some(Json(key)) = map.next_key()? {
+            let Json(value) = map.next_value()?;
+            let key = match key {
+                Value::String(s) => s,
+                Value::Null => "null".to_owned(),
+                Value::Bool(_) | Value::Number(_) => key.to_string(),
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(serde::de::Error::custom("a mapping key is itself a list or mapping"));
+                }
+            };
+            if key == "<<" {
+                merged.push(value);
+            } else {
                 object.insert(key, value);
             }
-            Value::Object(object)
         }
-        Y::Tagged(tagged) => to_json(file, pointer, tagged.value)?,
-    })
+        // Merged mappings fill in keys the mapping does not set itself (YAML merge-key semantics).
+        for source in merged.into_iter().flat_map(|v| match v {
+            Value::Array(items) => items,
+            other => vec![other],
+        }) {
+            if let Value::Object(source) = source {
+                for (k, v) in source {
+                    object.entry(k).or_insert(v);
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A float with no fraction that fits an `i64` is read as an integer: documents write int64 bounds such as
+/// `-9223372036854775808`, which parsers return as the float `-9.223372036854776e18`.
+fn float_value(f: f64) -> Value {
+    // i64::MIN is exactly representable as f64; i64::MAX rounds up to 2^63, which does not fit.
+    if f.fract() == 0.0 && f >= i64::MIN as f64 && f < 9_223_372_036_854_775_808.0 {
+        Value::from(f as i64)
+    } else {
+        serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+}
+
+fn normalize_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(n) if n.is_f64() => n.as_f64().map_or(Value::Null, float_value),
+        Value::Array(items) => Value::Array(items.into_iter().map(normalize_numbers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize_numbers(v))).collect()),
+        other => other,
+    }
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::Options;
 use crate::emit::uses;
-use crate::model::{Api, Ty};
+use crate::model::{Api, ResponseBody, Ty};
 
 /// The manifest text (without the header).
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
@@ -29,6 +29,9 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     }
     if uses(api, &|ty| matches!(ty, Ty::DateTime | Ty::Date)) {
         let _ = writeln!(toml, "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\"] }}");
+    }
+    if api.operations.iter().any(|op| op.success.iter().any(|o| o.body == ResponseBody::Bytes)) {
+        let _ = writeln!(toml, "bytes = \"1\"");
     }
     if uses(api, &|ty| matches!(ty, Ty::Uuid)) {
         let _ = writeln!(toml, "uuid = {{ version = \"1\", features = [\"serde\"] }}");

@@ -430,6 +430,10 @@ impl<'a> Builder<'a> {
         for (key, schema) in &components.schemas {
             let pointer = pointer_push("/components/schemas", key);
             let name = self.component_names[key].clone();
+            if let ReferenceOr::Reference { reference } = schema {
+                // A component that only refers on: make sure the chain ends in a definition.
+                self.resolve_schema(reference, &pointer)?;
+            }
             let ty = self.schema_ty(schema, &name, &pointer, true)?;
             // A component that became something other than its own named type is an alias.
             if ty != Ty::Named(name.clone()) {
@@ -467,10 +471,14 @@ impl<'a> Builder<'a> {
             return Err(self.error(pointer, ErrorKind::ExternalRef(reference.to_owned())));
         };
         let prefix = format!("/components/{section}/");
-        let key = local
-            .strip_prefix(&prefix)
-            .filter(|key| !key.contains('/'))
-            .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.to_owned())))?;
+        let key = local.strip_prefix(&prefix).filter(|key| !key.contains('/')).ok_or_else(|| {
+            let kind = if local.starts_with("/components/") && local.matches('/').count() == 3 {
+                ErrorKind::WrongRefKind { reference: reference.to_owned(), expected: section.to_owned() }
+            } else {
+                ErrorKind::DanglingRef(reference.to_owned())
+            };
+            self.error(pointer, kind)
+        })?;
         Ok(key.replace("~1", "/").replace("~0", "~"))
     }
 
@@ -1262,5 +1270,33 @@ impl Api {
     pub fn response_sensitive(&self, op: &Operation) -> bool {
         op.token.is_some()
             || op.success.iter().chain(&op.errors).any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) if self.is_sensitive(ty)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_in_order_once() {
+        assert_eq!(template_names("/a/{x}/b/{y}/{x}"), vec!["x", "y"]);
+        assert_eq!(template_names("/a/{unclosed"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn media_types_are_classified() {
+        assert_eq!(encoding_of("application/json; charset=utf-8"), BodyEncoding::Json);
+        assert_eq!(encoding_of("application/merge-patch+json"), BodyEncoding::Json);
+        assert_eq!(encoding_of("application/x-www-form-urlencoded"), BodyEncoding::Form);
+        assert_eq!(encoding_of("text/plain"), BodyEncoding::Text);
+        assert_eq!(encoding_of("application/octet-stream"), BodyEncoding::Bytes);
+    }
+
+    #[test]
+    fn statuses_are_labelled() {
+        assert_eq!(status_label(StatusMatch::Code(429)), "TooManyRequests");
+        assert_eq!(status_label(StatusMatch::Code(499)), "Status499");
+        assert_eq!(status_label(StatusMatch::Range(5)), "ServerError");
+        assert_eq!(status_label(StatusMatch::Default), "Default");
     }
 }

@@ -1,6 +1,8 @@
 //! Project tasks behind `cargo xtask`: `gen` regenerates `generated/` from `specs/`; `check` fails when
 //! `generated/` differs from what `gen` would write. A library too, so tests can run the same check.
 
+pub mod corpus;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -8,8 +8,19 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("gen") => xtask::gen_all(&root),
         Some("check") => xtask::check(&root),
+        Some("corpus") => {
+            let dir = args.iter().skip(1).find(|a| !a.starts_with("--")).map_or_else(|| root.join("../shared/corpus"), std::path::PathBuf::from);
+            let check = !args.iter().any(|a| a == "--no-check");
+            match xtask::corpus::run(&root, &dir, check) {
+                Ok(rows) => {
+                    print!("{}", xtask::corpus::table(&rows));
+                    if rows.iter().all(|r| r.result.is_ok()) { Ok(()) } else { Err("some documents failed".into()) }
+                }
+                Err(err) => Err(err),
+            }
+        }
         _ => {
-            eprintln!("usage: cargo xtask <gen|check>\n\n  gen    regenerate generated/ from specs/\n  check  fail if generated/ is stale");
+            eprintln!("usage: cargo xtask <gen|check|corpus [DIR] [--no-check]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)");
             return ExitCode::from(2);
         }
     };

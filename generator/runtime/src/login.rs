@@ -1,0 +1,42 @@
+//! How a generated client starts a [`Session`]: from a login's request and response, or from a credential
+//! the caller already holds.
+
+use serde::Serialize;
+
+use crate::Secret;
+use crate::auth::{AuthError, AuthSpec, Session, SessionOptions, TokenSet};
+
+impl Session {
+    /// A session from a successful login: the token set is read from `response` (and `request`, for kept
+    /// values) as `spec.exchange` says. If the caller opted in with [`SessionOptions::reexchange`] and the
+    /// exchange is not single-use, the login request is kept (as a secret) to log in again when needed.
+    pub fn login<Req: Serialize + ?Sized, Resp: Serialize + ?Sized>(
+        http: reqwest::Client,
+        base_url: reqwest::Url,
+        spec: &'static AuthSpec,
+        request: &Req,
+        response: &Resp,
+        mut options: SessionOptions,
+    ) -> Result<Self, AuthError> {
+        let invalid = || AuthError::InvalidTokenResponse { pointer: "" };
+        let exchange = spec.exchange.as_ref().ok_or_else(invalid)?;
+        let request = serde_json::to_value(request).map_err(|_| invalid())?;
+        let response = serde_json::to_value(response).map_err(|_| invalid())?;
+        let tokens = TokenSet::from_response(&exchange.token, &request, &response)?;
+        if options.wants_reexchange() && !spec.single_use {
+            options = options.keep_login(Secret::new(request.to_string()));
+        }
+        Ok(Self::new(http, base_url, spec, tokens, options))
+    }
+
+    /// A session holding a credential the caller already has (an API key, or a token obtained elsewhere):
+    /// it never expires by itself, and is not renewed.
+    pub fn with_credential(
+        http: reqwest::Client,
+        base_url: reqwest::Url,
+        spec: &'static AuthSpec,
+        credential: Secret,
+    ) -> Self {
+        Self::new(http, base_url, spec, TokenSet::new(credential), SessionOptions::default())
+    }
+}

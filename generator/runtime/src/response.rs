@@ -1,0 +1,189 @@
+//! Reading a response once, with bounded memory, and decoding it for a generated operation.
+
+use std::ops::Deref;
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+
+/// The most of an error or undocumented response body that is read and kept.
+pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
+/// The most of a success body that is read; a longer body is a transport-level failure.
+pub const SUCCESS_BODY_LIMIT: usize = 64 * 1024 * 1024;
+/// How much of an undecodable body is quoted in [`Error::Decode`].
+const SNIPPET_CHARS: usize = 256;
+
+/// A successful response: the decoded body, with the status and headers it came with.
+///
+/// It dereferences to the body, so `response.field` works; [`ResponseValue::into_inner`] takes the body out.
+#[derive(Debug, Clone)]
+pub struct ResponseValue<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> ResponseValue<T> {
+    /// The status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The headers of the response.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+
+    /// Maps the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
+        ResponseValue { status: self.status, headers: self.headers, body: f(self.body) }
+    }
+}
+
+impl<T> Deref for ResponseValue<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// A response whose body has been read (up to a limit), ready for a generated operation to decode by status.
+#[derive(Debug)]
+pub struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    truncated: bool,
+    /// Whether the body may hold credentials (the operation's spec marks secret fields in it).
+    sensitive: bool,
+}
+
+impl RawResponse {
+    /// Reads a response: all of a success body (up to [`SUCCESS_BODY_LIMIT`]), at most [`ERROR_BODY_LIMIT`]
+    /// bytes of any other.
+    pub(crate) async fn read<E>(mut response: reqwest::Response, sensitive: bool) -> Result<Self, Error<E>> {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = if status.is_success() { SUCCESS_BODY_LIMIT } else { ERROR_BODY_LIMIT };
+        let mut body = BytesMut::new();
+        let mut truncated = false;
+        while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
+            let room = limit - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Self { status, headers, body: body.freeze(), truncated, sensitive })
+    }
+
+    /// The status of the response.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Decodes a JSON success body.
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+        let body = self.decode()?;
+        Ok(ResponseValue { status: self.status, headers: self.headers, body })
+    }
+
+    /// A success that has no body (any body sent is ignored).
+    pub fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+        Ok(ResponseValue { status: self.status, headers: self.headers, body: () })
+    }
+
+    /// A success whose body is text.
+    pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        let body = String::from_utf8_lossy(&self.body).into_owned();
+        Ok(ResponseValue { status: self.status, headers: self.headers, body })
+    }
+
+    /// A success whose body is kept as bytes.
+    pub fn bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
+        Ok(ResponseValue { status: self.status, headers: self.headers, body: self.body })
+    }
+
+    /// Decodes a documented JSON error body and wraps it with `variant` into [`Error::Api`].
+    pub fn error<B: DeserializeOwned, T, E>(self, variant: impl FnOnce(Box<B>) -> E) -> Result<T, Error<E>> {
+        let body = Box::new(self.decode()?);
+        Err(Error::Api { status: self.status, headers: Box::new(self.headers), error: variant(body) })
+    }
+
+    /// A documented error status that has no body (or whose body is not documented).
+    pub fn error_empty<T, E>(self, error: E) -> Result<T, Error<E>> {
+        Err(Error::Api { status: self.status, headers: Box::new(self.headers), error })
+    }
+
+    /// A documented error status whose body is kept as text.
+    pub fn error_text<T, E>(self, variant: impl FnOnce(Box<String>) -> E) -> Result<T, Error<E>> {
+        let body = Box::new(String::from_utf8_lossy(&self.body).into_owned());
+        Err(Error::Api { status: self.status, headers: Box::new(self.headers), error: variant(body) })
+    }
+
+    /// A status the spec does not document for the operation.
+    pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        let body = if self.sensitive { Bytes::new() } else { self.body };
+        Err(Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body, truncated: self.truncated })
+    }
+
+    fn decode<B: DeserializeOwned, E>(&self) -> Result<B, Error<E>> {
+        // An empty body is no data: it decodes as JSON `null` (an optional or loose body) or, failing that,
+        // as `{}` (an object whose members are all optional).
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            if let Ok(value) = serde_json::from_slice(b"null").or_else(|_| serde_json::from_slice(b"{}")) {
+                return Ok(value);
+            }
+        }
+        serde_json::from_slice(&self.body).map_err(|err| {
+            let (message, snippet) = if self.sensitive {
+                // serde quotes offending values, which may be credentials: keep only the position.
+                (format!("invalid body at line {} column {}", err.line(), err.column()), String::new())
+            } else {
+                let snippet: String = String::from_utf8_lossy(&self.body).chars().take(SNIPPET_CHARS).collect();
+                (err.to_string(), snippet)
+            };
+            Error::Decode { status: self.status, headers: Box::new(self.headers.clone()), message, snippet }
+        })
+    }
+}
+
+/// Reads `Retry-After` as a delay: delta-seconds, or an HTTP date (a date in the past gives zero).
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("120"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(120)));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+}

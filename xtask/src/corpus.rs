@@ -1,0 +1,156 @@
+//! `cargo xtask corpus [DIR]`: generate a crate for every OpenAPI 3.0 document under DIR and `cargo check`
+//! each (one shared target directory), then print a table and `N passed, M failed`.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// One document's outcome.
+pub struct Row {
+    /// Path relative to the corpus directory.
+    pub document: String,
+    /// Operations in the generated client (`-` when generation failed).
+    pub operations: Option<usize>,
+    /// Generation time.
+    pub generate_ms: f64,
+    /// Lines of generated Rust.
+    pub lines: usize,
+    /// `ok`, or the first error.
+    pub result: Result<(), String>,
+    /// `cargo check` time.
+    pub check_s: f64,
+    /// Warnings from `cargo check`.
+    pub warnings: usize,
+}
+
+/// The OpenAPI 3.0 documents under `dir` (skipping `v31/`), sorted.
+pub fn documents(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&current) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "v31") {
+                    stack.push(path);
+                }
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn crate_name(document: &str) -> String {
+    let stem: String = document
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .trim_end_matches(".json")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    format!("corpus-{stem}")
+}
+
+/// Generates and checks every document; `check` false only generates.
+pub fn run(root: &Path, dir: &Path, check: bool) -> Result<Vec<Row>, String> {
+    let scratch = root.join("target").join("corpus");
+    let _ = fs::remove_dir_all(scratch.join("crates"));
+    fs::create_dir_all(scratch.join("crates")).map_err(|e| e.to_string())?;
+    let runtime = root.join("generator").join("runtime");
+    let runtime_dep = format!("{{ path = {:?} }}", runtime.display().to_string());
+    let mut rows = Vec::new();
+    let mut members = Vec::new();
+    for path in documents(dir) {
+        let document = path.strip_prefix(dir).unwrap_or(&path).display().to_string();
+        let name = crate_name(&document);
+        let mut options = clientgen::Options::for_spec(Path::new(&document), &runtime_dep);
+        options.crate_name = name.clone();
+        let text = fs::read_to_string(&path).map_err(|e| format!("{document}: {e}"))?;
+        let started = Instant::now();
+        let generated = clientgen::generate(Path::new(&document), &text, &options);
+        let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let mut row =
+            Row { document, operations: None, generate_ms, lines: 0, result: Ok(()), check_s: 0.0, warnings: 0 };
+        match generated {
+            Ok(files) => {
+                let crate_dir = scratch.join("crates").join(&name);
+                for file in &files {
+                    let target = crate_dir.join(&file.path);
+                    if let Some(parent) = target.parent() {
+                        fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                    }
+                    fs::write(&target, &file.contents).map_err(|e| e.to_string())?;
+                    if file.path.extension().is_some_and(|e| e == "rs") {
+                        row.lines += file.contents.lines().count();
+                        row.operations = Some(
+                            row.operations.unwrap_or(0) + file.contents.matches("\n    pub async fn ").count(),
+                        );
+                    }
+                }
+                members.push(name);
+            }
+            Err(err) => row.result = Err(format!("generate: {}", err.kind)),
+        }
+        rows.push(row);
+    }
+    let mut manifest = String::from("[workspace]\nresolver = \"3\"\nmembers = [\n");
+    for member in &members {
+        let _ = writeln!(manifest, "    \"crates/{member}\",");
+    }
+    manifest.push_str("]\n");
+    fs::write(scratch.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    // The repository's lock file pins the same dependency versions the project uses.
+    let _ = fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
+    if check {
+        for row in rows.iter_mut().filter(|row| row.result.is_ok()) {
+            let name = crate_name(&row.document);
+            let started = Instant::now();
+            let output = Command::new(env!("CARGO"))
+                .args(["check", "--quiet", "--message-format", "short", "-p", &name])
+                .current_dir(&scratch)
+                .env("CARGO_TARGET_DIR", root.join("target").join("corpus-target"))
+                .output()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            row.check_s = started.elapsed().as_secs_f64();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            row.warnings = stderr.lines().filter(|l| l.contains(": warning: ")).count();
+            if !output.status.success() {
+                let first = stderr.lines().find(|l| l.contains(": error")).unwrap_or("cargo check failed");
+                row.result = Err(format!("check: {first}"));
+            } else if row.warnings > 0 {
+                let first = stderr.lines().find(|l| l.contains(": warning: ")).unwrap_or("");
+                row.result = Err(format!("warnings: {first}"));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// The table, with `N passed, M failed` last.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = format!(
+        "{:<44} {:>5} {:>9} {:>7} {:>8} {:>5}  result\n",
+        "document", "ops", "gen ms", "lines", "check s", "warn"
+    );
+    for row in rows {
+        let ops = row.operations.map_or("-".to_owned(), |n| n.to_string());
+        let result = match &row.result {
+            Ok(()) => "ok".to_owned(),
+            Err(err) => err.chars().take(160).collect(),
+        };
+        let _ = writeln!(
+            out,
+            "{:<44} {:>5} {:>9.1} {:>7} {:>8.1} {:>5}  {}",
+            row.document, ops, row.generate_ms, row.lines, row.check_s, row.warnings, result
+        );
+    }
+    let passed = rows.iter().filter(|r| r.result.is_ok()).count();
+    let _ = writeln!(out, "{} passed, {} failed", passed, rows.len() - passed);
+    out
+}
