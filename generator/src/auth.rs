@@ -10,7 +10,7 @@ use std::path::Path;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::docs::doc_attrs;
+use crate::docs::doc_attrs_with;
 use crate::emit::{error_ty, ident, placement_tokens, ty_tokens};
 use crate::error::{Error, ErrorKind};
 use crate::extensions::{TOKEN, TokenExtension, TokenRole};
@@ -19,23 +19,51 @@ use crate::names::snake;
 
 /// Checks that each token extension names a scheme that exists, and that no scheme has two issuers.
 pub fn validate(file: &Path, api: &Api) -> Result<(), Error> {
-    let invalid = |op: &Operation, reason: String| Error::new(file, &op.pointer, ErrorKind::Extension { extension: TOKEN, reason });
+    let invalid = |op: &Operation, reason: String| {
+        Error::new(
+            file,
+            &op.pointer,
+            ErrorKind::Extension {
+                extension: TOKEN,
+                reason,
+            },
+        )
+    };
     for op in &api.operations {
         let Some(token) = &op.token else { continue };
         if !api.schemes.iter().any(|s| s.key == token.scheme) {
-            return Err(invalid(op, format!("scheme {:?} is not in components.securitySchemes", token.scheme)));
+            return Err(invalid(
+                op,
+                format!(
+                    "scheme {:?} is not in components.securitySchemes",
+                    token.scheme
+                ),
+            ));
         }
         if let Some(other) = api
             .operations
             .iter()
             .take_while(|o| !std::ptr::eq(*o, op))
-            .find(|o| o.token.as_ref().is_some_and(|t| t.scheme == token.scheme && t.role == token.role))
+            .find(|o| {
+                o.token
+                    .as_ref()
+                    .is_some_and(|t| t.scheme == token.scheme && t.role == token.role)
+            })
         {
-            return Err(invalid(op, format!("{} already has this role for scheme {:?}", other.pointer, token.scheme)));
+            return Err(invalid(
+                op,
+                format!(
+                    "{} already has this role for scheme {:?}",
+                    other.pointer, token.scheme
+                ),
+            ));
         }
         let json_body = op.body.as_ref().map(|b| b.encoding);
         if token.role == TokenRole::Refresh && json_body != Some(BodyEncoding::Json) {
-            return Err(invalid(op, "a refresh operation needs a JSON request body for the refresh token".into()));
+            return Err(invalid(
+                op,
+                "a refresh operation needs a JSON request body for the refresh token".into(),
+            ));
         }
     }
     Ok(())
@@ -45,7 +73,11 @@ fn spec_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {
     format_ident!("{}", snake(&scheme.key).to_uppercase())
 }
 
-fn token_op<'a>(api: &'a Api, scheme: &str, role: TokenRole) -> Option<(&'a Operation, &'a TokenExtension)> {
+fn token_op<'a>(
+    api: &'a Api,
+    scheme: &str,
+    role: TokenRole,
+) -> Option<(&'a Operation, &'a TokenExtension)> {
     api.operations.iter().find_map(|op| {
         let token = op.token.as_ref()?;
         (token.scheme == scheme && token.role == role).then_some((op, token))
@@ -67,8 +99,12 @@ fn endpoint(op: &Operation, token: &TokenExtension) -> TokenStream {
     let lifetime = match &token.lifetime {
         None => quote!(clientgen_runtime::auth::LifetimeSpec::None),
         Some(lifetime) => match (&lifetime.expires_in, &lifetime.expires_at) {
-            (Some(pointer), _) => quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresIn(#pointer)),
-            (None, Some(pointer)) => quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresAt(#pointer)),
+            (Some(pointer), _) => {
+                quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresIn(#pointer))
+            }
+            (None, Some(pointer)) => {
+                quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresAt(#pointer))
+            }
             (None, None) => quote!(clientgen_runtime::auth::LifetimeSpec::JwtExp),
         },
     };
@@ -138,16 +174,13 @@ pub fn login_methods(api: &Api) -> TokenStream {
     let with_schemes = api.schemes.iter().filter(|s| !matches!(s.placement, Placement::Body { .. })).map(|scheme| {
         let spec = spec_ident(scheme);
         let method = format_ident!("with_{}", snake(&scheme.key));
-        let mut doc = format!(
-            "This client with a credential of the `{}` security scheme that the caller already has ({}), sent on \
-             every operation that accepts it. It does not expire; on a 401 the call fails.",
+        let doc = format!(
+            "This client with a credential of the `{}` security scheme that the caller already has\n({}), sent on \
+             every operation that accepts it. It is never renewed.",
             scheme.key,
             placement_words(&scheme.placement)
         );
-        if let Some(description) = &scheme.description {
-            doc = format!("{doc}\n\n{}", description.trim());
-        }
-        let docs = doc_attrs(Some(&doc));
+        let docs = doc_attrs_with(&doc, scheme.description.as_deref());
         quote! {
             #docs
             pub fn #method(&self, credential: Secret) -> Self {
@@ -159,7 +192,12 @@ pub fn login_methods(api: &Api) -> TokenStream {
     let exchanges: Vec<(&Operation, &TokenExtension)> = api
         .operations
         .iter()
-        .filter_map(|op| op.token.as_ref().filter(|t| t.role == TokenRole::Exchange).map(|t| (op, t)))
+        .filter_map(|op| {
+            op.token
+                .as_ref()
+                .filter(|t| t.role == TokenRole::Exchange)
+                .map(|t| (op, t))
+        })
         .collect();
     let single = exchanges.len() == 1;
     let logins = exchanges.iter().map(|(op, token)| {
@@ -191,13 +229,13 @@ pub fn login_methods(api: &Api) -> TokenStream {
                 .to_owned(),
         };
         let doc = format!(
-            "Logs in with [`Client::{}`] and returns a client whose calls carry the issued token as the `{}` \
+            "Logs in with [`Client::{}`] and returns a client whose calls carry the issued token as the\n`{}` \
              credential ({}).\n\n{lifetime} {renewal}",
             op.fn_name,
             token.scheme,
             placement_words(&scheme.placement)
         );
-        let docs = doc_attrs(Some(&doc));
+        let docs = doc_attrs_with(&doc, None);
         let (param, arg, request) = match &op.body {
             Some(body) if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) && body.required => {
                 let ty = ty_tokens(&body.ty, false);
@@ -223,7 +261,24 @@ pub fn login_methods(api: &Api) -> TokenStream {
             }
         }
     });
+    let all_specs = api.schemes.iter().map(spec_ident);
+    let resume = (!api.schemes.is_empty()).then(|| {
+        quote! {
+            /// This client with a session resumed from tokens saved by a [`TokenStore`] (for example by a CLI
+            /// in an earlier run). Tokens saved for another scheme or server are refused.
+            pub fn resume(&self, stored: StoredTokens, options: SessionOptions) -> Result<Self, AuthError> {
+                let spec = [#(&#all_specs),*]
+                    .into_iter()
+                    .find(|spec| spec.scheme == stored.scheme)
+                    .ok_or_else(|| AuthError::NoCredentials { schemes: stored.scheme.clone() })?;
+                let session = Session::resume(self.core.http().clone(), self.core.url().clone(), spec, stored, options)?;
+                Ok(Self { core: self.core.with_session(session) })
+            }
+        }
+    });
     quote! {
+        #resume
+
         /// The credential session, once this client has one (after `login` or `with_…`).
         pub fn session(&self) -> Option<&Session> {
             self.core.session()
@@ -248,7 +303,9 @@ pub fn login_methods(api: &Api) -> TokenStream {
 
 fn placement_words(placement: &Placement) -> String {
     match placement {
-        Placement::Header { name, prefix } if name == "authorization" => format!("`Authorization: {prefix}…`"),
+        Placement::Header { name, prefix } if name == "authorization" => {
+            format!("`Authorization: {prefix}…`")
+        }
         Placement::Header { name, prefix } => format!("header `{name}: {prefix}…`"),
         Placement::Body { token_field, .. } => format!("in the JSON body as `{token_field}`"),
         Placement::Query { name } => format!("query parameter `{name}`"),

@@ -38,12 +38,18 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
 fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
     let fail = |pointer: &str, kind| Error::new(file, pointer, kind);
     let Value::Object(top) = &raw else {
-        return Err(fail("", ErrorKind::NotOpenApi("the top level is not a mapping".into())));
+        return Err(fail(
+            "",
+            ErrorKind::NotOpenApi("the top level is not a mapping".into()),
+        ));
     };
     check_version(top).map_err(|kind| fail("/openapi", kind))?;
     for key in ["info", "paths"] {
         if !top.contains_key(key) {
-            return Err(fail("", ErrorKind::Invalid(format!("the required field `{key}` is missing"))));
+            return Err(fail(
+                "",
+                ErrorKind::Invalid(format!("the required field `{key}` is missing")),
+            ));
         }
     }
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
@@ -56,7 +62,10 @@ fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
             .map(|at| (at.line(), at.column()));
         error
     })?;
-    let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
+    let sha256 = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
     Ok(Loaded { doc, sha256 })
 }
 
@@ -74,7 +83,11 @@ fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> 
                 hint: "; convert it to OpenAPI 3.0 first (for example with swagger2openapi)",
             });
         }
-        (None, None) => return Err(ErrorKind::NotOpenApi("there is no `openapi` version field".into())),
+        (None, None) => {
+            return Err(ErrorKind::NotOpenApi(
+                "there is no `openapi` version field".into(),
+            ));
+        }
     };
     if version.starts_with("3.0.") || version == "3.0" {
         return Ok(());
@@ -84,12 +97,17 @@ fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> 
     } else {
         ""
     };
-    Err(ErrorKind::UnsupportedVersion { found: format!("OpenAPI {version}"), hint })
+    Err(ErrorKind::UnsupportedVersion {
+        found: format!("OpenAPI {version}"),
+        hint,
+    })
 }
 
 /// serde_yaml's messages end with " at line L column C"; the position is reported separately.
 fn strip_location(message: &str) -> String {
-    let Some(at) = message.find(" at line ") else { return message.to_owned() };
+    let Some(at) = message.find(" at line ") else {
+        return message.to_owned();
+    };
     // Drop " at line L column C", keep what follows (", while parsing …").
     let rest = &message[at + " at line ".len()..];
     let after_numbers = rest
@@ -173,7 +191,9 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
                 Value::Null => "null".to_owned(),
                 Value::Bool(_) | Value::Number(_) => key.to_string(),
                 Value::Array(_) | Value::Object(_) => {
-                    return Err(serde::de::Error::custom("a mapping key is itself a list or mapping"));
+                    return Err(serde::de::Error::custom(
+                        "a mapping key is itself a list or mapping",
+                    ));
                 }
             };
             if key == "<<" {
@@ -212,7 +232,11 @@ fn normalize_numbers(value: Value) -> Value {
     match value {
         Value::Number(n) if n.is_f64() => n.as_f64().map_or(Value::Null, float_value),
         Value::Array(items) => Value::Array(items.into_iter().map(normalize_numbers).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize_numbers(v))).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, normalize_numbers(v)))
+                .collect(),
+        ),
         other => other,
     }
 }

@@ -18,3 +18,54 @@ pub fn http_client(timeout: Duration) -> reqwest::Client {
 pub fn json(status: u16, body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(body)
 }
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// An unsigned JWT (as a server would issue, signature not checked by clients) issued now and valid for
+/// `lifetime_secs`, with `id` in its `jti` so tokens are distinguishable.
+pub fn jwt(id: &str, lifetime_secs: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let claims = URL_SAFE_NO_PAD
+        .encode(serde_json::json!({"token_type": "access", "iat": now, "exp": now + lifetime_secs, "jti": id}).to_string());
+    format!("{header}.{claims}.c2lnbmF0dXJl")
+}
+
+/// A responder that counts its calls and answers the n-th (1-based) with `answer(n, request)`.
+pub struct Counted<F> {
+    count: Arc<AtomicUsize>,
+    answer: F,
+}
+
+/// A counted responder and its counter.
+pub fn counted<F>(answer: F) -> (Counted<F>, Arc<AtomicUsize>)
+where
+    F: Fn(usize, &Request) -> ResponseTemplate + Send + Sync + 'static,
+{
+    let count = Arc::new(AtomicUsize::new(0));
+    (Counted { count: count.clone(), answer }, count)
+}
+
+impl<F> wiremock::Respond for Counted<F>
+where
+    F: Fn(usize, &Request) -> ResponseTemplate + Send + Sync + 'static,
+{
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = self.count.fetch_add(1, Ordering::SeqCst) + 1;
+        (self.answer)(n, request)
+    }
+}
+
+/// The value of a request header, or `""`.
+pub fn header_of(request: &Request, name: &str) -> String {
+    request.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+/// Reads a counter.
+pub fn hits(count: &AtomicUsize) -> usize {
+    count.load(Ordering::SeqCst)
+}

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 fn generate(text: &str) -> Result<Vec<clientgen::GeneratedFile>, clientgen::Error> {
-    let options = clientgen::Options::for_spec(Path::new("specs/case.yaml"), "{ path = \"../runtime\" }");
+    let options =
+        clientgen::Options::for_spec(Path::new("specs/case.yaml"), "{ path = \"../runtime\" }");
     clientgen::generate(Path::new("specs/case.yaml"), text, &options)
 }
 
@@ -33,62 +34,108 @@ macro_rules! case {
 case!(empty_file, "");
 case!(only_whitespace, "  \n\n\t\n");
 case!(not_yaml_at_all, "{{{ this is : not [ yaml");
-case!(yaml_syntax_error_has_line_and_column, doc("paths:\n  /a:\n    get: {\n  bad: ]\n"));
-case!(json_syntax_error, "{\"openapi\": \"3.0.3\", \"info\" {\"title\": \"T\"}}");
+case!(
+    yaml_syntax_error_has_line_and_column,
+    doc("paths:\n  /a:\n    get: {\n  bad: ]\n")
+);
+case!(
+    json_syntax_error,
+    "{\"openapi\": \"3.0.3\", \"info\" {\"title\": \"T\"}}"
+);
 case!(tab_indentation, "openapi: 3.0.3\ninfo:\n\ttitle: T\n");
 case!(top_level_is_a_list, "- openapi\n- 3.0.3\n");
 case!(top_level_is_a_string, "just a string");
-case!(swagger_2, "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
-case!(openapi_3_1, "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
-case!(openapi_2_0_field, "openapi: 2.0.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
-case!(openapi_is_a_number, "openapi: 3.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
-case!(missing_openapi, "info:\n  title: T\n  version: '1'\npaths: {}\n");
+case!(
+    swagger_2,
+    "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
+);
+case!(
+    openapi_3_1,
+    "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
+);
+case!(
+    openapi_2_0_field,
+    "openapi: 2.0.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
+);
+case!(
+    openapi_is_a_number,
+    "openapi: 3.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
+);
+case!(
+    missing_openapi,
+    "info:\n  title: T\n  version: '1'\npaths: {}\n"
+);
 case!(missing_info, "openapi: 3.0.3\npaths: {}\n");
 case!(missing_paths, doc(""));
-case!(info_without_title, "openapi: 3.0.3\ninfo:\n  version: '1'\npaths: {}\n");
+case!(
+    info_without_title,
+    "openapi: 3.0.3\ninfo:\n  version: '1'\npaths: {}\n"
+);
 case!(
     dangling_schema_ref,
-    doc("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/Missing'\n")
+    doc(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b:\n          $ref: '#/components/schemas/Missing'\n"
+    )
 );
 case!(
     dangling_response_ref,
-    doc("paths:\n  /a:\n    get:\n      responses:\n        '200':\n          $ref: '#/components/responses/Nope'\n")
+    doc(
+        "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          $ref: '#/components/responses/Nope'\n"
+    )
 );
 case!(
     dangling_request_body_ref,
-    doc("paths:\n  /a:\n    post:\n      requestBody:\n        $ref: '#/components/requestBodies/Nope'\n      responses:\n        '204':\n          description: ok\n")
+    doc(
+        "paths:\n  /a:\n    post:\n      requestBody:\n        $ref: '#/components/requestBodies/Nope'\n      responses:\n        '204':\n          description: ok\n"
+    )
 );
 case!(
     parameter_ref_loop,
-    doc("paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/A'\n      responses:\n        '204':\n          description: ok\ncomponents:\n  parameters:\n    A:\n      $ref: '#/components/parameters/B'\n    B:\n      $ref: '#/components/parameters/A'\n")
+    doc(
+        "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/A'\n      responses:\n        '204':\n          description: ok\ncomponents:\n  parameters:\n    A:\n      $ref: '#/components/parameters/B'\n    B:\n      $ref: '#/components/parameters/A'\n"
+    )
 );
 case!(
     schema_ref_loop,
-    doc("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x:\n          $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/C'\n    C:\n      $ref: '#/components/schemas/B'\n")
+    doc(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        x:\n          $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/C'\n    C:\n      $ref: '#/components/schemas/B'\n"
+    )
 );
 case!(
     external_file_ref,
-    doc("paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: 'other.yaml#/Pet'\n")
+    doc(
+        "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: 'other.yaml#/Pet'\n"
+    )
 );
 case!(
     external_url_ref,
-    doc("paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: 'https://example.com/pet.json'\n")
+    doc(
+        "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: 'https://example.com/pet.json'\n"
+    )
 );
 case!(
     ref_to_the_wrong_section,
-    doc("paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/schemas/P'\n      responses:\n        '204':\n          description: ok\ncomponents:\n  schemas:\n    P:\n      type: string\n")
+    doc(
+        "paths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/schemas/P'\n      responses:\n        '204':\n          description: ok\ncomponents:\n  schemas:\n    P:\n      type: string\n"
+    )
 );
 case!(
     duplicate_operation_ids,
-    doc("paths:\n  /a:\n    get:\n      operationId: same\n      responses:\n        '204':\n          description: ok\n  /b:\n    get:\n      operationId: same\n      responses:\n        '204':\n          description: ok\n")
+    doc(
+        "paths:\n  /a:\n    get:\n      operationId: same\n      responses:\n        '204':\n          description: ok\n  /b:\n    get:\n      operationId: same\n      responses:\n        '204':\n          description: ok\n"
+    )
 );
 case!(
     path_parameter_not_declared,
-    doc("paths:\n  /pets/{petId}:\n    get:\n      responses:\n        '204':\n          description: ok\n")
+    doc(
+        "paths:\n  /pets/{petId}:\n    get:\n      responses:\n        '204':\n          description: ok\n"
+    )
 );
 case!(
     path_parameter_not_in_path,
-    doc("paths:\n  /pets:\n    get:\n      parameters:\n        - name: petId\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '204':\n          description: ok\n")
+    doc(
+        "paths:\n  /pets:\n    get:\n      parameters:\n        - name: petId\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '204':\n          description: ok\n"
+    )
 );
 case!(
     schema_type_is_a_number,
@@ -96,11 +143,15 @@ case!(
 );
 case!(
     properties_is_a_list,
-    doc("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties: [a, b]\n")
+    doc(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties: [a, b]\n"
+    )
 );
 case!(
     parameter_without_location,
-    doc("paths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          schema:\n            type: string\n      responses:\n        '204':\n          description: ok\n")
+    doc(
+        "paths:\n  /a:\n    get:\n      parameters:\n        - name: q\n          schema:\n            type: string\n      responses:\n        '204':\n          description: ok\n"
+    )
 );
 case!(
     response_without_description,
@@ -109,23 +160,33 @@ case!(
 case!(mapping_key_is_a_list, doc("paths:\n  ? [a, b]\n  : {}\n"));
 case!(
     token_extension_unknown_field,
-    doc("paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: s\n        access-token: /t\n        acess-token: /typo\n      responses:\n        '200':\n          description: ok\ncomponents:\n  securitySchemes:\n    s:\n      type: http\n      scheme: bearer\n")
+    doc(
+        "paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: s\n        access-token: /t\n        acess-token: /typo\n      responses:\n        '200':\n          description: ok\ncomponents:\n  securitySchemes:\n    s:\n      type: http\n      scheme: bearer\n"
+    )
 );
 case!(
     token_extension_unknown_scheme,
-    doc("paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: nope\n        access-token: /t\n      responses:\n        '200':\n          description: ok\n")
+    doc(
+        "paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: nope\n        access-token: /t\n      responses:\n        '200':\n          description: ok\n"
+    )
 );
 case!(
     token_extension_two_lifetimes,
-    doc("paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: s\n        access-token: /t\n        lifetime:\n          expires-in: /e\n          jwt-exp: true\n      responses:\n        '200':\n          description: ok\ncomponents:\n  securitySchemes:\n    s:\n      type: http\n      scheme: bearer\n")
+    doc(
+        "paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: s\n        access-token: /t\n        lifetime:\n          expires-in: /e\n          jwt-exp: true\n      responses:\n        '200':\n          description: ok\ncomponents:\n  securitySchemes:\n    s:\n      type: http\n      scheme: bearer\n"
+    )
 );
 case!(
     token_extension_pointer_without_slash,
-    doc("paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: s\n        access-token: token\n      responses:\n        '200':\n          description: ok\ncomponents:\n  securitySchemes:\n    s:\n      type: http\n      scheme: bearer\n")
+    doc(
+        "paths:\n  /t:\n    post:\n      x-clientgen-token:\n        role: exchange\n        scheme: s\n        access-token: token\n      responses:\n        '200':\n          description: ok\ncomponents:\n  securitySchemes:\n    s:\n      type: http\n      scheme: bearer\n"
+    )
 );
 case!(
     credential_in_unsupported_place,
-    doc("paths: {}\ncomponents:\n  securitySchemes:\n    s:\n      type: apiKey\n      in: header\n      name: k\n      x-clientgen-in: query\n")
+    doc(
+        "paths: {}\ncomponents:\n  securitySchemes:\n    s:\n      type: apiKey\n      in: header\n      name: k\n      x-clientgen-in: query\n"
+    )
 );
 
 #[test]
@@ -148,7 +209,11 @@ fn moderately_nested_schemas_generate() {
     text.push_str(&"}}".repeat(depth));
     text.push('\n');
     let files = generate(&text).unwrap_or_else(|err| panic!("{err}"));
-    assert!(files.iter().any(|f| f.contents.contains("pub struct AInner")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.contents.contains("pub struct AInner"))
+    );
 }
 
 #[test]
@@ -162,8 +227,10 @@ fn a_50_mb_document_is_handled() {
 
 #[test]
 fn an_unreadable_file_is_an_io_error() {
-    let options = clientgen::Options::for_spec(Path::new("missing.yaml"), "{ path = \"../runtime\" }");
-    let err = clientgen::generate_file(Path::new("/nonexistent/missing.yaml"), &options).unwrap_err();
+    let options =
+        clientgen::Options::for_spec(Path::new("missing.yaml"), "{ path = \"../runtime\" }");
+    let err =
+        clientgen::generate_file(Path::new("/nonexistent/missing.yaml"), &options).unwrap_err();
     assert!(matches!(err.kind, clientgen::ErrorKind::Io(_)), "{err}");
 }
 

@@ -42,6 +42,9 @@
 pub mod types;
 
 pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+
+/// Sessions, token stores and their errors (the whole credentials API of the runtime).
+pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
 
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
@@ -93,6 +96,31 @@ impl Client {
         self.core.base_url()
     }
 
+    /// This client with a session resumed from tokens saved by a [`TokenStore`] (for example by a CLI
+    /// in an earlier run). Tokens saved for another scheme or server are refused.
+    pub fn resume(
+        &self,
+        stored: StoredTokens,
+        options: SessionOptions,
+    ) -> Result<Self, AuthError> {
+        let spec = [&API_KEY, &API_TOKEN, &OAUTH2]
+            .into_iter()
+            .find(|spec| spec.scheme == stored.scheme)
+            .ok_or_else(|| AuthError::NoCredentials {
+                schemes: stored.scheme.clone(),
+            })?;
+        let session = Session::resume(
+            self.core.http().clone(),
+            self.core.url().clone(),
+            spec,
+            stored,
+            options,
+        )?;
+        Ok(Self {
+            core: self.core.with_session(session),
+        })
+    }
+
     /// The credential session, once this client has one (after `login` or `with_…`).
     pub fn session(&self) -> Option<&Session> {
         self.core.session()
@@ -117,7 +145,8 @@ impl Client {
         self.core.send_raw(request).await
     }
 
-    /// This client with a credential of the `apiKey` security scheme that the caller already has (`Authorization: key …`), sent on every operation that accepts it. It does not expire; on a 401 the call fails.
+    /// This client with a credential of the `apiKey` security scheme that the caller already has
+    /// (`Authorization: key …`), sent on every operation that accepts it. It is never renewed.
     ///
     /// An API key created by a helpdesk admin, sent as
     /// `Authorization: key <api key>`. The scheme word `key` is sent
@@ -137,7 +166,8 @@ impl Client {
         }
     }
 
-    /// This client with a credential of the `apiToken` security scheme that the caller already has (`Authorization: token …`), sent on every operation that accepts it. It does not expire; on a 401 the call fails.
+    /// This client with a credential of the `apiToken` security scheme that the caller already has
+    /// (`Authorization: token …`), sent on every operation that accepts it. It is never renewed.
     ///
     /// An API token obtained from `POST /api_tokens` (or from OAuth), sent as
     /// `Authorization: token <api token>`. The scheme word `token` is sent
@@ -157,7 +187,8 @@ impl Client {
         }
     }
 
-    /// This client with a credential of the `oauth2` security scheme that the caller already has (`Authorization: Bearer …`), sent on every operation that accepts it. It does not expire; on a 401 the call fails.
+    /// This client with a credential of the `oauth2` security scheme that the caller already has
+    /// (`Authorization: Bearer …`), sent on every operation that accepts it. It is never renewed.
     ///
     /// OAuth2, the vendor's recommended way to obtain API tokens on behalf of
     /// a person (create an OAuth client under Admin &gt; Apps &gt; OAuth). The
@@ -186,7 +217,8 @@ impl Client {
         }
     }
 
-    /// Logs in with \[`Client::create_api_token`\] and returns a client whose calls carry the issued token as the `apiToken` credential (`Authorization: token …`).
+    /// Logs in with [`Client::create_api_token`] and returns a client whose calls carry the issued token as the
+    /// `apiToken` credential (`Authorization: token …`).
     ///
     /// The token carries no lifetime: it is replaced when a call answers 401. When it expires (or a call answers 401) the session logs in again if `options` keeps the credentials, else calls fail with `AuthError::LoginRequired`.
     pub async fn login(

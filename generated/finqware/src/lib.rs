@@ -38,6 +38,9 @@
 pub mod types;
 
 pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+
+/// Sessions, token stores and their errors (the whole credentials API of the runtime).
+pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
 
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
@@ -87,6 +90,31 @@ impl Client {
         self.core.base_url()
     }
 
+    /// This client with a session resumed from tokens saved by a [`TokenStore`] (for example by a CLI
+    /// in an earlier run). Tokens saved for another scheme or server are refused.
+    pub fn resume(
+        &self,
+        stored: StoredTokens,
+        options: SessionOptions,
+    ) -> Result<Self, AuthError> {
+        let spec = [&ACCESS_TOKEN]
+            .into_iter()
+            .find(|spec| spec.scheme == stored.scheme)
+            .ok_or_else(|| AuthError::NoCredentials {
+                schemes: stored.scheme.clone(),
+            })?;
+        let session = Session::resume(
+            self.core.http().clone(),
+            self.core.url().clone(),
+            spec,
+            stored,
+            options,
+        )?;
+        Ok(Self {
+            core: self.core.with_session(session),
+        })
+    }
+
     /// The credential session, once this client has one (after `login` or `with_…`).
     pub fn session(&self) -> Option<&Session> {
         self.core.session()
@@ -111,7 +139,8 @@ impl Client {
         self.core.send_raw(request).await
     }
 
-    /// Logs in with \[`Client::exchange_token`\] and returns a client whose calls carry the issued token as the `accessToken` credential (in the JSON body as `access_token`).
+    /// Logs in with [`Client::exchange_token`] and returns a client whose calls carry the issued token as the
+    /// `accessToken` credential (in the JSON body as `access_token`).
     ///
     /// It is valid until the time at `/consent_exp` in the response. The exchange is single-use, so an expired token cannot be renewed: calls then fail with `AuthError::Expired` without sending anything.
     pub async fn login(

@@ -37,6 +37,9 @@
 pub mod types;
 
 pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+
+/// Sessions, token stores and their errors (the whole credentials API of the runtime).
+pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
 
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
@@ -86,6 +89,31 @@ impl Client {
         self.core.base_url()
     }
 
+    /// This client with a session resumed from tokens saved by a [`TokenStore`] (for example by a CLI
+    /// in an earlier run). Tokens saved for another scheme or server are refused.
+    pub fn resume(
+        &self,
+        stored: StoredTokens,
+        options: SessionOptions,
+    ) -> Result<Self, AuthError> {
+        let spec = [&BEARER_AUTH]
+            .into_iter()
+            .find(|spec| spec.scheme == stored.scheme)
+            .ok_or_else(|| AuthError::NoCredentials {
+                schemes: stored.scheme.clone(),
+            })?;
+        let session = Session::resume(
+            self.core.http().clone(),
+            self.core.url().clone(),
+            spec,
+            stored,
+            options,
+        )?;
+        Ok(Self {
+            core: self.core.with_session(session),
+        })
+    }
+
     /// The credential session, once this client has one (after `login` or `with_…`).
     pub fn session(&self) -> Option<&Session> {
         self.core.session()
@@ -110,7 +138,8 @@ impl Client {
         self.core.send_raw(request).await
     }
 
-    /// This client with a credential of the `bearerAuth` security scheme that the caller already has (`Authorization: Bearer …`), sent on every operation that accepts it. It does not expire; on a 401 the call fails.
+    /// This client with a credential of the `bearerAuth` security scheme that the caller already has
+    /// (`Authorization: Bearer …`), sent on every operation that accepts it. It is never renewed.
     ///
     /// The token from `getToken` (`POST /api/token`), sent as
     /// `Authorization: Bearer <token>`. Used by Formflow's other, not
@@ -127,7 +156,8 @@ impl Client {
         }
     }
 
-    /// Logs in with \[`Client::get_token`\] and returns a client whose calls carry the issued token as the `bearerAuth` credential (`Authorization: Bearer …`).
+    /// Logs in with [`Client::get_token`] and returns a client whose calls carry the issued token as the
+    /// `bearerAuth` credential (`Authorization: Bearer …`).
     ///
     /// Its lifetime is the seconds at `/expires_in` in the response, counted from receipt. When it expires (or a call answers 401) the session logs in again if `options` keeps the credentials, else calls fail with `AuthError::LoginRequired`.
     pub async fn login(

@@ -40,6 +40,9 @@
 pub mod types;
 
 pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+
+/// Sessions, token stores and their errors (the whole credentials API of the runtime).
+pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
 
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
@@ -89,6 +92,31 @@ impl Client {
         self.core.base_url()
     }
 
+    /// This client with a session resumed from tokens saved by a [`TokenStore`] (for example by a CLI
+    /// in an earlier run). Tokens saved for another scheme or server are refused.
+    pub fn resume(
+        &self,
+        stored: StoredTokens,
+        options: SessionOptions,
+    ) -> Result<Self, AuthError> {
+        let spec = [&JWT_ACCESS]
+            .into_iter()
+            .find(|spec| spec.scheme == stored.scheme)
+            .ok_or_else(|| AuthError::NoCredentials {
+                schemes: stored.scheme.clone(),
+            })?;
+        let session = Session::resume(
+            self.core.http().clone(),
+            self.core.url().clone(),
+            spec,
+            stored,
+            options,
+        )?;
+        Ok(Self {
+            core: self.core.with_session(session),
+        })
+    }
+
     /// The credential session, once this client has one (after `login` or `with_…`).
     pub fn session(&self) -> Option<&Session> {
         self.core.session()
@@ -113,7 +141,8 @@ impl Client {
         self.core.send_raw(request).await
     }
 
-    /// This client with a credential of the `jwtAccess` security scheme that the caller already has (`Authorization: Bearer …`), sent on every operation that accepts it. It does not expire; on a 401 the call fails.
+    /// This client with a credential of the `jwtAccess` security scheme that the caller already has
+    /// (`Authorization: Bearer …`), sent on every operation that accepts it. It is never renewed.
     ///
     /// The `access` JWT from `obtainTokenPair` or `refreshTokenPair`, sent as
     /// `Authorization: Bearer <access>`. Valid for 5 minutes (its `exp`
@@ -134,9 +163,10 @@ impl Client {
         }
     }
 
-    /// Logs in with \[`Client::obtain_token_pair`\] and returns a client whose calls carry the issued token as the `jwtAccess` credential (`Authorization: Bearer …`).
+    /// Logs in with [`Client::obtain_token_pair`] and returns a client whose calls carry the issued token as the
+    /// `jwtAccess` credential (`Authorization: Bearer …`).
     ///
-    /// Its expiry is read from the JWT's `exp` claim. Before it expires (or on a 401) the session refreshes it with \[`Client::refresh_token_pair`\]; if that is refused, it logs in again when `options` keeps the credentials, else calls fail with `AuthError::LoginRequired`.
+    /// Its expiry is read from the JWT's `exp` claim. Before it expires (or on a 401) the session refreshes it with [`Client::refresh_token_pair`]; if that is refused, it logs in again when `options` keeps the credentials, else calls fail with `AuthError::LoginRequired`.
     pub async fn login(
         &self,
         body: &types::TokenObtainPairRequest,
