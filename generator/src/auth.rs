@@ -20,50 +20,24 @@ use crate::names::snake;
 /// Checks that each token extension names a scheme that exists, and that no scheme has two issuers.
 pub fn validate(file: &Path, api: &Api) -> Result<(), Error> {
     let invalid = |op: &Operation, reason: String| {
-        Error::new(
-            file,
-            &op.pointer,
-            ErrorKind::Extension {
-                extension: TOKEN,
-                reason,
-            },
-        )
+        Error::new(file, &op.pointer, ErrorKind::Extension { extension: TOKEN, reason })
     };
     for op in &api.operations {
         let Some(token) = &op.token else { continue };
         if !api.schemes.iter().any(|s| s.key == token.scheme) {
-            return Err(invalid(
-                op,
-                format!(
-                    "scheme {:?} is not in components.securitySchemes",
-                    token.scheme
-                ),
-            ));
+            return Err(invalid(op, format!("scheme {:?} is not in components.securitySchemes", token.scheme)));
         }
         if let Some(other) = api
             .operations
             .iter()
             .take_while(|o| !std::ptr::eq(*o, op))
-            .find(|o| {
-                o.token
-                    .as_ref()
-                    .is_some_and(|t| t.scheme == token.scheme && t.role == token.role)
-            })
+            .find(|o| o.token.as_ref().is_some_and(|t| t.scheme == token.scheme && t.role == token.role))
         {
-            return Err(invalid(
-                op,
-                format!(
-                    "{} already has this role for scheme {:?}",
-                    other.pointer, token.scheme
-                ),
-            ));
+            return Err(invalid(op, format!("{} already has this role for scheme {:?}", other.pointer, token.scheme)));
         }
         let json_body = op.body.as_ref().map(|b| b.encoding);
         if token.role == TokenRole::Refresh && json_body != Some(BodyEncoding::Json) {
-            return Err(invalid(
-                op,
-                "a refresh operation needs a JSON request body for the refresh token".into(),
-            ));
+            return Err(invalid(op, "a refresh operation needs a JSON request body for the refresh token".into()));
         }
     }
     Ok(())
@@ -73,11 +47,7 @@ fn spec_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {
     format_ident!("{}", snake(&scheme.key).to_uppercase())
 }
 
-fn token_op<'a>(
-    api: &'a Api,
-    scheme: &str,
-    role: TokenRole,
-) -> Option<(&'a Operation, &'a TokenExtension)> {
+fn token_op<'a>(api: &'a Api, scheme: &str, role: TokenRole) -> Option<(&'a Operation, &'a TokenExtension)> {
     api.operations.iter().find_map(|op| {
         let token = op.token.as_ref()?;
         (token.scheme == scheme && token.role == role).then_some((op, token))
@@ -192,12 +162,7 @@ pub fn login_methods(api: &Api) -> TokenStream {
     let exchanges: Vec<(&Operation, &TokenExtension)> = api
         .operations
         .iter()
-        .filter_map(|op| {
-            op.token
-                .as_ref()
-                .filter(|t| t.role == TokenRole::Exchange)
-                .map(|t| (op, t))
-        })
+        .filter_map(|op| op.token.as_ref().filter(|t| t.role == TokenRole::Exchange).map(|t| (op, t)))
         .collect();
     let single = exchanges.len() == 1;
     let logins = exchanges.iter().map(|(op, token)| {

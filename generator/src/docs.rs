@@ -12,11 +12,7 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
         return TokenStream::new();
     };
     let lines = sanitize(text.trim()).into_iter().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -40,11 +36,7 @@ pub fn doc_attrs_with(ours: &str, theirs: Option<&str>) -> TokenStream {
 /// Inner `//!` docs for the crate.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #line])
     });
     quote!(#(#lines)*)
@@ -98,16 +90,11 @@ fn escape_inline(line: &str, in_code: &mut bool) -> String {
         }
         let mut rest = segment;
         while !rest.is_empty() {
-            let next_url = ["https://", "http://"]
-                .iter()
-                .filter_map(|p| rest.find(p))
-                .min();
+            let next_url = ["https://", "http://"].iter().filter_map(|p| rest.find(p)).min();
             let (plain, url) = match next_url {
                 Some(at) => {
                     let end = rest[at..]
-                        .find(|c: char| {
-                            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']')
-                        })
+                        .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
                         .map_or(rest.len(), |len| at + len);
                     let url = rest[at..end].trim_end_matches(['.', ',', ';', ':']);
                     (&rest[..at], Some(url))
@@ -139,11 +126,7 @@ fn escape_inline(line: &str, in_code: &mut bool) -> String {
 
 /// The crate docs: the API's description and an example that compiles.
 pub fn crate_docs(api: &Api, crate_name: &str) -> TokenStream {
-    let mut text = format!(
-        "A typed client for the {} (API version {}).\n",
-        api.title.trim(),
-        api.version.trim()
-    );
+    let mut text = format!("A typed client for the {} (API version {}).\n", api.title.trim(), api.version.trim());
     if let Some(description) = &api.description {
         text.push('\n');
         text.push_str(&sanitize(description.trim()).join("\n"));
@@ -163,11 +146,8 @@ fn example(api: &Api, crate_name: &str) -> String {
     let construct = match api.servers.first() {
         Some(server) if server.variables.is_empty() => "Client::new()?".to_owned(),
         Some(server) => {
-            let args: Vec<String> = server
-                .variables
-                .iter()
-                .map(|v| format!("{:?}", format!("{}.example.com", v.ident)))
-                .collect();
+            let args: Vec<String> =
+                server.variables.iter().map(|v| format!("{:?}", format!("{}.example.com", v.ident))).collect();
             format!("Client::new({})?", args.join(", "))
         }
         None => "Client::with_base_url(\"https://api.example.com\")?".to_owned(),
@@ -178,11 +158,7 @@ fn example(api: &Api, crate_name: &str) -> String {
         .operations
         .iter()
         .find(|op| op.token.is_some())
-        .or_else(|| {
-            api.operations
-                .iter()
-                .find(|op| op.security == crate::model::Security::None)
-        })
+        .or_else(|| api.operations.iter().find(|op| op.security == crate::model::Security::None))
         .or_else(|| api.operations.first());
     if let Some(op) = op {
         code.push_str(&call_example(api, op, &krate));
@@ -222,16 +198,12 @@ fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
             "Some(body)".into()
         });
     }
-    code.push_str(&format!(
-        "match client.{}({}).await {{\n",
-        op.fn_name,
-        args.join(", ")
-    ));
-    code.push_str(
-        "    Ok(response) => println!(\"{} {:?}\", response.status(), response.into_inner()),\n",
-    );
+    code.push_str(&format!("match client.{}({}).await {{\n", op.fn_name, args.join(", ")));
+    code.push_str("    Ok(response) => println!(\"{} {:?}\", response.status(), response.into_inner()),\n");
     if op.error_type.is_some() {
-        code.push_str("    Err(Error::Api { status, error, .. }) => println!(\"documented error {status}: {error:?}\"),\n");
+        code.push_str(
+            "    Err(Error::Api { status, error, .. }) => println!(\"documented error {status}: {error:?}\"),\n",
+        );
     }
     code.push_str("    Err(other) => return Err(other.into()),\n}\n");
     code
@@ -265,10 +237,9 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                     None => format!("{path}::Other(String::new())"),
                 },
                 TypeKind::Union { variants } => match variants.first() {
-                    Some((variant, inner)) if depth < 4 => format!(
-                        "{path}::{variant}({})",
-                        example_value(api, inner, krate, depth + 1)
-                    ),
+                    Some((variant, inner)) if depth < 4 => {
+                        format!("{path}::{variant}({})", example_value(api, inner, krate, depth + 1))
+                    }
                     _ => "serde_json::from_str(\"null\")?".into(),
                 },
                 TypeKind::Struct { fields, additional } if depth < 4 => {
@@ -321,10 +292,7 @@ mod tests {
 
     #[test]
     fn code_spans_continue_over_line_breaks() {
-        assert_eq!(
-            sanitize("`key\n<k>` then <x>"),
-            vec!["`key", "<k>` then &lt;x&gt;"]
-        );
+        assert_eq!(sanitize("`key\n<k>` then <x>"), vec!["`key", "<k>` then &lt;x&gt;"]);
     }
 
     #[test]

@@ -5,18 +5,14 @@ use quote::{format_ident, quote};
 
 use crate::docs::doc_attrs;
 use crate::model::{
-    Api, Body, BodyEncoding, Field, Operation, Outcome, Param, ParamLocation, Placement,
-    ResponseBody, Security, StatusMatch, Ty, TypeDef, TypeKind,
+    Api, Body, BodyEncoding, Field, Operation, Outcome, Param, ParamLocation, Placement, ResponseBody, Security,
+    StatusMatch, Ty, TypeDef, TypeKind,
 };
 use crate::names::is_keyword;
 
 /// An identifier, raw where it is a keyword.
 pub fn ident(name: &str) -> Ident {
-    if is_keyword(name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
-    }
+    if is_keyword(name) { Ident::new_raw(name, Span::call_site()) } else { Ident::new(name, Span::call_site()) }
 }
 
 fn lit(s: &str) -> Literal {
@@ -39,11 +35,7 @@ pub fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
         Ty::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         Ty::Named(name) => {
             let name = ident(name);
-            if in_types {
-                quote!(#name)
-            } else {
-                quote!(types::#name)
-            }
+            if in_types { quote!(#name) } else { quote!(types::#name) }
         }
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, in_types);
@@ -150,11 +142,7 @@ fn field(field: &Field) -> TokenStream {
     let mut doc = field.doc.clone().unwrap_or_default();
     if field.nullable && !field.required {
         let note = "Absent and `null` both read as `None`; `None` is not sent.";
-        doc = if doc.is_empty() {
-            note.to_owned()
-        } else {
-            format!("{doc}\n\n{note}")
-        };
+        doc = if doc.is_empty() { note.to_owned() } else { format!("{doc}\n\n{note}") };
     }
     let docs = doc_attrs(Some(&doc).filter(|d| !d.is_empty()).map(String::as_str));
     let ty = ty_tokens(&field.ty, true);
@@ -167,10 +155,7 @@ fn field(field: &Field) -> TokenStream {
         (true, false) => (ty, None),
         // Required but nullable: always sent, `null` when `None`.
         (true, true) => (quote!(Option<#ty>), None),
-        (false, _) => (
-            quote!(Option<#ty>),
-            Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-        ),
+        (false, _) => (quote!(Option<#ty>), Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))),
     };
     quote! {
         #docs
@@ -228,11 +213,7 @@ pub fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
 }
 
 fn constructors(api: &Api) -> TokenStream {
-    let user_agent = quote!(concat!(
-        env!("CARGO_PKG_NAME"),
-        "/",
-        env!("CARGO_PKG_VERSION")
-    ));
+    let user_agent = quote!(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
     let default = api.servers.first().map(|server| {
         let mut doc = format!("A client for the spec's default server, `{}`.", server.url);
         if let Some(description) = &server.description {
@@ -264,20 +245,13 @@ fn constructors(api: &Api) -> TokenStream {
                     template = template.replace(&format!("{{{{{}}}}}", var.wire), "{}");
                     args.push(quote!(#var_ident));
                 } else {
-                    template = template.replace(
-                        &format!("{{{{{}}}}}", var.wire),
-                        &format!("{{{}}}", var.ident),
-                    );
+                    template = template.replace(&format!("{{{{{}}}}}", var.wire), &format!("{{{}}}", var.ident));
                 }
                 params.push(quote!(#var_ident: &str));
                 arg_docs.push_str(&format!(
                     "\n- `{}`: {}",
                     var.ident,
-                    var.description
-                        .as_deref()
-                        .unwrap_or("the server variable of that name")
-                        .replace('\n', " ")
-                        .trim()
+                    var.description.as_deref().unwrap_or("the server variable of that name").replace('\n', " ").trim()
                 ));
             }
             let docs = doc_attrs(Some(&format!("{doc}{arg_docs}")));
@@ -341,11 +315,7 @@ pub fn param_ty(param: &Param) -> TokenStream {
             quote!(&#ty)
         }
     };
-    if param.required {
-        ty
-    } else {
-        quote!(Option<#ty>)
-    }
+    if param.required { ty } else { quote!(Option<#ty>) }
 }
 
 /// The expression turning a parameter value (named `value`) into its text form.
@@ -362,20 +332,12 @@ fn param_text(ty: &Ty, value: &TokenStream) -> TokenStream {
 fn build_request(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let path = if op.params.iter().any(|p| p.location == ParamLocation::Path) {
-        let mut template = op
-            .path
-            .replace('{', "\u{0}")
-            .replace('}', "\u{1}")
-            .replace('\u{0}', "{{")
-            .replace('\u{1}', "}}");
+        let mut template =
+            op.path.replace('{', "\u{0}").replace('}', "\u{1}").replace('\u{0}', "{{").replace('\u{1}', "}}");
         let mut args = Vec::new();
         for name in crate::model::template_names(&op.path) {
             template = template.replacen(&format!("{{{{{name}}}}}"), "{}", 1);
-            if let Some(param) = op
-                .params
-                .iter()
-                .find(|p| p.location == ParamLocation::Path && p.wire == name)
-            {
+            if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == name) {
                 let value = ident(&param.ident);
                 let text = param_text(&param.ty, &quote!(#value));
                 args.push(quote!(clientgen_runtime::encode_path(#text)));
@@ -389,11 +351,7 @@ fn build_request(op: &Operation) -> TokenStream {
     };
     let mut steps = Vec::new();
     let mut cookies = Vec::new();
-    for param in op
-        .params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path)
-    {
+    for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         let name = ident(&param.ident);
         let wire = lit(&param.wire);
         let value = quote!(value);
@@ -450,19 +408,11 @@ fn build_request(op: &Operation) -> TokenStream {
             BodyEncoding::Form => quote!(request = request.form(body);),
             BodyEncoding::Text | BodyEncoding::Bytes => {
                 let content_type = lit(&body.content_type);
-                let value = if body.encoding == BodyEncoding::Text {
-                    quote!(body.to_owned())
-                } else {
-                    quote!(body)
-                };
+                let value = if body.encoding == BodyEncoding::Text { quote!(body.to_owned()) } else { quote!(body) };
                 quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#value);)
             }
         };
-        steps.push(if body.required {
-            set
-        } else {
-            quote!(if let Some(body) = body { #set })
-        });
+        steps.push(if body.required { set } else { quote!(if let Some(body) = body { #set }) });
     }
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
     quote! {
@@ -480,11 +430,7 @@ fn body_param(body: &Body) -> TokenStream {
         BodyEncoding::Text => quote!(&str),
         BodyEncoding::Bytes => quote!(impl Into<reqwest::Body>),
     };
-    if body.required || body.encoding == BodyEncoding::Bytes {
-        quote!(body: #ty)
-    } else {
-        quote!(body: Option<#ty>)
-    }
+    if body.required || body.encoding == BodyEncoding::Bytes { quote!(body: #ty) } else { quote!(body: Option<#ty>) }
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
@@ -524,11 +470,7 @@ fn decode_arms(op: &Operation) -> TokenStream {
             None => read,
         };
         // `default` as the success response stands for any 2xx.
-        let status = if outcome.status == StatusMatch::Default {
-            StatusMatch::Range(2)
-        } else {
-            outcome.status
-        };
+        let status = if outcome.status == StatusMatch::Default { StatusMatch::Range(2) } else { outcome.status };
         arms.push((status, expr));
     }
     if let Some(error_type) = &op.error_type {
@@ -546,9 +488,7 @@ fn decode_arms(op: &Operation) -> TokenStream {
         }
     }
     arms.sort_by_key(|(status, _)| *status);
-    let has_default = arms
-        .iter()
-        .any(|(status, _)| *status == StatusMatch::Default);
+    let has_default = arms.iter().any(|(status, _)| *status == StatusMatch::Default);
     let arms = arms.into_iter().map(|(status, expr)| {
         let pattern = status_pattern(status);
         quote!(#pattern => #expr,)
@@ -585,37 +525,20 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     doc.push_str(&format!("`{} {}`", op.method, op.path));
     match &op.security {
         Security::None => {}
-        Security::Required(schemes) => {
-            doc.push_str(&format!("; needs credentials: {}", schemes.join(" or ")))
-        }
-        Security::Optional(schemes) => doc.push_str(&format!(
-            "; sends credentials if held: {}",
-            schemes.join(" or ")
-        )),
+        Security::Required(schemes) => doc.push_str(&format!("; needs credentials: {}", schemes.join(" or "))),
+        Security::Optional(schemes) => doc.push_str(&format!("; sends credentials if held: {}", schemes.join(" or "))),
     }
-    let param_docs: Vec<String> = op
-        .params
-        .iter()
-        .map(|p| match &p.doc {
-            Some(d) => format!("- `{}`: {}", p.ident, d.trim().replace('\n', " ")),
-            None => format!(
-                "- `{}`: the {} parameter `{}`",
-                p.ident,
-                location_word(p.location),
-                p.wire
-            ),
-        })
-        .chain(op.body.iter().map(|b| {
-            format!(
-                "- `body`: {}",
-                b.doc
-                    .as_deref()
-                    .unwrap_or("the request body")
-                    .trim()
-                    .replace('\n', " ")
-            )
-        }))
-        .collect();
+    let param_docs: Vec<String> =
+        op.params
+            .iter()
+            .map(|p| match &p.doc {
+                Some(d) => format!("- `{}`: {}", p.ident, d.trim().replace('\n', " ")),
+                None => format!("- `{}`: the {} parameter `{}`", p.ident, location_word(p.location), p.wire),
+            })
+            .chain(op.body.iter().map(|b| {
+                format!("- `body`: {}", b.doc.as_deref().unwrap_or("the request body").trim().replace('\n', " "))
+            }))
+            .collect();
     if !param_docs.is_empty() {
         doc.push_str("\n\n# Arguments\n\n");
         doc.push_str(&param_docs.join("\n"));
@@ -736,8 +659,7 @@ pub fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
     }
     let in_types = api.types.iter().any(|def| match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            fields.iter().any(|f| walk(&f.ty, pred))
-                || additional.as_ref().is_some_and(|ty| walk(ty, pred))
+            fields.iter().any(|f| walk(&f.ty, pred)) || additional.as_ref().is_some_and(|ty| walk(ty, pred))
         }
         TypeKind::Union { variants } => variants.iter().any(|(_, ty)| walk(ty, pred)),
         TypeKind::Alias(ty) => walk(ty, pred),
@@ -746,11 +668,7 @@ pub fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
     let in_ops = api.operations.iter().any(|op| {
         op.params.iter().any(|p| walk(&p.ty, pred))
             || op.body.as_ref().is_some_and(|b| walk(&b.ty, pred))
-            || op
-                .success
-                .iter()
-                .chain(&op.errors)
-                .any(|o| matches!(&o.body, ResponseBody::Json(ty) if walk(ty, pred)))
+            || op.success.iter().chain(&op.errors).any(|o| matches!(&o.body, ResponseBody::Json(ty) if walk(ty, pred)))
     });
     in_types || in_ops
 }
@@ -763,10 +681,7 @@ pub fn placement_tokens(placement: &Placement) -> TokenStream {
             let prefix = lit(prefix);
             quote!(clientgen_runtime::auth::Placement::Header { name: #name, prefix: #prefix })
         }
-        Placement::Body {
-            token_field,
-            fields,
-        } => {
+        Placement::Body { token_field, fields } => {
             let token_field = lit(token_field);
             let fields = fields.iter().map(|f| lit(f));
             quote!(clientgen_runtime::auth::Placement::Body { token_field: #token_field, fields: &[#(#fields),*] })

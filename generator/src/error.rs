@@ -40,9 +40,7 @@ pub enum ErrorKind {
     #[error("does not follow OpenAPI 3.0: {0}")]
     Invalid(String),
     /// A `$ref` points at nothing.
-    #[error(
-        "`$ref` {0:?} points at nothing in this document; define its target or fix the reference"
-    )]
+    #[error("`$ref` {0:?} points at nothing in this document; define its target or fix the reference")]
     DanglingRef(String),
     /// A `$ref` points at a component of the wrong kind.
     #[error("`$ref` {reference:?} must point into `#/components/{expected}/`")]
@@ -85,12 +83,7 @@ pub enum ErrorKind {
 impl Error {
     /// An error at `pointer` in `file`.
     pub fn new(file: impl Into<PathBuf>, pointer: impl Into<String>, kind: ErrorKind) -> Self {
-        Self {
-            file: file.into(),
-            pointer: pointer.into(),
-            position: None,
-            kind,
-        }
+        Self { file: file.into(), pointer: pointer.into(), position: None, kind }
     }
 }
 

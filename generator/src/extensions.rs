@@ -82,26 +82,15 @@ pub fn token(extensions: &IndexMap<String, Value>) -> Result<Option<TokenExtensi
     let Some(value) = extensions.get(TOKEN) else {
         return Ok(None);
     };
-    let invalid = |reason: String| ErrorKind::Extension {
-        extension: TOKEN,
-        reason,
-    };
-    let ext: TokenExtension =
-        serde_json::from_value(value.clone()).map_err(|err| invalid(err.to_string()))?;
+    let invalid = |reason: String| ErrorKind::Extension { extension: TOKEN, reason };
+    let ext: TokenExtension = serde_json::from_value(value.clone()).map_err(|err| invalid(err.to_string()))?;
     let mut pointers: Vec<&str> = vec![&ext.access_token];
     pointers.extend(ext.refresh_token.as_deref());
     pointers.extend(ext.refresh_token_field.as_deref());
     if let Some(lifetime) = &ext.lifetime {
-        let set = [
-            lifetime.expires_in.is_some(),
-            lifetime.expires_at.is_some(),
-            lifetime.jwt_exp,
-        ];
+        let set = [lifetime.expires_in.is_some(), lifetime.expires_at.is_some(), lifetime.jwt_exp];
         if set.iter().filter(|s| **s).count() != 1 {
-            return Err(invalid(
-                "`lifetime` needs exactly one of `expires-in`, `expires-at`, `jwt-exp: true`"
-                    .into(),
-            ));
+            return Err(invalid("`lifetime` needs exactly one of `expires-in`, `expires-at`, `jwt-exp: true`".into()));
         }
         pointers.extend(lifetime.expires_in.as_deref());
         pointers.extend(lifetime.expires_at.as_deref());
@@ -117,20 +106,14 @@ pub fn token(extensions: &IndexMap<String, Value>) -> Result<Option<TokenExtensi
         }
     }
     if let Some(bad) = pointers.iter().find(|p| !p.starts_with('/')) {
-        return Err(invalid(format!(
-            "{bad:?} is not a JSON pointer (it must start with `/`)"
-        )));
+        return Err(invalid(format!("{bad:?} is not a JSON pointer (it must start with `/`)")));
     }
     match (ext.role, &ext.refresh_token_field) {
         (TokenRole::Refresh, None) => {
-            return Err(invalid(
-                "`role: refresh` needs `refresh-token-field`".into(),
-            ));
+            return Err(invalid("`role: refresh` needs `refresh-token-field`".into()));
         }
         (TokenRole::Exchange, Some(_)) => {
-            return Err(invalid(
-                "`refresh-token-field` is only for `role: refresh`".into(),
-            ));
+            return Err(invalid("`refresh-token-field` is only for `role: refresh`".into()));
         }
         _ => {}
     }
@@ -140,11 +123,7 @@ pub fn token(extensions: &IndexMap<String, Value>) -> Result<Option<TokenExtensi
 /// How a security scheme's credential is placed on a request, and its description.
 pub fn placement(scheme: &SecurityScheme) -> Result<(Placement, Option<String>), ErrorKind> {
     Ok(match scheme {
-        SecurityScheme::HTTP {
-            scheme,
-            description,
-            ..
-        } => {
+        SecurityScheme::HTTP { scheme, description, .. } => {
             // `bearer` and `basic` are case-insensitive registered schemes written capitalized by convention;
             // any other scheme word (e.g. Deskpro's `token`, `key`) is sent exactly as the spec spells it.
             let word = match scheme.to_ascii_lowercase().as_str() {
@@ -152,28 +131,12 @@ pub fn placement(scheme: &SecurityScheme) -> Result<(Placement, Option<String>),
                 "basic" => "Basic".to_owned(),
                 _ => scheme.clone(),
             };
-            (
-                Placement::Header {
-                    name: "authorization".into(),
-                    prefix: format!("{word} "),
-                },
-                description.clone(),
-            )
+            (Placement::Header { name: "authorization".into(), prefix: format!("{word} ") }, description.clone())
         }
-        SecurityScheme::OAuth2 { description, .. }
-        | SecurityScheme::OpenIDConnect { description, .. } => (
-            Placement::Header {
-                name: "authorization".into(),
-                prefix: "Bearer ".into(),
-            },
-            description.clone(),
-        ),
-        SecurityScheme::APIKey {
-            location,
-            name,
-            description,
-            extensions,
-        } => {
+        SecurityScheme::OAuth2 { description, .. } | SecurityScheme::OpenIDConnect { description, .. } => {
+            (Placement::Header { name: "authorization".into(), prefix: "Bearer ".into() }, description.clone())
+        }
+        SecurityScheme::APIKey { location, name, description, extensions } => {
             let in_body = match extensions.get(IN) {
                 None => false,
                 Some(Value::String(s)) if s == "body" => true,
@@ -185,25 +148,17 @@ pub fn placement(scheme: &SecurityScheme) -> Result<(Placement, Option<String>),
                 }
             };
             let placement = if in_body {
-                let fields =
-                    match extensions.get(BODY_FIELDS) {
-                        None => Vec::new(),
-                        Some(value) => serde_json::from_value::<Vec<String>>(value.clone())
-                            .map_err(|err| ErrorKind::Extension {
-                                extension: BODY_FIELDS,
-                                reason: err.to_string(),
-                            })?,
-                    };
-                Placement::Body {
-                    token_field: name.clone(),
-                    fields,
-                }
+                let fields = match extensions.get(BODY_FIELDS) {
+                    None => Vec::new(),
+                    Some(value) => serde_json::from_value::<Vec<String>>(value.clone())
+                        .map_err(|err| ErrorKind::Extension { extension: BODY_FIELDS, reason: err.to_string() })?,
+                };
+                Placement::Body { token_field: name.clone(), fields }
             } else {
                 match location {
-                    APIKeyLocation::Header => Placement::Header {
-                        name: name.to_ascii_lowercase(),
-                        prefix: String::new(),
-                    },
+                    APIKeyLocation::Header => {
+                        Placement::Header { name: name.to_ascii_lowercase(), prefix: String::new() }
+                    }
                     APIKeyLocation::Query => Placement::Query { name: name.clone() },
                     APIKeyLocation::Cookie => Placement::Cookie { name: name.clone() },
                 }

@@ -42,10 +42,7 @@ pub struct Options {
 impl Options {
     /// Options for a spec file `name.yaml`: crate `name-client` 0.1.0, runtime at `runtime_dependency`.
     pub fn for_spec(spec: &Path, runtime_dependency: &str) -> Self {
-        let stem = spec
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         Self {
             crate_name: format!("{}-client", heck::ToKebabCase::to_kebab_case(stem.as_str())),
             crate_version: "0.1.0".into(),
@@ -78,24 +75,14 @@ pub fn generate(file: &Path, text: &str, options: &Options) -> Result<Vec<Genera
     let toml_header = header.replace("// ", "# ");
     let manifest = format!("{toml_header}{}", manifest::cargo_toml(&api, options));
     Ok(vec![
-        GeneratedFile {
-            path: "Cargo.toml".into(),
-            contents: manifest,
-        },
-        GeneratedFile {
-            path: "src/lib.rs".into(),
-            contents: lib,
-        },
-        GeneratedFile {
-            path: "src/types.rs".into(),
-            contents: types,
-        },
+        GeneratedFile { path: "Cargo.toml".into(), contents: manifest },
+        GeneratedFile { path: "src/lib.rs".into(), contents: lib },
+        GeneratedFile { path: "src/types.rs".into(), contents: types },
     ])
 }
 
 /// Reads and generates the spec at `path`.
 pub fn generate_file(path: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| Error::new(path, "", ErrorKind::Io(err.to_string())))?;
+    let text = std::fs::read_to_string(path).map_err(|err| Error::new(path, "", ErrorKind::Io(err.to_string())))?;
     generate(path, &text, options)
 }

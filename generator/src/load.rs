@@ -38,18 +38,12 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
 fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
     let fail = |pointer: &str, kind| Error::new(file, pointer, kind);
     let Value::Object(top) = &raw else {
-        return Err(fail(
-            "",
-            ErrorKind::NotOpenApi("the top level is not a mapping".into()),
-        ));
+        return Err(fail("", ErrorKind::NotOpenApi("the top level is not a mapping".into())));
     };
     check_version(top).map_err(|kind| fail("/openapi", kind))?;
     for key in ["info", "paths"] {
         if !top.contains_key(key) {
-            return Err(fail(
-                "",
-                ErrorKind::Invalid(format!("the required field `{key}` is missing")),
-            ));
+            return Err(fail("", ErrorKind::Invalid(format!("the required field `{key}` is missing"))));
         }
     }
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
@@ -62,10 +56,7 @@ fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
             .map(|at| (at.line(), at.column()));
         error
     })?;
-    let sha256 = Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
+    let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(Loaded { doc, sha256 })
 }
 
@@ -84,9 +75,7 @@ fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> 
             });
         }
         (None, None) => {
-            return Err(ErrorKind::NotOpenApi(
-                "there is no `openapi` version field".into(),
-            ));
+            return Err(ErrorKind::NotOpenApi("there is no `openapi` version field".into()));
         }
     };
     if version.starts_with("3.0.") || version == "3.0" {
@@ -97,10 +86,7 @@ fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> 
     } else {
         ""
     };
-    Err(ErrorKind::UnsupportedVersion {
-        found: format!("OpenAPI {version}"),
-        hint,
-    })
+    Err(ErrorKind::UnsupportedVersion { found: format!("OpenAPI {version}"), hint })
 }
 
 /// serde_yaml's messages end with " at line L column C"; the position is reported separately.
@@ -191,9 +177,7 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
                 Value::Null => "null".to_owned(),
                 Value::Bool(_) | Value::Number(_) => key.to_string(),
                 Value::Array(_) | Value::Object(_) => {
-                    return Err(serde::de::Error::custom(
-                        "a mapping key is itself a list or mapping",
-                    ));
+                    return Err(serde::de::Error::custom("a mapping key is itself a list or mapping"));
                 }
             };
             if key == "<<" {
@@ -232,11 +216,7 @@ fn normalize_numbers(value: Value) -> Value {
     match value {
         Value::Number(n) if n.is_f64() => n.as_f64().map_or(Value::Null, float_value),
         Value::Array(items) => Value::Array(items.into_iter().map(normalize_numbers).collect()),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (k, normalize_numbers(v)))
-                .collect(),
-        ),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize_numbers(v))).collect()),
         other => other,
     }
 }

@@ -8,9 +8,8 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    Response, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -370,11 +369,7 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<Api, Error> {
                     wire,
                 })
                 .collect();
-            Server {
-                url: server.url.clone(),
-                description: server.description.clone(),
-                variables,
-            }
+            Server { url: server.url.clone(), description: server.description.clone(), variables }
         })
         .collect();
     Ok(Api {
@@ -431,13 +426,7 @@ impl<'a> Builder<'a> {
             "String",
             "Vec",
         ]);
-        Self {
-            file,
-            doc,
-            component_names: HashMap::new(),
-            type_scope,
-            types: Vec::new(),
-        }
+        Self { file, doc, component_names: HashMap::new(), type_scope, types: Vec::new() }
     }
 
     fn error(&self, pointer: &str, kind: ErrorKind) -> Error {
@@ -466,23 +455,14 @@ impl<'a> Builder<'a> {
                     ReferenceOr::Item(schema) => doc_of(schema),
                     ReferenceOr::Reference { .. } => None,
                 };
-                self.types.push(TypeDef {
-                    name,
-                    doc,
-                    kind: TypeKind::Alias(ty),
-                    sensitive: false,
-                });
+                self.types.push(TypeDef { name, doc, kind: TypeKind::Alias(ty), sensitive: false });
             }
         }
         Ok(())
     }
 
     /// Follows a `#/components/schemas/…` reference chain to a schema.
-    fn resolve_schema(
-        &self,
-        reference: &str,
-        pointer: &str,
-    ) -> Result<(&'a Schema, String), Error> {
+    fn resolve_schema(&self, reference: &str, pointer: &str) -> Result<(&'a Schema, String), Error> {
         let mut reference = reference.to_owned();
         for _ in 0..MAX_REF_HOPS {
             let key = self.component_key(&reference, "schemas", pointer)?;
@@ -500,30 +480,19 @@ impl<'a> Builder<'a> {
         Err(self.error(pointer, ErrorKind::RefLoop(reference)))
     }
 
-    fn component_key(
-        &self,
-        reference: &str,
-        section: &str,
-        pointer: &str,
-    ) -> Result<String, Error> {
+    fn component_key(&self, reference: &str, section: &str, pointer: &str) -> Result<String, Error> {
         let Some(local) = reference.strip_prefix('#') else {
             return Err(self.error(pointer, ErrorKind::ExternalRef(reference.to_owned())));
         };
         let prefix = format!("/components/{section}/");
-        let key = local
-            .strip_prefix(&prefix)
-            .filter(|key| !key.contains('/'))
-            .ok_or_else(|| {
-                let kind = if local.starts_with("/components/") && local.matches('/').count() == 3 {
-                    ErrorKind::WrongRefKind {
-                        reference: reference.to_owned(),
-                        expected: section.to_owned(),
-                    }
-                } else {
-                    ErrorKind::DanglingRef(reference.to_owned())
-                };
-                self.error(pointer, kind)
-            })?;
+        let key = local.strip_prefix(&prefix).filter(|key| !key.contains('/')).ok_or_else(|| {
+            let kind = if local.starts_with("/components/") && local.matches('/').count() == 3 {
+                ErrorKind::WrongRefKind { reference: reference.to_owned(), expected: section.to_owned() }
+            } else {
+                ErrorKind::DanglingRef(reference.to_owned())
+            };
+            self.error(pointer, kind)
+        })?;
         Ok(key.replace("~1", "/").replace("~0", "~"))
     }
 
@@ -546,9 +515,7 @@ impl<'a> Builder<'a> {
                         .components
                         .as_ref()
                         .and_then(|c| map(c).get(&key))
-                        .ok_or_else(|| {
-                            self.error(pointer, ErrorKind::DanglingRef(reference.clone()))
-                        })?;
+                        .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.clone())))?;
                 }
             }
         }
@@ -561,25 +528,14 @@ impl<'a> Builder<'a> {
 
     /// The type of a schema. `hint` names any type this creates; `named` says the hint is a component's
     /// own name, which an object or enum takes.
-    fn schema_ty(
-        &mut self,
-        schema: &ReferenceOr<Schema>,
-        hint: &str,
-        pointer: &str,
-        named: bool,
-    ) -> Result<Ty, Error> {
+    fn schema_ty(&mut self, schema: &ReferenceOr<Schema>, hint: &str, pointer: &str, named: bool) -> Result<Ty, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.ref_ty(reference, pointer),
             ReferenceOr::Item(schema) => self.inline_ty(schema, hint, pointer, named),
         }
     }
 
-    fn boxed_schema_ty(
-        &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        hint: &str,
-        pointer: &str,
-    ) -> Result<Ty, Error> {
+    fn boxed_schema_ty(&mut self, schema: &ReferenceOr<Box<Schema>>, hint: &str, pointer: &str) -> Result<Ty, Error> {
         match schema {
             ReferenceOr::Reference { reference } => self.ref_ty(reference, pointer),
             ReferenceOr::Item(schema) => self.inline_ty(schema, hint, pointer, false),
@@ -595,40 +551,16 @@ impl<'a> Builder<'a> {
     }
 
     fn new_type_name(&mut self, hint: &str, named: bool) -> String {
-        if named {
-            hint.to_owned()
-        } else {
-            self.type_scope.claim(pascal(hint))
-        }
+        if named { hint.to_owned() } else { self.type_scope.claim(pascal(hint)) }
     }
 
-    fn inline_ty(
-        &mut self,
-        schema: &Schema,
-        hint: &str,
-        pointer: &str,
-        named: bool,
-    ) -> Result<Ty, Error> {
+    fn inline_ty(&mut self, schema: &Schema, hint: &str, pointer: &str, named: bool) -> Result<Ty, Error> {
         let data = &schema.schema_data;
-        let secret = data
-            .extensions
-            .get(extensions::SECRET)
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let secret = data.extensions.get(extensions::SECRET).and_then(Value::as_bool).unwrap_or(false);
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
-                let values: Vec<&str> = string
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
-                if secret
-                    || matches!(
-                        string.format,
-                        VariantOrUnknownOrEmpty::Item(StringFormat::Password)
-                    )
-                {
+                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                if secret || matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password)) {
                     Ty::Secret
                 } else if !values.is_empty() {
                     let name = self.new_type_name(hint, named);
@@ -651,11 +583,9 @@ impl<'a> Builder<'a> {
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Array(array)) => {
                 let item = match &array.items {
-                    Some(items) => self.boxed_schema_ty(
-                        items,
-                        &format!("{hint}Item"),
-                        &pointer_push(pointer, "items"),
-                    )?,
+                    Some(items) => {
+                        self.boxed_schema_ty(items, &format!("{hint}Item"), &pointer_push(pointer, "items"))?
+                    }
                     None => Ty::Json,
                 };
                 Ty::Vec(Box::new(item))
@@ -669,10 +599,8 @@ impl<'a> Builder<'a> {
                 pointer,
                 named,
             )?,
-            SchemaKind::Any(any)
-                if !any.properties.is_empty() || any.additional_properties.is_some() =>
-            {
-                self.object_ty(
+            SchemaKind::Any(any) if !any.properties.is_empty() || any.additional_properties.is_some() => self
+                .object_ty(
                     schema,
                     &any.properties,
                     &any.required,
@@ -680,8 +608,7 @@ impl<'a> Builder<'a> {
                     hint,
                     pointer,
                     named,
-                )?
-            }
+                )?,
             SchemaKind::AllOf { all_of } => self.all_of_ty(schema, all_of, hint, pointer, named)?,
             SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
                 self.union_ty(schema, variants, hint, pointer, named)?
@@ -698,12 +625,7 @@ impl<'a> Builder<'a> {
             .filter(|value| seen.insert(**value))
             .map(|value| (scope.claim(pascal(value)), (*value).to_owned()))
             .collect();
-        self.types.push(TypeDef {
-            name,
-            doc,
-            kind: TypeKind::Enum { variants },
-            sensitive: false,
-        });
+        self.types.push(TypeDef { name, doc, kind: TypeKind::Enum { variants }, sensitive: false });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -734,12 +656,7 @@ impl<'a> Builder<'a> {
             });
         }
         let name = self.new_type_name(hint, named);
-        let fields = self.fields(
-            properties,
-            required,
-            &name,
-            &pointer_push(pointer, "properties"),
-        )?;
+        let fields = self.fields(properties, required, &name, &pointer_push(pointer, "properties"))?;
         // Unknown properties are tolerated anyway; a map is kept only when the spec types them.
         let additional = additional_ty.filter(|ty| *ty != Ty::Json);
         self.types.push(TypeDef {
@@ -764,17 +681,13 @@ impl<'a> Builder<'a> {
             let field_pointer = pointer_push(pointer, wire);
             let ty = self.boxed_schema_ty(property, &format!("{owner} {wire}"), &field_pointer)?;
             let (doc, nullable, deprecated) = match property {
-                ReferenceOr::Item(schema) => (
-                    doc_of(schema),
-                    schema.schema_data.nullable,
-                    schema.schema_data.deprecated,
-                ),
-                ReferenceOr::Reference { reference } => {
-                    match self.resolve_schema(reference, &field_pointer) {
-                        Ok((schema, _)) => (None, schema.schema_data.nullable, false),
-                        Err(_) => (None, false, false),
-                    }
+                ReferenceOr::Item(schema) => {
+                    (doc_of(schema), schema.schema_data.nullable, schema.schema_data.deprecated)
                 }
+                ReferenceOr::Reference { reference } => match self.resolve_schema(reference, &field_pointer) {
+                    Ok((schema, _)) => (None, schema.schema_data.nullable, false),
+                    Err(_) => (None, false, false),
+                },
             };
             fields.push(Field {
                 ident: scope.claim(snake(wire)),
@@ -808,10 +721,9 @@ impl<'a> Builder<'a> {
             let part_pointer = pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
             match part {
                 ReferenceOr::Item(schema) => pending.push((schema, part_pointer)),
-                ReferenceOr::Reference { reference } => pending.push((
-                    self.resolve_schema(reference, &part_pointer)?.0,
-                    part_pointer,
-                )),
+                ReferenceOr::Reference { reference } => {
+                    pending.push((self.resolve_schema(reference, &part_pointer)?.0, part_pointer))
+                }
             }
         }
         let mut guard = 0;
@@ -822,29 +734,19 @@ impl<'a> Builder<'a> {
             }
             match &part.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => {
-                    merge_properties(
-                        &mut properties,
-                        &mut required,
-                        &object.properties,
-                        &object.required,
-                    );
+                    merge_properties(&mut properties, &mut required, &object.properties, &object.required);
                 }
-                SchemaKind::Any(any) => merge_properties(
-                    &mut properties,
-                    &mut required,
-                    &any.properties,
-                    &any.required,
-                ),
+                SchemaKind::Any(any) => {
+                    merge_properties(&mut properties, &mut required, &any.properties, &any.required)
+                }
                 SchemaKind::AllOf { all_of } => {
                     for (i, inner) in all_of.iter().enumerate() {
-                        let inner_pointer =
-                            pointer_push(&pointer_push(&part_pointer, "allOf"), &i.to_string());
+                        let inner_pointer = pointer_push(&pointer_push(&part_pointer, "allOf"), &i.to_string());
                         match inner {
                             ReferenceOr::Item(schema) => pending.push((schema, inner_pointer)),
-                            ReferenceOr::Reference { reference } => pending.push((
-                                self.resolve_schema(reference, &inner_pointer)?.0,
-                                inner_pointer,
-                            )),
+                            ReferenceOr::Reference { reference } => {
+                                pending.push((self.resolve_schema(reference, &inner_pointer)?.0, inner_pointer))
+                            }
                         }
                     }
                 }
@@ -858,19 +760,11 @@ impl<'a> Builder<'a> {
             return Ok(Ty::JsonObject);
         }
         let name = self.new_type_name(hint, named);
-        let fields = self.fields(
-            &properties,
-            &required,
-            &name,
-            &pointer_push(pointer, "allOf"),
-        )?;
+        let fields = self.fields(&properties, &required, &name, &pointer_push(pointer, "allOf"))?;
         self.types.push(TypeDef {
             name: name.clone(),
             doc: doc_of(schema),
-            kind: TypeKind::Struct {
-                fields,
-                additional: None,
-            },
+            kind: TypeKind::Struct { fields, additional: None },
             sensitive: false,
         });
         Ok(Ty::Named(name))
@@ -884,11 +778,7 @@ impl<'a> Builder<'a> {
         pointer: &str,
         named: bool,
     ) -> Result<Ty, Error> {
-        let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) {
-            "oneOf"
-        } else {
-            "anyOf"
-        };
+        let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
         if variants.is_empty() {
             return Ok(Ty::Json);
         }
@@ -897,18 +787,11 @@ impl<'a> Builder<'a> {
         let mut out = Vec::with_capacity(variants.len());
         for (i, variant) in variants.iter().enumerate() {
             let variant_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
-            let ty = self.schema_ty(
-                variant,
-                &format!("{name}Variant{i}"),
-                &variant_pointer,
-                false,
-            )?;
+            let ty = self.schema_ty(variant, &format!("{name}Variant{i}"), &variant_pointer, false)?;
             let label = match &ty {
-                Ty::Named(named) => named
-                    .strip_prefix(name.as_str())
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or(named)
-                    .to_owned(),
+                Ty::Named(named) => {
+                    named.strip_prefix(name.as_str()).filter(|s| !s.is_empty()).unwrap_or(named).to_owned()
+                }
                 Ty::Vec(_) => "Array".to_owned(),
                 Ty::Map(_) | Ty::JsonObject => "Object".to_owned(),
                 Ty::String | Ty::Secret => "String".to_owned(),
@@ -938,15 +821,9 @@ impl<'a> Builder<'a> {
         let mut schemes = Vec::new();
         for (key, scheme) in &components.security_schemes {
             let pointer = pointer_push("/components/securitySchemes", key);
-            let scheme =
-                self.resolve(scheme, "securitySchemes", |c| &c.security_schemes, &pointer)?;
-            let (placement, description) =
-                extensions::placement(scheme).map_err(|kind| self.error(&pointer, kind))?;
-            schemes.push(SecurityScheme {
-                key: key.clone(),
-                description,
-                placement,
-            });
+            let scheme = self.resolve(scheme, "securitySchemes", |c| &c.security_schemes, &pointer)?;
+            let (placement, description) = extensions::placement(scheme).map_err(|kind| self.error(&pointer, kind))?;
+            schemes.push(SecurityScheme { key: key.clone(), description, placement });
         }
         Ok(schemes)
     }
@@ -977,10 +854,7 @@ impl<'a> Builder<'a> {
                     if let Some(other) = ids.insert(id.clone(), pointer.clone()) {
                         return Err(self.error(
                             &pointer,
-                            ErrorKind::DuplicateOperationId {
-                                id: id.clone(),
-                                other: format!("#{other}"),
-                            },
+                            ErrorKind::DuplicateOperationId { id: id.clone(), other: format!("#{other}") },
                         ));
                     }
                 }
@@ -990,8 +864,7 @@ impl<'a> Builder<'a> {
                 };
                 let fn_name = fn_scope.claim(snake(&stem));
                 let type_stem = pascal(&fn_name);
-                operations
-                    .push(self.operation(path, method, item, op, fn_name, type_stem, pointer)?);
+                operations.push(self.operation(path, method, item, op, fn_name, type_stem, pointer)?);
             }
         }
         Ok(operations)
@@ -1004,9 +877,7 @@ impl<'a> Builder<'a> {
     ) -> Result<&'a openapiv3::PathItem, Error> {
         match item {
             ReferenceOr::Item(item) => Ok(item),
-            ReferenceOr::Reference { reference } => {
-                Err(self.error(pointer, ErrorKind::ExternalRef(reference.clone())))
-            }
+            ReferenceOr::Reference { reference } => Err(self.error(pointer, ErrorKind::ExternalRef(reference.clone()))),
         }
     }
 
@@ -1025,18 +896,15 @@ impl<'a> Builder<'a> {
         let body = match &op.request_body {
             Some(body) => {
                 let body_pointer = pointer_push(&pointer, "requestBody");
-                let body =
-                    self.resolve(body, "requestBodies", |c| &c.request_bodies, &body_pointer)?;
+                let body = self.resolve(body, "requestBodies", |c| &c.request_bodies, &body_pointer)?;
                 self.body(body, &format!("{type_stem}Request"), &body_pointer)?
             }
             None => None,
         };
         let (success, errors) = self.responses(op, &type_stem, &pointer)?;
         let success_types: BTreeSet<&ResponseBody> = success.iter().map(|o| &o.body).collect();
-        let success_type = (success_types.len() > 1)
-            .then(|| self.type_scope.claim(format!("{type_stem}Response")));
-        let error_type =
-            (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
+        let success_type = (success_types.len() > 1).then(|| self.type_scope.claim(format!("{type_stem}Response")));
+        let error_type = (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
         let security = security_of(op.security.as_ref().or(self.doc.security.as_ref()));
         let token = extensions::token(&op.extensions).map_err(|kind| self.error(&pointer, kind))?;
         Ok(Operation {
@@ -1069,17 +937,10 @@ impl<'a> Builder<'a> {
     ) -> Result<Vec<Param>, Error> {
         // Operation parameters override path-item ones with the same name and location.
         let mut merged: IndexMap<(String, &'static str), (&Parameter, String)> = IndexMap::new();
-        let item_pointer = pointer
-            .rsplit_once('/')
-            .map_or("", |(head, _)| head)
-            .to_owned();
-        for (list, list_pointer) in [
-            (&item.parameters, item_pointer),
-            (&op.parameters, pointer.to_owned()),
-        ] {
+        let item_pointer = pointer.rsplit_once('/').map_or("", |(head, _)| head).to_owned();
+        for (list, list_pointer) in [(&item.parameters, item_pointer), (&op.parameters, pointer.to_owned())] {
             for (i, param) in list.iter().enumerate() {
-                let param_pointer =
-                    pointer_push(&pointer_push(&list_pointer, "parameters"), &i.to_string());
+                let param_pointer = pointer_push(&pointer_push(&list_pointer, "parameters"), &i.to_string());
                 let param = self.resolve(param, "parameters", |c| &c.parameters, &param_pointer)?;
                 let location = match param {
                     Parameter::Path { .. } => "path",
@@ -1087,10 +948,7 @@ impl<'a> Builder<'a> {
                     Parameter::Header { .. } => "header",
                     Parameter::Cookie { .. } => "cookie",
                 };
-                merged.insert(
-                    (param.parameter_data_ref().name.clone(), location),
-                    (param, param_pointer),
-                );
+                merged.insert((param.parameter_data_ref().name.clone(), location), (param, param_pointer));
             }
         }
         let in_path = template_names(path);
@@ -1105,21 +963,16 @@ impl<'a> Builder<'a> {
         let mut scope = Scope::with_reserved(&["body", "self"]);
         let mut params = Vec::new();
         // Path parameters first, in the order the path uses them.
-        let mut ordered: Vec<&(&Parameter, String)> = in_path
-            .iter()
-            .filter_map(|name| merged.get(&(name.clone(), "path")))
-            .collect();
-        ordered.extend(
-            merged
-                .iter()
-                .filter(|((_, location), _)| *location != "path")
-                .map(|(_, v)| v),
-        );
+        let mut ordered: Vec<&(&Parameter, String)> =
+            in_path.iter().filter_map(|name| merged.get(&(name.clone(), "path"))).collect();
+        ordered.extend(merged.iter().filter(|((_, location), _)| *location != "path").map(|(_, v)| v));
         for ((name, location), (_, param_pointer)) in &merged {
             if *location == "path" && !in_path.contains(name) {
                 return Err(self.error(
                     param_pointer,
-                    ErrorKind::PathParameter(format!("path parameter `{name}` is declared but the path {path:?} has no {{{name}}}")),
+                    ErrorKind::PathParameter(format!(
+                        "path parameter `{name}` is declared but the path {path:?} has no {{{name}}}"
+                    )),
                 ));
             }
         }
@@ -1153,12 +1006,7 @@ impl<'a> Builder<'a> {
         Ok(params)
     }
 
-    fn body(
-        &mut self,
-        body: &RequestBody,
-        hint: &str,
-        pointer: &str,
-    ) -> Result<Option<Body>, Error> {
+    fn body(&mut self, body: &RequestBody, hint: &str, pointer: &str) -> Result<Option<Body>, Error> {
         let Some((content_type, media)) = pick_media(&body.content) else {
             return Ok(None);
         };
@@ -1197,20 +1045,12 @@ impl<'a> Builder<'a> {
                     StatusCode::Code(code) => StatusMatch::Code(*code),
                     StatusCode::Range(digit) => StatusMatch::Range(*digit),
                 };
-                (
-                    status,
-                    response,
-                    pointer_push(&responses_pointer, &code.to_string()),
-                )
+                (status, response, pointer_push(&responses_pointer, &code.to_string()))
             })
             .collect();
         let has_success = entries.iter().any(|(status, ..)| is_success(*status));
         if let Some(default) = &op.responses.default {
-            entries.push((
-                StatusMatch::Default,
-                default,
-                pointer_push(&responses_pointer, "default"),
-            ));
+            entries.push((StatusMatch::Default, default, pointer_push(&responses_pointer, "default")));
         }
         entries.sort_by_key(|(status, ..)| *status);
         let mut success = Vec::new();
@@ -1218,8 +1058,7 @@ impl<'a> Builder<'a> {
         let mut success_scope = Scope::default();
         let mut error_scope = Scope::default();
         for (status, response, response_pointer) in entries {
-            let response =
-                self.resolve(response, "responses", |c| &c.responses, &response_pointer)?;
+            let response = self.resolve(response, "responses", |c| &c.responses, &response_pointer)?;
             // With no 2xx documented, `default` describes the successful answer too.
             let is_ok = is_success(status) || (status == StatusMatch::Default && !has_success);
             let label = status_label(status);
@@ -1233,10 +1072,7 @@ impl<'a> Builder<'a> {
                             } else {
                                 format!("{type_stem}{label}Error")
                             };
-                            let media_pointer = pointer_push(
-                                &pointer_push(&response_pointer, "content"),
-                                content_type,
-                            );
+                            let media_pointer = pointer_push(&pointer_push(&response_pointer, "content"), content_type);
                             ResponseBody::Json(self.schema_ty(
                                 schema,
                                 &hint,
@@ -1273,9 +1109,7 @@ fn merge_properties(
     more_required: &[String],
 ) {
     for (key, value) in more {
-        properties
-            .entry(key.clone())
-            .or_insert_with(|| value.clone());
+        properties.entry(key.clone()).or_insert_with(|| value.clone());
     }
     for key in more_required {
         if !required.contains(key) {
@@ -1363,28 +1197,18 @@ fn reason(code: u16) -> Option<&'static str> {
 }
 
 /// The media type to use from a `content` map: JSON first, then form, text, anything.
-fn pick_media(
-    content: &IndexMap<String, openapiv3::MediaType>,
-) -> Option<(&str, &openapiv3::MediaType)> {
+fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
     let rank = |media: &str| match encoding_of(media) {
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
         BodyEncoding::Text => 2,
         BodyEncoding::Bytes => 3,
     };
-    content
-        .iter()
-        .min_by_key(|(media, _)| rank(media))
-        .map(|(media, value)| (media.as_str(), value))
+    content.iter().min_by_key(|(media, _)| rank(media)).map(|(media, value)| (media.as_str(), value))
 }
 
 fn encoding_of(media: &str) -> BodyEncoding {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
         BodyEncoding::Json
     } else if essence == "application/x-www-form-urlencoded" {
@@ -1441,9 +1265,7 @@ fn box_recursion(types: &mut [TypeDef]) {
         let mut out = Vec::new();
         match &def.kind {
             TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| direct(&f.ty, &mut out)),
-            TypeKind::Union { variants } => {
-                variants.iter().for_each(|(_, ty)| direct(ty, &mut out))
-            }
+            TypeKind::Union { variants } => variants.iter().for_each(|(_, ty)| direct(ty, &mut out)),
             TypeKind::Alias(ty) => direct(ty, &mut out),
             TypeKind::Enum { .. } => {}
         }
@@ -1498,11 +1320,7 @@ fn named(ty: &Ty) -> Option<&String> {
 
 /// Marks the types that hold a credential somewhere inside.
 fn mark_sensitive(types: &mut [TypeDef]) {
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, def)| (def.name.clone(), i))
-        .collect();
+    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
     let mut sensitive = vec![false; types.len()];
     // Fixed point: a type is sensitive if any type it mentions is.
     loop {
@@ -1547,12 +1365,8 @@ fn ty_sensitive(ty: &Ty, index: &HashMap<String, usize>, sensitive: &[bool]) -> 
 impl Api {
     /// Whether a type expression holds a credential.
     pub fn is_sensitive(&self, ty: &Ty) -> bool {
-        let index: HashMap<String, usize> = self
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, def)| (def.name.clone(), i))
-            .collect();
+        let index: HashMap<String, usize> =
+            self.types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
         let flags: Vec<bool> = self.types.iter().map(|def| def.sensitive).collect();
         ty_sensitive(ty, &index, &flags)
     }
@@ -1560,9 +1374,11 @@ impl Api {
     /// Whether any response of the operation may carry a credential.
     pub fn response_sensitive(&self, op: &Operation) -> bool {
         op.token.is_some()
-            || op.success.iter().chain(&op.errors).any(
-                |outcome| matches!(&outcome.body, ResponseBody::Json(ty) if self.is_sensitive(ty)),
-            )
+            || op
+                .success
+                .iter()
+                .chain(&op.errors)
+                .any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) if self.is_sensitive(ty)))
     }
 }
 
@@ -1578,18 +1394,9 @@ mod tests {
 
     #[test]
     fn media_types_are_classified() {
-        assert_eq!(
-            encoding_of("application/json; charset=utf-8"),
-            BodyEncoding::Json
-        );
-        assert_eq!(
-            encoding_of("application/merge-patch+json"),
-            BodyEncoding::Json
-        );
-        assert_eq!(
-            encoding_of("application/x-www-form-urlencoded"),
-            BodyEncoding::Form
-        );
+        assert_eq!(encoding_of("application/json; charset=utf-8"), BodyEncoding::Json);
+        assert_eq!(encoding_of("application/merge-patch+json"), BodyEncoding::Json);
+        assert_eq!(encoding_of("application/x-www-form-urlencoded"), BodyEncoding::Form);
         assert_eq!(encoding_of("text/plain"), BodyEncoding::Text);
         assert_eq!(encoding_of("application/octet-stream"), BodyEncoding::Bytes);
     }

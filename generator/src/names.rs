@@ -7,11 +7,10 @@ use heck::{ToPascalCase, ToSnakeCase};
 /// Keywords that cannot be used as raw identifiers either.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Replaces what cannot be in an identifier, keeping word boundaries for heck.
@@ -31,42 +30,22 @@ fn words(raw: &str) -> String {
 }
 
 fn finish(name: String, fallback: &str) -> String {
-    let name = if name.is_empty() {
-        fallback.to_owned()
-    } else {
-        name
-    };
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("{fallback}{name}")
-    } else {
-        name
-    }
+    let name = if name.is_empty() { fallback.to_owned() } else { name };
+    if name.starts_with(|c: char| c.is_ascii_digit()) { format!("{fallback}{name}") } else { name }
 }
 
 /// A `snake_case` identifier for a field, parameter or function (a keyword becomes a raw identifier,
 /// or gets a `_` suffix where raw is not allowed).
 pub fn snake(raw: &str) -> String {
     let name = finish(words(raw).to_snake_case(), "n");
-    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("n{name}")
-    } else {
-        name
-    };
-    if NOT_RAW.contains(&name.as_str()) {
-        format!("{name}_")
-    } else {
-        name
-    }
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) { format!("n{name}") } else { name };
+    if NOT_RAW.contains(&name.as_str()) { format!("{name}_") } else { name }
 }
 
 /// A `PascalCase` identifier for a type or variant.
 pub fn pascal(raw: &str) -> String {
     let name = finish(words(raw).to_pascal_case(), "T");
-    if NOT_RAW.contains(&name.as_str()) {
-        format!("{name}_")
-    } else {
-        name
-    }
+    if NOT_RAW.contains(&name.as_str()) { format!("{name}_") } else { name }
 }
 
 /// Whether `name` must be written as `r#name`.
@@ -83,9 +62,7 @@ pub struct Scope {
 impl Scope {
     /// A scope in which `reserved` are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Self {
-            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
-        }
+        Self { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
     }
 
     /// `name`, or `name2`, `name3`… if taken; the result is now taken. Snake names get `_2`.
@@ -93,19 +70,12 @@ impl Scope {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let sep = if name.contains('_')
-            || name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        {
+        let sep = if name.contains('_') || name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
             "_"
         } else {
             ""
         };
-        (2..)
-            .map(|n| format!("{name}{sep}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or(name)
+        (2..).map(|n| format!("{name}{sep}{n}")).find(|candidate| self.taken.insert(candidate.clone())).unwrap_or(name)
     }
 }
 

@@ -8,17 +8,9 @@ use crate::error::{Error, ErrorKind};
 
 /// Formats one generated Rust file. A parse failure is a generator bug and is reported as such.
 pub fn render(file: &Path, header: &str, tokens: TokenStream) -> Result<String, Error> {
-    let syntax: syn::File = syn::parse2(tokens).map_err(|err| {
-        Error::new(
-            file,
-            "",
-            ErrorKind::Internal(format!("emitted code does not parse: {err}")),
-        )
-    })?;
-    Ok(format!(
-        "{header}{}",
-        space_items(&prettyplease::unparse(&syntax))
-    ))
+    let syntax: syn::File = syn::parse2(tokens)
+        .map_err(|err| Error::new(file, "", ErrorKind::Internal(format!("emitted code does not parse: {err}"))))?;
+    Ok(format!("{header}{}", space_items(&prettyplease::unparse(&syntax))))
 }
 
 /// prettyplease puts items back to back; a blank line between them reads like hand-written code.
@@ -29,26 +21,19 @@ fn space_items(code: &str) -> String {
         if let Some(prev) = previous {
             let indent = |l: &str| l.len() - l.trim_start().len();
             let trimmed = line.trim_start();
-            let starts_item = [
-                "///", "#[", "pub ", "impl", "fn ", "use ", "const ", "type ", "async fn",
-                "struct ", "enum ",
-            ]
-            .iter()
-            .any(|p| trimmed.starts_with(p));
+            let starts_item =
+                ["///", "#[", "pub ", "impl", "fn ", "use ", "const ", "type ", "async fn", "struct ", "enum "]
+                    .iter()
+                    .any(|p| trimmed.starts_with(p));
             let prev_trimmed = prev.trim();
             let ends_item = matches!(prev_trimmed, "}" | "};") || prev_trimmed.starts_with("#![");
             let after_use = prev_trimmed.starts_with("use ")
                 || prev_trimmed.starts_with("pub use ")
                 || prev_trimmed.starts_with("pub mod ");
-            let group_change = after_use
-                && !(trimmed.starts_with("use ") || trimmed.starts_with("pub use "))
-                && !trimmed.is_empty();
-            let kind_change = after_use
-                && prev_trimmed.starts_with("pub mod ") != trimmed.starts_with("pub mod ");
-            if (starts_item && ends_item && indent(prev) == indent(line))
-                || group_change
-                || kind_change
-            {
+            let group_change =
+                after_use && !(trimmed.starts_with("use ") || trimmed.starts_with("pub use ")) && !trimmed.is_empty();
+            let kind_change = after_use && prev_trimmed.starts_with("pub mod ") != trimmed.starts_with("pub mod ");
+            if (starts_item && ends_item && indent(prev) == indent(line)) || group_change || kind_change {
                 out.push('\n');
             }
         }

@@ -30,8 +30,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 pub fn jwt(id: &str, lifetime_secs: i64) -> String {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
-    let claims = URL_SAFE_NO_PAD
-        .encode(serde_json::json!({"token_type": "access", "iat": now, "exp": now + lifetime_secs, "jti": id}).to_string());
+    let claims = URL_SAFE_NO_PAD.encode(
+        serde_json::json!({"token_type": "access", "iat": now, "exp": now + lifetime_secs, "jti": id}).to_string(),
+    );
     format!("{header}.{claims}.c2lnbmF0dXJl")
 }
 

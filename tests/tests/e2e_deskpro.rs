@@ -2,26 +2,17 @@
 
 use std::time::Duration;
 
-use clientgen_tests::{
-    Mock, MockServer, ResponseTemplate, body_json, header, http_client, json, method, path,
-};
+use clientgen_tests::{Mock, MockServer, ResponseTemplate, body_json, header, http_client, json, method, path};
 use deskpro_client::types::{ApiTokenRequest, AuthMethod};
 use deskpro_client::{AuthError, Client, CreateApiTokenError, Error, GetMeError, Secret};
 use serde_json::json;
 
 fn login() -> ApiTokenRequest {
-    ApiTokenRequest {
-        email: "john@example.com".into(),
-        password: Secret::new("foobar"),
-    }
+    ApiTokenRequest { email: "john@example.com".into(), password: Secret::new("foobar") }
 }
 
 async fn client(server: &MockServer) -> Client {
-    Client::with_http_client(
-        &format!("{}/api/v2", server.uri()),
-        http_client(Duration::from_secs(5)),
-    )
-    .unwrap()
+    Client::with_http_client(&format!("{}/api/v2", server.uri()), http_client(Duration::from_secs(5))).unwrap()
 }
 
 #[tokio::test]
@@ -38,18 +29,11 @@ async fn exchange_returns_the_typed_token_from_the_201_envelope() {
         .expect(1)
         .mount(&server)
         .await;
-    let response = client(&server)
-        .await
-        .create_api_token(&login())
-        .await
-        .unwrap();
+    let response = client(&server).await.create_api_token(&login()).await.unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(response.data.person_id, 2);
     assert_eq!(response.data.token.expose(), "18:BZWWGQ58QDX8H5B4W4RAJ978Q");
-    assert!(
-        !format!("{response:?}").contains("BZWWGQ58"),
-        "Debug must not show the token"
-    );
+    assert!(!format!("{response:?}").contains("BZWWGQ58"), "Debug must not show the token");
 }
 
 #[tokio::test]
@@ -64,19 +48,8 @@ async fn bad_input_decodes_the_nested_field_errors() {
         ))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .await
-        .create_api_token(&login())
-        .await
-        .unwrap_err();
-    let Error::Api {
-        status,
-        error: CreateApiTokenError::BadRequest(body),
-        ..
-    } = err
-    else {
-        panic!("{err:?}")
-    };
+    let err = client(&server).await.create_api_token(&login()).await.unwrap_err();
+    let Error::Api { status, error: CreateApiTokenError::BadRequest(body), .. } = err else { panic!("{err:?}") };
     assert_eq!(status, 400);
     assert_eq!(body.code, "invalid_input");
     let fields = body.errors.unwrap().fields.unwrap();
@@ -89,33 +62,14 @@ async fn wrong_password_is_a_typed_401_with_its_challenge_header() {
     Mock::given(method("POST"))
         .and(path("/api/v2/api_tokens"))
         .respond_with(
-            json(
-                401,
-                json!({"status": 401, "code": "bad_credentials", "message": "Bad credentials."}),
-            )
-            .insert_header(
-                "WWW-Authenticate",
-                "session,token,key realm=\"DeskPRO API\"",
-            ),
+            json(401, json!({"status": 401, "code": "bad_credentials", "message": "Bad credentials."}))
+                .insert_header("WWW-Authenticate", "session,token,key realm=\"DeskPRO API\""),
         )
         .mount(&server)
         .await;
-    let err = client(&server)
-        .await
-        .create_api_token(&login())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.headers().unwrap()["www-authenticate"],
-        "session,token,key realm=\"DeskPRO API\""
-    );
-    let Error::Api {
-        error: CreateApiTokenError::Unauthorized(body),
-        ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
+    let err = client(&server).await.create_api_token(&login()).await.unwrap_err();
+    assert_eq!(err.headers().unwrap()["www-authenticate"], "session,token,key realm=\"DeskPRO API\"");
+    let Error::Api { error: CreateApiTokenError::Unauthorized(body), .. } = &err else { panic!("{err:?}") };
     assert_eq!(body.code, "bad_credentials");
     assert!(!format!("{err:?} {err}").contains("foobar"));
 }
@@ -125,22 +79,12 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v2/api_tokens"))
-        .respond_with(
-            ResponseTemplate::new(503)
-                .set_body_string("maintenance")
-                .insert_header("retry-after", "30"),
-        )
+        .respond_with(ResponseTemplate::new(503).set_body_string("maintenance").insert_header("retry-after", "30"))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .await
-        .create_api_token(&login())
-        .await
-        .unwrap_err();
+    let err = client(&server).await.create_api_token(&login()).await.unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
-    let Error::UnexpectedStatus { status, .. } = &err else {
-        panic!("{err:?}")
-    };
+    let Error::UnexpectedStatus { status, .. } = &err else { panic!("{err:?}") };
     assert_eq!(*status, 503);
 }
 
@@ -149,25 +93,11 @@ async fn a_non_json_success_body_is_a_decode_error_that_does_not_quote_it() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v2/api_tokens"))
-        .respond_with(
-            ResponseTemplate::new(201).set_body_string("<html>token 18:SECRETSECRET</html>"),
-        )
+        .respond_with(ResponseTemplate::new(201).set_body_string("<html>token 18:SECRETSECRET</html>"))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .await
-        .create_api_token(&login())
-        .await
-        .unwrap_err();
-    let Error::Decode {
-        status,
-        snippet,
-        message,
-        ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
+    let err = client(&server).await.create_api_token(&login()).await.unwrap_err();
+    let Error::Decode { status, snippet, message, .. } = &err else { panic!("{err:?}") };
     assert_eq!(*status, 201);
     // The token response may hold a credential, so the body is not quoted.
     assert!(snippet.is_empty());
@@ -181,11 +111,8 @@ async fn a_slow_server_times_out() {
         .respond_with(json(201, json!({})).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
-    let client = Client::with_http_client(
-        &format!("{}/api/v2", server.uri()),
-        http_client(Duration::from_millis(200)),
-    )
-    .unwrap();
+    let client =
+        Client::with_http_client(&format!("{}/api/v2", server.uri()), http_client(Duration::from_millis(200))).unwrap();
     let err = client.create_api_token(&login()).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }
@@ -193,16 +120,9 @@ async fn a_slow_server_times_out() {
 #[tokio::test]
 async fn me_needs_credentials_and_sends_nothing_without_them() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(json(200, json!({})))
-        .expect(0)
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).respond_with(json(200, json!({}))).expect(0).mount(&server).await;
     let err = client(&server).await.get_me().await.unwrap_err();
-    assert!(
-        matches!(err, Error::Auth(AuthError::NoCredentials { .. })),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Auth(AuthError::NoCredentials { .. })), "{err:?}");
 }
 
 #[tokio::test]
@@ -217,9 +137,7 @@ async fn me_decodes_auth_method_and_unknown_values() {
         ))
         .mount(&server)
         .await;
-    let client = client(&server)
-        .await
-        .with_api_key(Secret::new("1:ADMINKEY"));
+    let client = client(&server).await.with_api_key(Secret::new("1:ADMINKEY"));
     let me = client.get_me().await.unwrap();
     assert_eq!(me.data.auth_method, AuthMethod::ApiKey);
     assert_eq!(me.data.app_id, None);
@@ -231,27 +149,17 @@ async fn me_decodes_auth_method_and_unknown_values() {
 #[tokio::test]
 async fn me_errors_are_typed_per_status() {
     let server = MockServer::start().await;
-    for (status, code) in [
-        (403, "forbidden"),
-        (423, "helpdesk_offline"),
-        (429, "too_many_requests"),
-    ] {
+    for (status, code) in [(403, "forbidden"), (423, "helpdesk_offline"), (429, "too_many_requests")] {
         server.reset().await;
         Mock::given(method("GET"))
-            .respond_with(json(
-                status,
-                json!({"status": status, "code": code, "message": "no"}),
-            ))
+            .respond_with(json(status, json!({"status": status, "code": code, "message": "no"})))
             .mount(&server)
             .await;
         let client = client(&server).await.with_api_token(Secret::new("2:TOKEN"));
         let err = client.get_me().await.unwrap_err();
         let body = match err {
             Error::Api {
-                error:
-                    GetMeError::Forbidden(body)
-                    | GetMeError::Locked(body)
-                    | GetMeError::TooManyRequests(body),
+                error: GetMeError::Forbidden(body) | GetMeError::Locked(body) | GetMeError::TooManyRequests(body),
                 ..
             } => body,
             other => panic!("{other:?}"),

@@ -2,9 +2,7 @@
 
 use std::time::Duration;
 
-use clientgen_tests::{
-    Mock, MockServer, ResponseTemplate, body_json, http_client, json, method, path,
-};
+use clientgen_tests::{Mock, MockServer, ResponseTemplate, body_json, http_client, json, method, path};
 use finqware_client::types::TokenExchangeRequest;
 use finqware_client::{Client, Error, ExchangeTokenError, Secret};
 use serde_json::json;
@@ -18,11 +16,7 @@ fn request() -> TokenExchangeRequest {
 }
 
 async fn client(server: &MockServer) -> Client {
-    Client::with_http_client(
-        &format!("{}/v1", server.uri()),
-        http_client(Duration::from_secs(5)),
-    )
-    .unwrap()
+    Client::with_http_client(&format!("{}/v1", server.uri()), http_client(Duration::from_secs(5))).unwrap()
 }
 
 fn error_body(http: u16, kind: &str, code: &str) -> serde_json::Value {
@@ -34,7 +28,9 @@ async fn exchange_returns_typed_ids_and_timestamps() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/tokens"))
-        .and(body_json(json!({"client_id": "tenant-app", "client_secret": "app-secret-123", "temp_token": "temp-once-456"})))
+        .and(body_json(
+            json!({"client_id": "tenant-app", "client_secret": "app-secret-123", "temp_token": "temp-once-456"}),
+        ))
         .respond_with(json(
             200,
             json!({"credentials_id": "242a5690-1b2c-4d3e-8f90-b4ed02bebd7f", "access_token": "MDAxNmxvY-opaque",
@@ -43,21 +39,10 @@ async fn exchange_returns_typed_ids_and_timestamps() {
         .expect(1)
         .mount(&server)
         .await;
-    let consent = client(&server)
-        .await
-        .exchange_token(&request())
-        .await
-        .unwrap()
-        .into_inner();
-    assert_eq!(
-        consent.credentials_id.to_string(),
-        "242a5690-1b2c-4d3e-8f90-b4ed02bebd7f"
-    );
+    let consent = client(&server).await.exchange_token(&request()).await.unwrap().into_inner();
+    assert_eq!(consent.credentials_id.to_string(), "242a5690-1b2c-4d3e-8f90-b4ed02bebd7f");
     assert_eq!(consent.access_token.expose(), "MDAxNmxvY-opaque");
-    assert_eq!(
-        consent.consent_exp.to_rfc3339(),
-        "2020-11-03T11:22:54+00:00"
-    );
+    assert_eq!(consent.consent_exp.to_rfc3339(), "2020-11-03T11:22:54+00:00");
     assert!(consent.max_data_retention > consent.consent_exp);
 }
 
@@ -72,15 +57,8 @@ async fn each_documented_error_status_is_typed() {
     ];
     for (status, kind, code) in cases {
         server.reset().await;
-        Mock::given(method("POST"))
-            .respond_with(json(status, error_body(status, kind, code)))
-            .mount(&server)
-            .await;
-        let err = client(&server)
-            .await
-            .exchange_token(&request())
-            .await
-            .unwrap_err();
+        Mock::given(method("POST")).respond_with(json(status, error_body(status, kind, code))).mount(&server).await;
+        let err = client(&server).await.exchange_token(&request()).await.unwrap_err();
         let body = match &err {
             Error::Api {
                 error:
@@ -92,10 +70,7 @@ async fn each_documented_error_status_is_typed() {
             } => body,
             other => panic!("{other:?}"),
         };
-        assert_eq!(
-            (i32::from(status), body.r#type.as_str(), body.code.as_str()),
-            (body.http, kind, code)
-        );
+        assert_eq!((i32::from(status), body.r#type.as_str(), body.code.as_str()), (body.http, kind, code));
         let shown = format!("{err:?} {err}");
         assert!(!shown.contains("app-secret-123") && !shown.contains("temp-once-456"));
     }
@@ -110,23 +85,14 @@ async fn an_undocumented_status_and_a_truncated_body() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_raw(r#"{"credentials_id": "242a5690"#, "application/json"),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"credentials_id": "242a5690"#, "application/json"))
         .mount(&server)
         .await;
     let client = client(&server).await;
     let err = client.exchange_token(&request()).await.unwrap_err();
-    assert!(
-        matches!(err, Error::UnexpectedStatus { status, .. } if status == 418),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::UnexpectedStatus { status, .. } if status == 418), "{err:?}");
     let err = client.exchange_token(&request()).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Decode { status, .. } if status == 200),
-        "{err:?}"
-    );
+    assert!(matches!(err, Error::Decode { status, .. } if status == 200), "{err:?}");
 }
 
 #[tokio::test]
@@ -136,13 +102,6 @@ async fn a_slow_server_times_out() {
         .respond_with(json(200, json!({})).set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
-    let client =
-        Client::with_http_client(&server.uri(), http_client(Duration::from_millis(200))).unwrap();
-    assert!(
-        client
-            .exchange_token(&request())
-            .await
-            .unwrap_err()
-            .is_timeout()
-    );
+    let client = Client::with_http_client(&server.uri(), http_client(Duration::from_millis(200))).unwrap();
+    assert!(client.exchange_token(&request()).await.unwrap_err().is_timeout());
 }

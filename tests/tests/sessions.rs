@@ -15,7 +15,7 @@ mod progeny {
     use super::*;
     use progeny_client::auth::{MemoryStore, RefreshMargin, TokenStore};
     use progeny_client::types::TokenObtainPairRequest;
-    use progeny_client::{AuthError, Client, SendError, Secret, SessionOptions};
+    use progeny_client::{AuthError, Client, Secret, SendError, SessionOptions};
 
     fn login() -> TokenObtainPairRequest {
         TokenObtainPairRequest { username: "alice".into(), password: Secret::new("pa55word-progeny") }
@@ -244,11 +244,9 @@ mod progeny {
         let store = Arc::new(MemoryStore::new());
         let changes = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let seen = changes.clone();
-        let options = SessionOptions::default()
-            .store(store.clone())
-            .on_change(move |_| {
-                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            });
+        let options = SessionOptions::default().store(store.clone()).on_change(move |_| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
         let first = client(&server).await.login(&login(), options).await.unwrap();
         assert_eq!(get(&first).await.unwrap().status(), 200);
         assert_eq!(hits(&changes), 1);
@@ -264,7 +262,7 @@ mod progeny {
 mod formflow {
     use super::*;
     use formflow_client::types::ApiClientsRequestDto;
-    use formflow_client::{AuthError, Client, SendError, Secret, SessionOptions};
+    use formflow_client::{AuthError, Client, Secret, SendError, SessionOptions};
 
     fn credentials() -> ApiClientsRequestDto {
         ApiClientsRequestDto {
@@ -274,7 +272,9 @@ mod formflow {
         }
     }
 
-    async fn setup(server: &MockServer) -> (Client, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>) {
+    async fn setup(
+        server: &MockServer,
+    ) -> (Client, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>) {
         let (issue, issued) =
             counted(|n, _| json(200, json!({"token": format!("jwt-{n}"), "expires_in": 1, "token_type": "Bearer"})));
         Mock::given(method("POST")).and(path("/api/token")).respond_with(issue).mount(server).await;
@@ -321,7 +321,9 @@ mod deskpro {
         ApiTokenRequest { email: "agent@example.com".into(), password: Secret::new("deskpro-pass-xyz") }
     }
 
-    async fn setup(server: &MockServer) -> (Client, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>) {
+    async fn setup(
+        server: &MockServer,
+    ) -> (Client, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>) {
         let (issue, issued) = counted(|n, _| {
             json(201, json!({"data": {"person_id": 7, "token": format!("7:TOKEN{n}")}, "meta": {}, "linked": {}}))
         });
@@ -329,13 +331,17 @@ mod deskpro {
         // The first token is revoked server-side: only `token 7:TOKEN2` is accepted.
         let (me, seen) = counted(|_, request| {
             if header_of(request, "authorization") == "token 7:TOKEN2" {
-                json(200, json!({"data": {"auth_method": "api_token", "app_id": null, "person_id": 7, "person": {}}, "meta": {}, "linked": {}}))
+                json(
+                    200,
+                    json!({"data": {"auth_method": "api_token", "app_id": null, "person_id": 7, "person": {}}, "meta": {}, "linked": {}}),
+                )
             } else {
                 json(401, json!({"status": 401, "code": "invalid_api_token", "message": "Invalid API token."}))
             }
         });
         Mock::given(method("GET")).and(path("/api/v2/me")).respond_with(me).mount(server).await;
-        let client = Client::with_http_client(&format!("{}/api/v2", server.uri()), http_client(Duration::from_secs(5))).unwrap();
+        let client =
+            Client::with_http_client(&format!("{}/api/v2", server.uri()), http_client(Duration::from_secs(5))).unwrap();
         (client, issued, seen)
     }
 
@@ -364,7 +370,10 @@ mod deskpro {
         let server = MockServer::start().await;
         let (me, seen) = counted(|_, request| {
             assert_eq!(header_of(request, "authorization"), "key 1:ADMIN");
-            json(200, json!({"data": {"auth_method": "api_key", "app_id": 3, "person_id": 1, "person": {}}, "meta": {}, "linked": {}}))
+            json(
+                200,
+                json!({"data": {"auth_method": "api_key", "app_id": 3, "person_id": 1, "person": {}}, "meta": {}, "linked": {}}),
+            )
         });
         Mock::given(method("GET")).and(path("/api/v2/me")).respond_with(me).mount(&server).await;
         let client = Client::with_http_client(&format!("{}/api/v2", server.uri()), http_client(Duration::from_secs(5)))
@@ -413,7 +422,8 @@ mod finqware {
             .respond_with(accounts)
             .mount(server)
             .await;
-        let client = Client::with_http_client(&format!("{}/v1", server.uri()), http_client(Duration::from_secs(5))).unwrap();
+        let client =
+            Client::with_http_client(&format!("{}/v1", server.uri()), http_client(Duration::from_secs(5))).unwrap();
         (client, seen)
     }
 

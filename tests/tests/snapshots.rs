@@ -8,13 +8,9 @@ fn snapshot_spec(name: &str) {
     let relative = Path::new("specs").join(format!("{name}.yaml"));
     let text = std::fs::read_to_string(root.join(&relative)).expect("the spec exists");
     let options = clientgen::Options::for_spec(&relative, xtask::RUNTIME_DEPENDENCY);
-    let files =
-        clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
+    let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
     for file in files {
-        let snapshot = format!(
-            "{name}__{}",
-            file.path.display().to_string().replace(['/', '.'], "_")
-        );
+        let snapshot = format!("{name}__{}", file.path.display().to_string().replace(['/', '.'], "_"));
         insta::assert_snapshot!(snapshot, file.contents);
     }
 }
@@ -42,16 +38,8 @@ fn progeny() {
 #[test]
 fn generation_is_deterministic() {
     let root = xtask::repo_root();
-    let first: Vec<_> = xtask::plan(&root)
-        .expect("specs generate")
-        .into_iter()
-        .map(|p| p.files)
-        .collect();
-    let second: Vec<_> = xtask::plan(&root)
-        .expect("specs generate")
-        .into_iter()
-        .map(|p| p.files)
-        .collect();
+    let first: Vec<_> = xtask::plan(&root).expect("specs generate").into_iter().map(|p| p.files).collect();
+    let second: Vec<_> = xtask::plan(&root).expect("specs generate").into_iter().map(|p| p.files).collect();
     assert_eq!(first, second);
 }
 

@@ -3,8 +3,7 @@
 use std::path::Path;
 
 fn generate(text: &str) -> Result<Vec<clientgen::GeneratedFile>, clientgen::Error> {
-    let options =
-        clientgen::Options::for_spec(Path::new("specs/case.yaml"), "{ path = \"../runtime\" }");
+    let options = clientgen::Options::for_spec(Path::new("specs/case.yaml"), "{ path = \"../runtime\" }");
     clientgen::generate(Path::new("specs/case.yaml"), text, &options)
 }
 
@@ -34,43 +33,19 @@ macro_rules! case {
 case!(empty_file, "");
 case!(only_whitespace, "  \n\n\t\n");
 case!(not_yaml_at_all, "{{{ this is : not [ yaml");
-case!(
-    yaml_syntax_error_has_line_and_column,
-    doc("paths:\n  /a:\n    get: {\n  bad: ]\n")
-);
-case!(
-    json_syntax_error,
-    "{\"openapi\": \"3.0.3\", \"info\" {\"title\": \"T\"}}"
-);
+case!(yaml_syntax_error_has_line_and_column, doc("paths:\n  /a:\n    get: {\n  bad: ]\n"));
+case!(json_syntax_error, "{\"openapi\": \"3.0.3\", \"info\" {\"title\": \"T\"}}");
 case!(tab_indentation, "openapi: 3.0.3\ninfo:\n\ttitle: T\n");
 case!(top_level_is_a_list, "- openapi\n- 3.0.3\n");
 case!(top_level_is_a_string, "just a string");
-case!(
-    swagger_2,
-    "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
-);
-case!(
-    openapi_3_1,
-    "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
-);
-case!(
-    openapi_2_0_field,
-    "openapi: 2.0.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
-);
-case!(
-    openapi_is_a_number,
-    "openapi: 3.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n"
-);
-case!(
-    missing_openapi,
-    "info:\n  title: T\n  version: '1'\npaths: {}\n"
-);
+case!(swagger_2, "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
+case!(openapi_3_1, "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
+case!(openapi_2_0_field, "openapi: 2.0.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
+case!(openapi_is_a_number, "openapi: 3.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
+case!(missing_openapi, "info:\n  title: T\n  version: '1'\npaths: {}\n");
 case!(missing_info, "openapi: 3.0.3\npaths: {}\n");
 case!(missing_paths, doc(""));
-case!(
-    info_without_title,
-    "openapi: 3.0.3\ninfo:\n  version: '1'\npaths: {}\n"
-);
+case!(info_without_title, "openapi: 3.0.3\ninfo:\n  version: '1'\npaths: {}\n");
 case!(
     dangling_schema_ref,
     doc(
@@ -79,9 +54,7 @@ case!(
 );
 case!(
     dangling_response_ref,
-    doc(
-        "paths:\n  /a:\n    get:\n      responses:\n        '200':\n          $ref: '#/components/responses/Nope'\n"
-    )
+    doc("paths:\n  /a:\n    get:\n      responses:\n        '200':\n          $ref: '#/components/responses/Nope'\n")
 );
 case!(
     dangling_request_body_ref,
@@ -127,9 +100,7 @@ case!(
 );
 case!(
     path_parameter_not_declared,
-    doc(
-        "paths:\n  /pets/{petId}:\n    get:\n      responses:\n        '204':\n          description: ok\n"
-    )
+    doc("paths:\n  /pets/{petId}:\n    get:\n      responses:\n        '204':\n          description: ok\n")
 );
 case!(
     path_parameter_not_in_path,
@@ -137,15 +108,10 @@ case!(
         "paths:\n  /pets:\n    get:\n      parameters:\n        - name: petId\n          in: path\n          required: true\n          schema:\n            type: string\n      responses:\n        '204':\n          description: ok\n"
     )
 );
-case!(
-    schema_type_is_a_number,
-    doc("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: 42\n")
-);
+case!(schema_type_is_a_number, doc("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: 42\n"));
 case!(
     properties_is_a_list,
-    doc(
-        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties: [a, b]\n"
-    )
+    doc("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties: [a, b]\n")
 );
 case!(
     parameter_without_location,
@@ -209,11 +175,7 @@ fn moderately_nested_schemas_generate() {
     text.push_str(&"}}".repeat(depth));
     text.push('\n');
     let files = generate(&text).unwrap_or_else(|err| panic!("{err}"));
-    assert!(
-        files
-            .iter()
-            .any(|f| f.contents.contains("pub struct AInner"))
-    );
+    assert!(files.iter().any(|f| f.contents.contains("pub struct AInner")));
 }
 
 #[test]
@@ -227,17 +189,17 @@ fn a_50_mb_document_is_handled() {
 
 #[test]
 fn an_unreadable_file_is_an_io_error() {
-    let options =
-        clientgen::Options::for_spec(Path::new("missing.yaml"), "{ path = \"../runtime\" }");
-    let err =
-        clientgen::generate_file(Path::new("/nonexistent/missing.yaml"), &options).unwrap_err();
+    let options = clientgen::Options::for_spec(Path::new("missing.yaml"), "{ path = \"../runtime\" }");
+    let err = clientgen::generate_file(Path::new("/nonexistent/missing.yaml"), &options).unwrap_err();
     assert!(matches!(err.kind, clientgen::ErrorKind::Io(_)), "{err}");
 }
 
 #[test]
 fn errors_name_the_file_and_the_pointer() {
-    let err = generate(&doc("paths:\n  /pets/{id}:\n    get:\n      responses:\n        '204':\n          description: ok\n"))
-        .unwrap_err();
+    let err = generate(&doc(
+        "paths:\n  /pets/{id}:\n    get:\n      responses:\n        '204':\n          description: ok\n",
+    ))
+    .unwrap_err();
     assert_eq!(err.file, Path::new("specs/case.yaml"));
     assert_eq!(err.pointer, "/paths/~1pets~1{id}/get");
 }

@@ -30,7 +30,9 @@ pub fn documents(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&current) else { continue };
+        let Ok(entries) = fs::read_dir(&current) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -88,9 +90,8 @@ pub fn run(root: &Path, dir: &Path, check: bool) -> Result<Vec<Row>, String> {
                     fs::write(&target, &file.contents).map_err(|e| e.to_string())?;
                     if file.path.extension().is_some_and(|e| e == "rs") {
                         row.lines += file.contents.lines().count();
-                        row.operations = Some(
-                            row.operations.unwrap_or(0) + file.contents.matches("\n    pub async fn ").count(),
-                        );
+                        row.operations =
+                            Some(row.operations.unwrap_or(0) + file.contents.matches("\n    pub async fn ").count());
                     }
                 }
                 members.push(name);

@@ -54,7 +54,12 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
         };
         let millis = started.elapsed().as_secs_f64() * 1000.0;
         match result {
-            Ok(files) => planned.push(Planned { name: options.crate_name, dir: root.join("generated").join(stem), files, millis }),
+            Ok(files) => planned.push(Planned {
+                name: options.crate_name,
+                dir: root.join("generated").join(stem),
+                files,
+                millis,
+            }),
             Err(err) => failures.push(format!("error: {err}")),
         }
     }
@@ -134,7 +139,9 @@ fn display(root: &Path, path: &Path) -> String {
 
 /// Crate directories under `generated/` whose spec is gone.
 fn stale_crates(root: &Path, planned: &[Planned]) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(root.join("generated")) else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(root.join("generated")) else {
+        return Vec::new();
+    };
     let mut stale: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|path| path.is_dir() && !planned.iter().any(|p| &p.dir == path))
@@ -147,7 +154,9 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {

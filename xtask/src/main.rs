@@ -9,7 +9,11 @@ fn main() -> ExitCode {
         Some("gen") => xtask::gen_all(&root),
         Some("check") => xtask::check(&root),
         Some("corpus") => {
-            let dir = args.iter().skip(1).find(|a| !a.starts_with("--")).map_or_else(|| root.join("../shared/corpus"), std::path::PathBuf::from);
+            let dir = args
+                .iter()
+                .skip(1)
+                .find(|a| !a.starts_with("--"))
+                .map_or_else(|| root.join("../shared/corpus"), std::path::PathBuf::from);
             let check = !args.iter().any(|a| a == "--no-check");
             match xtask::corpus::run(&root, &dir, check) {
                 Ok(rows) => {
@@ -20,7 +24,9 @@ fn main() -> ExitCode {
             }
         }
         _ => {
-            eprintln!("usage: cargo xtask <gen|check|corpus [DIR] [--no-check]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)");
+            eprintln!(
+                "usage: cargo xtask <gen|check|corpus [DIR] [--no-check]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)"
+            );
             return ExitCode::from(2);
         }
     };
@@ -32,4 +38,3 @@ fn main() -> ExitCode {
         }
     }
 }
-

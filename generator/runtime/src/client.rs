@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder};
 
+use crate::Error;
 use crate::auth::{AuthError, SendError, Session};
 use crate::response::RawResponse;
-use crate::Error;
 
 /// How long connecting may take with the default HTTP client.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -159,11 +159,8 @@ pub fn encode_path(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const PATH_SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 #[cfg(test)]
 mod tests {

@@ -102,12 +102,9 @@ impl<E> Error<E> {
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Api { status, headers, error } => f
-                .debug_struct("Api")
-                .field("status", status)
-                .field("headers", headers)
-                .field("error", error)
-                .finish(),
+            Self::Api { status, headers, error } => {
+                f.debug_struct("Api").field("status", status).field("headers", headers).field("error", error).finish()
+            }
             Self::UnexpectedStatus { status, headers, body, truncated } => f
                 .debug_struct("UnexpectedStatus")
                 .field("status", status)

@@ -16,4 +16,3 @@ pub use client::{BuildError, ClientCore, Security, encode_path};
 pub use error::Error;
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use secret::Secret;
-

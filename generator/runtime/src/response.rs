@@ -136,7 +136,12 @@ impl RawResponse {
     /// A status the spec does not document for the operation.
     pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
         let body = if self.sensitive { Bytes::new() } else { self.body };
-        Err(Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body, truncated: self.truncated })
+        Err(Error::UnexpectedStatus {
+            status: self.status,
+            headers: Box::new(self.headers),
+            body,
+            truncated: self.truncated,
+        })
     }
 
     fn decode<B: DeserializeOwned, E>(&self) -> Result<B, Error<E>> {

@@ -67,7 +67,7 @@ async fn a_token_in_its_margin_is_refreshed_ahead_once_and_the_new_one_used() {
     }
     let state = fake.state();
     assert_eq!(state.refreshes, 1, "one refresh ahead, then the new 5-minute token is fresh");
-    assert_eq!(state.refresh_tokens_sent, [refresh.clone()]);
+    assert_eq!(state.refresh_tokens_sent, [refresh]);
     assert!(state.resource_auth.iter().all(|auth| auth == "Bearer SECRET-ACCESS-2"), "{:?}", state.resource_auth);
     assert_eq!(session.generation(), 1);
 }
@@ -197,6 +197,18 @@ async fn a_rejected_refresh_without_a_kept_login_requires_login() {
 }
 
 #[tokio::test]
+async fn a_rejected_re_exchange_requires_login() {
+    let fake = Fake::start(300).await;
+    let wrong = serde_json::json!({"username": "user", "password": "wrong"}).to_string();
+    let session =
+        fake.session(&BEARER, expired("old", "unknown-refresh"), SessionOptions::new().keep_login(Secret::new(wrong)));
+    let err = session.send(fake.resource()).await.unwrap_err();
+    assert!(matches!(err, SendError::Auth(AuthError::LoginRequired { .. })), "{err:?}");
+    let state = fake.state();
+    assert_eq!((state.refreshes, state.exchanges, state.resources), (1, 1, 0));
+}
+
+#[tokio::test]
 async fn a_single_use_exchange_is_never_replayed() {
     let fake = Fake::start(300).await;
     let options = SessionOptions::new().keep_login(Secret::new(login_body()));
@@ -225,7 +237,12 @@ static DEADLINE: AuthSpec = AuthSpec {
     exchange: Some(clientgen_runtime::auth::EndpointSpec {
         method: "POST",
         path: "/token/",
-        token: TokenSpec { access_token: "/access", refresh_token: None, lifetime: LifetimeSpec::ExpiresAt("/exp"), keep: &[] },
+        token: TokenSpec {
+            access_token: "/access",
+            refresh_token: None,
+            lifetime: LifetimeSpec::ExpiresAt("/exp"),
+            keep: &[],
+        },
     }),
     refresh: None,
     single_use: true,
@@ -238,7 +255,8 @@ async fn a_passed_deadline_fails_fast_without_sending_anything() {
     let tokens = TokenSet::new(Secret::new("SECRET-A")).with_deadline(at);
     let base = reqwest::Url::parse(&server.uri()).unwrap();
     let options = SessionOptions::new().keep_login(Secret::new(login_body()));
-    let session = clientgen_runtime::auth::Session::new(reqwest::Client::new(), base.clone(), &DEADLINE, tokens, options);
+    let session =
+        clientgen_runtime::auth::Session::new(reqwest::Client::new(), base.clone(), &DEADLINE, tokens, options);
     let request = reqwest::Request::new(reqwest::Method::POST, base.join("/accounts/get").unwrap());
     let err = session.send(request).await.unwrap_err();
     let SendError::Auth(AuthError::Expired { scheme: "accessToken", at: reported }) = err else { panic!("{err:?}") };
@@ -249,14 +267,23 @@ async fn a_passed_deadline_fails_fast_without_sending_anything() {
 #[tokio::test]
 async fn body_placement_sets_the_token_and_kept_values() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/accounts/get")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/accounts/get"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
     let tokens = TokenSet::new(Secret::new("SECRET-A"))
         .with_deadline(Utc::now() + chrono::TimeDelta::days(90))
         .with_value("credentials_id", Secret::new("cred-1"))
         .with_value("client_id", Secret::new("app-1"));
     let base = reqwest::Url::parse(&server.uri()).unwrap();
-    let session =
-        clientgen_runtime::auth::Session::new(reqwest::Client::new(), base.clone(), &DEADLINE, tokens, Default::default());
+    let session = clientgen_runtime::auth::Session::new(
+        reqwest::Client::new(),
+        base.clone(),
+        &DEADLINE,
+        tokens,
+        Default::default(),
+    );
     let request = reqwest::Client::new()
         .post(base.join("/accounts/get").unwrap())
         .json(&json!({"tenant_user_id": "u-1", "client_id": ""}))
@@ -278,8 +305,13 @@ async fn body_placement_without_a_kept_value_sends_nothing() {
     let server = MockServer::start().await;
     let base = reqwest::Url::parse(&server.uri()).unwrap();
     let tokens = TokenSet::new(Secret::new("SECRET-A"));
-    let session =
-        clientgen_runtime::auth::Session::new(reqwest::Client::new(), base.clone(), &DEADLINE, tokens, Default::default());
+    let session = clientgen_runtime::auth::Session::new(
+        reqwest::Client::new(),
+        base.clone(),
+        &DEADLINE,
+        tokens,
+        Default::default(),
+    );
     let request = reqwest::Client::new().post(base.join("/x").unwrap()).json(&json!({})).build().unwrap();
     let err = session.send(request).await.unwrap_err();
     assert!(matches!(err, SendError::Auth(AuthError::Unplaceable { .. })), "{err:?}");
@@ -294,7 +326,8 @@ async fn header_values_are_exact() {
         header_spec("authorization", "key "),
         header_spec("x-api-key", ""),
     ];
-    let expected = [("authorization", "Bearer x"), ("authorization", "token x"), ("authorization", "key x"), ("x-api-key", "x")];
+    let expected =
+        [("authorization", "Bearer x"), ("authorization", "token x"), ("authorization", "key x"), ("x-api-key", "x")];
     for (spec, (name, value)) in SPECS.iter().zip(expected) {
         let server = MockServer::start().await;
         Mock::given(wiremock::matchers::header(name, value))
@@ -320,7 +353,13 @@ async fn header_values_are_exact() {
 }
 
 const fn header_spec(name: &'static str, prefix: &'static str) -> AuthSpec {
-    AuthSpec { scheme: "key", placement: Placement::Header { name, prefix }, exchange: None, refresh: None, single_use: false }
+    AuthSpec {
+        scheme: "key",
+        placement: Placement::Header { name, prefix },
+        exchange: None,
+        refresh: None,
+        single_use: false,
+    }
 }
 
 #[tokio::test]
@@ -329,8 +368,13 @@ async fn a_static_credential_gets_its_401_back() {
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(401)).expect(1).mount(&server).await;
     static KEY: AuthSpec = header_spec("authorization", "key ");
     let base = reqwest::Url::parse(&server.uri()).unwrap();
-    let session =
-        clientgen_runtime::auth::Session::new(reqwest::Client::new(), base.clone(), &KEY, TokenSet::new(Secret::new("k")), Default::default());
+    let session = clientgen_runtime::auth::Session::new(
+        reqwest::Client::new(),
+        base.clone(),
+        &KEY,
+        TokenSet::new(Secret::new("k")),
+        Default::default(),
+    );
     let response = session.send(reqwest::Request::new(reqwest::Method::GET, base)).await.unwrap();
     assert_eq!(response.status(), 401);
 }
@@ -354,9 +398,10 @@ async fn a_token_without_lifetime_re_exchanges_only_on_401() {
     assert_eq!(fake.state().exchanges, 0);
     fake.state().accepted.clear();
     assert_eq!(session.send(fake.resource()).await.unwrap().status(), 200);
-    let state = fake.state();
-    assert_eq!((state.exchanges, state.resources), (1, 3));
-    drop(state);
+    {
+        let state = fake.state();
+        assert_eq!((state.exchanges, state.resources), (1, 3));
+    }
 
     // Without a kept login, a 401 means logging in again.
     let session = fake.session(&TOKEN_ONLY, TokenSet::new(Secret::new("revoked")), SessionOptions::new());
@@ -466,7 +511,12 @@ async fn jwt_lifetimes_are_read_from_token_responses() {
     use base64::Engine as _;
     let encode = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
     let jwt = format!("{}.{}.sig", encode(r#"{"alg":"none"}"#), encode(r#"{"exp":2000000300,"iat":2000000000}"#));
-    let spec = TokenSpec { access_token: "/access", refresh_token: Some("/refresh"), lifetime: LifetimeSpec::JwtExp, keep: &[] };
+    let spec = TokenSpec {
+        access_token: "/access",
+        refresh_token: Some("/refresh"),
+        lifetime: LifetimeSpec::JwtExp,
+        keep: &[],
+    };
     let tokens = TokenSet::from_response(&spec, &json!(null), &json!({"access": jwt})).unwrap();
     assert_eq!(tokens.lifetime(), Some(Duration::from_secs(300)));
     assert!(tokens.refresh_token().is_none());

@@ -57,7 +57,10 @@ pub enum AuthError {
         /// The deadline.
         at: DateTime<Utc>,
     },
-    /// The refresh or re-exchange operation answered with an error status.
+    /// The refresh or re-exchange operation answered with an error status other than 400, 401 or 403
+    /// (which mean the refresh token or the kept login is no longer accepted, and lead to a re-exchange or
+    /// to [`AuthError::LoginRequired`]): for example 429 or a server error. The tokens are kept, and the
+    /// next call tries again.
     #[error("the {scheme} {operation} request was answered with status {status}")]
     Rejected {
         /// The security scheme.

@@ -340,7 +340,10 @@ impl Session {
             Freshness::Due => match self.renew_from(held.generation, held.attempts).await {
                 Ok(renewed) => Ok(renewed),
                 Err(_) => {
-                    tracing::debug!(scheme = self.scheme(), "renewing ahead of expiry failed; the token is still valid");
+                    tracing::debug!(
+                        scheme = self.scheme(),
+                        "renewing ahead of expiry failed; the token is still valid"
+                    );
                     Ok(held)
                 }
             },
@@ -382,9 +385,9 @@ impl Session {
             if state.generation != generation {
                 return Ok(state.held());
             }
-            if state.attempts != attempts
-                && let Some(err) = &state.last_error
-            {
+            // An attempt finished while this caller waited: share its outcome (a failure, as the
+            // generation did not change) instead of trying again at once.
+            if let Some(err) = state.last_error.as_ref().filter(|_| state.attempts != attempts) {
                 return Err(err.clone());
             }
             state.tokens.clone()
@@ -439,7 +442,14 @@ impl Session {
                 tracing::debug!(scheme, "logging in again with the kept login request");
                 let body: Value = serde_json::from_str(login.expose())
                     .map_err(|_| self.unplaceable("the kept login request is not JSON"))?;
-                let response = self.call(exchange, &body, "exchange").await?;
+                let response = match self.call(exchange, &body, "exchange").await {
+                    Ok(response) => response,
+                    Err(AuthError::Rejected { status: status @ (400 | 401 | 403), .. }) => {
+                        tracing::debug!(scheme, status, "the kept login request was rejected");
+                        return Err(AuthError::LoginRequired { scheme });
+                    }
+                    Err(err) => return Err(err),
+                };
                 Ok(TokenSet::from_response(&exchange.token, &body, &response)?.merged_over(current, false))
             }
             None => Err(AuthError::LoginRequired { scheme }),
@@ -460,7 +470,8 @@ impl Session {
             .map_err(|_| self.unplaceable(format!("the {operation} method in the spec is not an HTTP method")))?;
         let url = format!("{}{}", self.inner.base_url.as_str().trim_end_matches('/'), endpoint.path);
         let url = Url::parse(&url).map_err(|_| self.unplaceable(format!("the {operation} path makes no valid URL")))?;
-        let bytes = serde_json::to_vec(body).map_err(|_| self.unplaceable("the token request body cannot be written"))?;
+        let bytes =
+            serde_json::to_vec(body).map_err(|_| self.unplaceable("the token request body cannot be written"))?;
         let request = self
             .inner
             .http

@@ -200,9 +200,7 @@ impl TokenSet {
     /// Where the access token stands now.
     pub(crate) fn freshness(&self, margin: &RefreshMargin) -> Freshness {
         let wall = Utc::now();
-        if let Some(deadline) = self.deadline
-            && wall >= deadline
-        {
+        if let Some(deadline) = self.deadline.filter(|deadline| wall >= *deadline) {
             return Freshness::PastDeadline(deadline);
         }
         let mut due = false;
@@ -278,7 +276,10 @@ impl Default for RefreshMargin {
 
 /// `at + duration`, saturating far in the future.
 pub(crate) fn add(at: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
-    TimeDelta::from_std(duration).ok().and_then(|delta| at.checked_add_signed(delta)).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    TimeDelta::from_std(duration)
+        .ok()
+        .and_then(|delta| at.checked_add_signed(delta))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
 fn string_at(body: &Value, pointer: &'static str) -> Result<String, AuthError> {
@@ -304,9 +305,10 @@ fn seconds_at(body: &Value, pointer: &'static str) -> Result<Duration, AuthError
         Some(Value::String(text)) => text.trim().parse::<f64>().ok(),
         _ => None,
     };
+    // A lifetime too long for `Duration` is as good as forever.
     seconds
         .filter(|seconds| *seconds >= 0.0)
-        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .map(|seconds| Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
         .ok_or(AuthError::InvalidTokenResponse { pointer })
 }
 
@@ -364,19 +366,19 @@ mod tests {
         ];
         for (response, pointer) in bad {
             let err = TokenSet::from_response(&SPEC, &json!({}), &response).unwrap_err();
-            assert!(matches!(err, AuthError::InvalidTokenResponse { pointer: p } if p == pointer), "{response}: {err:?}");
+            assert!(
+                matches!(err, AuthError::InvalidTokenResponse { pointer: p } if p == pointer),
+                "{response}: {err:?}"
+            );
         }
     }
 
     #[test]
     fn reads_a_hard_deadline_and_quoted_seconds() {
-        const AT: TokenSpec = TokenSpec {
-            access_token: "/t",
-            refresh_token: None,
-            lifetime: LifetimeSpec::ExpiresAt("/exp"),
-            keep: &[],
-        };
-        let tokens = TokenSet::from_response(&AT, &Value::Null, &json!({"t": "x", "exp": "2001-02-03T04:05:06Z"})).unwrap();
+        const AT: TokenSpec =
+            TokenSpec { access_token: "/t", refresh_token: None, lifetime: LifetimeSpec::ExpiresAt("/exp"), keep: &[] };
+        let tokens =
+            TokenSet::from_response(&AT, &Value::Null, &json!({"t": "x", "exp": "2001-02-03T04:05:06Z"})).unwrap();
         assert_eq!(tokens.deadline().unwrap().to_rfc3339(), "2001-02-03T04:05:06+00:00");
         assert!(matches!(tokens.freshness(&RefreshMargin::default()), Freshness::PastDeadline(_)));
         let err = TokenSet::from_response(&AT, &Value::Null, &json!({"t": "x", "exp": "tomorrow"})).unwrap_err();
@@ -386,6 +388,10 @@ mod tests {
             TokenSpec { access_token: "/t", refresh_token: None, lifetime: LifetimeSpec::ExpiresIn("/e"), keep: &[] };
         let tokens = TokenSet::from_response(&IN, &Value::Null, &json!({"t": "x", "e": "3600"})).unwrap();
         assert_eq!(tokens.lifetime(), Some(Duration::from_secs(3600)));
+        let forever = TokenSet::from_response(&IN, &Value::Null, &json!({"t": "x", "e": 1e300})).unwrap();
+        assert_eq!(forever.lifetime(), Some(Duration::MAX));
+        assert_eq!(forever.freshness(&RefreshMargin::default()), Freshness::Fresh);
+        assert_eq!(forever.expires_at(), Some(DateTime::<Utc>::MAX_UTC));
     }
 
     #[test]
@@ -405,7 +411,8 @@ mod tests {
 
     #[test]
     fn renewal_keeps_the_old_refresh_token_and_values_when_not_renewed() {
-        let old = TokenSet::new(Secret::new("a1")).with_refresh_token(Secret::new("r1")).with_value("k", Secret::new("v"));
+        let old =
+            TokenSet::new(Secret::new("a1")).with_refresh_token(Secret::new("r1")).with_value("k", Secret::new("v"));
         let renewed = TokenSet::new(Secret::new("a2")).merged_over(&old, true);
         assert_eq!(renewed.refresh_token().unwrap().expose(), "r1");
         assert_eq!(renewed.value("k").unwrap().expose(), "v");

@@ -1,0 +1,163 @@
+//! No secret ever shows: full login / refresh / error flows run with `tracing` at TRACE, and the `Debug`
+//! and `Display` of every value a user can touch are captured; no secret string may appear in any of it.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clientgen_tests::{Mock, MockServer, ResponseTemplate, counted, http_client, json, jwt, method, path};
+use serde_json::json;
+
+/// Collects everything tracing writes.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(!text.contains(secret), "{what} shows the secret {secret:?}:\n{text}");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn progeny_flows_leak_nothing() {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let access1 = jwt("first-access", 1);
+    let access2 = jwt("second-access", 300);
+    let secrets = ["pa55word-leak", "refresh-one-leak", "refresh-two-leak", access1.as_str(), access2.as_str()];
+
+    let server = MockServer::start().await;
+    Mock::given(path("/api/v3/accounts/token/obtain/"))
+        .respond_with(json(200, json!({"access": access1, "refresh": "refresh-one-leak"})))
+        .mount(&server)
+        .await;
+    let (refresh, _) = counted({
+        let access2 = access2.clone();
+        move |n, _| {
+            if n == 1 {
+                json(200, json!({"access": access2, "refresh": "refresh-two-leak"}))
+            } else {
+                json(401, json!({"detail": "Token is invalid or expired", "code": "token_not_valid"}))
+            }
+        }
+    });
+    Mock::given(path("/api/v3/accounts/token/refresh/")).respond_with(refresh).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v3/things/"))
+        .respond_with(ResponseTemplate::new(401).set_body_string("nope"))
+        .mount(&server)
+        .await;
+
+    use progeny_client::types::{TokenObtainPairRequest, TokenRefreshRequest};
+    use progeny_client::{Client, Secret, SessionOptions};
+    let mut shown = Vec::new();
+    let client =
+        Client::with_http_client(&format!("{}/api/v3", server.uri()), http_client(Duration::from_secs(5))).unwrap();
+    let login = TokenObtainPairRequest { username: "alice".into(), password: Secret::new("pa55word-leak") };
+    shown.push(format!("{login:?} {client:?}"));
+    let pair = client.obtain_token_pair(&login).await.unwrap();
+    shown.push(format!("{pair:?} {:?} {}", pair.access, pair.refresh));
+    let options = SessionOptions::default().reexchange(true);
+    shown.push(format!("{options:?}"));
+    let session = client.login(&login, options).await.unwrap();
+    shown.push(format!("{session:?} {:?}", session.session()));
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Expired: refresh (rotating), then the resource answers 401: a forced refresh is rejected, so the
+    // session logs in again and retries once.
+    let request = session.request(reqwest::Method::GET, "/things/").build().unwrap();
+    let outcome = session.send(request).await;
+    shown.push(format!("{outcome:?}"));
+    if let Err(err) = &outcome {
+        shown.push(err.to_string());
+    }
+    let current = session.session().unwrap().current();
+    shown.push(format!("{current:?} {:?}", session.session().unwrap().stored()));
+    let refresh_err =
+        client.refresh_token_pair(&TokenRefreshRequest { refresh: Secret::new("refresh-two-leak") }).await.unwrap_err();
+    shown.push(format!("{refresh_err:?} {refresh_err}"));
+    let bad_login = client.obtain_token_pair(&login).await;
+    shown.push(format!("{bad_login:?}"));
+
+    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("refresh"), "tracing captured the flows:\n{logs}");
+    assert_clean("tracing output", &logs, &secrets);
+    for text in &shown {
+        assert_clean("a Debug or Display", text, &secrets);
+    }
+}
+
+#[tokio::test]
+async fn finqware_and_deskpro_values_leak_nothing() {
+    let secrets = ["finq-secret-leak", "finq-temp-leak", "finq-access-leak", "desk-pass-leak", "9:DESKTOKENLEAK"];
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/tokens"))
+        .respond_with(json(
+            200,
+            json!({"credentials_id": "242a5690-1b2c-4d3e-8f90-b4ed02bebd7f", "access_token": "finq-access-leak",
+                   "consent_exp": "2999-01-01T00:00:00Z", "max_data_retention": "2999-01-01T00:00:00Z"}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/accounts/get"))
+        .respond_with(json(401, json!({"id": "242a5690-1b2c-4d3e-8f90-b4ed02bebd7f", "type": "unauthorized", "http": 401, "code": "invalid_access_token", "message": "bad"})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v2/api_tokens"))
+        .respond_with(json(
+            201,
+            json!({"data": {"person_id": 9, "token": "9:DESKTOKENLEAK"}, "meta": {}, "linked": {}}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/v2/me"))
+        .respond_with(json(401, json!({"status": 401, "code": "invalid_api_token", "message": "no"})))
+        .mount(&server)
+        .await;
+
+    let mut shown = Vec::new();
+    {
+        use finqware_client::types::{DataRequest, TokenExchangeRequest};
+        use finqware_client::{Client, Secret, SessionOptions};
+        let client =
+            Client::with_http_client(&format!("{}/v1", server.uri()), http_client(Duration::from_secs(5))).unwrap();
+        let request = TokenExchangeRequest {
+            client_id: "app".into(),
+            client_secret: Secret::new("finq-secret-leak"),
+            temp_token: Secret::new("finq-temp-leak"),
+        };
+        let session = client.login(&request, SessionOptions::default()).await.unwrap();
+        let err = session.get_accounts(&DataRequest { tenant_user_id: "u".into(), filter: None }).await.unwrap_err();
+        shown.push(format!("{request:?} {session:?} {err:?} {err} {:?}", session.session().unwrap().current()));
+    }
+    {
+        use deskpro_client::types::ApiTokenRequest;
+        use deskpro_client::{Client, Secret, SessionOptions};
+        let client =
+            Client::with_http_client(&format!("{}/api/v2", server.uri()), http_client(Duration::from_secs(5))).unwrap();
+        let login = ApiTokenRequest { email: "a@example.com".into(), password: Secret::new("desk-pass-leak") };
+        let token = client.create_api_token(&login).await.unwrap();
+        let session = client.login(&login, SessionOptions::default().reexchange(true)).await.unwrap();
+        let err = session.get_me().await.unwrap_err();
+        shown.push(format!("{login:?} {token:?} {session:?} {err:?} {err}"));
+    }
+    for text in &shown {
+        assert_clean("a Debug or Display", text, &secrets);
+    }
+}
