@@ -55,9 +55,14 @@ pub fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
 /// `src/types.rs`: one item per named type.
 pub fn types_file(api: &Api) -> TokenStream {
     let items = api.types.iter().map(type_def);
+    let imports = (!api.types.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
         //! The types of the API's schemas, request bodies and responses.
-        use serde::{Deserialize, Serialize};
+        #imports
         #(#items)*
     }
 }
@@ -412,7 +417,8 @@ fn build_request(op: &Operation) -> TokenStream {
                 quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#value);)
             }
         };
-        steps.push(if body.required { set } else { quote!(if let Some(body) = body { #set }) });
+        let optional = !body.required && body.encoding != BodyEncoding::Bytes;
+        steps.push(if optional { quote!(if let Some(body) = body { #set }) } else { set });
     }
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
     quote! {

@@ -11,7 +11,7 @@ pub struct Error {
     /// RFC 6901 JSON pointer to the offending place (`""` is the whole document).
     pub pointer: String,
     /// 1-based line and column, where the parser gives them.
-    pub position: Option<(usize, usize)>,
+    pub position: Option<(u32, u32)>,
     /// What is wrong.
     pub kind: ErrorKind,
 }

@@ -29,7 +29,7 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
     }
     let Json(raw) = serde_yaml::from_str(text).map_err(|err| {
         let mut error = fail("", ErrorKind::Syntax(strip_location(&err.to_string())));
-        error.position = err.location().map(|at| (at.line(), at.column()));
+        error.position = err.location().map(|at| (clamp(at.line()), clamp(at.column())));
         error
     })?;
     finish(file, text, raw)
@@ -53,7 +53,7 @@ fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
         error.position = serde_yaml::from_str::<openapiv3::OpenAPI>(text)
             .err()
             .and_then(|err| err.location())
-            .map(|at| (at.line(), at.column()));
+            .map(|at| (clamp(at.line()), clamp(at.column())));
         error
     })?;
     let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
@@ -87,6 +87,10 @@ fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> 
         ""
     };
     Err(ErrorKind::UnsupportedVersion { found: format!("OpenAPI {version}"), hint })
+}
+
+fn clamp(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// serde_yaml's messages end with " at line L column C"; the position is reported separately.

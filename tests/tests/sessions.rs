@@ -366,6 +366,16 @@ mod deskpro {
     }
 
     #[tokio::test]
+    async fn a_401_to_a_supplied_token_is_the_typed_error_not_a_login() {
+        let server = MockServer::start().await;
+        let (client, issued, seen) = setup(&server).await;
+        let err = client.with_api_token(Secret::new("7:TOKEN1")).get_me().await.unwrap_err();
+        let Error::Api { error: deskpro_client::GetMeError::Unauthorized(body), .. } = &err else { panic!("{err:?}") };
+        assert_eq!(body.code, "invalid_api_token");
+        assert_eq!((hits(&issued), hits(&seen)), (0, 1));
+    }
+
+    #[tokio::test]
     async fn an_admin_api_key_is_sent_as_key() {
         let server = MockServer::start().await;
         let (me, seen) = counted(|_, request| {

@@ -50,6 +50,16 @@ pub enum Error<E> {
         /// The start of the body as text (empty when the body may hold credentials).
         snippet: String,
     },
+    /// A success body was longer than [`crate::response::SUCCESS_BODY_LIMIT`]; reading stopped there.
+    #[error("the {status} response body is longer than {limit} bytes; reading stopped there")]
+    BodyTooLarge {
+        /// The status.
+        status: StatusCode,
+        /// The response headers.
+        headers: Box<HeaderMap>,
+        /// The limit that was reached.
+        limit: usize,
+    },
     /// The request could not be sent or the response not read: connection, TLS, timeout, or body.
     #[error("the request failed: {0}")]
     Transport(#[source] reqwest::Error),
@@ -62,9 +72,10 @@ impl<E> Error<E> {
     /// The HTTP status of the response, when there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api { status, .. } | Self::UnexpectedStatus { status, .. } | Self::Decode { status, .. } => {
-                Some(*status)
-            }
+            Self::Api { status, .. }
+            | Self::UnexpectedStatus { status, .. }
+            | Self::Decode { status, .. }
+            | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Transport(err) => err.status(),
             Self::Auth(_) => None,
         }
@@ -73,9 +84,10 @@ impl<E> Error<E> {
     /// The response headers, when there was a response.
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Self::Api { headers, .. } | Self::UnexpectedStatus { headers, .. } | Self::Decode { headers, .. } => {
-                Some(headers)
-            }
+            Self::Api { headers, .. }
+            | Self::UnexpectedStatus { headers, .. }
+            | Self::Decode { headers, .. }
+            | Self::BodyTooLarge { headers, .. } => Some(headers),
             Self::Transport(_) | Self::Auth(_) => None,
         }
     }
@@ -118,6 +130,12 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("headers", headers)
                 .field("message", message)
                 .field("snippet", snippet)
+                .finish(),
+            Self::BodyTooLarge { status, headers, limit } => f
+                .debug_struct("BodyTooLarge")
+                .field("status", status)
+                .field("headers", headers)
+                .field("limit", limit)
                 .finish(),
             Self::Transport(err) => f.debug_tuple("Transport").field(err).finish(),
             Self::Auth(err) => f.debug_tuple("Auth").field(err).finish(),

@@ -12,7 +12,7 @@ mod login;
 pub mod response;
 pub mod secret;
 
-pub use client::{BuildError, ClientCore, Security, encode_path};
+pub use client::{BuildError, ClientCore, Security, encode_path, param_text};
 pub use error::Error;
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use secret::Secret;

@@ -30,13 +30,15 @@ impl Session {
     }
 
     /// A session holding a credential the caller already has (an API key, or a token obtained elsewhere):
-    /// it never expires by itself, and is not renewed.
+    /// it never expires by itself and is not renewed, so a 401 answer is returned to the caller as it is.
     pub fn with_credential(
         http: reqwest::Client,
         base_url: reqwest::Url,
         spec: &'static AuthSpec,
         credential: Secret,
     ) -> Self {
-        Self::new(http, base_url, spec, TokenSet::new(credential), SessionOptions::default())
+        let mut options = SessionOptions::default();
+        options.fixed_credential = true;
+        Self::new(http, base_url, spec, TokenSet::new(credential), options)
     }
 }

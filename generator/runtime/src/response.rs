@@ -12,7 +12,7 @@ use crate::Error;
 
 /// The most of an error or undocumented response body that is read and kept.
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
-/// The most of a success body that is read; a longer body is a transport-level failure.
+/// The most of a success body that is read; a longer body is [`Error::BodyTooLarge`].
 pub const SUCCESS_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// How much of an undecodable body is quoted in [`Error::Decode`].
 const SNIPPET_CHARS: usize = 256;
@@ -85,6 +85,9 @@ impl RawResponse {
                 break;
             }
             body.extend_from_slice(&chunk);
+        }
+        if truncated && status.is_success() {
+            return Err(Error::BodyTooLarge { status, headers: Box::new(headers), limit });
         }
         Ok(Self { status, headers, body: body.freeze(), truncated, sensitive })
     }

@@ -24,6 +24,8 @@ type OnChange = Arc<dyn Fn(&TokenSet) + Send + Sync>;
 /// last tenth of its lifetime (at most the last 60 s).
 #[derive(Clone, Default)]
 pub struct SessionOptions {
+    /// The session holds a credential the caller supplied (not from a login): a 401 is the caller's to see.
+    pub(crate) fixed_credential: bool,
     reexchange: bool,
     kept_login: Option<Secret>,
     store: Option<Arc<dyn TokenStore>>,
@@ -368,8 +370,10 @@ impl Session {
         if self.can_renew(&held.tokens) {
             return self.renew_from(rejected, held.attempts).await.map(Some);
         }
+        // A credential the caller supplied (an API key, a token from elsewhere) cannot be renewed here: the
+        // 401 answer goes back with its body. A login's token can: the caller must log in again.
         let spec = self.inner.spec;
-        if spec.exchange.is_some() || spec.refresh.is_some() {
+        if !self.inner.options.fixed_credential && (spec.exchange.is_some() || spec.refresh.is_some()) {
             Err(AuthError::LoginRequired { scheme: self.scheme() })
         } else {
             Ok(None)
