@@ -226,7 +226,7 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
         Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
         Ty::Boxed(inner) => format!("Box::new({})", example_value(api, inner, krate, depth + 1)),
         Ty::Named(name) => {
-            let Some(def) = api.types.iter().find(|def| &def.name == name) else {
+            let Some(def) = api.type_def(name) else {
                 return "Default::default()".into();
             };
             let path = format!("{krate}::types::{name}");

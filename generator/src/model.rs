@@ -3,7 +3,7 @@
 //! Every `$ref` is followed here, every Rust name is decided here (so two spec names that map to one Rust
 //! name get distinct names in a deterministic way), and every response is classified by status here.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -34,6 +34,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The security schemes, in spec order.
     pub schemes: Vec<SecurityScheme>,
+    /// Type name → index in `types`.
+    pub index: HashMap<String, usize>,
 }
 
 /// A server URL, possibly with `{variables}`.
@@ -344,8 +346,12 @@ pub enum Placement {
 const MAX_REF_HOPS: usize = 64;
 
 /// Builds the model of `doc`, read from `file`.
-pub fn build(file: &Path, doc: &OpenAPI) -> Result<Api, Error> {
+///
+/// `lenient` accepts mistakes that real-world specs make and that have one safe reading (a path
+/// parameter used in the path but never declared becomes a required string), noting it in the docs.
+pub fn build(file: &Path, doc: &OpenAPI, lenient: bool) -> Result<Api, Error> {
     let mut builder = Builder::new(file, doc);
+    builder.lenient = lenient;
     builder.register_components()?;
     let schemes = builder.security_schemes()?;
     let operations = builder.operations(&schemes)?;
@@ -372,7 +378,9 @@ pub fn build(file: &Path, doc: &OpenAPI) -> Result<Api, Error> {
             Server { url: server.url.clone(), description: server.description.clone(), variables }
         })
         .collect();
+    let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
     Ok(Api {
+        index,
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
@@ -407,6 +415,7 @@ struct Builder<'a> {
     component_names: HashMap<String, String>,
     type_scope: Scope,
     types: Vec<TypeDef>,
+    lenient: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -426,7 +435,7 @@ impl<'a> Builder<'a> {
             "String",
             "Vec",
         ]);
-        Self { file, doc, component_names: HashMap::new(), type_scope, types: Vec::new() }
+        Self { file, doc, component_names: HashMap::new(), type_scope, types: Vec::new(), lenient: false }
     }
 
     fn error(&self, pointer: &str, kind: ErrorKind) -> Error {
@@ -952,8 +961,13 @@ impl<'a> Builder<'a> {
             }
         }
         let in_path = template_names(path);
+        let mut undeclared = Vec::new();
         for name in &in_path {
             if !merged.contains_key(&(name.clone(), "path")) {
+                if self.lenient {
+                    undeclared.push(name.clone());
+                    continue;
+                }
                 return Err(self.error(
                     pointer,
                     ErrorKind::PathParameter(format!("the path uses {{{name}}} but declares no path parameter `{name}`; declare it under `parameters` with `in: path`")),
@@ -967,7 +981,8 @@ impl<'a> Builder<'a> {
             in_path.iter().filter_map(|name| merged.get(&(name.clone(), "path"))).collect();
         ordered.extend(merged.iter().filter(|((_, location), _)| *location != "path").map(|(_, v)| v));
         for ((name, location), (_, param_pointer)) in &merged {
-            if *location == "path" && !in_path.contains(name) {
+            // Lenient: a declared path parameter the path never uses cannot be sent anywhere; it is left out.
+            if *location == "path" && !in_path.contains(name) && !self.lenient {
                 return Err(self.error(
                     param_pointer,
                     ErrorKind::PathParameter(format!(
@@ -975,6 +990,19 @@ impl<'a> Builder<'a> {
                     )),
                 ));
             }
+        }
+        for name in undeclared {
+            params.push(Param {
+                ident: scope.claim(snake(&name)),
+                wire: name.clone(),
+                location: ParamLocation::Path,
+                ty: Ty::String,
+                required: true,
+                doc: Some(format!(
+                    "`{{{name}}}` in the path; the spec does not declare it, so it is taken as a string."
+                )),
+                explode: false,
+            });
         }
         for (param, param_pointer) in ordered {
             let data = param.parameter_data_ref();
@@ -1252,63 +1280,87 @@ fn doc_of(schema: &Schema) -> Option<String> {
     }
 }
 
-/// Boxes fields that would otherwise make a type contain itself.
+/// Boxes fields that would otherwise make a type contain itself: an edge A → B of direct containment (a
+/// field of type B or `Option<B>`; `Vec` and maps already are indirect) is boxed when A and B are in one
+/// strongly connected component. Linear in the size of the type graph.
 fn box_recursion(types: &mut [TypeDef]) {
-    // Direct containment: a field of type T or Option<T> (not Vec/Map, which are already indirect).
-    fn direct(ty: &Ty, out: &mut Vec<String>) {
-        if let Ty::Named(name) = ty {
-            out.push(name.clone());
-        }
-    }
-    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for def in types.iter() {
-        let mut out = Vec::new();
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
+    let targets = |def: &TypeDef| -> Vec<Option<usize>> {
+        let named_index = |ty: &Ty| named(ty).and_then(|name| index.get(name.as_str()).copied());
         match &def.kind {
-            TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| direct(&f.ty, &mut out)),
-            TypeKind::Union { variants } => variants.iter().for_each(|(_, ty)| direct(ty, &mut out)),
-            TypeKind::Alias(ty) => direct(ty, &mut out),
-            TypeKind::Enum { .. } => {}
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| named_index(&f.ty)).collect(),
+            TypeKind::Union { variants } => variants.iter().map(|(_, ty)| named_index(ty)).collect(),
+            TypeKind::Alias(ty) => vec![named_index(ty)],
+            TypeKind::Enum { .. } => Vec::new(),
         }
-        edges.insert(def.name.clone(), out);
-    }
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node.clone()) {
-                stack.extend(edges.get(&node).into_iter().flatten().cloned());
-            }
-        }
-        false
     };
-    let mut to_box: Vec<(String, usize)> = Vec::new();
-    for def in types.iter() {
-        let targets: Vec<Option<&String>> = match &def.kind {
-            TypeKind::Struct { fields, .. } => fields.iter().map(|f| named(&f.ty)).collect(),
-            TypeKind::Union { variants } => variants.iter().map(|(_, ty)| named(ty)).collect(),
+    let edges: Vec<Vec<Option<usize>>> = types.iter().map(targets).collect();
+    let component = strongly_connected(&edges);
+    for (i, def) in types.iter_mut().enumerate() {
+        let slots: Vec<&mut Ty> = match &mut def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Union { variants } => variants.iter_mut().map(|(_, ty)| ty).collect(),
             _ => continue,
         };
-        for (i, target) in targets.into_iter().enumerate() {
-            if let Some(target) = target {
-                if reaches(target, &def.name) {
-                    to_box.push((def.name.clone(), i));
+        for (slot, target) in slots.into_iter().zip(&edges[i]) {
+            if target.is_some_and(|t| component[t] == component[i]) {
+                *slot = Ty::Boxed(Box::new(slot.clone()));
+            }
+        }
+    }
+}
+
+/// Kosaraju's algorithm, iteratively (deep type graphs must not overflow the stack): a component id per node.
+fn strongly_connected(edges: &[Vec<Option<usize>>]) -> Vec<usize> {
+    let n = edges.len();
+    let out = |v: usize| edges[v].iter().flatten().copied();
+    // 1. Nodes in order of finishing a depth-first search.
+    let mut order = Vec::with_capacity(n);
+    let mut visited = vec![false; n];
+    for start in 0..n {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, out(start).collect())];
+        while let Some((node, pending)) = stack.last_mut() {
+            if let Some(next) = pending.pop() {
+                if !visited[next] {
+                    visited[next] = true;
+                    stack.push((next, out(next).collect()));
+                }
+            } else {
+                order.push(*node);
+                stack.pop();
+            }
+        }
+    }
+    // 2. On the reversed graph, in reverse finishing order, each search finds one component.
+    let mut reversed = vec![Vec::new(); n];
+    for v in 0..n {
+        for w in out(v) {
+            reversed[w].push(v);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let mut next_id = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = next_id;
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &prev in &reversed[node] {
+                if component[prev] == usize::MAX {
+                    component[prev] = next_id;
+                    stack.push(prev);
                 }
             }
         }
+        next_id += 1;
     }
-    for (name, i) in to_box {
-        if let Some(def) = types.iter_mut().find(|def| def.name == name) {
-            let slot = match &mut def.kind {
-                TypeKind::Struct { fields, .. } => &mut fields[i].ty,
-                TypeKind::Union { variants } => &mut variants[i].1,
-                _ => continue,
-            };
-            *slot = Ty::Boxed(Box::new(slot.clone()));
-        }
-    }
+    component
 }
 
 fn named(ty: &Ty) -> Option<&String> {
@@ -1365,10 +1417,17 @@ fn ty_sensitive(ty: &Ty, index: &HashMap<String, usize>, sensitive: &[bool]) -> 
 impl Api {
     /// Whether a type expression holds a credential.
     pub fn is_sensitive(&self, ty: &Ty) -> bool {
-        let index: HashMap<String, usize> =
-            self.types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
-        let flags: Vec<bool> = self.types.iter().map(|def| def.sensitive).collect();
-        ty_sensitive(ty, &index, &flags)
+        match ty {
+            Ty::Secret => true,
+            Ty::Named(name) => self.type_def(name).is_some_and(|def| def.sensitive),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => self.is_sensitive(inner),
+            _ => false,
+        }
+    }
+
+    /// The named type called `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.index.get(name).map(|&i| &self.types[i])
     }
 
     /// Whether any response of the operation may carry a credential.
