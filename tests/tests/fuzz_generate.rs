@@ -52,27 +52,114 @@ use serde_json::{Map, Value, json};
 
 /// Names that are awkward as Rust identifiers or collide once cased.
 const NAMES: &[&str] = &[
-    "type", "self", "Self", "crate", "super", "r#x", "_", "__", "1st", "123", "-1", "+1", "fooBar",
-    "foo_bar", "FooBar", "foo-bar", "FOO_BAR", "foo.bar", "foo bar", "", "ÄÖ", "日本", "😀", "a/b", "~0",
-    "~1", "{id}", "Option", "Result", "Box", "String", "Vec", "Some", "None", "Ok", "Err", "Client",
-    "Error", "Default", "Other", "additional_properties", "additionalProperties", "body", "request",
-    "new", "base_url", "send", "login", "session", "with_base_url", "types", "std", "core", "serde",
-    "async", "await", "gen", "try", "dyn", "fn", "match", "Item", "Value", "Variant0", "Status200",
-    "x-clientgen-secret", "$ref", "\n", "\"", "\\", "'", "a\"b", "id", "ID", "Id", "i_d", "pet", "Pet",
-    "pets", "value", "http", "core", "clientgen_runtime", "Deserialize", "Serialize", "ResponseValue",
-    "Secret", "BuildError", "auth", "Security", "ClientCore", "Infallible", "T", "T1", "n", "N",
+    "type",
+    "self",
+    "Self",
+    "crate",
+    "super",
+    "r#x",
+    "_",
+    "__",
+    "1st",
+    "123",
+    "-1",
+    "+1",
+    "fooBar",
+    "foo_bar",
+    "FooBar",
+    "foo-bar",
+    "FOO_BAR",
+    "foo.bar",
+    "foo bar",
+    "",
+    "ÄÖ",
+    "日本",
+    "😀",
+    "a/b",
+    "~0",
+    "~1",
+    "{id}",
+    "Option",
+    "Result",
+    "Box",
+    "String",
+    "Vec",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Client",
+    "Error",
+    "Default",
+    "Other",
+    "additional_properties",
+    "additionalProperties",
+    "body",
+    "request",
+    "new",
+    "base_url",
+    "send",
+    "login",
+    "session",
+    "with_base_url",
+    "types",
+    "std",
+    "core",
+    "serde",
+    "async",
+    "await",
+    "gen",
+    "try",
+    "dyn",
+    "fn",
+    "match",
+    "Item",
+    "Value",
+    "Variant0",
+    "Status200",
+    "x-clientgen-secret",
+    "$ref",
+    "\n",
+    "\"",
+    "\\",
+    "'",
+    "a\"b",
+    "id",
+    "ID",
+    "Id",
+    "i_d",
+    "pet",
+    "Pet",
+    "pets",
+    "value",
+    "http",
+    "core",
+    "clientgen_runtime",
+    "Deserialize",
+    "Serialize",
+    "ResponseValue",
+    "Secret",
+    "BuildError",
+    "auth",
+    "Security",
+    "ClientCore",
+    "Infallible",
+    "T",
+    "T1",
+    "n",
+    "N",
 ];
 
 /// Component names of generated documents (refs point among them).
 const POOL: &[&str] = &[
-    "Pet", "fooBar", "foo_bar", "FooBar", "Self", "type", "1st", "Error", "Node", "ÄÖ", "a b", "Option",
-    "Client", "PetItem", "PetValue",
+    "Pet", "fooBar", "foo_bar", "FooBar", "Self", "type", "1st", "Error", "Node", "ÄÖ", "a b", "Option", "Client",
+    "PetItem", "PetValue",
 ];
 
 const STATUS: &[&str] = &[
-    "200", "201", "202", "204", "2XX", "2xx", "3XX", "4XX", "5XX", "default", "999", "abc", "0", "100",
-    "1XX", "600", "6XX", "20X", "", "200.0", "-1", "65536", "Default", "DEFAULT", "400", "401", "404",
-    "418", "499", "500", "XXX", "0XX", "9XX", "2XX ",
+    "200", "201", "202", "204", "2XX", "2xx", "3XX", "4XX", "5XX", "default", "999", "abc", "0", "100", "1XX", "600",
+    "6XX", "20X", "", "200.0", "-1", "65536", "Default", "DEFAULT", "400", "401", "404", "418", "499", "500", "XXX",
+    "0XX", "9XX", "2XX ",
 ];
 
 const MEDIA: &[&str] = &[
@@ -97,9 +184,8 @@ const MEDIA: &[&str] = &[
     "text/event-stream",
 ];
 
-const TYPES: &[&str] = &[
-    "string", "integer", "number", "boolean", "array", "object", "null", "file", "any", "String", "",
-];
+const TYPES: &[&str] =
+    &["string", "integer", "number", "boolean", "array", "object", "null", "file", "any", "String", ""];
 
 const FORMATS: &[&str] = &[
     "int32",
@@ -166,29 +252,47 @@ const SERVERS: &[&str] = &[
     "https://{a}/}",
 ];
 
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-const LOCATIONS: &[&str] = &[
-    "path", "query", "header", "cookie", "body", "formData", "", "Path",
-];
+const LOCATIONS: &[&str] = &["path", "query", "header", "cookie", "body", "formData", "", "Path"];
 
-const STYLES: &[&str] = &[
-    "form",
-    "simple",
-    "matrix",
-    "label",
-    "spaceDelimited",
-    "pipeDelimited",
-    "deepObject",
-    "bogus",
-];
+const STYLES: &[&str] =
+    &["form", "simple", "matrix", "label", "spaceDelimited", "pipeDelimited", "deepObject", "bogus"];
 
 const ENUM_VALUES: &[&str] = &[
-    "", "1", "-", "a b", "ÄÖ", "Self", "self", "type", "Other", "other", "OTHER", "a", "A", "a-b", "a_b",
-    "aB", "AB", "+", "-1", "+1", "*", "null", "true", "1.5", "_", "__", "Status200", "\"", "\\", "\n",
-    "😀", "crate", "r#type",
+    "",
+    "1",
+    "-",
+    "a b",
+    "ÄÖ",
+    "Self",
+    "self",
+    "type",
+    "Other",
+    "other",
+    "OTHER",
+    "a",
+    "A",
+    "a-b",
+    "a_b",
+    "aB",
+    "AB",
+    "+",
+    "-1",
+    "+1",
+    "*",
+    "null",
+    "true",
+    "1.5",
+    "_",
+    "__",
+    "Status200",
+    "\"",
+    "\\",
+    "\n",
+    "😀",
+    "crate",
+    "r#type",
 ];
 
 /// Text for descriptions and titles (doc comments and the manifest's description).
@@ -373,10 +477,7 @@ struct Seed {
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
 fn fuzz_dir() -> PathBuf {
@@ -409,21 +510,14 @@ fn seeds() -> &'static [Seed] {
                     }
                 }
             }
-            Err(_) => eprintln!(
-                "fuzz_generate: no corpus at {}; seeding from specs/ only",
-                corpus.display()
-            ),
+            Err(_) => eprintln!("fuzz_generate: no corpus at {}; seeding from specs/ only", corpus.display()),
         }
         files
             .into_iter()
             .filter_map(|file| {
                 let text = std::fs::read_to_string(&file).ok()?;
                 let value = parse_value(&text)?;
-                Some(Seed {
-                    name: file.display().to_string(),
-                    text,
-                    value,
-                })
+                Some(Seed { name: file.display().to_string(), text, value })
             })
             .collect()
     })
@@ -452,9 +546,7 @@ fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
             } else if let Some(u) = n.as_u64() {
                 Value::from(u)
             } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
+                n.as_f64().and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number)
             }
         }
         Y::String(s) => Value::String(s),
@@ -464,10 +556,7 @@ fn yaml_to_json(yaml: serde_yaml::Value) -> Value {
                 .map(|(k, v)| {
                     let key = match k {
                         Y::String(s) => s,
-                        other => serde_yaml::to_string(&other)
-                            .unwrap_or_default()
-                            .trim_end()
-                            .to_owned(),
+                        other => serde_yaml::to_string(&other).unwrap_or_default().trim_end().to_owned(),
                     };
                     (key, yaml_to_json(v))
                 })
@@ -500,11 +589,7 @@ fn render_value(value: &Value, format: Format) -> String {
 #[derive(Debug, Clone)]
 enum Case {
     /// A seed, mutated structurally.
-    Mutated {
-        seed: Index,
-        mutations: Vec<Mutation>,
-        format: Format,
-    },
+    Mutated { seed: Index, mutations: Vec<Mutation>, format: Format },
     /// A small document generated whole.
     Generated { doc: Value, format: Format },
     /// A seed's text, garbled.
@@ -515,11 +600,7 @@ impl Case {
     fn text(&self) -> String {
         let seeds = seeds();
         match self {
-            Case::Mutated {
-                seed,
-                mutations,
-                format,
-            } => {
+            Case::Mutated { seed, mutations, format } => {
                 let mut doc = seeds[seed.index(seeds.len())].value.clone();
                 for mutation in mutations {
                     mutation.apply(&mut doc);
@@ -540,9 +621,7 @@ impl Case {
     fn seed_name(&self) -> Option<&'static str> {
         let seeds = seeds();
         match self {
-            Case::Mutated { seed, .. } | Case::Raw { seed, .. } => {
-                Some(seeds[seed.index(seeds.len())].name.as_str())
-            }
+            Case::Mutated { seed, .. } | Case::Raw { seed, .. } => Some(seeds[seed.index(seeds.len())].name.as_str()),
             Case::Generated { .. } => None,
         }
     }
@@ -603,14 +682,8 @@ fn is_target(target: Target, v: &Value, key: Option<&str>, container: Option<&st
         Target::Any | Target::Object => true,
         Target::Schema => {
             SCHEMA_KEYS.iter().any(|k| object.contains_key(*k))
-                || matches!(
-                    key,
-                    Some("schema" | "items" | "additionalProperties" | "not")
-                )
-                || matches!(
-                    container,
-                    Some("schemas" | "properties" | "allOf" | "oneOf" | "anyOf")
-                )
+                || matches!(key, Some("schema" | "items" | "additionalProperties" | "not"))
+                || matches!(container, Some("schemas" | "properties" | "allOf" | "oneOf" | "anyOf"))
         }
         Target::NamedMap => matches!(
             key,
@@ -755,10 +828,9 @@ enum RefTo {
 impl RefTo {
     fn resolve(&self, names: &[String]) -> String {
         match self {
-            RefTo::Existing(at) if !names.is_empty() => format!(
-                "#/components/schemas/{}",
-                escape_ref_token(&names[at.index(names.len())])
-            ),
+            RefTo::Existing(at) if !names.is_empty() => {
+                format!("#/components/schemas/{}", escape_ref_token(&names[at.index(names.len())]))
+            }
             RefTo::Existing(_) => "#/components/schemas/Missing".to_owned(),
             RefTo::Named(name) => format!("#/components/schemas/{}", escape_ref_token(name)),
             RefTo::Literal(r) => (*r).to_owned(),
@@ -784,35 +856,19 @@ enum Op {
     /// Sets a field of an object.
     Set(&'static str, Value),
     /// Copies another node here (into an object under a key, onto an array, or instead of a scalar).
-    Copy {
-        from: Target,
-        from_at: Index,
-        key: String,
-    },
+    Copy { from: Target, from_at: Index, key: String },
     /// Replaces the node by a `$ref` (or adds `$ref` beside its fields).
     Ref { to: RefTo, keep_fields: bool },
     /// `oneOf`/`anyOf`/`allOf` around the node, with an optional second part.
-    Wrap {
-        keyword: &'static str,
-        second: Option<Value>,
-        nullable: bool,
-    },
+    Wrap { keyword: &'static str, second: Option<Value>, nullable: bool },
     /// Marks some properties required, and maybe names that are not properties.
     Require { mask: u32, extra: Vec<String> },
     /// Adds a property.
     AddProperty(String, Value),
     /// Renames or adds a response status.
-    Status {
-        key: Index,
-        code: &'static str,
-        add: bool,
-    },
+    Status { key: Index, code: &'static str, add: bool },
     /// Renames or adds a media type.
-    Media {
-        key: Index,
-        media: &'static str,
-        add: bool,
-    },
+    Media { key: Index, media: &'static str, add: bool },
     /// Nests the node this many levels deep.
     Deepen { levels: usize, how: u8 },
     /// Keeps `keep` entries of an object, from a chosen one on (to make big seeds small).
@@ -823,18 +879,20 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     let m = |target: Target, op: BoxedStrategy<Op>| {
         (any::<Index>(), op).prop_map(move |(at, op)| Mutation { target, at, op })
     };
-    let any_target = select(&[
-        Target::Any,
-        Target::Object,
-        Target::Schema,
-        Target::NamedMap,
-        Target::Parameter,
-        Target::Responses,
-        Target::Content,
-        Target::Operation,
-        Target::PathItem,
-        Target::Schemas,
-    ][..]);
+    let any_target = select(
+        &[
+            Target::Any,
+            Target::Object,
+            Target::Schema,
+            Target::NamedMap,
+            Target::Parameter,
+            Target::Responses,
+            Target::Content,
+            Target::Operation,
+            Target::PathItem,
+            Target::Schemas,
+        ][..],
+    );
     let name = || name_strategy().boxed();
     prop_oneof![
         4 => (any_target.clone(), any::<Index>(), any::<Index>())
@@ -878,10 +936,9 @@ impl Mutation {
             _ => Vec::new(),
         };
         let copied = match &self.op {
-            Op::Copy { from, from_at, .. } => select_node(doc, *from, *from_at)
-                .and_then(|p| get(doc, &p))
-                .filter(|v| node_count(v) <= 2_000)
-                .cloned(),
+            Op::Copy { from, from_at, .. } => {
+                select_node(doc, *from, *from_at).and_then(|p| get(doc, &p)).filter(|v| node_count(v) <= 2_000).cloned()
+            }
             _ => None,
         };
         let Some(node) = get_mut(doc, &path) else {
@@ -890,8 +947,8 @@ impl Mutation {
         match &self.op {
             Op::Delete(at) => match node {
                 Value::Object(map) if !map.is_empty() => {
-                    let i = at.index(map.len());
-                    map.shift_remove_index(i);
+                    let key = map.keys().nth(at.index(map.len())).cloned().unwrap();
+                    map.shift_remove(&key);
                 }
                 Value::Array(items) if !items.is_empty() => {
                     items.remove(at.index(items.len()));
@@ -904,10 +961,8 @@ impl Mutation {
                     if !map.is_empty() {
                         let old = map.keys().nth(at.index(map.len())).cloned().unwrap();
                         let taken = std::mem::take(map);
-                        *map = taken
-                            .into_iter()
-                            .map(|(k, v)| if k == old { (name.clone(), v) } else { (k, v) })
-                            .collect();
+                        *map =
+                            taken.into_iter().map(|(k, v)| if k == old { (name.clone(), v) } else { (k, v) }).collect();
                     }
                 }
             }
@@ -935,11 +990,7 @@ impl Mutation {
                     other => *other = json!({ "$ref": reference }),
                 }
             }
-            Op::Wrap {
-                keyword,
-                second,
-                nullable,
-            } => {
+            Op::Wrap { keyword, second, nullable } => {
                 let mut parts = vec![node.take()];
                 parts.extend(second.clone());
                 let mut wrapper = Map::new();
@@ -975,20 +1026,10 @@ impl Mutation {
                     }
                 }
             }
-            Op::Status { key, code, add } => rename_or_add(
-                node,
-                *key,
-                code,
-                *add,
-                json!({ "description": "added" }),
-            ),
-            Op::Media { key, media, add } => rename_or_add(
-                node,
-                *key,
-                media,
-                *add,
-                json!({ "schema": { "type": "string" } }),
-            ),
+            Op::Status { key, code, add } => rename_or_add(node, *key, code, *add, json!({ "description": "added" })),
+            Op::Media { key, media, add } => {
+                rename_or_add(node, *key, media, *add, json!({ "schema": { "type": "string" } }))
+            }
             Op::Deepen { levels, how } => {
                 for _ in 0..*levels {
                     let inner = node.take();
@@ -1028,10 +1069,7 @@ fn rename_or_add(node: &mut Value, key: Index, name: &str, add: bool, fresh: Val
     }
     let old = map.keys().nth(key.index(map.len())).cloned().unwrap();
     let taken = std::mem::take(map);
-    *map = taken
-        .into_iter()
-        .map(|(k, v)| if k == old { (name.to_owned(), v) } else { (k, v) })
-        .collect();
+    *map = taken.into_iter().map(|(k, v)| if k == old { (name.to_owned(), v) } else { (k, v) }).collect();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1081,13 +1119,13 @@ fn field_and_value() -> impl Strategy<Value = (&'static str, Value)> {
             "format" => select(FORMATS).prop_map(Value::from).boxed(),
             "in" => select(LOCATIONS).prop_map(Value::from).boxed(),
             "style" => select(STYLES).prop_map(Value::from).boxed(),
-            "nullable" | "explode" | "readOnly" | "writeOnly" | "deprecated"
-            | "x-clientgen-secret" => any::<bool>().prop_map(Value::Bool).boxed(),
-            "required" => prop_oneof![
-                any::<bool>().prop_map(Value::Bool),
-                vec(name_strategy(), 0..3).prop_map(|v| json!(v)),
-            ]
-            .boxed(),
+            "nullable" | "explode" | "readOnly" | "writeOnly" | "deprecated" | "x-clientgen-secret" => {
+                any::<bool>().prop_map(Value::Bool).boxed()
+            }
+            "required" => {
+                prop_oneof![any::<bool>().prop_map(Value::Bool), vec(name_strategy(), 0..3).prop_map(|v| json!(v)),]
+                    .boxed()
+            }
             "enum" => enum_values().boxed(),
             "items" | "not" | "schema" | "additionalProperties" => prop_oneof![
                 3 => small_schema(),
@@ -1103,21 +1141,13 @@ fn field_and_value() -> impl Strategy<Value = (&'static str, Value)> {
             "$ref" => ref_to().prop_map(|r| Value::String(r.resolve(&[]))).boxed(),
             "content" => vec((select(MEDIA), small_schema()), 0..3)
                 .prop_map(|entries| {
-                    Value::Object(
-                        entries
-                            .into_iter()
-                            .map(|(m, s)| (m.to_owned(), json!({ "schema": s })))
-                            .collect(),
-                    )
+                    Value::Object(entries.into_iter().map(|(m, s)| (m.to_owned(), json!({ "schema": s }))).collect())
                 })
                 .boxed(),
             "responses" => vec((select(STATUS), text_strategy()), 0..3)
                 .prop_map(|entries| {
                     Value::Object(
-                        entries
-                            .into_iter()
-                            .map(|(code, d)| (code.to_owned(), json!({ "description": d })))
-                            .collect(),
+                        entries.into_iter().map(|(code, d)| (code.to_owned(), json!({ "description": d }))).collect(),
                     )
                 })
                 .boxed(),
@@ -1133,10 +1163,7 @@ fn field_and_value() -> impl Strategy<Value = (&'static str, Value)> {
             "parameters" => vec(parameter(), 0..3).prop_map(Value::Array).boxed(),
             _ => weird_value().boxed(),
         };
-        (
-            Just(field),
-            prop_oneof![4 => fitting, 1 => weird_value().boxed()],
-        )
+        (Just(field), prop_oneof![4 => fitting, 1 => weird_value().boxed()])
     })
 }
 
@@ -1355,80 +1382,70 @@ fn operation() -> impl Strategy<Value = Value> {
         proptest::option::of(text_strategy()),
         proptest::option::of(token_extension()),
     )
-        .prop_map(
-            |(id, params, body, responses, flags, summary, token)| {
-                let mut op = Map::new();
-                if let Some(id) = id {
-                    op.insert("operationId".into(), json!(id));
+        .prop_map(|(id, params, body, responses, flags, summary, token)| {
+            let mut op = Map::new();
+            if let Some(id) = id {
+                op.insert("operationId".into(), json!(id));
+            }
+            if let Some(summary) = summary {
+                op.insert("summary".into(), json!(summary));
+            }
+            if !params.is_empty() {
+                op.insert("parameters".into(), Value::Array(params));
+            }
+            if let Some((content, required)) = body {
+                op.insert("requestBody".into(), json!({ "content": content, "required": required }));
+            }
+            let responses: Map<String, Value> = responses
+                .into_iter()
+                .map(|(code, description, content)| {
+                    (code.to_owned(), json!({ "description": description, "content": content }))
+                })
+                .collect();
+            op.insert("responses".into(), Value::Object(responses));
+            if flags & 1 != 0 {
+                op.insert("deprecated".into(), json!(true));
+            }
+            if flags & 6 == 2 {
+                op.insert("security".into(), json!([]));
+            }
+            if flags & 6 == 4 {
+                op.insert("security".into(), json!([{}, { "key": [] }]));
+            }
+            if flags & 0x18 == 0x18 {
+                if let Some(token) = token {
+                    op.insert("x-clientgen-token".into(), token);
                 }
-                if let Some(summary) = summary {
-                    op.insert("summary".into(), json!(summary));
-                }
-                if !params.is_empty() {
-                    op.insert("parameters".into(), Value::Array(params));
-                }
-                if let Some((content, required)) = body {
-                    op.insert(
-                        "requestBody".into(),
-                        json!({ "content": content, "required": required }),
-                    );
-                }
-                let responses: Map<String, Value> = responses
-                    .into_iter()
-                    .map(|(code, description, content)| {
-                        (code.to_owned(), json!({ "description": description, "content": content }))
-                    })
-                    .collect();
-                op.insert("responses".into(), Value::Object(responses));
-                if flags & 1 != 0 {
-                    op.insert("deprecated".into(), json!(true));
-                }
-                if flags & 6 == 2 {
-                    op.insert("security".into(), json!([]));
-                }
-                if flags & 6 == 4 {
-                    op.insert("security".into(), json!([{}, { "key": [] }]));
-                }
-                if flags & 0x18 == 0x18 {
-                    if let Some(token) = token {
-                        op.insert("x-clientgen-token".into(), token);
-                    }
-                }
-                Value::Object(op)
-            },
-        )
+            }
+            Value::Object(op)
+        })
 }
 
 fn path_item() -> impl Strategy<Value = (String, Value)> {
-    (
-        select(PATHS),
-        vec((select(METHODS), operation()), 1..3),
-        any::<u8>(),
-    )
-        .prop_map(|(template, ops, flags)| {
-            let mut item = Map::new();
-            let names = template_names(template);
-            let declared: Vec<Value> = names
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| flags & (1 << (i % 6)) != 0 || flags & 0x80 != 0)
-                .map(|(_, n)| json!({ "name": n, "in": "path", "required": true, "schema": { "type": "string" } }))
-                .collect();
-            for (method, mut op) in ops {
-                if flags & 0x40 == 0 && !declared.is_empty() {
-                    if let Some(Value::Array(params)) = op.get_mut("parameters") {
-                        params.extend(declared.iter().cloned());
-                    } else {
-                        op["parameters"] = Value::Array(declared.clone());
-                    }
+    (select(PATHS), vec((select(METHODS), operation()), 1..3), any::<u8>()).prop_map(|(template, ops, flags)| {
+        let mut item = Map::new();
+        let names = template_names(template);
+        let declared: Vec<Value> = names
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| flags & (1 << (i % 6)) != 0 || flags & 0x80 != 0)
+            .map(|(_, n)| json!({ "name": n, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        for (method, mut op) in ops {
+            if flags & 0x40 == 0 && !declared.is_empty() {
+                if let Some(Value::Array(params)) = op.get_mut("parameters") {
+                    params.extend(declared.iter().cloned());
+                } else {
+                    op["parameters"] = Value::Array(declared.clone());
                 }
-                item.insert(method.to_owned(), op);
             }
-            if flags & 0x40 != 0 && !declared.is_empty() {
-                item.insert("parameters".into(), Value::Array(declared));
-            }
-            (template.to_owned(), Value::Object(item))
-        })
+            item.insert(method.to_owned(), op);
+        }
+        if flags & 0x40 != 0 && !declared.is_empty() {
+            item.insert("parameters".into(), Value::Array(declared));
+        }
+        (template.to_owned(), Value::Object(item))
+    })
 }
 
 fn template_names(template: &str) -> Vec<String> {
@@ -1473,69 +1490,58 @@ fn generated_doc() -> impl Strategy<Value = Value> {
         vec((name_strategy(), security_scheme()), 0..3),
         any::<u8>(),
     )
-        .prop_map(
-            |(version, title, description, servers, paths, schemas, schemes, flags)| {
-                let mut doc = json!({ "openapi": version, "info": { "title": title, "version": "1" } });
-                if let Some(description) = description {
-                    doc["info"]["description"] = json!(description);
-                }
-                if !servers.is_empty() {
-                    doc["servers"] = servers
-                        .into_iter()
-                        .map(|(url, description)| match description {
-                            Some(d) => json!({ "url": url, "description": d }),
-                            None => json!({ "url": url }),
-                        })
-                        .collect();
-                }
-                doc["paths"] = Value::Object(paths.into_iter().collect());
-                let mut components = Map::new();
-                let mut defined: Map<String, Value> = schemas
+        .prop_map(|(version, title, description, servers, paths, schemas, schemes, flags)| {
+            let mut doc = json!({ "openapi": version, "info": { "title": title, "version": "1" } });
+            if let Some(description) = description {
+                doc["info"]["description"] = json!(description);
+            }
+            if !servers.is_empty() {
+                doc["servers"] = servers
                     .into_iter()
-                    .map(|(n, s)| (n.to_owned(), s))
+                    .map(|(url, description)| match description {
+                        Some(d) => json!({ "url": url, "description": d }),
+                        None => json!({ "url": url }),
+                    })
                     .collect();
-                // Most documents define every schema they refer to (else they are only refused).
-                if flags & 3 != 0 {
-                    let mut refs = Vec::new();
-                    collect_schema_refs(&doc, &mut refs);
-                    for schema in defined.values() {
-                        collect_schema_refs(schema, &mut refs);
-                    }
-                    for name in refs {
-                        defined.entry(name).or_insert_with(|| json!({ "type": "string" }));
-                    }
+            }
+            doc["paths"] = Value::Object(paths.into_iter().collect());
+            let mut components = Map::new();
+            let mut defined: Map<String, Value> = schemas.into_iter().map(|(n, s)| (n.to_owned(), s)).collect();
+            // Most documents define every schema they refer to (else they are only refused).
+            if flags & 3 != 0 {
+                let mut refs = Vec::new();
+                collect_schema_refs(&doc, &mut refs);
+                for schema in defined.values() {
+                    collect_schema_refs(schema, &mut refs);
                 }
-                if !defined.is_empty() {
-                    components.insert("schemas".into(), Value::Object(defined));
+                for name in refs {
+                    defined.entry(name).or_insert_with(|| json!({ "type": "string" }));
                 }
-                if !schemes.is_empty() {
-                    let keys: Vec<String> = schemes.iter().map(|(k, _)| k.clone()).collect();
-                    components.insert(
-                        "securitySchemes".into(),
-                        Value::Object(schemes.into_iter().collect()),
-                    );
-                    if flags & 4 != 0 {
-                        doc["security"] = json!([{ keys[0].clone(): [] }]);
-                    }
-                    if flags & 8 != 0 {
-                        doc["security"] = json!([{}, { keys[keys.len() - 1].clone(): [] }]);
-                    }
+            }
+            if !defined.is_empty() {
+                components.insert("schemas".into(), Value::Object(defined));
+            }
+            if !schemes.is_empty() {
+                let keys: Vec<String> = schemes.iter().map(|(k, _)| k.clone()).collect();
+                components.insert("securitySchemes".into(), Value::Object(schemes.into_iter().collect()));
+                if flags & 4 != 0 {
+                    doc["security"] = json!([{ keys[0].clone(): [] }]);
                 }
-                if !components.is_empty() {
-                    doc["components"] = Value::Object(components);
+                if flags & 8 != 0 {
+                    doc["security"] = json!([{}, { keys[keys.len() - 1].clone(): [] }]);
                 }
-                doc
-            },
-        )
+            }
+            if !components.is_empty() {
+                doc["components"] = Value::Object(components);
+            }
+            doc
+        })
 }
 
 fn collect_schema_refs(v: &Value, out: &mut Vec<String>) {
     walk(v, &mut Vec::new(), None, None, &mut |_, v, k, _| {
         if k == Some("$ref") {
-            if let Some(name) = v
-                .as_str()
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
+            if let Some(name) = v.as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
                 let name = name.replace("~1", "/").replace("~0", "~");
                 if !out.contains(&name) {
                     out.push(name);
@@ -1588,14 +1594,8 @@ impl RawEdit {
             }
             RawEdit::DuplicateLine(at) => {
                 let at = at.index(len);
-                let start = bytes[..at]
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |i| i + 1);
-                let end = bytes[at..]
-                    .iter()
-                    .position(|b| *b == b'\n')
-                    .map_or(len, |i| at + i + 1);
+                let start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+                let end = bytes[at..].iter().position(|b| *b == b'\n').map_or(len, |i| at + i + 1);
                 let line = bytes[start..end].to_vec();
                 bytes.splice(start..start, line);
             }
@@ -1659,11 +1659,7 @@ fn catching<T>(f: impl FnOnce() -> T) -> Result<T, (String, String)> {
     CATCHING.set(true);
     let result = panic::catch_unwind(AssertUnwindSafe(f));
     CATCHING.set(false);
-    result.map_err(|_| {
-        LAST_PANIC
-            .take()
-            .unwrap_or_else(|| ("?".into(), "(no message)".into()))
-    })
+    result.map_err(|_| LAST_PANIC.take().unwrap_or_else(|| ("?".into(), "(no message)".into())))
 }
 
 fn error_kind_name(kind: &clientgen::ErrorKind) -> &'static str {
@@ -1710,14 +1706,10 @@ fn check_unwatched(text: &str) -> Result<Verdict, Failure> {
     let files = match catching(|| clientgen::generate(spec, text, &options)) {
         Err(panic) => return Err(panicked("generate", panic)),
         Ok(Err(err)) => {
-            let shown = catching(|| err.to_string())
-                .map_err(|panic| panicked("Error's Display", panic))?;
+            let shown = catching(|| err.to_string()).map_err(|panic| panicked("Error's Display", panic))?;
             if let clientgen::ErrorKind::Internal(message) = &err.kind {
                 let first: String = message.lines().next().unwrap_or("").chars().take(120).collect();
-                return Err(Failure {
-                    key: format!("internal error: {first}"),
-                    detail: shown,
-                });
+                return Err(Failure { key: format!("internal error: {first}"), detail: shown });
             }
             return Ok(Verdict::Refused(error_kind_name(&err.kind)));
         }
@@ -1727,15 +1719,9 @@ fn check_unwatched(text: &str) -> Result<Verdict, Failure> {
         let name = file.path.display().to_string();
         if name.ends_with(".rs") {
             if let Err(err) = syn::parse_file(&file.contents) {
-                let at = err.span().start();
-                let line = file.contents.lines().nth(at.line.saturating_sub(1)).unwrap_or("");
                 return Err(Failure {
                     key: format!("{name} does not parse: {err}"),
-                    detail: format!(
-                        "{name} does not parse: {err} at {}:{}\n  | {line}",
-                        at.line,
-                        at.column + 1
-                    ),
+                    detail: format!("{name} does not parse: {err}"),
                 });
             }
         } else if name == "Cargo.toml" {
@@ -1768,11 +1754,7 @@ fn check_manifest(text: &str) -> Result<(), (&'static str, String)> {
             return Err(("line is not `key = value`", line.to_owned()));
         };
         let key = key.trim();
-        if key.is_empty()
-            || !key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Err(("bad key", line.to_owned()));
         }
         let mut chars = value.trim().chars();
@@ -1916,19 +1898,10 @@ fn shrink(root: &mut Value, path: &mut Vec<Seg>, fails: &mut dyn FnMut(&Value) -
                 let end = (i + chunk).min(n);
                 let smaller = match current {
                     Value::Object(map) => Value::Object(
-                        map.into_iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j < i || *j >= end)
-                            .map(|(_, kv)| kv)
-                            .collect(),
+                        map.into_iter().enumerate().filter(|(j, _)| *j < i || *j >= end).map(|(_, kv)| kv).collect(),
                     ),
                     Value::Array(items) => Value::Array(
-                        items
-                            .into_iter()
-                            .enumerate()
-                            .filter(|(j, _)| *j < i || *j >= end)
-                            .map(|(_, v)| v)
-                            .collect(),
+                        items.into_iter().enumerate().filter(|(j, _)| *j < i || *j >= end).map(|(_, v)| v).collect(),
                     ),
                     other => other,
                 };
@@ -1942,11 +1915,33 @@ fn shrink(root: &mut Value, path: &mut Vec<Seg>, fails: &mut dyn FnMut(&Value) -
             chunk = chunk.div_ceil(2);
         }
     }
-    // Simplify long strings.
+    // Shorten strings: drop chunks of characters, of halving size.
     if let Value::String(s) = &node {
-        if s.chars().count() > 8 {
-            let short: String = s.chars().take(8).collect();
-            try_replace(root, path, fails, Value::String(short));
+        let mut chars: Vec<char> = s.chars().collect();
+        if chars.len() > 2_000 {
+            let short: String = chars[..16].iter().collect();
+            if try_replace(root, path, fails, Value::String(short)) {
+                chars.truncate(16);
+            }
+        }
+        if chars.len() <= 2_000 && !chars.is_empty() {
+            let mut chunk = chars.len().div_ceil(2);
+            loop {
+                let mut i = 0;
+                while i < chars.len() {
+                    let end = (i + chunk).min(chars.len());
+                    let candidate: String = chars[..i].iter().chain(&chars[end..]).collect();
+                    if try_replace(root, path, fails, Value::String(candidate)) {
+                        chars.drain(i..end);
+                    } else {
+                        i = end;
+                    }
+                }
+                if chunk == 1 {
+                    break;
+                }
+                chunk = chunk.div_ceil(2);
+            }
         }
     }
     // Then each remaining child.
@@ -2002,10 +1997,7 @@ fn guarded<T: Send + 'static>(trace: bool, f: impl FnOnce() -> T + Send + 'stati
         std::fs::create_dir_all(&dir).expect("the output folder can be made");
         dir.join("current-input.txt")
     });
-    let watch = Arc::new(Watch {
-        current: Mutex::new(None),
-        trace,
-    });
+    let watch = Arc::new(Watch { current: Mutex::new(None), trace });
     let worker_watch = Arc::clone(&watch);
     let handle = std::thread::Builder::new()
         .name("fuzz-generate".into())
@@ -2063,11 +2055,7 @@ fn write_found(index: usize, failure: &Failure, minimized: &str, original: &str,
     let dir = out_dir();
     let _ = std::fs::create_dir_all(&dir);
     let stem = format!("found-{index:02}");
-    let header: String = failure
-        .detail
-        .lines()
-        .map(|l| format!("# {l}\n"))
-        .collect();
+    let header: String = failure.detail.lines().map(|l| format!("# {l}\n")).collect();
     let _ = std::fs::write(dir.join(format!("{stem}.yaml")), format!("{header}{minimized}"));
     let _ = std::fs::write(dir.join(format!("{stem}-original.txt")), original);
     let _ = std::fs::write(dir.join(format!("{stem}-case.txt")), format!("{case:#?}"));
@@ -2133,10 +2121,9 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
                         case.seed_name(),
                         failure.detail
                     );
-                    stats.failures.insert(
-                        failure.key.clone(),
-                        (1, minimized.clone(), failure.detail.clone(), text.len()),
-                    );
+                    stats
+                        .failures
+                        .insert(failure.key.clone(), (1, minimized.clone(), failure.detail.clone(), text.len()));
                     if !keep_going {
                         return Err(TestCaseError::fail(format!(
                             "{}\n\nminimized input:\n{minimized}\n(saved in {})",
@@ -2190,11 +2177,8 @@ fn regression_files() -> Vec<(PathBuf, String, Option<String>)> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).expect("a regression file is readable");
-            let known = text
-                .lines()
-                .next()
-                .and_then(|l| l.strip_prefix("# known-failure:"))
-                .map(|s| s.trim().to_owned());
+            let known =
+                text.lines().next().and_then(|l| l.strip_prefix("# known-failure:")).map(|s| s.trim().to_owned());
             (path, text, known)
         })
         .collect()
@@ -2209,9 +2193,8 @@ fn generate_upholds_its_promises_on_regression_cases() {
             match (check(&text), known) {
                 (Ok(_), None) => {}
                 (Err(failure), None) => problems.push(format!("{name}: {}", failure.detail)),
-                (Ok(_), Some(_)) => problems.push(format!(
-                    "{name} passes now: remove its `# known-failure:` line so that it guards the fix"
-                )),
+                (Ok(_), Some(_)) => problems
+                    .push(format!("{name} passes now: remove its `# known-failure:` line so that it guards the fix")),
                 (Err(failure), Some(what)) => {
                     eprintln!("{name}: known failure ({what}): {}", failure.detail)
                 }
@@ -2231,11 +2214,7 @@ fn the_fuzzer_checks_what_it_claims() {
     assert!(check_manifest("description = \"a\u{1}\"\n").is_err());
     // A good spec generates; bad text is refused without a failure.
     let seed = &seeds()[0];
-    assert!(
-        matches!(check(&seed.text), Ok(Verdict::Generated)),
-        "{} generates",
-        seed.name
-    );
+    assert!(matches!(check(&seed.text), Ok(Verdict::Generated)), "{} generates", seed.name);
     assert!(matches!(check("{"), Ok(Verdict::Refused(_))));
     // The minimizer keeps what matters and drops the rest.
     let big = "a:\n  b: [1, 2, {c: needle, d: 4}]\n  e: {f: 5}\ng: 6\n";
