@@ -236,7 +236,7 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                     Some((variant, _)) => format!("{path}::{variant}"),
                     None => format!("{path}::Other(String::new())"),
                 },
-                TypeKind::Union { variants } => match variants.first() {
+                TypeKind::Union { variants, .. } => match variants.first() {
                     Some((variant, inner)) if depth < 4 => {
                         format!("{path}::{variant}({})", example_value(api, inner, krate, depth + 1))
                     }

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use crate::docs::doc_attrs;
 use crate::model::{
     Api, Body, BodyEncoding, Field, Operation, Outcome, Param, ParamLocation, Placement, ResponseBody, Security,
-    StatusMatch, Ty, TypeDef, TypeKind,
+    StatusMatch, Tag, Ty, TypeDef, TypeKind,
 };
 use crate::names::is_keyword;
 
@@ -115,7 +115,8 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { variants } => {
+        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, variants, tag),
+        TypeKind::Union { variants, tag: None } => {
             let variants = variants.iter().map(|(variant, ty)| {
                 let variant = ident(variant);
                 let ty = ty_tokens(ty, true);
@@ -137,6 +138,60 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// A union chosen by its discriminator: serde cannot express "the variant struct keeps the tag field",
+/// so the impls dispatch on the tag through the runtime's `tagged` helpers.
+fn tagged_union(name: &Ident, docs: TokenStream, variants: &[(String, Ty)], tag: &Tag) -> TokenStream {
+    let property = lit(&tag.property);
+    let variant_items = variants.iter().map(|(variant, ty)| {
+        let variant = ident(variant);
+        let ty = ty_tokens(ty, true);
+        quote!(#variant(#ty),)
+    });
+    let serialize_arms = variants.iter().enumerate().map(|(i, (variant, _))| {
+        let variant = ident(variant);
+        let value =
+            tag.values.iter().find(|(_, index)| *index == i).map(|(value, _)| value.clone()).unwrap_or_default();
+        let value = lit(&value);
+        quote!(Self::#variant(value) => clientgen_runtime::tagged::serialize(serializer, #property, #value, value),)
+    });
+    let deserialize_arms = variants.iter().enumerate().map(|(i, (variant, _))| {
+        let variant = ident(variant);
+        let values = tag.values.iter().filter(|(_, index)| *index == i).map(|(value, _)| lit(value));
+        quote!(#(#values)|* => clientgen_runtime::tagged::variant(value).map(Self::#variant),)
+    });
+    let doc = format!("Chosen by the `{}` property.", tag.property);
+    quote! {
+        #docs
+        #[doc = ""]
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variant_items)*
+            /// A value whose discriminator the spec does not list, kept as sent.
+            Other(serde_json::Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Other(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = clientgen_runtime::tagged::split(deserializer, #property)?;
+                match tag.as_str() {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::Other(value)),
+                }
             }
         }
     }
@@ -467,6 +522,14 @@ fn decode_arms(op: &Operation) -> TokenStream {
             Some(name) => {
                 let name = ident(name);
                 let variant = ident(&outcome.variant);
+                // Inside `.map(|value| …)` the body type cannot be inferred: name it.
+                let read = match &outcome.body {
+                    ResponseBody::Json(ty) => {
+                        let ty = ty_tokens(ty, false);
+                        quote!(response.json::<#ty, _>())
+                    }
+                    _ => read,
+                };
                 if outcome.body == ResponseBody::Empty {
                     quote!(#read.map(|value| value.map(|()| #name::#variant)))
                 } else {
@@ -667,7 +730,7 @@ pub fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
         TypeKind::Struct { fields, additional } => {
             fields.iter().any(|f| walk(&f.ty, pred)) || additional.as_ref().is_some_and(|ty| walk(ty, pred))
         }
-        TypeKind::Union { variants } => variants.iter().any(|(_, ty)| walk(ty, pred)),
+        TypeKind::Union { variants, .. } => variants.iter().any(|(_, ty)| walk(ty, pred)),
         TypeKind::Alias(ty) => walk(ty, pred),
         TypeKind::Enum { .. } => false,
     });

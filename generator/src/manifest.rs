@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use crate::Options;
 use crate::emit::uses;
-use crate::model::{Api, ResponseBody, Ty};
+use crate::model::{Api, ResponseBody, Ty, TypeKind};
 
 /// The manifest text (without the header).
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
@@ -24,7 +24,8 @@ pub fn cargo_toml(api: &Api, options: &Options) -> String {
     let _ = writeln!(toml, "clientgen-runtime = {}", options.runtime_dependency);
     let _ = writeln!(toml, "reqwest = {{ version = \"0.12.28\", default-features = false }}");
     let _ = writeln!(toml, "serde = {{ version = \"1\", features = [\"derive\"] }}");
-    if uses(api, &|ty| matches!(ty, Ty::Json | Ty::JsonObject)) {
+    let tagged = api.types.iter().any(|def| matches!(def.kind, TypeKind::Union { tag: Some(_), .. }));
+    if tagged || uses(api, &|ty| matches!(ty, Ty::Json | Ty::JsonObject)) {
         let _ = writeln!(toml, "serde_json = \"1\"");
     }
     if uses(api, &|ty| matches!(ty, Ty::DateTime | Ty::Date)) {

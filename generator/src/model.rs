@@ -88,13 +88,25 @@ pub enum TypeKind {
         /// `(variant, wire value)`.
         variants: Vec<(String, String)>,
     },
-    /// `oneOf` / `anyOf`: the first variant whose shape matches the JSON.
+    /// `oneOf` / `anyOf`: chosen by the discriminator property when the spec names one (with an `Other`
+    /// variant for values it does not list), else the first variant whose shape matches the JSON.
     Union {
         /// `(variant, type)`.
         variants: Vec<(String, Ty)>,
+        /// The discriminator, when every variant is a `$ref` it can name.
+        tag: Option<Tag>,
     },
     /// Another name for a type.
     Alias(Ty),
+}
+
+/// A discriminator: the property holding the tag, and each tag value with the index of its variant.
+#[derive(Debug)]
+pub struct Tag {
+    /// The property name.
+    pub property: String,
+    /// `(tag value, variant index)`, in spec order; several values may name one variant.
+    pub values: Vec<(String, usize)>,
 }
 
 /// A property of an object.
@@ -792,8 +804,10 @@ impl<'a> Builder<'a> {
             return Ok(Ty::Json);
         }
         let name = self.new_type_name(hint, named);
-        let mut scope = Scope::default();
+        let mut scope = Scope::with_reserved(&["Other"]);
         let mut out = Vec::with_capacity(variants.len());
+        // The component each variant refers to, for discriminator values.
+        let mut refs: Vec<Option<String>> = Vec::with_capacity(variants.len());
         for (i, variant) in variants.iter().enumerate() {
             let variant_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
             let ty = self.schema_ty(variant, &format!("{name}Variant{i}"), &variant_pointer, false)?;
@@ -813,11 +827,16 @@ impl<'a> Builder<'a> {
                 continue;
             }
             out.push((scope.claim(pascal(&label)), ty));
+            refs.push(match variant {
+                ReferenceOr::Reference { reference } => Some(reference.clone()),
+                ReferenceOr::Item(_) => None,
+            });
         }
+        let tag = schema.schema_data.discriminator.as_ref().and_then(|d| discriminator_tag(d, &refs));
         self.types.push(TypeDef {
             name: name.clone(),
             doc: doc_of(schema),
-            kind: TypeKind::Union { variants: out },
+            kind: TypeKind::Union { variants: out, tag },
             sensitive: false,
         });
         Ok(Ty::Named(name))
@@ -1130,6 +1149,29 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The tag values of a discriminated union: each `mapping` entry naming a variant's `$ref` (by the whole
+/// reference or the component name), else the component name itself (OpenAPI's implicit mapping). `None`
+/// when some variant is not a `$ref`, so it could not be named.
+fn discriminator_tag(discriminator: &openapiv3::Discriminator, refs: &[Option<String>]) -> Option<Tag> {
+    let mut values = Vec::new();
+    for (i, reference) in refs.iter().enumerate() {
+        let reference = reference.as_deref()?;
+        let component = reference.rsplit('/').next().unwrap_or(reference);
+        let mapped: Vec<&String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| target.as_str() == reference || target.as_str() == component)
+            .map(|(value, _)| value)
+            .collect();
+        if mapped.is_empty() {
+            values.push((component.to_owned(), i));
+        } else {
+            values.extend(mapped.into_iter().map(|value| (value.clone(), i)));
+        }
+    }
+    Some(Tag { property: discriminator.property_name.clone(), values })
+}
+
 fn merge_properties(
     properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
     required: &mut Vec<String>,
@@ -1289,7 +1331,7 @@ fn box_recursion(types: &mut [TypeDef]) {
         let named_index = |ty: &Ty| named(ty).and_then(|name| index.get(name.as_str()).copied());
         match &def.kind {
             TypeKind::Struct { fields, .. } => fields.iter().map(|f| named_index(&f.ty)).collect(),
-            TypeKind::Union { variants } => variants.iter().map(|(_, ty)| named_index(ty)).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|(_, ty)| named_index(ty)).collect(),
             TypeKind::Alias(ty) => vec![named_index(ty)],
             TypeKind::Enum { .. } => Vec::new(),
         }
@@ -1299,7 +1341,7 @@ fn box_recursion(types: &mut [TypeDef]) {
     for (i, def) in types.iter_mut().enumerate() {
         let slots: Vec<&mut Ty> = match &mut def.kind {
             TypeKind::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
-            TypeKind::Union { variants } => variants.iter_mut().map(|(_, ty)| ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter_mut().map(|(_, ty)| ty).collect(),
             _ => continue,
         };
         for (slot, target) in slots.into_iter().zip(&edges[i]) {
@@ -1387,7 +1429,7 @@ fn mark_sensitive(types: &mut [TypeDef]) {
                     tys.extend(fields.iter().map(|f| &f.ty));
                     tys.extend(additional.iter());
                 }
-                TypeKind::Union { variants } => tys.extend(variants.iter().map(|(_, ty)| ty)),
+                TypeKind::Union { variants, .. } => tys.extend(variants.iter().map(|(_, ty)| ty)),
                 TypeKind::Alias(ty) => tys.push(ty),
                 TypeKind::Enum { .. } => {}
             }

@@ -26,6 +26,8 @@
 //!   on, failing at the end, instead of stopping at the first;
 //! - `CLIENTGEN_FUZZ_OUT`: the output folder (default `fuzz_generate` in Cargo's test scratch folder);
 //! - `CLIENTGEN_FUZZ_TIMEOUT`: seconds one input may take before it is called a hang (default 60);
+//! - `CLIENTGEN_FUZZ_REPLAY`: a file that the regression test replays (in process) instead of the cases;
+//! - `CLIENTGEN_FUZZ_REPLAY_TIMEOUT`: seconds a regression case may take (default 10);
 //! - `CLIENTGEN_FUZZ_STACK_KB`: the stack of the thread that runs the generator (default 8192, a main
 //!   thread's).
 //!
@@ -1699,9 +1701,19 @@ fn check(text: &str) -> Result<Verdict, Failure> {
 fn check_unwatched(text: &str) -> Result<Verdict, Failure> {
     let spec = Path::new("fuzz.yaml");
     let options = clientgen::Options::for_spec(spec, "{ path = \"../runtime\" }");
-    let panicked = |what: &str, (location, message): (String, String)| Failure {
+    let panicked = |what: &str, (location, message): (String, String)| {
+        // A dependency's file is named from its crate folder, the same on every machine.
+        let location = match location.find("/registry/src/") {
+            Some(at) => {
+                let rest = &location[at + "/registry/src/".len()..];
+                rest.split_once('/').map_or(rest, |(_, r)| r).to_owned()
+            }
+            None => location,
+        };
+        Failure {
         key: format!("panic at {location}"),
         detail: format!("{what} panicked at {location}: {message}"),
+        }
     };
     let files = match catching(|| clientgen::generate(spec, text, &options)) {
         Err(panic) => return Err(panicked("generate", panic)),
@@ -1778,7 +1790,7 @@ fn check_manifest(text: &str) -> Result<(), (&'static str, String)> {
                                 }
                                 _ => return Err(("bad escape in string", line.to_owned())),
                             },
-                            Some(c) if (c.is_control() && c != '\t') || c == '\u{7f}' => {
+                            Some(c) if (c < ' ' && c != '\t') || c == '\u{7f}' => {
                                 return Err(("control character in string", line.to_owned()));
                             }
                             Some(_) => {}
@@ -2161,8 +2173,14 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
     }
 }
 
-/// A regression file: its text, and whether it is marked as a known, unfixed failure.
-fn regression_files() -> Vec<(PathBuf, String, Option<String>)> {
+/// A regression case: its path, its text, and the failure key it is known to fail with, if not fixed yet.
+struct Regression {
+    path: PathBuf,
+    text: String,
+    known: Option<String>,
+}
+
+fn regressions() -> Vec<Regression> {
     let dir = fuzz_dir().join("regressions");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|entries| {
@@ -2177,31 +2195,131 @@ fn regression_files() -> Vec<(PathBuf, String, Option<String>)> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).expect("a regression file is readable");
-            let known =
-                text.lines().next().and_then(|l| l.strip_prefix("# known-failure:")).map(|s| s.trim().to_owned());
-            (path, text, known)
+            let known = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# known-failure:"))
+                .map(|s| s.trim().to_owned());
+            Regression { path, text, known }
         })
         .collect()
 }
 
+/// The failure keys of the known, unfixed failures: the fuzz run counts these without failing.
+fn known_failures() -> Vec<String> {
+    regressions().into_iter().filter_map(|r| r.known).collect()
+}
+
+const REPLAY_TEST: &str = "generate_upholds_its_promises_on_regression_cases";
+const VERDICT: &str = "fuzz-verdict: ";
+
+/// Replays one file in a child process (this test binary, running this test with `CLIENTGEN_FUZZ_REPLAY`),
+/// so that a stack overflow or a hang is a failure like any other.
+fn replay_in_child(path: &Path, timeout: Duration) -> Result<(), Failure> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(std::env::current_exe().expect("the test binary is known"))
+        .args([REPLAY_TEST, "--exact", "--nocapture", "--test-threads=1"])
+        .env("CLIENTGEN_FUZZ_REPLAY", path)
+        .env("CLIENTGEN_FUZZ_TIMEOUT", (timeout.as_secs() * 10).to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the test binary can be started");
+    let readers: Vec<_> = [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ]
+    .into_iter()
+    .map(|mut pipe| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    })
+    .collect();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break Some(status);
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut outputs = readers.into_iter().map(|r| r.join().unwrap_or_default());
+    let (stdout, stderr) = (outputs.next().unwrap(), outputs.next().unwrap());
+    let Some(status) = status else {
+        return Err(Failure {
+            key: "hang".into(),
+            detail: format!("generate ran for more than {} s", timeout.as_secs()),
+        });
+    };
+    match stdout.lines().find_map(|l| l.strip_prefix(VERDICT)) {
+        Some("ok") => Ok(()),
+        Some(verdict) => {
+            let [key, detail]: [String; 2] =
+                serde_json::from_str(verdict).expect("the child's verdict reads back");
+            Err(Failure { key, detail })
+        }
+        None => {
+            let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            let overflow = stderr.contains("has overflowed its stack");
+            Err(Failure {
+                key: if overflow {
+                    "stack overflow".into()
+                } else {
+                    format!("crash ({status})")
+                },
+                detail: format!("the replay died ({status}):\n{}", tail.join("\n")),
+            })
+        }
+    }
+}
+
 #[test]
 fn generate_upholds_its_promises_on_regression_cases() {
-    let problems = guarded(false, || {
-        let mut problems = Vec::new();
-        for (path, text, known) in regression_files() {
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            match (check(&text), known) {
-                (Ok(_), None) => {}
-                (Err(failure), None) => problems.push(format!("{name}: {}", failure.detail)),
-                (Ok(_), Some(_)) => problems
-                    .push(format!("{name} passes now: remove its `# known-failure:` line so that it guards the fix")),
-                (Err(failure), Some(what)) => {
-                    eprintln!("{name}: known failure ({what}): {}", failure.detail)
-                }
-            }
+    // In a child (or by hand): replay one file here and say how it went.
+    if let Some(file) = std::env::var_os("CLIENTGEN_FUZZ_REPLAY") {
+        let text = std::fs::read_to_string(&file).expect("the replayed file is readable");
+        let result = guarded(false, move || check(&text));
+        match &result {
+            Ok(_) => println!("{VERDICT}ok"),
+            Err(failure) => println!(
+                "{VERDICT}{}",
+                serde_json::to_string(&[&failure.key, &failure.detail]).unwrap()
+            ),
         }
-        problems
-    });
+        if let Err(failure) = result {
+            panic!("{}", failure.detail);
+        }
+        return;
+    }
+    let timeout = Duration::from_secs(env_number("CLIENTGEN_FUZZ_REPLAY_TIMEOUT").unwrap_or(10));
+    let mut problems = Vec::new();
+    for case in regressions() {
+        let name = case.path.file_name().unwrap().to_string_lossy().into_owned();
+        match (replay_in_child(&case.path, timeout), case.known) {
+            (Ok(()), None) => {}
+            (Err(failure), None) => problems.push(format!("{name}: {}", failure.detail)),
+            (Ok(()), Some(_)) => problems.push(format!(
+                "{name} passes now: remove its `# known-failure:` line so that it guards the fix"
+            )),
+            (Err(failure), Some(known)) if failure.key == known => {
+                eprintln!("{name}: known failure: {}", failure.detail)
+            }
+            (Err(failure), Some(known)) => problems.push(format!(
+                "{name} was known to fail with {known:?} but now fails with {:?}: {}",
+                failure.key, failure.detail
+            )),
+        }
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 

@@ -14,7 +14,13 @@ fn main() -> ExitCode {
                 .skip(1)
                 .find(|a| !a.starts_with("--"))
                 .map_or_else(|| root.join("../shared/corpus"), std::path::PathBuf::from);
-            let check = !args.iter().any(|a| a == "--no-check");
+            let check = if args.iter().any(|a| a == "--no-check") {
+                xtask::corpus::Check::None
+            } else if let Some(limit) = args.iter().find_map(|a| a.strip_prefix("--max-bytes=")) {
+                xtask::corpus::Check::UpTo(limit.parse().unwrap_or(u64::MAX))
+            } else {
+                xtask::corpus::Check::All
+            };
             match xtask::corpus::run(&root, &dir, check) {
                 Ok(rows) => {
                     print!("{}", xtask::corpus::table(&rows));
@@ -25,7 +31,7 @@ fn main() -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <gen|check|corpus [DIR] [--no-check]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)"
+                "usage: cargo xtask <gen|check|corpus [DIR] [--no-check|--max-bytes=N]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)"
             );
             return ExitCode::from(2);
         }

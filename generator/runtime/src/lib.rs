@@ -11,6 +11,7 @@ pub mod error;
 mod login;
 pub mod response;
 pub mod secret;
+pub mod tagged;
 
 pub use client::{BuildError, ClientCore, Security, encode_path, param_text};
 pub use error::Error;

@@ -1,0 +1,162 @@
+//! Focused specs in `tests/constructs/`, one family of OpenAPI constructs per file. Each spec must generate,
+//! each generated `.rs` file must parse, and the output is a snapshot (`constructs__<spec>__<file>.snap`) to
+//! review with `cargo insta review`. `constructs_compile_without_warnings` builds every generated crate in a
+//! scratch workspace under `target/` and fails on any error or warning.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// One `#[test]` per spec, and `SPECS` listing them all (for the compile check and the completeness check).
+macro_rules! constructs {
+    ($($name:ident),* $(,)?) => {
+        const SPECS: &[&str] = &[$(stringify!($name)),*];
+        $(
+            #[test]
+            fn $name() {
+                snapshot_spec(stringify!($name));
+            }
+        )*
+    };
+}
+
+constructs!(
+    refs,
+    example_refs,
+    all_of,
+    one_of_any_of,
+    discriminator,
+    recursion,
+    enums,
+    nullability,
+    additional_properties,
+    inline_naming,
+    operation_naming,
+    naming_collisions,
+    keywords,
+    integers,
+    parameters,
+    parameter_styles,
+    request_bodies,
+    responses,
+    success_types,
+    yaml_specifics,
+);
+
+/// The spec's path relative to the repository root, as shown in generated headers.
+fn spec_path(name: &str) -> PathBuf {
+    Path::new("tests").join("constructs").join(format!("{name}.yaml"))
+}
+
+fn generate(name: &str, options: &clientgen::Options) -> Result<Vec<clientgen::GeneratedFile>, clientgen::Error> {
+    let relative = spec_path(name);
+    let text = fs::read_to_string(xtask::repo_root().join(&relative))
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", relative.display()));
+    clientgen::generate(&relative, &text, options)
+}
+
+fn snapshot_spec(name: &str) {
+    let options = clientgen::Options::for_spec(&spec_path(name), xtask::RUNTIME_DEPENDENCY);
+    let files = generate(name, &options).unwrap_or_else(|err| panic!("{name}.yaml does not generate: {err}"));
+    for file in &files {
+        let shown = file.path.display().to_string();
+        if file.path.extension().is_some_and(|ext| ext == "rs") {
+            if let Err(err) = syn::parse_file(&file.contents) {
+                panic!("{name}.yaml: generated {shown} does not parse: {err}");
+            }
+        }
+        // The file is named `constructs__<spec>__<file>.snap` (insta prefixes the test binary's name).
+        insta::assert_snapshot!(format!("{name}__{}", shown.replace(['/', '.'], "_")), file.contents);
+    }
+}
+
+/// Every spec in `tests/constructs/` has its test (a new file without one would go unchecked).
+#[test]
+fn every_construct_spec_is_tested() {
+    let dir = xtask::repo_root().join("tests").join("constructs");
+    let on_disk: BTreeSet<String> = fs::read_dir(&dir)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .filter_map(|path| path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    let listed: BTreeSet<String> = SPECS.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(on_disk, listed, "tests/constructs/*.yaml and the `constructs!` list differ");
+}
+
+/// Writes `contents` unless the file already holds exactly that (keeps mtimes, so cargo rechecks nothing).
+fn write_if_changed(path: &Path, contents: &str) {
+    if fs::read_to_string(path).is_ok_and(|old| old == contents) {
+        return;
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).unwrap_or_else(|err| panic!("cannot create {}: {err}", parent.display()));
+    }
+    fs::write(path, contents).unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
+}
+
+/// Every generated crate, together in one scratch workspace, passes `cargo check` without a warning.
+/// Slow the first time (it builds reqwest and friends in its own target directory).
+#[test]
+fn constructs_compile_without_warnings() {
+    let root = xtask::repo_root();
+    let scratch = root.join("target").join("constructs-check");
+    let runtime = root.join("generator").join("runtime");
+    let runtime_dependency = format!("{{ path = {:?} }}", runtime.display().to_string());
+    // Crates of specs no longer listed would linger as directories: start from a clean tree of members.
+    if let Ok(entries) = fs::read_dir(&scratch) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let stale = path.is_dir() && !SPECS.contains(&entry.file_name().to_string_lossy().as_ref());
+            if stale {
+                fs::remove_dir_all(&path).unwrap_or_else(|err| panic!("cannot remove {}: {err}", path.display()));
+            }
+        }
+    }
+    let mut failures = Vec::new();
+    let mut members = Vec::new();
+    for name in SPECS {
+        let mut options = clientgen::Options::for_spec(&spec_path(name), &runtime_dependency);
+        options.crate_name = format!("construct-{}", name.replace('_', "-"));
+        match generate(name, &options) {
+            Ok(files) => {
+                for file in files {
+                    write_if_changed(&scratch.join(name).join(&file.path), &file.contents);
+                }
+                members.push(format!("{name:?}"));
+            }
+            Err(err) => failures.push(format!("{name}.yaml does not generate: {err}")),
+        }
+    }
+    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    write_if_changed(&scratch.join("Cargo.toml"), &manifest);
+    let lock = fs::read_to_string(root.join("Cargo.lock")).expect("the repository has a Cargo.lock");
+    write_if_changed(&scratch.join("Cargo.lock"), &lock);
+
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--workspace", "--all-targets", "--message-format", "short"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", root.join("target").join("constructs-check-target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let diagnostics: Vec<&str> = stderr
+        .lines()
+        .filter(|line| line.contains("warning") || line.contains("error"))
+        .collect();
+    if !output.status.success() || !diagnostics.is_empty() {
+        let shown: Vec<&str> = diagnostics.iter().copied().take(80).collect();
+        failures.push(format!(
+            "cargo check in {} {} with {} warning/error line(s); the first:\n{}",
+            scratch.display(),
+            if output.status.success() { "succeeded" } else { "failed" },
+            diagnostics.len(),
+            if shown.is_empty() { stderr.as_ref() } else { "" }
+        ));
+        failures.push(shown.join("\n"));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
