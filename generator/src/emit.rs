@@ -201,7 +201,7 @@ fn field(field: &Field) -> TokenStream {
     let name = ident(&field.ident);
     let mut doc = field.doc.clone().unwrap_or_default();
     if field.nullable && !field.required {
-        let note = "Absent and `null` both read as `None`; `None` is not sent.";
+        let note = "Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.";
         doc = if doc.is_empty() { note.to_owned() } else { format!("{doc}\n\n{note}") };
     }
     let docs = doc_attrs(Some(&doc).filter(|d| !d.is_empty()).map(String::as_str));
@@ -215,7 +215,18 @@ fn field(field: &Field) -> TokenStream {
         (true, false) => (ty, None),
         // Required but nullable: always sent, `null` when `None`.
         (true, true) => (quote!(Option<#ty>), None),
-        (false, _) => (quote!(Option<#ty>), Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))),
+        (false, false) => {
+            (quote!(Option<#ty>), Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])))
+        }
+        // Optional and nullable: absent, `null` and a value are three different things on the wire.
+        (false, true) => (
+            quote!(Option<Option<#ty>>),
+            Some(quote!(#[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "clientgen_runtime::nullable::deserialize"
+            )])),
+        ),
     };
     quote! {
         #docs

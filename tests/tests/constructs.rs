@@ -28,6 +28,7 @@ constructs!(
     one_of_any_of,
     discriminator,
     recursion,
+    recursive_aliases,
     enums,
     nullability,
     additional_properties,
@@ -35,6 +36,7 @@ constructs!(
     operation_naming,
     naming_collisions,
     keywords,
+    keyword_collisions,
     integers,
     parameters,
     parameter_styles,
@@ -135,7 +137,7 @@ fn constructs_compile_without_warnings() {
     write_if_changed(&scratch.join("Cargo.lock"), &lock);
 
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--all-targets", "--message-format", "short"])
+        .args(["check", "--workspace", "--all-targets", "--keep-going", "--message-format", "short"])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", root.join("target").join("constructs-check-target"))
         .env_remove("RUSTFLAGS")
@@ -143,10 +145,8 @@ fn constructs_compile_without_warnings() {
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let diagnostics: Vec<&str> = stderr
-        .lines()
-        .filter(|line| line.contains("warning") || line.contains("error"))
-        .collect();
+    let diagnostics: Vec<&str> =
+        stderr.lines().filter(|line| line.contains("warning") || line.contains("error")).collect();
     if !output.status.success() || !diagnostics.is_empty() {
         let shown: Vec<&str> = diagnostics.iter().copied().take(80).collect();
         failures.push(format!(

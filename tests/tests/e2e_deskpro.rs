@@ -141,7 +141,7 @@ async fn me_decodes_auth_method_and_unknown_values() {
     let me = client.get_me().await.unwrap();
     assert_eq!(me.data.auth_method, AuthMethod::ApiKey);
     assert_eq!(me.data.app_id, None);
-    assert_eq!(me.data.person.name.as_deref(), Some("Admin"));
+    assert_eq!(me.data.person.name, Some(Some("Admin".to_owned())));
     let parsed: AuthMethod = serde_json::from_value(json!("sso")).unwrap();
     assert_eq!(parsed, AuthMethod::Other("sso".into()));
 }
@@ -166,4 +166,33 @@ async fn me_errors_are_typed_per_status() {
         };
         assert_eq!(body.code, code);
     }
+}
+
+#[tokio::test]
+async fn the_default_client_follows_redirects_only_within_the_origin() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(json(200, json!({}))).expect(0).mount(&elsewhere).await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/me"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/steal", elsewhere.uri())))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/moved"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", "/api/v2/me2"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v2/me2"))
+        .and(header("authorization", "token 2:TOKEN"))
+        .respond_with(json(200, json!({"ok": true})))
+        .mount(&server)
+        .await;
+    let client =
+        Client::with_base_url(&format!("{}/api/v2", server.uri())).unwrap().with_api_token(Secret::new("2:TOKEN"));
+    let err = client.get_me().await.unwrap_err();
+    assert!(matches!(err, Error::UnexpectedStatus { status, .. } if status == 302), "{err:?}");
+    let moved = client.request(reqwest::Method::GET, "/moved").build().unwrap();
+    assert_eq!(client.send(moved).await.unwrap().status(), 200);
 }

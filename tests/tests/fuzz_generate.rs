@@ -26,6 +26,7 @@
 //!   on, failing at the end, instead of stopping at the first;
 //! - `CLIENTGEN_FUZZ_OUT`: the output folder (default `fuzz_generate` in Cargo's test scratch folder);
 //! - `CLIENTGEN_FUZZ_TIMEOUT`: seconds one input may take before it is called a hang (default 60);
+//! - `CLIENTGEN_FUZZ_MAX_NESTING`: the most levels one mutation nests a schema in (default 6);
 //! - `CLIENTGEN_FUZZ_REPLAY`: a file that the regression test replays (in process) instead of the cases;
 //! - `CLIENTGEN_FUZZ_REPLAY_TIMEOUT`: seconds a regression case may take (default 10);
 //! - `CLIENTGEN_FUZZ_STACK_KB`: the stack of the thread that runs the generator (default 8192, a main
@@ -896,6 +897,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         ][..],
     );
     let name = || name_strategy().boxed();
+    // Deeper nesting of a schema that does not parse takes exponential time (see the regression cases).
+    let max_nesting: usize = env_number("CLIENTGEN_FUZZ_MAX_NESTING").unwrap_or(6).max(1);
     prop_oneof![
         4 => (any_target.clone(), any::<Index>(), any::<Index>())
             .prop_map(|(target, at, key)| Mutation { target, at, op: Op::Delete(key) }),
@@ -914,7 +917,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         2 => m(Target::Schema, (name(), small_schema()).prop_map(|(n, s)| Op::AddProperty(n, s)).boxed()),
         3 => m(Target::Responses, (any::<Index>(), select(STATUS), any::<bool>()).prop_map(|(key, code, add)| Op::Status { key, code, add }).boxed()),
         2 => m(Target::Content, (any::<Index>(), select(MEDIA), any::<bool>()).prop_map(|(key, media, add)| Op::Media { key, media, add }).boxed()),
-        1 => m(Target::Schema, (prop_oneof![4 => 1usize..8, 1 => 40usize..140], 0u8..5).prop_map(|(levels, how)| Op::Deepen { levels, how }).boxed()),
+        1 => m(Target::Schema, (prop_oneof![4 => 1..=max_nesting.min(8), 1 => 1..=max_nesting], 0u8..5).prop_map(|(levels, how)| Op::Deepen { levels, how }).boxed()),
         2 => m(Target::NamedMap, (0usize..4, any::<Index>()).prop_map(|(keep, from)| Op::Prune { keep, from }).boxed()),
     ]
 }
@@ -1710,10 +1713,7 @@ fn check_unwatched(text: &str) -> Result<Verdict, Failure> {
             }
             None => location,
         };
-        Failure {
-        key: format!("panic at {location}"),
-        detail: format!("{what} panicked at {location}: {message}"),
-        }
+        Failure { key: format!("panic at {location}"), detail: format!("{what} panicked at {location}: {message}") }
     };
     let files = match catching(|| clientgen::generate(spec, text, &options)) {
         Err(panic) => return Err(panicked("generate", panic)),
@@ -2058,6 +2058,8 @@ struct Stats {
     inputs: u64,
     generated: u64,
     refused: BTreeMap<&'static str, u64>,
+    /// Known failures (of the regression cases marked `known-failure`), by key.
+    known: BTreeMap<String, u64>,
     skipped: u64,
     /// Distinct failures: key → (count, minimized text, detail, original size).
     failures: BTreeMap<String, (u64, String, String, usize)>,
@@ -2082,6 +2084,7 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
     let keep_going = std::env::var("CLIENTGEN_FUZZ_KEEP_GOING").is_ok_and(|v| v == "1");
     let started = Instant::now();
     let deadline = secs.map(|s| started + Duration::from_secs(s));
+    let known = known_failures();
     let stats = guarded(keep_going, move || {
         let config = Config {
             cases,
@@ -2117,6 +2120,9 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
             match check(&text) {
                 Ok(Verdict::Generated) => stats.generated += 1,
                 Ok(Verdict::Refused(kind)) => *stats.refused.entry(kind).or_default() += 1,
+                Err(failure) if known.contains(&failure.key) => {
+                    *stats.known.entry(failure.key).or_default() += 1;
+                }
                 Err(failure) => {
                     if let Some(seen) = stats.failures.get_mut(&failure.key) {
                         seen.0 += 1;
@@ -2159,6 +2165,9 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
         stats.refused,
         stats.skipped
     );
+    if !stats.known.is_empty() {
+        eprintln!("fuzz_generate: known failures met: {:?}", stats.known);
+    }
     if let Some(error) = error {
         panic!("{error}");
     }
@@ -2176,7 +2185,6 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
 /// A regression case: its path, its text, and the failure key it is known to fail with, if not fixed yet.
 struct Regression {
     path: PathBuf,
-    text: String,
     known: Option<String>,
 }
 
@@ -2195,12 +2203,9 @@ fn regressions() -> Vec<Regression> {
         .into_iter()
         .map(|path| {
             let text = std::fs::read_to_string(&path).expect("a regression file is readable");
-            let known = text
-                .lines()
-                .next()
-                .and_then(|l| l.strip_prefix("# known-failure:"))
-                .map(|s| s.trim().to_owned());
-            Regression { path, text, known }
+            let known =
+                text.lines().next().and_then(|l| l.strip_prefix("# known-failure:")).map(|s| s.trim().to_owned());
+            Regression { path, known }
         })
         .collect()
 }
@@ -2227,19 +2232,17 @@ fn replay_in_child(path: &Path, timeout: Duration) -> Result<(), Failure> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the test binary can be started");
-    let readers: Vec<_> = [
-        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
-        Box::new(child.stderr.take().unwrap()),
-    ]
-    .into_iter()
-    .map(|mut pipe| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = pipe.read_to_string(&mut text);
-            text
-        })
-    })
-    .collect();
+    let readers: Vec<_> =
+        [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+            .into_iter()
+            .map(|mut pipe| {
+                std::thread::spawn(move || {
+                    let mut text = String::new();
+                    let _ = pipe.read_to_string(&mut text);
+                    text
+                })
+            })
+            .collect();
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("the child can be waited for") {
@@ -2263,8 +2266,7 @@ fn replay_in_child(path: &Path, timeout: Duration) -> Result<(), Failure> {
     match stdout.lines().find_map(|l| l.strip_prefix(VERDICT)) {
         Some("ok") => Ok(()),
         Some(verdict) => {
-            let [key, detail]: [String; 2] =
-                serde_json::from_str(verdict).expect("the child's verdict reads back");
+            let [key, detail]: [String; 2] = serde_json::from_str(verdict).expect("the child's verdict reads back");
             Err(Failure { key, detail })
         }
         None => {
@@ -2272,11 +2274,7 @@ fn replay_in_child(path: &Path, timeout: Duration) -> Result<(), Failure> {
             let tail: Vec<&str> = tail.into_iter().rev().collect();
             let overflow = stderr.contains("has overflowed its stack");
             Err(Failure {
-                key: if overflow {
-                    "stack overflow".into()
-                } else {
-                    format!("crash ({status})")
-                },
+                key: if overflow { "stack overflow".into() } else { format!("crash ({status})") },
                 detail: format!("the replay died ({status}):\n{}", tail.join("\n")),
             })
         }
@@ -2291,10 +2289,7 @@ fn generate_upholds_its_promises_on_regression_cases() {
         let result = guarded(false, move || check(&text));
         match &result {
             Ok(_) => println!("{VERDICT}ok"),
-            Err(failure) => println!(
-                "{VERDICT}{}",
-                serde_json::to_string(&[&failure.key, &failure.detail]).unwrap()
-            ),
+            Err(failure) => println!("{VERDICT}{}", serde_json::to_string(&[&failure.key, &failure.detail]).unwrap()),
         }
         if let Err(failure) = result {
             panic!("{}", failure.detail);
@@ -2308,9 +2303,8 @@ fn generate_upholds_its_promises_on_regression_cases() {
         match (replay_in_child(&case.path, timeout), case.known) {
             (Ok(()), None) => {}
             (Err(failure), None) => problems.push(format!("{name}: {}", failure.detail)),
-            (Ok(()), Some(_)) => problems.push(format!(
-                "{name} passes now: remove its `# known-failure:` line so that it guards the fix"
-            )),
+            (Ok(()), Some(_)) => problems
+                .push(format!("{name} passes now: remove its `# known-failure:` line so that it guards the fix")),
             (Err(failure), Some(known)) if failure.key == known => {
                 eprintln!("{name}: known failure: {}", failure.detail)
             }

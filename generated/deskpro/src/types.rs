@@ -82,29 +82,49 @@ pub enum AuthMethod {
 pub struct Person {
     /// The person's id (the same value as `person_id`).
     ///
-    /// Absent and `null` both read as `None`; `None` is not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "clientgen_runtime::nullable::deserialize"
+    )]
+    pub id: Option<Option<i64>>,
     /// The person's display name.
     ///
-    /// Absent and `null` both read as `None`; `None` is not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "clientgen_runtime::nullable::deserialize"
+    )]
+    pub name: Option<Option<String>>,
     /// The person's first name.
     ///
-    /// Absent and `null` both read as `None`; `None` is not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
+    /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "clientgen_runtime::nullable::deserialize"
+    )]
+    pub first_name: Option<Option<String>>,
     /// The person's last name.
     ///
-    /// Absent and `null` both read as `None`; `None` is not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
+    /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "clientgen_runtime::nullable::deserialize"
+    )]
+    pub last_name: Option<Option<String>>,
     /// The person's primary email address.
     ///
-    /// Absent and `null` both read as `None`; `None` is not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_email: Option<String>,
+    /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "clientgen_runtime::nullable::deserialize"
+    )]
+    pub primary_email: Option<Option<String>>,
 }
 
 /// Response metadata of the Deskpro envelope (for example paging

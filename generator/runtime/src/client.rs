@@ -61,11 +61,24 @@ impl ClientCore {
         Ok(Self { http, base_url: base_url.trim_end_matches('/').to_owned(), url, session: None })
     }
 
-    /// The HTTP client used when the caller brings none: rustls, [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_TIMEOUT`].
+    /// The HTTP client used when the caller brings none: rustls, [`DEFAULT_CONNECT_TIMEOUT`],
+    /// [`DEFAULT_TIMEOUT`], and redirects followed only within the same origin (at most 10), so that
+    /// credentials in custom headers, query parameters or bodies never follow a redirect to another host.
     pub fn default_http_client(user_agent: &str) -> Result<reqwest::Client, BuildError> {
+        let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+            let first = attempt.previous().first().map(reqwest::Url::origin);
+            if attempt.previous().len() > 10 {
+                attempt.error("too many redirects")
+            } else if first.is_some_and(|origin| origin == attempt.url().origin()) {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
         reqwest::Client::builder()
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
             .timeout(DEFAULT_TIMEOUT)
+            .redirect(same_origin)
             .user_agent(user_agent)
             .build()
             .map_err(BuildError::Http)

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 mod login;
+pub mod nullable;
 pub mod response;
 pub mod secret;
 pub mod tagged;
