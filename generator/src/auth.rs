@@ -15,7 +15,6 @@ use crate::emit::{error_ty, ident, placement_tokens, ty_tokens};
 use crate::error::{Error, ErrorKind};
 use crate::extensions::{TOKEN, TokenExtension, TokenRole};
 use crate::model::{Api, BodyEncoding, Operation, Placement, SecurityScheme};
-use crate::names::snake;
 
 /// Checks that each token extension names a scheme that exists, and that no scheme has two issuers.
 pub fn validate(file: &Path, api: &Api) -> Result<(), Error> {
@@ -44,7 +43,7 @@ pub fn validate(file: &Path, api: &Api) -> Result<(), Error> {
 }
 
 fn spec_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {
-    format_ident!("{}", snake(&scheme.key).to_uppercase())
+    format_ident!("{}", scheme.static_name)
 }
 
 fn token_op<'a>(api: &'a Api, scheme: &str, role: TokenRole) -> Option<(&'a Operation, &'a TokenExtension)> {
@@ -124,7 +123,10 @@ pub fn schemes(api: &Api) -> TokenStream {
             }
             None => quote!(None),
         };
-        let doc = format!("How credentials of the `{key}` security scheme are sent, issued and refreshed.");
+        let doc = format!(
+            " How credentials of the {} security scheme are sent, issued and refreshed.",
+            crate::docs::code(key)
+        );
         quote! {
             #[doc = #doc]
             static #name: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
@@ -143,7 +145,7 @@ pub fn schemes(api: &Api) -> TokenStream {
 pub fn login_methods(api: &Api) -> TokenStream {
     let with_schemes = api.schemes.iter().filter(|s| !matches!(s.placement, Placement::Body { .. })).map(|scheme| {
         let spec = spec_ident(scheme);
-        let method = format_ident!("with_{}", snake(&scheme.key));
+        let method = format_ident!("{}", scheme.method);
         let doc = format!(
             "This client with a credential of the `{}` security scheme that the caller already has\n({}), sent on \
              every operation that accepts it. It is never renewed.",

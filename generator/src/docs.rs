@@ -6,6 +6,22 @@ use quote::quote;
 
 use crate::model::{Api, Operation, Ty, TypeKind};
 
+/// Text without control characters other than tabs and line breaks (a bare carriage return, say, is not
+/// allowed in a doc comment); `\r\n` and a lone `\r` become `\n`.
+pub fn clean(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+/// `text` as inline code in a doc comment, whatever backticks or line breaks it holds.
+pub fn code(text: &str) -> String {
+    let text = clean(text).replace('\n', " ");
+    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+}
+
 /// `#[doc = "…"]` attributes for `text` (nothing for `None` or blank text).
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
@@ -21,7 +37,7 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
 /// `#[doc = "…"]` attributes for text the generator wrote itself (intra-doc links kept): `ours`, then the
 /// spec's `theirs` (made safe) after a blank line.
 pub fn doc_attrs_with(ours: &str, theirs: Option<&str>) -> TokenStream {
-    let mut lines: Vec<String> = ours.lines().map(str::to_owned).collect();
+    let mut lines: Vec<String> = clean(ours).lines().map(str::to_owned).collect();
     if let Some(theirs) = theirs.filter(|t| !t.trim().is_empty()) {
         lines.push(String::new());
         lines.extend(sanitize(theirs.trim()));
@@ -35,6 +51,7 @@ pub fn doc_attrs_with(ours: &str, theirs: Option<&str>) -> TokenStream {
 
 /// Inner `//!` docs for the crate.
 pub fn inner_doc_attrs(text: &str) -> TokenStream {
+    let text = clean(text);
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #line])
@@ -44,6 +61,7 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
 
 /// Makes spec Markdown safe for rustdoc, line by line.
 pub fn sanitize(text: &str) -> Vec<String> {
+    let text = clean(text);
     let mut out = Vec::new();
     let mut in_fence = false;
     // Code spans may continue over a line break.
@@ -175,7 +193,7 @@ fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
             let value = example_value(api, &p.ty, krate, 0);
             let value = match &p.ty {
                 Ty::String => "\"value\"".to_owned(),
-                Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => value,
+                Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => value,
                 _ => format!("&{value}"),
             };
             if p.required { value } else { "None".to_owned() }
@@ -190,15 +208,17 @@ fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
             }
             BodyEncoding::Text => "\"text\"".to_owned(),
             BodyEncoding::Bytes => "Vec::<u8>::new()".to_owned(),
+            BodyEncoding::Multipart => "reqwest::multipart::Form::new()".to_owned(),
         };
         code.push_str(&format!("let body = {value};\n"));
-        args.push(if body.required || body.encoding == BodyEncoding::Bytes {
+        args.push(if body.required || matches!(body.encoding, BodyEncoding::Bytes | BodyEncoding::Multipart) {
             "body".into()
         } else {
             "Some(body)".into()
         });
     }
-    code.push_str(&format!("match client.{}({}).await {{\n", op.fn_name, args.join(", ")));
+    let method = if crate::names::is_keyword(&op.fn_name) { format!("r#{}", op.fn_name) } else { op.fn_name.clone() };
+    code.push_str(&format!("match client.{method}({}).await {{\n", args.join(", ")));
     code.push_str("    Ok(response) => println!(\"{} {:?}\", response.status(), response.into_inner()),\n");
     if op.error_type.is_some() {
         code.push_str(
@@ -215,7 +235,7 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
         Ty::String => "\"…\".to_owned()".into(),
         Ty::Secret => format!("{krate}::Secret::new(\"…\")"),
         Ty::Bool => "false".into(),
-        Ty::I32 | Ty::I64 => "0".into(),
+        Ty::I32 | Ty::I64 | Ty::U64 => "0".into(),
         Ty::F64 => "0.0".into(),
         Ty::DateTime => "chrono::Utc::now()".into(),
         Ty::Date => "chrono::NaiveDate::default()".into(),
@@ -225,6 +245,7 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
         Ty::Vec(_) => "Vec::new()".into(),
         Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
         Ty::Boxed(inner) => format!("Box::new({})", example_value(api, inner, krate, depth + 1)),
+        Ty::Nullable(_) => "None".into(),
         Ty::Named(name) => {
             let Some(def) = api.type_def(name) else {
                 return "Default::default()".into();
@@ -232,6 +253,7 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
             let path = format!("{krate}::types::{name}");
             match &def.kind {
                 TypeKind::Alias(inner) => example_value(api, inner, krate, depth + 1),
+                TypeKind::Newtype(inner) => format!("{path}({})", example_value(api, inner, krate, depth + 1)),
                 TypeKind::Enum { variants } => match variants.first() {
                     Some((variant, _)) => format!("{path}::{variant}"),
                     None => format!("{path}::Other(String::new())"),

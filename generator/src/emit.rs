@@ -5,8 +5,8 @@ use quote::{format_ident, quote};
 
 use crate::docs::doc_attrs;
 use crate::model::{
-    Api, Body, BodyEncoding, Field, Operation, Outcome, Param, ParamLocation, Placement, ResponseBody, Security,
-    StatusMatch, Tag, Ty, TypeDef, TypeKind,
+    Api, Body, BodyEncoding, Field, Operation, Outcome, Param, ParamLocation, Placement, QueryStyle, ResponseBody,
+    Security, Segment, StatusMatch, Tag, Ty, TypeDef, TypeKind, split_template,
 };
 use crate::names::is_keyword;
 
@@ -27,6 +27,7 @@ pub fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
         Ty::Bool => quote!(bool),
         Ty::I32 => quote!(i32),
         Ty::I64 => quote!(i64),
+        Ty::U64 => quote!(u64),
         Ty::F64 => quote!(f64),
         Ty::DateTime => quote!(chrono::DateTime<chrono::Utc>),
         Ty::Date => quote!(chrono::NaiveDate),
@@ -49,13 +50,18 @@ pub fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
             let inner = ty_tokens(inner, in_types);
             quote!(Box<#inner>)
         }
+        Ty::Nullable(inner) => {
+            let inner = ty_tokens(inner, in_types);
+            quote!(Option<#inner>)
+        }
     }
 }
 
 /// `src/types.rs`: one item per named type.
 pub fn types_file(api: &Api) -> TokenStream {
     let items = api.types.iter().map(type_def);
-    let imports = (!api.types.is_empty()).then(|| {
+    let derives = api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));
+    let imports = derives.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
         )
@@ -93,7 +99,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Enum { variants } => {
             let variants = variants.iter().map(|(variant, wire)| {
                 let variant_ident = ident(variant);
-                let doc = format!("`{wire}`");
+                let doc = format!(" {}", crate::docs::code(wire));
                 let rename = (variant != wire).then(|| {
                     let wire = lit(wire);
                     quote!(#[serde(rename = #wire)])
@@ -122,15 +128,25 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 let ty = ty_tokens(ty, true);
                 quote!(#variant(#ty),)
             });
+            let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
             quote! {
                 #docs
-                ///
+                #separator
                 /// The first variant whose shape matches the JSON is chosen.
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variants)*
                 }
+            }
+        }
+        TypeKind::Newtype(ty) => {
+            let ty = ty_tokens(ty, true);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
             }
         }
         TypeKind::Alias(ty) => {
@@ -164,10 +180,11 @@ fn tagged_union(name: &Ident, docs: TokenStream, variants: &[(String, Ty)], tag:
         let values = tag.values.iter().filter(|(_, index)| *index == i).map(|(value, _)| lit(value));
         quote!(#(#values)|* => clientgen_runtime::tagged::variant(value).map(Self::#variant),)
     });
-    let doc = format!("Chosen by the `{}` property.", tag.property);
+    let doc = format!(" Chosen by the {} property.", crate::docs::code(&tag.property));
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #docs
-        #[doc = ""]
+        #separator
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         pub enum #name {
@@ -245,6 +262,15 @@ pub fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
     let op_types = api.operations.iter().map(operation_types);
     let schemes = crate::auth::schemes(api);
     let login = crate::auth::login_methods(api);
+    let core_import = if api.operations.is_empty() {
+        quote!(
+            use clientgen_runtime::ClientCore;
+        )
+    } else {
+        quote!(
+            use clientgen_runtime::{ClientCore, Security};
+        )
+    };
     quote! {
         #crate_docs
         #![forbid(unsafe_code)]
@@ -256,7 +282,7 @@ pub fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
         pub use clientgen_runtime::auth;
         pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};
 
-        use clientgen_runtime::{ClientCore, Security};
+        #core_import
 
         /// A client for the API. Cheap to clone: clones share the connection pool and the session.
         #[derive(Debug, Clone)]
@@ -380,7 +406,7 @@ pub fn error_ty(op: &Operation) -> TokenStream {
 pub fn param_ty(param: &Param) -> TokenStream {
     let ty = match &param.ty {
         Ty::String => quote!(&str),
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => ty_tokens(&param.ty, false),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => ty_tokens(&param.ty, false),
         other => {
             let ty = ty_tokens(other, false);
             quote!(&#ty)
@@ -389,13 +415,13 @@ pub fn param_ty(param: &Param) -> TokenStream {
     if param.required { ty } else { quote!(Option<#ty>) }
 }
 
-/// The expression turning a parameter value (named `value`) into its text form.
+/// The text form of a path, header or cookie parameter value (named `value`).
 fn param_text(ty: &Ty, value: &TokenStream) -> TokenStream {
     match ty {
         Ty::String => quote!(#value),
         Ty::Secret => quote!(#value.expose()),
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::F64 => quote!(&#value.to_string()),
-        _ => quote!(&clientgen_runtime::param_text(#value)),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => quote!(&#value.to_string()),
+        _ => quote!(&clientgen_runtime::params::text(#value)),
     }
 }
 
@@ -403,15 +429,27 @@ fn param_text(ty: &Ty, value: &TokenStream) -> TokenStream {
 fn build_request(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
     let path = if op.params.iter().any(|p| p.location == ParamLocation::Path) {
-        let mut template =
-            op.path.replace('{', "\u{0}").replace('}', "\u{1}").replace('\u{0}', "{{").replace('\u{1}', "}}");
+        // A format string: literal text with its braces doubled, `{}` for each path parameter.
+        let mut template = String::new();
         let mut args = Vec::new();
-        for name in crate::model::template_names(&op.path) {
-            template = template.replacen(&format!("{{{{{name}}}}}"), "{}", 1);
-            if let Some(param) = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == name) {
-                let value = ident(&param.ident);
-                let text = param_text(&param.ty, &quote!(#value));
-                args.push(quote!(clientgen_runtime::encode_path(#text)));
+        for segment in split_template(&op.path) {
+            let param = match segment {
+                Segment::Variable(name) => {
+                    op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == name)
+                }
+                Segment::Literal(_) => None,
+            };
+            match (segment, param) {
+                (_, Some(param)) => {
+                    template.push_str("{}");
+                    let value = ident(&param.ident);
+                    let text = param_text(&param.ty, &quote!(#value));
+                    args.push(quote!(clientgen_runtime::encode_path(#text)));
+                }
+                (Segment::Variable(name), None) => {
+                    template.push_str(&format!("{{{{{}}}}}", name.replace('{', "{{").replace('}', "}}")))
+                }
+                (Segment::Literal(text), None) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
             }
         }
         let template = lit(&template);
@@ -426,32 +464,38 @@ fn build_request(op: &Operation) -> TokenStream {
         let name = ident(&param.ident);
         let wire = lit(&param.wire);
         let value = quote!(value);
-        let (item_ty, is_vec) = match &param.ty {
-            Ty::Vec(inner) => (inner.as_ref(), true),
-            other => (other, false),
-        };
-        let text = param_text(item_ty, &value);
-        let add = match (param.location, is_vec) {
-            (ParamLocation::Query, true) if param.explode => quote! {
-                for value in #value { request = request.query(&[(#wire, #text)]); }
-            },
-            (ParamLocation::Query, true) => quote! {
-                let joined: Vec<String> = #value.iter().map(|value| (#text).to_owned()).collect();
-                request = request.query(&[(#wire, joined.join(","))]);
-            },
-            (ParamLocation::Query, false) => quote!(request = request.query(&[(#wire, #text)]);),
-            (ParamLocation::Header, true) => quote! {
-                let joined: Vec<String> = #value.iter().map(|value| (#text).to_owned()).collect();
-                request = request.header(#wire, joined.join(","));
-            },
-            (ParamLocation::Header, false) => quote!(request = request.header(#wire, #text);),
-            (ParamLocation::Cookie, _) => {
+        let add = match param.location {
+            ParamLocation::Query => {
+                let style = format_ident!(
+                    "{}",
+                    match param.style {
+                        QueryStyle::Form => "Form",
+                        QueryStyle::SpaceDelimited => "SpaceDelimited",
+                        QueryStyle::PipeDelimited => "PipeDelimited",
+                        QueryStyle::DeepObject => "DeepObject",
+                    }
+                );
+                let explode = param.explode;
+                quote! {
+                    request = request.query(&clientgen_runtime::params::query(#wire, &value, clientgen_runtime::params::Style::#style, #explode));
+                }
+            }
+            ParamLocation::Header => {
+                let text = param_text(&param.ty, &value);
+                quote!(request = request.header(#wire, #text);)
+            }
+            ParamLocation::Cookie => {
                 let text = param_text(&param.ty, &value);
                 let fmt = lit(&format!("{}={{}}", param.wire));
-                cookies.push((param.required, name.clone(), quote!(format!(#fmt, #text))));
+                // Cookie values are percent-encoded, so no value can end the cookie or start another.
+                cookies.push((
+                    param.required,
+                    name.clone(),
+                    quote!(format!(#fmt, clientgen_runtime::encode_path(#text))),
+                ));
                 continue;
             }
-            (ParamLocation::Path, _) => continue,
+            ParamLocation::Path => continue,
         };
         steps.push(if param.required {
             quote! { let value = #name; #add }
@@ -473,17 +517,30 @@ fn build_request(op: &Operation) -> TokenStream {
             if !cookies.is_empty() { request = request.header(reqwest::header::COOKIE, cookies.join("; ")); }
         });
     }
+    if let Some(accept) = &op.accept {
+        let accept = lit(accept);
+        steps.push(quote!(request = request.header(reqwest::header::ACCEPT, #accept);));
+    }
     if let Some(body) = &op.body {
+        let content_type = lit(&body.content_type);
         let set = match body.encoding {
-            BodyEncoding::Json => quote!(request = request.json(body);),
-            BodyEncoding::Form => quote!(request = request.form(body);),
+            BodyEncoding::Json if body.content_type == "application/json" => quote!(request = request.json(body);),
+            // `+json` media types keep their own name on the wire.
+            BodyEncoding::Json => {
+                quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).json(body);)
+            }
+            BodyEncoding::Form => quote! {
+                request = request
+                    .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(clientgen_runtime::params::form(body));
+            },
+            BodyEncoding::Multipart => quote!(request = request.multipart(body);),
             BodyEncoding::Text | BodyEncoding::Bytes => {
-                let content_type = lit(&body.content_type);
                 let value = if body.encoding == BodyEncoding::Text { quote!(body.to_owned()) } else { quote!(body) };
                 quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#value);)
             }
         };
-        let optional = !body.required && body.encoding != BodyEncoding::Bytes;
+        let optional = !body.required && !matches!(body.encoding, BodyEncoding::Bytes | BodyEncoding::Multipart);
         steps.push(if optional { quote!(if let Some(body) = body { #set }) } else { set });
     }
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
@@ -500,9 +557,14 @@ fn body_param(body: &Body) -> TokenStream {
             quote!(&#ty)
         }
         BodyEncoding::Text => quote!(&str),
+        BodyEncoding::Multipart => quote!(reqwest::multipart::Form),
         BodyEncoding::Bytes => quote!(impl Into<reqwest::Body>),
     };
-    if body.required || body.encoding == BodyEncoding::Bytes { quote!(body: #ty) } else { quote!(body: Option<#ty>) }
+    if body.required || matches!(body.encoding, BodyEncoding::Bytes | BodyEncoding::Multipart) {
+        quote!(body: #ty)
+    } else {
+        quote!(body: Option<#ty>)
+    }
 }
 
 fn status_pattern(status: StatusMatch) -> TokenStream {
@@ -733,7 +795,7 @@ pub fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
     fn walk(ty: &Ty, pred: &dyn Fn(&Ty) -> bool) -> bool {
         pred(ty)
             || match ty {
-                Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => walk(inner, pred),
+                Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => walk(inner, pred),
                 _ => false,
             }
     }
@@ -742,12 +804,16 @@ pub fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
             fields.iter().any(|f| walk(&f.ty, pred)) || additional.as_ref().is_some_and(|ty| walk(ty, pred))
         }
         TypeKind::Union { variants, .. } => variants.iter().any(|(_, ty)| walk(ty, pred)),
-        TypeKind::Alias(ty) => walk(ty, pred),
+        TypeKind::Alias(ty) | TypeKind::Newtype(ty) => walk(ty, pred),
         TypeKind::Enum { .. } => false,
     });
     let in_ops = api.operations.iter().any(|op| {
         op.params.iter().any(|p| walk(&p.ty, pred))
-            || op.body.as_ref().is_some_and(|b| walk(&b.ty, pred))
+            || op
+                .body
+                .as_ref()
+                .filter(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form))
+                .is_some_and(|b| walk(&b.ty, pred))
             || op.success.iter().chain(&op.errors).any(|o| matches!(&o.body, ResponseBody::Json(ty) if walk(ty, pred)))
     });
     in_types || in_ops

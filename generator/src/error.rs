@@ -56,6 +56,14 @@ pub enum ErrorKind {
     /// `$ref`s that only lead to each other.
     #[error("`$ref` {0:?} is part of a loop of references that never reaches a definition")]
     RefLoop(String),
+    /// Inline schemas nest too deep.
+    #[error(
+        "inline schemas nest more than {limit} levels deep here; move inner schemas to `components/schemas` and `$ref` them"
+    )]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
     /// Two operations share an operationId.
     #[error("operationId {id:?} is also used at {other}; operationIds must be unique")]
     DuplicateOperationId {

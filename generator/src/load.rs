@@ -23,8 +23,8 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
     }
     // JSON documents are read as JSON first: the YAML parser refuses some valid JSON (surrogate-pair escapes).
     if text.trim_start().starts_with('{') {
-        if let Ok(json) = serde_json::from_str::<Value>(text) {
-            return finish(file, text, normalize_numbers(json));
+        if let Ok(Json(json)) = serde_json::from_str::<Json>(text) {
+            return finish(file, text, json);
         }
     }
     let Json(raw) = serde_yaml::from_str(text).map_err(|err| {
@@ -35,8 +35,14 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
     finish(file, text, raw)
 }
 
-fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
+fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
     let fail = |pointer: &str, kind| Error::new(file, pointer, kind);
+    // `version: 1.0` unquoted is common; it is the version's text either way.
+    if let Some(version) = raw.pointer_mut("/info/version") {
+        if let Value::Number(number) = version {
+            *version = Value::String(number.to_string());
+        }
+    }
     let Value::Object(top) = &raw else {
         return Err(fail("", ErrorKind::NotOpenApi("the top level is not a mapping".into())));
     };
@@ -45,6 +51,9 @@ fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
         if !top.contains_key(key) {
             return Err(fail("", ErrorKind::Invalid(format!("the required field `{key}` is missing"))));
         }
+    }
+    if let Some(pointer) = too_deep(&raw, "", 0) {
+        return Err(fail(&pointer, ErrorKind::TooDeep { limit: MAX_SCHEMA_DEPTH }));
     }
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
         let pointer = path_to_pointer(err.path());
@@ -58,6 +67,37 @@ fn finish(file: &Path, text: &str, raw: Value) -> Result<Loaded, Error> {
     })?;
     let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(Loaded { doc, sha256 })
+}
+
+/// How many inline schemas may nest in one another. Real documents stay under a dozen; the OpenAPI parser
+/// slows down exponentially with depth on documents that turn out invalid deep inside.
+pub const MAX_SCHEMA_DEPTH: usize = 20;
+
+/// The pointer of a schema nested deeper than [`MAX_SCHEMA_DEPTH`] inline schemas, if any.
+fn too_deep(value: &Value, pointer: &str, depth: usize) -> Option<String> {
+    if depth > MAX_SCHEMA_DEPTH {
+        return Some(pointer.to_owned());
+    }
+    match value {
+        Value::Object(object) => object.iter().find_map(|(key, item)| {
+            let here = pointer_push(pointer, key);
+            let nested = |item: &Value, at: &str| too_deep(item, at, depth + 1);
+            match (key.as_str(), item) {
+                ("properties", Value::Object(properties)) => {
+                    properties.iter().find_map(|(name, schema)| nested(schema, &pointer_push(&here, name)))
+                }
+                ("items" | "additionalProperties" | "not", Value::Object(_)) => nested(item, &here),
+                ("allOf" | "oneOf" | "anyOf", Value::Array(parts)) => {
+                    parts.iter().enumerate().find_map(|(i, part)| nested(part, &pointer_push(&here, &i.to_string())))
+                }
+                _ => too_deep(item, &here, depth),
+            }
+        }),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, item)| too_deep(item, &pointer_push(pointer, &i.to_string()), depth))
+        }
+        _ => None,
+    }
 }
 
 fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> {
@@ -141,7 +181,12 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
         Ok(float_value(v as f64))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(float_value(v))
+        // Only integers too large for exact floats were meant as integers (int64 bounds); `1.0` stays a float.
+        if v.abs() >= 9_007_199_254_740_992.0 {
+            Ok(float_value(v))
+        } else {
+            Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_owned()))
@@ -186,6 +231,9 @@ impl<'de> serde::de::Visitor<'de> for JsonVisitor {
             };
             if key == "<<" {
                 merged.push(value);
+            } else if object.contains_key(&key) {
+                // YAML and JSON want unique keys; a repeated one would silently lose data.
+                return Err(serde::de::Error::custom(format!("the key `{key}` appears twice in one mapping")));
             } else {
                 object.insert(key, value);
             }
@@ -213,15 +261,6 @@ fn float_value(f: f64) -> Value {
         Value::from(f as i64)
     } else {
         serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-    }
-}
-
-fn normalize_numbers(value: Value) -> Value {
-    match value {
-        Value::Number(n) if n.is_f64() => n.as_f64().map_or(Value::Null, float_value),
-        Value::Array(items) => Value::Array(items.into_iter().map(normalize_numbers).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize_numbers(v))).collect()),
-        other => other,
     }
 }
 

@@ -98,6 +98,9 @@ pub enum TypeKind {
     },
     /// Another name for a type.
     Alias(Ty),
+    /// A type of its own wrapping another (serde-transparent): for a component that contains itself
+    /// (`A = Vec<A>`), which an alias cannot express.
+    Newtype(Ty),
 }
 
 /// A discriminator: the property holding the tag, and each tag value with the index of its variant.
@@ -148,6 +151,8 @@ pub enum Ty {
     I32,
     /// `i64`.
     I64,
+    /// `u64` (`format: uint64`, or an integer whose bounds do not fit `i64`).
+    U64,
     /// `f64`.
     F64,
     /// `chrono::DateTime<chrono::Utc>`.
@@ -168,6 +173,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// `Box<T>`, to break a recursive type.
     Boxed(Box<Ty>),
+    /// `Option<T>`: an array item or map value that may be `null`.
+    Nullable(Box<Ty>),
 }
 
 /// An operation.
@@ -199,6 +206,8 @@ pub struct Operation {
     pub error_type: Option<String>,
     /// The success enum's name, when successes have different types.
     pub success_type: Option<String>,
+    /// The media type to ask for (`Accept`), from the success responses.
+    pub accept: Option<String>,
     /// Which credentials it needs.
     pub security: Security,
     /// Our token extension, if this operation issues or refreshes a token.
@@ -235,8 +244,23 @@ pub struct Param {
     pub required: bool,
     /// Doc text.
     pub doc: Option<String>,
-    /// Query arrays: one `name=value` pair per item (`explode`), else comma-joined.
+    /// Query parameters: the OpenAPI `style`.
+    pub style: QueryStyle,
+    /// Query parameters: `explode` (by default true for `form`, false for the other styles).
     pub explode: bool,
+}
+
+/// The style of a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`.
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
 }
 
 /// How a request body is encoded.
@@ -248,7 +272,9 @@ pub enum BodyEncoding {
     Form,
     /// Text.
     Text,
-    /// Raw bytes (octet-stream, multipart and anything else, sent as given).
+    /// `multipart/form-data`: the caller builds the parts (`reqwest::multipart::Form`).
+    Multipart,
+    /// Raw bytes (octet-stream and anything else, sent as given).
     Bytes,
 }
 
@@ -315,11 +341,18 @@ pub enum Security {
     Optional(Vec<String>),
 }
 
+/// An operation's responses: successes, documented errors, and the media type to ask for.
+type Responses = (Vec<Outcome>, Vec<Outcome>, Option<String>);
+
 /// A security scheme and how its credential is placed on a request.
 #[derive(Debug)]
 pub struct SecurityScheme {
     /// The key in `components.securitySchemes`.
     pub key: String,
+    /// The `Client::with_…` method for a credential the caller holds.
+    pub method: String,
+    /// The `static` holding its `AuthSpec`.
+    pub static_name: String,
     /// Description.
     pub description: Option<String>,
     /// Placement.
@@ -368,6 +401,7 @@ pub fn build(file: &Path, doc: &OpenAPI, lenient: bool) -> Result<Api, Error> {
     let schemes = builder.security_schemes()?;
     let operations = builder.operations(&schemes)?;
     let mut types = std::mem::take(&mut builder.types);
+    wrap_recursive_aliases(&mut types);
     box_recursion(&mut types);
     mark_sensitive(&mut types);
     let servers = doc
@@ -403,19 +437,43 @@ pub fn build(file: &Path, doc: &OpenAPI, lenient: bool) -> Result<Api, Error> {
     })
 }
 
-/// The `{names}` in a template, in order, each once.
-pub fn template_names(template: &str) -> Vec<String> {
-    let mut names = Vec::new();
+/// One piece of a URL template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// Text as it is.
+    Literal(&'a str),
+    /// A `{name}`.
+    Variable(&'a str),
+}
+
+/// Splits a template such as `/pets/{id}` into literal text and `{variables}` (the first `}` after a `{`
+/// ends it; an unclosed `{` is text).
+pub fn split_template(template: &str) -> Vec<Segment<'_>> {
+    let mut segments = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        let name = rest[start + 1..start + len].to_owned();
-        if !names.contains(&name) {
-            names.push(name);
+        let Some(len) = rest[start..].find('}') else { break };
+        if start > 0 {
+            segments.push(Segment::Literal(&rest[..start]));
         }
+        segments.push(Segment::Variable(&rest[start + 1..start + len]));
         rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(Segment::Literal(rest));
+    }
+    segments
+}
+
+/// The `{names}` in a template, in order, each once.
+pub fn template_names(template: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for segment in split_template(template) {
+        if let Segment::Variable(name) = segment {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
+        }
     }
     names
 }
@@ -428,6 +486,8 @@ struct Builder<'a> {
     type_scope: Scope,
     types: Vec<TypeDef>,
     lenient: bool,
+    /// How deep `inline_ty` is nested now.
+    depth: usize,
 }
 
 impl<'a> Builder<'a> {
@@ -447,7 +507,7 @@ impl<'a> Builder<'a> {
             "String",
             "Vec",
         ]);
-        Self { file, doc, component_names: HashMap::new(), type_scope, types: Vec::new(), lenient: false }
+        Self { file, doc, component_names: HashMap::new(), type_scope, types: Vec::new(), lenient: false, depth: 0 }
     }
 
     fn error(&self, pointer: &str, kind: ErrorKind) -> Error {
@@ -563,6 +623,18 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// `ty` as `Option<ty>` when the (possibly referenced) schema is nullable: for array items and map
+    /// values, where no field-level `Option` carries it.
+    fn nullable_if(&self, schema: &ReferenceOr<Box<Schema>>, ty: Ty) -> Ty {
+        let nullable = match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.nullable,
+            ReferenceOr::Reference { reference } => {
+                self.resolve_schema(reference, "").is_ok_and(|(schema, _)| schema.schema_data.nullable)
+            }
+        };
+        if nullable && ty != Ty::Json { Ty::Nullable(Box::new(ty)) } else { ty }
+    }
+
     fn ref_ty(&mut self, reference: &str, pointer: &str) -> Result<Ty, Error> {
         let key = self.component_key(reference, "schemas", pointer)?;
         match self.component_names.get(&key) {
@@ -575,7 +647,21 @@ impl<'a> Builder<'a> {
         if named { hint.to_owned() } else { self.type_scope.claim(pascal(hint)) }
     }
 
+    /// Inline schemas nested deeper than this (through allOf merges that reach themselves, say) are kept
+    /// as JSON rather than followed further.
+    const MAX_DEPTH: usize = 64;
+
     fn inline_ty(&mut self, schema: &Schema, hint: &str, pointer: &str, named: bool) -> Result<Ty, Error> {
+        if self.depth >= Self::MAX_DEPTH {
+            return Ok(Ty::Json);
+        }
+        self.depth += 1;
+        let ty = self.inline_ty_at_depth(schema, hint, pointer, named);
+        self.depth -= 1;
+        ty
+    }
+
+    fn inline_ty_at_depth(&mut self, schema: &Schema, hint: &str, pointer: &str, named: bool) -> Result<Ty, Error> {
         let data = &schema.schema_data;
         let secret = data.extensions.get(extensions::SECRET).and_then(Value::as_bool).unwrap_or(false);
         Ok(match &schema.schema_kind {
@@ -596,8 +682,9 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => match integer.format {
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "uint64" || format == "uint32" => Ty::U64,
                 _ => Ty::I64,
             },
             SchemaKind::Type(Type::Number(_)) => Ty::F64,
@@ -605,7 +692,9 @@ impl<'a> Builder<'a> {
             SchemaKind::Type(Type::Array(array)) => {
                 let item = match &array.items {
                     Some(items) => {
-                        self.boxed_schema_ty(items, &format!("{hint}Item"), &pointer_push(pointer, "items"))?
+                        let ty =
+                            self.boxed_schema_ty(items, &format!("{hint}Item"), &pointer_push(pointer, "items"))?;
+                        self.nullable_if(items, ty)
                     }
                     None => Ty::Json,
                 };
@@ -634,6 +723,14 @@ impl<'a> Builder<'a> {
             SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
                 self.union_ty(schema, variants, hint, pointer, named)?
             }
+            // Bounds beyond i64 make openapiv3 read an integer schema as "any": keep its type.
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("integer") => {
+                let unsigned = any.format.as_deref().is_some_and(|f| f.starts_with("uint"))
+                    || any.minimum.is_some_and(|min| min >= 0.0)
+                        && any.maximum.is_some_and(|max| max > i64::MAX as f64);
+                if unsigned { Ty::U64 } else { Ty::I64 }
+            }
+            SchemaKind::Any(any) if any.typ.as_deref() == Some("number") => Ty::F64,
             SchemaKind::Not { .. } | SchemaKind::Any(_) => Ty::Json,
         })
     }
@@ -661,12 +758,21 @@ impl<'a> Builder<'a> {
         named: bool,
     ) -> Result<Ty, Error> {
         let additional_ty = match additional {
-            Some(AdditionalProperties::Schema(item)) => Some(self.schema_ty(
-                item,
-                &format!("{hint}Value"),
-                &pointer_push(pointer, "additionalProperties"),
-                false,
-            )?),
+            Some(AdditionalProperties::Schema(item)) => {
+                let ty = self.schema_ty(
+                    item,
+                    &format!("{hint}Value"),
+                    &pointer_push(pointer, "additionalProperties"),
+                    false,
+                )?;
+                let nullable = match item.as_ref() {
+                    ReferenceOr::Item(schema) => schema.schema_data.nullable,
+                    ReferenceOr::Reference { reference } => {
+                        self.resolve_schema(reference, pointer).is_ok_and(|(schema, _)| schema.schema_data.nullable)
+                    }
+                };
+                Some(if nullable && ty != Ty::Json { Ty::Nullable(Box::new(ty)) } else { ty })
+            }
             Some(AdditionalProperties::Any(true)) => Some(Ty::Json),
             _ => None,
         };
@@ -731,14 +837,19 @@ impl<'a> Builder<'a> {
         pointer: &str,
         named: bool,
     ) -> Result<Ty, Error> {
-        if let [only] = parts {
-            return self.schema_ty(only, hint, &pointer_push(pointer, "allOf/0"), named);
+        // Parts that only annotate (a description, `nullable`) add nothing to merge: `allOf: [$ref, {description}]`
+        // is the common way to describe a referenced type in place.
+        let parts: Vec<(usize, &ReferenceOr<Schema>)> =
+            parts.iter().enumerate().filter(|(_, part)| !is_annotation_only(part)).collect();
+        if let [(i, only)] = parts.as_slice() {
+            return self.schema_ty(only, hint, &pointer_push(&pointer_push(pointer, "allOf"), &i.to_string()), named);
         }
         // Merge the properties of every part into one struct.
         let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
+        // A stack, filled in reverse so that parts (and nested allOf parts) merge in spec order.
         let mut pending: Vec<(&Schema, String)> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
+        for (i, part) in parts.iter().copied().rev() {
             let part_pointer = pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
             match part {
                 ReferenceOr::Item(schema) => pending.push((schema, part_pointer)),
@@ -747,10 +858,11 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        // allOf chains that loop back would never end: stop merging after a generous number of parts.
         let mut guard = 0;
         while let Some((part, part_pointer)) = pending.pop() {
             guard += 1;
-            if guard > 256 {
+            if guard > 1024 {
                 break;
             }
             match &part.schema_kind {
@@ -761,7 +873,7 @@ impl<'a> Builder<'a> {
                     merge_properties(&mut properties, &mut required, &any.properties, &any.required)
                 }
                 SchemaKind::AllOf { all_of } => {
-                    for (i, inner) in all_of.iter().enumerate() {
+                    for (i, inner) in all_of.iter().enumerate().rev() {
                         let inner_pointer = pointer_push(&pointer_push(&part_pointer, "allOf"), &i.to_string());
                         match inner {
                             ReferenceOr::Item(schema) => pending.push((schema, inner_pointer)),
@@ -775,8 +887,6 @@ impl<'a> Builder<'a> {
                 _ => return Ok(Ty::Json),
             }
         }
-        // Parts were popped in reverse; restore spec order of properties is not needed for correctness,
-        // but keep it stable by sorting nothing: IndexMap insertion order is deterministic.
         if properties.is_empty() {
             return Ok(Ty::JsonObject);
         }
@@ -847,11 +957,15 @@ impl<'a> Builder<'a> {
             return Ok(Vec::new());
         };
         let mut schemes = Vec::new();
+        let mut methods = Scope::default();
+        let mut statics = Scope::default();
         for (key, scheme) in &components.security_schemes {
             let pointer = pointer_push("/components/securitySchemes", key);
             let scheme = self.resolve(scheme, "securitySchemes", |c| &c.security_schemes, &pointer)?;
             let (placement, description) = extensions::placement(scheme).map_err(|kind| self.error(&pointer, kind))?;
-            schemes.push(SecurityScheme { key: key.clone(), description, placement });
+            let method = methods.claim(format!("with_{}", snake(key).trim_end_matches('_')));
+            let static_name = statics.claim(snake(key).trim_end_matches('_').to_uppercase());
+            schemes.push(SecurityScheme { key: key.clone(), method, static_name, description, placement });
         }
         Ok(schemes)
     }
@@ -864,15 +978,32 @@ impl<'a> Builder<'a> {
             "with_http_client",
             "base_url",
             "login",
+            "resume",
             "session",
             "request",
             "send",
         ]);
         for scheme in schemes {
-            fn_scope.claim(format!("with_{}", snake(&scheme.key)));
+            fn_scope.claim(scheme.method.clone());
         }
+        // Names at the crate root beside the per-operation types.
+        let mut root_scope = Scope::with_reserved(&[
+            "AuthError",
+            "BuildError",
+            "Client",
+            "ClientCore",
+            "Error",
+            "ResponseValue",
+            "Secret",
+            "Security",
+            "SendError",
+            "Session",
+            "SessionOptions",
+            "StoredTokens",
+            "TokenStore",
+        ]);
+        let mut found = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
-        let mut operations = Vec::new();
         for (path, item) in self.doc.paths.iter() {
             let item_pointer = pointer_push("/paths", path);
             let item = self.resolve_path_item(item, &item_pointer)?;
@@ -886,14 +1017,22 @@ impl<'a> Builder<'a> {
                         ));
                     }
                 }
-                let stem = match &op.operation_id {
-                    Some(id) => id.clone(),
-                    None => format!("{method} {}", path.replace(['{', '}'], " ")),
-                };
-                let fn_name = fn_scope.claim(snake(&stem));
-                let type_stem = pascal(&fn_name);
-                operations.push(self.operation(path, method, item, op, fn_name, type_stem, pointer)?);
+                found.push((path, method, item, op, pointer));
             }
+        }
+        // Names the spec gives come first; names derived from method and path take what is left.
+        let mut fn_names: Vec<Option<String>> =
+            found.iter().map(|(.., op, _)| op.operation_id.as_ref().map(|id| fn_scope.claim(snake(id)))).collect();
+        for ((path, method, ..), name) in found.iter().zip(fn_names.iter_mut()) {
+            if name.is_none() {
+                *name = Some(fn_scope.claim(snake(&format!("{method} {}", path.replace(['{', '}'], " ")))));
+            }
+        }
+        let mut operations = Vec::with_capacity(found.len());
+        for ((path, method, item, op, pointer), fn_name) in found.into_iter().zip(fn_names) {
+            let fn_name = fn_name.unwrap_or_default();
+            let type_stem = pascal(&fn_name).trim_end_matches('_').to_owned();
+            operations.push(self.operation(path, method, item, op, fn_name, type_stem, pointer, &mut root_scope)?);
         }
         Ok(operations)
     }
@@ -919,6 +1058,7 @@ impl<'a> Builder<'a> {
         fn_name: String,
         type_stem: String,
         pointer: String,
+        root_scope: &mut Scope,
     ) -> Result<Operation, Error> {
         let params = self.params(path, item, op, &type_stem, &pointer)?;
         let body = match &op.request_body {
@@ -929,10 +1069,10 @@ impl<'a> Builder<'a> {
             }
             None => None,
         };
-        let (success, errors) = self.responses(op, &type_stem, &pointer)?;
+        let (success, errors, accept) = self.responses(op, &type_stem, &pointer)?;
         let success_types: BTreeSet<&ResponseBody> = success.iter().map(|o| &o.body).collect();
-        let success_type = (success_types.len() > 1).then(|| self.type_scope.claim(format!("{type_stem}Response")));
-        let error_type = (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
+        let success_type = (success_types.len() > 1).then(|| root_scope.claim(format!("{type_stem}Response")));
+        let error_type = (!errors.is_empty()).then(|| root_scope.claim(format!("{type_stem}Error")));
         let security = security_of(op.security.as_ref().or(self.doc.security.as_ref()));
         let token = extensions::token(&op.extensions).map_err(|kind| self.error(&pointer, kind))?;
         Ok(Operation {
@@ -949,6 +1089,7 @@ impl<'a> Builder<'a> {
             errors,
             error_type,
             success_type,
+            accept,
             security,
             token,
             pointer,
@@ -993,7 +1134,8 @@ impl<'a> Builder<'a> {
                 ));
             }
         }
-        let mut scope = Scope::with_reserved(&["body", "self"]);
+        // The method's own locals and arguments.
+        let mut scope = Scope::with_reserved(&["body", "self", "request", "response", "value", "joined", "cookies"]);
         let mut params = Vec::new();
         // Path parameters first, in the order the path uses them.
         let mut ordered: Vec<&(&Parameter, String)> =
@@ -1020,18 +1162,26 @@ impl<'a> Builder<'a> {
                 doc: Some(format!(
                     "`{{{name}}}` in the path; the spec does not declare it, so it is taken as a string."
                 )),
+                style: QueryStyle::Form,
                 explode: false,
             });
         }
         for (param, param_pointer) in ordered {
             let data = param.parameter_data_ref();
-            let (location, explode) = match param {
-                Parameter::Path { .. } => (ParamLocation::Path, false),
-                Parameter::Query { parameter_data, .. } => {
-                    (ParamLocation::Query, parameter_data.explode.unwrap_or(true))
+            let (location, style, explode) = match param {
+                Parameter::Query { parameter_data, style, .. } => {
+                    let style = match style {
+                        openapiv3::QueryStyle::Form => QueryStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                    };
+                    let default = matches!(style, QueryStyle::Form | QueryStyle::DeepObject);
+                    (ParamLocation::Query, style, parameter_data.explode.unwrap_or(default))
                 }
-                Parameter::Header { .. } => (ParamLocation::Header, false),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, false),
+                Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::Form, false),
+                Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::Form, false),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Form, false),
             };
             let hint = format!("{type_stem} {}", data.name);
             let ty = match &data.format {
@@ -1047,6 +1197,7 @@ impl<'a> Builder<'a> {
                 ty,
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone(),
+                style,
                 explode,
             });
         }
@@ -1065,7 +1216,7 @@ impl<'a> Builder<'a> {
             }
             (None, BodyEncoding::Json | BodyEncoding::Form) => Ty::Json,
             (_, BodyEncoding::Text) => Ty::String,
-            (_, BodyEncoding::Bytes) => Ty::Json,
+            (_, BodyEncoding::Bytes | BodyEncoding::Multipart) => Ty::Json,
         };
         Ok(Some(Body {
             ty,
@@ -1076,13 +1227,9 @@ impl<'a> Builder<'a> {
         }))
     }
 
-    fn responses(
-        &mut self,
-        op: &openapiv3::Operation,
-        type_stem: &str,
-        pointer: &str,
-    ) -> Result<(Vec<Outcome>, Vec<Outcome>), Error> {
+    fn responses(&mut self, op: &openapiv3::Operation, type_stem: &str, pointer: &str) -> Result<Responses, Error> {
         let responses_pointer = pointer_push(pointer, "responses");
+        let mut accept = None;
         let mut entries: Vec<(StatusMatch, &ReferenceOr<Response>, String)> = op
             .responses
             .responses
@@ -1109,6 +1256,11 @@ impl<'a> Builder<'a> {
             // With no 2xx documented, `default` describes the successful answer too.
             let is_ok = is_success(status) || (status == StatusMatch::Default && !has_success);
             let label = status_label(status);
+            if let Some((content_type, _)) = pick_media(&response.content).filter(|_| is_ok) {
+                if accept.is_none() && !content_type.contains('*') {
+                    accept = Some(content_type.to_owned());
+                }
+            }
             let body = match pick_media(&response.content) {
                 None => ResponseBody::Empty,
                 Some((content_type, media)) => match encoding_of(content_type) {
@@ -1130,7 +1282,7 @@ impl<'a> Builder<'a> {
                         None => ResponseBody::Json(Ty::Json),
                     },
                     BodyEncoding::Text | BodyEncoding::Form => ResponseBody::Text,
-                    BodyEncoding::Bytes => ResponseBody::Bytes,
+                    BodyEncoding::Bytes | BodyEncoding::Multipart => ResponseBody::Bytes,
                 },
             };
             let outcome = |scope: &mut Scope| Outcome {
@@ -1145,7 +1297,7 @@ impl<'a> Builder<'a> {
                 errors.push(outcome(&mut error_scope));
             }
         }
-        Ok((success, errors))
+        Ok((success, errors, accept))
     }
 }
 
@@ -1170,6 +1322,24 @@ fn discriminator_tag(discriminator: &openapiv3::Discriminator, refs: &[Option<St
         }
     }
     Some(Tag { property: discriminator.property_name.clone(), values })
+}
+
+/// A schema that only annotates: no type, properties, items, composition or enum.
+fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.additional_properties.is_none()
+                && any.one_of.is_empty()
+                && any.all_of.is_empty()
+                && any.any_of.is_empty()
+                && any.not.is_none()
+                && any.enumeration.is_empty()
+        }
+        _ => false,
+    }
 }
 
 fn merge_properties(
@@ -1272,7 +1442,8 @@ fn pick_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&str,
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
         BodyEncoding::Text => 2,
-        BodyEncoding::Bytes => 3,
+        BodyEncoding::Multipart => 3,
+        BodyEncoding::Bytes => 4,
     };
     content.iter().min_by_key(|(media, _)| rank(media)).map(|(media, value)| (media.as_str(), value))
 }
@@ -1283,6 +1454,8 @@ fn encoding_of(media: &str) -> BodyEncoding {
         BodyEncoding::Json
     } else if essence == "application/x-www-form-urlencoded" {
         BodyEncoding::Form
+    } else if essence == "multipart/form-data" || essence == "multipart/mixed" {
+        BodyEncoding::Multipart
     } else if essence.starts_with("text/") {
         BodyEncoding::Text
     } else {
@@ -1332,7 +1505,7 @@ fn box_recursion(types: &mut [TypeDef]) {
         match &def.kind {
             TypeKind::Struct { fields, .. } => fields.iter().map(|f| named_index(&f.ty)).collect(),
             TypeKind::Union { variants, .. } => variants.iter().map(|(_, ty)| named_index(ty)).collect(),
-            TypeKind::Alias(ty) => vec![named_index(ty)],
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![named_index(ty)],
             TypeKind::Enum { .. } => Vec::new(),
         }
     };
@@ -1348,6 +1521,45 @@ fn box_recursion(types: &mut [TypeDef]) {
             if target.is_some_and(|t| component[t] == component[i]) {
                 *slot = Ty::Boxed(Box::new(slot.clone()));
             }
+        }
+    }
+}
+
+/// Turns aliases whose target mentions the alias itself (through other aliases) into newtypes.
+fn wrap_recursive_aliases(types: &mut [TypeDef]) {
+    fn names(ty: &Ty, out: &mut Vec<String>) {
+        match ty {
+            Ty::Named(name) => out.push(name.clone()),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => names(inner, out),
+            _ => {}
+        }
+    }
+    let aliases: HashMap<String, Ty> = types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Alias(ty) => Some((def.name.clone(), ty.clone())),
+            _ => None,
+        })
+        .collect();
+    for def in types.iter_mut() {
+        let TypeKind::Alias(ty) = &def.kind else { continue };
+        let mut stack = Vec::new();
+        names(ty, &mut stack);
+        let mut seen = BTreeSet::new();
+        let mut recursive = false;
+        while let Some(name) = stack.pop() {
+            if name == def.name {
+                recursive = true;
+                break;
+            }
+            if seen.insert(name.clone()) {
+                if let Some(target) = aliases.get(&name) {
+                    names(target, &mut stack);
+                }
+            }
+        }
+        if recursive {
+            def.kind = TypeKind::Newtype(ty.clone());
         }
     }
 }
@@ -1430,7 +1642,7 @@ fn mark_sensitive(types: &mut [TypeDef]) {
                     tys.extend(additional.iter());
                 }
                 TypeKind::Union { variants, .. } => tys.extend(variants.iter().map(|(_, ty)| ty)),
-                TypeKind::Alias(ty) => tys.push(ty),
+                TypeKind::Alias(ty) | TypeKind::Newtype(ty) => tys.push(ty),
                 TypeKind::Enum { .. } => {}
             }
             if tys.iter().any(|ty| ty_sensitive(ty, &index, &sensitive)) {
@@ -1451,7 +1663,9 @@ fn ty_sensitive(ty: &Ty, index: &HashMap<String, usize>, sensitive: &[bool]) -> 
     match ty {
         Ty::Secret => true,
         Ty::Named(name) => index.get(name).is_some_and(|&i| sensitive[i]),
-        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => ty_sensitive(inner, index, sensitive),
+        Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => {
+            ty_sensitive(inner, index, sensitive)
+        }
         _ => false,
     }
 }
@@ -1462,7 +1676,7 @@ impl Api {
         match ty {
             Ty::Secret => true,
             Ty::Named(name) => self.type_def(name).is_some_and(|def| def.sensitive),
-            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) => self.is_sensitive(inner),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => self.is_sensitive(inner),
             _ => false,
         }
     }
@@ -1486,6 +1700,24 @@ impl Api {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_split_into_text_and_variables() {
+        assert_eq!(
+            split_template("/a/{x}/{y}.json"),
+            vec![
+                Segment::Literal("/a/"),
+                Segment::Variable("x"),
+                Segment::Literal("/"),
+                Segment::Variable("y"),
+                Segment::Literal(".json")
+            ]
+        );
+        assert_eq!(
+            split_template("/{{x}}"),
+            vec![Segment::Literal("/"), Segment::Variable("{x"), Segment::Literal("}")]
+        );
+    }
 
     #[test]
     fn template_names_in_order_once() {

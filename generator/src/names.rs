@@ -70,12 +70,11 @@ impl Scope {
         if self.taken.insert(name.clone()) {
             return name;
         }
-        let sep = if name.contains('_') || name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
-            "_"
-        } else {
-            ""
-        };
-        (2..).map(|n| format!("{name}{sep}{n}")).find(|candidate| self.taken.insert(candidate.clone())).unwrap_or(name)
+        // `self_` (a keyword made usable) numbers as `self_2`, `Self_` as `Self2`.
+        let base = name.trim_end_matches('_');
+        let snake = name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        let sep = if snake && !base.is_empty() { "_" } else { "" };
+        (2..).map(|n| format!("{base}{sep}{n}")).find(|candidate| self.taken.insert(candidate.clone())).unwrap_or(name)
     }
 }
 
@@ -105,5 +104,9 @@ mod tests {
         assert_eq!(scope.claim("Foo".into()), "Foo2");
         assert_eq!(scope.claim("foo_bar".into()), "foo_bar");
         assert_eq!(scope.claim("foo_bar".into()), "foo_bar_2");
+        assert_eq!(scope.claim("self_".into()), "self_");
+        assert_eq!(scope.claim("self_".into()), "self_2");
+        assert_eq!(scope.claim("Self_".into()), "Self_");
+        assert_eq!(scope.claim("Self_".into()), "Self2");
     }
 }

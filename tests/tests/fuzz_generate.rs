@@ -19,23 +19,29 @@
 //! it passes so that the line is removed (and the case guards the fix from then on).
 //!
 //! Knobs, from the environment:
-//! - `CLIENTGEN_FUZZ_CASES`: inputs to try (default 160: about half a minute in a debug build);
+//! - `CLIENTGEN_FUZZ_CASES`: inputs to try (default 2000: some seconds in a debug build);
 //! - `CLIENTGEN_FUZZ_SEED`: the RNG seed (a `u64`), to explore other inputs;
 //! - `CLIENTGEN_FUZZ_SECS`: stop trying new inputs after this many seconds;
-//! - `CLIENTGEN_FUZZ_KEEP_GOING=1`: record each distinct failure (minimized) in the output folder and go
-//!   on, failing at the end, instead of stopping at the first;
+//! - `CLIENTGEN_FUZZ_KEEP_GOING=1`: a long run. Chunks of `CLIENTGEN_FUZZ_CHUNK_CASES` inputs (default
+//!   50000) run in child processes, each with a seed of its own; each distinct failure is minimized and
+//!   recorded in the output folder and the run goes on; a chunk that dies (stack overflow) or hangs leaves
+//!   its input, which is minimized in child processes too. The test fails at the end if anything was found;
 //! - `CLIENTGEN_FUZZ_OUT`: the output folder (default `fuzz_generate` in Cargo's test scratch folder);
+//!   `current-input.txt` there is the input being tried, left behind by a run that aborts;
 //! - `CLIENTGEN_FUZZ_TIMEOUT`: seconds one input may take before it is called a hang (default 60);
 //! - `CLIENTGEN_FUZZ_MAX_NESTING`: the most levels one mutation nests a schema in (default 6);
 //! - `CLIENTGEN_FUZZ_REPLAY`: a file that the regression test replays (in process) instead of the cases;
+//! - `CLIENTGEN_FUZZ_DUMP`: a folder where each generated crate is written (to look at a replayed one);
 //! - `CLIENTGEN_FUZZ_REPLAY_TIMEOUT`: seconds a regression case may take (default 10);
 //! - `CLIENTGEN_FUZZ_STACK_KB`: the stack of the thread that runs the generator (default 8192, a main
 //!   thread's).
 //!
 //! A long run: `CLIENTGEN_FUZZ_CASES=1000000 CLIENTGEN_FUZZ_KEEP_GOING=1 cargo test --release -p
-//! clientgen-tests --test fuzz_generate -- --nocapture`. In keep-going mode each input is written to
-//! `current-input.txt` in the output folder before it runs, so an input that kills the process (a stack
-//! overflow aborts it) is left there.
+//! clientgen-tests --test fuzz_generate -- --nocapture` (add `CLIENTGEN_FUZZ_SECS=3600` to bound it).
+//!
+//! Known failures: the CI run stops at the first failure except those of the `known-failure` regression
+//! cases, which it counts. A hang or a stack overflow cannot be stepped over inside one process, so the
+//! fixed seed of the CI run is one whose inputs do not meet the known ones.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -712,6 +718,9 @@ fn is_target(target: Target, v: &Value, key: Option<&str>, container: Option<&st
     }
 }
 
+/// What `walk` calls on each node: its path, the node, its key and its container's key; false stops.
+type Visitor<'f, 'v> = dyn FnMut(&[SegRef<'v>], &'v Value, Option<&'v str>, Option<&'v str>) -> bool + 'f;
+
 /// Calls `f` on every node in pre-order with its path, its key and its container's key; stops when `f`
 /// returns false.
 fn walk<'v>(
@@ -719,7 +728,7 @@ fn walk<'v>(
     path: &mut Vec<SegRef<'v>>,
     key: Option<&'v str>,
     container: Option<&'v str>,
-    f: &mut dyn FnMut(&[SegRef<'v>], &'v Value, Option<&'v str>, Option<&'v str>) -> bool,
+    f: &mut Visitor<'_, 'v>,
 ) -> bool {
     if !f(path, v, key, container) {
         return false;
@@ -1528,6 +1537,16 @@ fn generated_doc() -> impl Strategy<Value = Value> {
             }
             if !schemes.is_empty() {
                 let keys: Vec<String> = schemes.iter().map(|(k, _)| k.clone()).collect();
+                // Most token extensions name a scheme that exists (else they are only refused).
+                if flags & 16 == 0 {
+                    for item in doc["paths"].as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                        for op in item.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                            if let Some(token) = op.get_mut("x-clientgen-token").and_then(Value::as_object_mut) {
+                                token.insert("scheme".into(), json!(keys[0]));
+                            }
+                        }
+                    }
+                }
                 components.insert("securitySchemes".into(), Value::Object(schemes.into_iter().collect()));
                 if flags & 4 != 0 {
                     doc["security"] = json!([{ keys[0].clone(): [] }]);
@@ -1727,25 +1746,247 @@ fn check_unwatched(text: &str) -> Result<Verdict, Failure> {
         }
         Ok(Ok(files)) => files,
     };
+    if let Some(dir) = std::env::var_os("CLIENTGEN_FUZZ_DUMP") {
+        for file in &files {
+            let path = Path::new(&dir).join(&file.path);
+            let _ = std::fs::create_dir_all(path.parent().unwrap());
+            let _ = std::fs::write(path, &file.contents);
+        }
+    }
     for file in &files {
         let name = file.path.display().to_string();
         if name.ends_with(".rs") {
-            if let Err(err) = syn::parse_file(&file.contents) {
-                return Err(Failure {
-                    key: format!("{name} does not parse: {err}"),
-                    detail: format!("{name} does not parse: {err}"),
-                });
+            let syntax = syn::parse_file(&file.contents).map_err(|err| Failure {
+                key: format!("{name} does not parse: {err}"),
+                detail: format!("{name} does not parse: {err}"),
+            })?;
+            let problem = duplicate_names(&syntax)
+                .map(|(what, detail)| (format!("duplicate {what}"), detail))
+                .or_else(|| bad_format_string(&file.contents).map(|(what, detail)| (what.to_owned(), detail)));
+            if let Some((what, detail)) = problem {
+                return Err(Failure { key: format!("{name}: {what}"), detail: format!("{name}: {detail}") });
             }
         } else if name == "Cargo.toml" {
             if let Err(err) = check_manifest(&file.contents) {
                 return Err(Failure {
                     key: format!("Cargo.toml: {}", err.0),
-                    detail: format!("Cargo.toml: {}: {}", err.0, err.1),
+                    detail: format!("Cargo.toml: {}: {:?}", err.0, err.1),
                 });
             }
         }
     }
     Ok(Verdict::Generated)
+}
+
+/// Names declared twice in one scope, which cannot compile (a cheap check beyond parsing): items of the
+/// file, fields of a struct, variants of an enum, functions of an impl block, parameters of a function.
+fn duplicate_names(file: &syn::File) -> Option<(&'static str, String)> {
+    use std::collections::BTreeSet;
+    use syn::ext::IdentExt;
+    fn twice(
+        what: &'static str,
+        scope: &str,
+        names: impl IntoIterator<Item = String>,
+    ) -> Option<(&'static str, String)> {
+        let mut seen = BTreeSet::new();
+        names
+            .into_iter()
+            .find(|n| !seen.insert(n.clone()))
+            .map(|n| (what, format!("{what} `{n}` declared twice in {scope}")))
+    }
+    fn use_names(tree: &syn::UseTree, out: &mut Vec<String>) {
+        match tree {
+            syn::UseTree::Path(path) => use_names(&path.tree, out),
+            syn::UseTree::Name(name) => out.push(name.ident.unraw().to_string()),
+            syn::UseTree::Rename(rename) => out.push(rename.rename.unraw().to_string()),
+            syn::UseTree::Glob(_) => {}
+            syn::UseTree::Group(group) => group.items.iter().for_each(|t| use_names(t, out)),
+        }
+    }
+    fn params(sig: &syn::Signature) -> Vec<String> {
+        sig.inputs
+            .iter()
+            .filter_map(|arg| match arg {
+                syn::FnArg::Typed(pat) => match pat.pat.as_ref() {
+                    syn::Pat::Ident(ident) => Some(ident.ident.unraw().to_string()),
+                    _ => None,
+                },
+                syn::FnArg::Receiver(_) => Some("self".into()),
+            })
+            .collect()
+    }
+    let mut types = Vec::new();
+    let mut values = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Struct(s) => {
+                types.push(s.ident.unraw().to_string());
+                if !matches!(s.fields, syn::Fields::Named(_)) {
+                    values.push(s.ident.unraw().to_string());
+                }
+                let fields = s.fields.iter().filter_map(|f| f.ident.as_ref()).map(|i| i.unraw().to_string());
+                if let found @ Some(_) = twice("field", &format!("struct {}", s.ident), fields) {
+                    return found;
+                }
+            }
+            syn::Item::Enum(e) => {
+                types.push(e.ident.unraw().to_string());
+                if let found @ Some(_) = twice(
+                    "variant",
+                    &format!("enum {}", e.ident),
+                    e.variants.iter().map(|v| v.ident.unraw().to_string()),
+                ) {
+                    return found;
+                }
+            }
+            syn::Item::Type(t) => types.push(t.ident.unraw().to_string()),
+            syn::Item::Trait(t) => types.push(t.ident.unraw().to_string()),
+            syn::Item::Mod(m) => types.push(m.ident.unraw().to_string()),
+            syn::Item::Use(u) => use_names(&u.tree, &mut types),
+            syn::Item::Fn(f) => {
+                values.push(f.sig.ident.unraw().to_string());
+                if let found @ Some(_) = twice("parameter", &format!("fn {}", f.sig.ident), params(&f.sig)) {
+                    return found;
+                }
+            }
+            syn::Item::Const(c) => values.push(c.ident.unraw().to_string()),
+            syn::Item::Static(s) => values.push(s.ident.unraw().to_string()),
+            syn::Item::Impl(i) => {
+                let mut fns = Vec::new();
+                for item in &i.items {
+                    match item {
+                        syn::ImplItem::Fn(f) => {
+                            fns.push(f.sig.ident.unraw().to_string());
+                            if let found @ Some(_) = twice("parameter", &format!("fn {}", f.sig.ident), params(&f.sig))
+                            {
+                                return found;
+                            }
+                        }
+                        syn::ImplItem::Const(c) => fns.push(c.ident.unraw().to_string()),
+                        _ => {}
+                    }
+                }
+                if let found @ Some(_) = twice("associated item", "an impl block", fns) {
+                    return found;
+                }
+            }
+            _ => {}
+        }
+    }
+    // `use` names and items share the type namespace (a `use` of a function is counted there too: a
+    // generated file does not import functions).
+    if let found @ Some(_) = twice("type name", "the file", types) {
+        return found;
+    }
+    twice("value name", "the file", values)
+}
+
+/// A `format!` whose string cannot compile with its arguments (another cheap check beyond parsing): braces
+/// that do not pair, placeholders that are not a number or a name, positional placeholders that do not
+/// match the arguments, or a captured name that is nowhere in the file.
+fn bad_format_string(code: &str) -> Option<(&'static str, String)> {
+    use proc_macro2::{TokenStream, TokenTree};
+    fn idents(stream: &TokenStream, out: &mut std::collections::BTreeSet<String>) {
+        for tree in stream.clone() {
+            match tree {
+                TokenTree::Ident(ident) => {
+                    out.insert(ident.to_string().trim_start_matches("r#").to_owned());
+                }
+                TokenTree::Group(group) => idents(&group.stream(), out),
+                _ => {}
+            }
+        }
+    }
+    fn calls(stream: &TokenStream, out: &mut Vec<(String, usize, Vec<String>)>) {
+        let trees: Vec<TokenTree> = stream.clone().into_iter().collect();
+        for (i, tree) in trees.iter().enumerate() {
+            let TokenTree::Group(group) = tree else { continue };
+            calls(&group.stream(), out);
+            let is_format = matches!(
+                (i.checked_sub(2).map(|j| &trees[j]), i.checked_sub(1).map(|j| &trees[j])),
+                (Some(TokenTree::Ident(name)), Some(TokenTree::Punct(bang)))
+                    if name == "format" && bang.as_char() == '!'
+            );
+            if !is_format {
+                continue;
+            }
+            let args: Vec<TokenTree> = group.stream().into_iter().collect();
+            let Some(Ok(template)) = args.first().map(|t| syn::parse2::<syn::LitStr>(t.clone().into())) else {
+                continue;
+            };
+            // Arguments after the string: split at top-level commas; `name = value` ones are named.
+            let mut positional = 0;
+            let mut named = Vec::new();
+            let mut current: Vec<&TokenTree> = Vec::new();
+            for tree in args
+                .iter()
+                .skip(2)
+                .chain(std::iter::once(&TokenTree::Punct(proc_macro2::Punct::new(',', proc_macro2::Spacing::Alone))))
+            {
+                if matches!(tree, TokenTree::Punct(p) if p.as_char() == ',') {
+                    match current.as_slice() {
+                        [] => {}
+                        [TokenTree::Ident(name), TokenTree::Punct(eq), ..] if eq.as_char() == '=' => {
+                            named.push(name.to_string())
+                        }
+                        _ => positional += 1,
+                    }
+                    current.clear();
+                } else {
+                    current.push(tree);
+                }
+            }
+            out.push((template.value(), positional, named));
+        }
+    }
+    let stream: TokenStream = code.parse().ok()?;
+    let mut known = std::collections::BTreeSet::new();
+    idents(&stream, &mut known);
+    let mut found = Vec::new();
+    calls(&stream, &mut found);
+    for (template, positional, named) in found {
+        let problem = |what: &str| Some(("bad format string", format!("format!({template:?}) {what}")));
+        let mut chars = template.chars().peekable();
+        let mut implicit = 0;
+        while let Some(c) = chars.next() {
+            match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                }
+                '}' => return problem("has a `}` that closes nothing"),
+                '{' => {
+                    let mut inside = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some('{') | None => return problem("has a `{` that is not closed"),
+                            Some(c) => inside.push(c),
+                        }
+                    }
+                    let argument = inside.split(':').next().unwrap_or("");
+                    if argument.is_empty() {
+                        implicit += 1;
+                    } else if argument.chars().all(|c| c.is_ascii_digit()) {
+                        if argument.parse::<usize>().map_or(true, |n| n >= positional) {
+                            return problem(&format!("refers to argument {argument} of {positional}"));
+                        }
+                    } else if syn::parse_str::<syn::Ident>(argument).is_err() {
+                        return problem(&format!("has the placeholder {{{inside}}}"));
+                    } else if !named.contains(&argument.to_owned()) && !known.contains(argument) {
+                        return problem(&format!("captures `{argument}`, which is nowhere in the file"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if implicit > positional {
+            return problem(&format!("has {implicit} `{{}}` for {positional} arguments"));
+        }
+    }
+    None
 }
 
 /// A light TOML check of the manifest (no TOML parser in the lock file): each line is blank, a comment, a
@@ -2057,7 +2298,7 @@ fn guarded<T: Send + 'static>(trace: bool, f: impl FnOnce() -> T + Send + 'stati
 struct Stats {
     inputs: u64,
     generated: u64,
-    refused: BTreeMap<&'static str, u64>,
+    refused: BTreeMap<String, u64>,
     /// Known failures (of the regression cases marked `known-failure`), by key.
     known: BTreeMap<String, u64>,
     skipped: u64,
@@ -2065,48 +2306,160 @@ struct Stats {
     failures: BTreeMap<String, (u64, String, String, usize)>,
 }
 
-fn write_found(index: usize, failure: &Failure, minimized: &str, original: &str, case: &Case) {
+impl Stats {
+    fn to_json(&self) -> Value {
+        let failures: Map<String, Value> = self
+            .failures
+            .iter()
+            .map(|(key, (count, minimized, detail, size))| {
+                (key.clone(), json!({ "count": count, "minimized": minimized, "detail": detail, "size": size }))
+            })
+            .collect();
+        json!({
+            "inputs": self.inputs,
+            "generated": self.generated,
+            "skipped": self.skipped,
+            "refused": self.refused,
+            "known": self.known,
+            "failures": failures,
+        })
+    }
+
+    /// Adds the counts of another run's `to_json`; a failure seen before keeps its first minimized text.
+    fn add_json(&mut self, other: &Value) {
+        let number = |v: &Value| v.as_u64().unwrap_or(0);
+        self.inputs += number(&other["inputs"]);
+        self.generated += number(&other["generated"]);
+        self.skipped += number(&other["skipped"]);
+        for (field, into) in [("refused", &mut self.refused), ("known", &mut self.known)] {
+            for (key, count) in other[field].as_object().into_iter().flatten() {
+                *into.entry(key.clone()).or_default() += number(count);
+            }
+        }
+        for (key, found) in other["failures"].as_object().into_iter().flatten() {
+            let text = |field: &str| found[field].as_str().unwrap_or("").to_owned();
+            let entry = self
+                .failures
+                .entry(key.clone())
+                .or_insert_with(|| (0, text("minimized"), text("detail"), number(&found["size"]) as usize));
+            entry.0 += number(&found["count"]);
+            if entry.1.is_empty() {
+                (entry.1, entry.2) = (text("minimized"), text("detail"));
+            }
+        }
+    }
+
+    fn report(&self) -> String {
+        let mut report = format!("{} distinct failures:\n", self.failures.len());
+        for (count, minimized, detail, size) in self.failures.values() {
+            report.push_str(&format!(
+                "\n== {detail}\n   seen {count} times; first input {size} bytes; minimized:\n{minimized}\n"
+            ));
+        }
+        report
+    }
+}
+
+fn write_found(stem: &str, failure: &Failure, minimized: &str, original: &str, case: Option<&Case>) {
     let dir = out_dir();
     let _ = std::fs::create_dir_all(&dir);
-    let stem = format!("found-{index:02}");
     let header: String = failure.detail.lines().map(|l| format!("# {l}\n")).collect();
     let _ = std::fs::write(dir.join(format!("{stem}.yaml")), format!("{header}{minimized}"));
     let _ = std::fs::write(dir.join(format!("{stem}-original.txt")), original);
-    let _ = std::fs::write(dir.join(format!("{stem}-case.txt")), format!("{case:#?}"));
+    if let Some(case) = case {
+        let _ = std::fs::write(dir.join(format!("{stem}-case.txt")), format!("{case:#?}"));
+    }
 }
+
+/// How a fuzz run goes, from the environment.
+#[derive(Clone)]
+struct Settings {
+    cases: u64,
+    seed: u64,
+    deadline: Option<Instant>,
+    keep_going: bool,
+    /// A child of a supervised run.
+    chunk: bool,
+}
+
+impl Settings {
+    fn from_env() -> Self {
+        Self {
+            cases: env_number("CLIENTGEN_FUZZ_CASES").unwrap_or(DEFAULT_CASES),
+            seed: env_number("CLIENTGEN_FUZZ_SEED").unwrap_or(0x5eed_c11e_0001),
+            deadline: env_number("CLIENTGEN_FUZZ_SECS").map(|s| Instant::now() + Duration::from_secs(s)),
+            keep_going: std::env::var("CLIENTGEN_FUZZ_KEEP_GOING").is_ok_and(|v| v == "1"),
+            chunk: std::env::var_os("CLIENTGEN_FUZZ_CHUNK").is_some(),
+        }
+    }
+}
+
+/// Inputs of a CI run (a few seconds in a debug build).
+const DEFAULT_CASES: u64 = 2_000;
+const FUZZ_TEST: &str = "generate_upholds_its_promises_on_fuzzed_specs";
 
 #[test]
 fn generate_upholds_its_promises_on_fuzzed_specs() {
     assert!(!seeds().is_empty(), "no seeds: specs/ should hold some");
-    let cases: u32 = env_number("CLIENTGEN_FUZZ_CASES").unwrap_or(160);
-    let seed: u64 = env_number("CLIENTGEN_FUZZ_SEED").unwrap_or(0x5eed_c11e_0001);
-    let secs: Option<u64> = env_number("CLIENTGEN_FUZZ_SECS");
-    let keep_going = std::env::var("CLIENTGEN_FUZZ_KEEP_GOING").is_ok_and(|v| v == "1");
+    let settings = Settings::from_env();
     let started = Instant::now();
-    let deadline = secs.map(|s| started + Duration::from_secs(s));
+    let (stats, error) =
+        if settings.keep_going && !settings.chunk { supervise(&settings) } else { run_in_process(&settings) };
+    eprintln!(
+        "fuzz_generate: {} inputs in {:.1} s (seed {:#x}): {} generated, refused {:?}, {} skipped after the time limit",
+        stats.inputs,
+        started.elapsed().as_secs_f64(),
+        settings.seed,
+        stats.generated,
+        stats.refused,
+        stats.skipped
+    );
+    if !stats.known.is_empty() {
+        eprintln!("fuzz_generate: known failures met: {:?}", stats.known);
+    }
+    if let Some(error) = error {
+        panic!("{error}");
+    }
+    assert!(stats.failures.is_empty(), "{}", stats.report());
+}
+
+/// Runs the cases on a guarded thread of this process.
+fn run_in_process(settings: &Settings) -> (Stats, Option<String>) {
+    let settings = settings.clone();
     let known = known_failures();
-    let stats = guarded(keep_going, move || {
+    // In a supervised run, failures that earlier chunks found are only counted.
+    let seen: Vec<String> = std::fs::read_to_string(out_dir().join("seen-keys.json"))
+        .ok()
+        .filter(|_| settings.chunk)
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let started = Instant::now();
+    guarded(true, move || {
         let config = Config {
-            cases,
+            cases: u32::try_from(settings.cases).unwrap_or(u32::MAX),
             failure_persistence: None,
             max_shrink_iters: 0,
             max_global_rejects: u32::MAX,
             ..Config::default()
         };
         let mut seed_bytes = [0u8; 32];
-        seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        seed_bytes[..8].copy_from_slice(&settings.seed.to_le_bytes());
         let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes);
         let mut runner = TestRunner::new_with_rng(config, rng);
         let stats = RefCell::new(Stats::default());
         let progress = Cell::new(Instant::now());
+        let stats_file = out_dir().join(format!("chunk-{:x}.json", settings.seed));
         let result = runner.run(&case_strategy(), |case| {
             let mut stats = stats.borrow_mut();
-            if deadline.is_some_and(|d| Instant::now() > d) {
+            if settings.deadline.is_some_and(|d| Instant::now() > d) {
                 stats.skipped += 1;
                 return Ok(());
             }
             let text = case.text();
             stats.inputs += 1;
+            if settings.chunk && stats.inputs % 1_000 == 0 {
+                let _ = std::fs::write(&stats_file, stats.to_json().to_string());
+            }
             if progress.get().elapsed() > Duration::from_secs(60) {
                 progress.set(Instant::now());
                 eprintln!(
@@ -2119,22 +2472,25 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
             }
             match check(&text) {
                 Ok(Verdict::Generated) => stats.generated += 1,
-                Ok(Verdict::Refused(kind)) => *stats.refused.entry(kind).or_default() += 1,
+                Ok(Verdict::Refused(kind)) => *stats.refused.entry(kind.to_owned()).or_default() += 1,
                 Err(failure) if known.contains(&failure.key) => {
                     *stats.known.entry(failure.key).or_default() += 1;
                 }
+                Err(failure) if settings.keep_going && seen.contains(&failure.key) => {
+                    stats.failures.entry(failure.key).or_default().0 += 1;
+                }
                 Err(failure) => {
-                    if let Some(seen) = stats.failures.get_mut(&failure.key) {
-                        seen.0 += 1;
-                        if keep_going {
+                    if let Some(again) = stats.failures.get_mut(&failure.key) {
+                        again.0 += 1;
+                        if settings.keep_going {
                             return Ok(());
                         }
                     }
                     let minimized = minimize(&text, &failure, 20_000);
-                    let index = stats.failures.len() + 1;
-                    write_found(index, &failure, &minimized, &text, &case);
+                    let stem = format!("found-{:x}-{:02}", settings.seed, stats.failures.len() + 1);
+                    write_found(&stem, &failure, &minimized, &text, Some(&case));
                     eprintln!(
-                        "fuzz_generate: failure {index} (input {}, seed {:?}): {}\nminimized:\n{minimized}",
+                        "fuzz_generate: failure {stem} (input {}, seed {:?}): {}\nminimized:\n{minimized}",
                         stats.inputs,
                         case.seed_name(),
                         failure.detail
@@ -2142,7 +2498,7 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
                     stats
                         .failures
                         .insert(failure.key.clone(), (1, minimized.clone(), failure.detail.clone(), text.len()));
-                    if !keep_going {
+                    if !settings.keep_going {
                         return Err(TestCaseError::fail(format!(
                             "{}\n\nminimized input:\n{minimized}\n(saved in {})",
                             failure.detail,
@@ -2154,32 +2510,97 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
             Ok(())
         });
         let stats = stats.into_inner();
-        (stats, result.err().map(|e| e.to_string()))
-    });
-    let (stats, error) = stats;
-    eprintln!(
-        "fuzz_generate: {} inputs in {:.1} s (seed {seed:#x}): {} generated, refused {:?}, {} skipped after the time limit",
-        stats.inputs,
-        started.elapsed().as_secs_f64(),
-        stats.generated,
-        stats.refused,
-        stats.skipped
-    );
-    if !stats.known.is_empty() {
-        eprintln!("fuzz_generate: known failures met: {:?}", stats.known);
-    }
-    if let Some(error) = error {
-        panic!("{error}");
-    }
-    if !stats.failures.is_empty() {
-        let mut report = format!("{} distinct failures:\n", stats.failures.len());
-        for (count, minimized, detail, size) in stats.failures.values() {
-            report.push_str(&format!(
-                "\n== {detail}\n   seen {count} times; first input {size} bytes; minimized:\n{minimized}\n"
-            ));
+        if settings.chunk {
+            let _ = std::fs::write(&stats_file, stats.to_json().to_string());
         }
-        panic!("{report}");
+        (stats, result.err().map(|e| e.to_string()))
+    })
+}
+
+/// A long run: chunks of cases, each in a child process with a seed of its own, so that an input that kills
+/// the process (a stack overflow) or hangs it is recorded, minimized (each try in a child too), and the run
+/// goes on with the next chunk.
+fn supervise(settings: &Settings) -> (Stats, Option<String>) {
+    use std::process::Command;
+    let out = out_dir();
+    std::fs::create_dir_all(&out).expect("the output folder can be made");
+    for entry in std::fs::read_dir(&out).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("chunk-") || name == "seen-keys.json" || name == "hang.txt" {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
+    let chunk_cases: u64 = env_number("CLIENTGEN_FUZZ_CHUNK_CASES").unwrap_or(50_000);
+    let mut total = Stats::default();
+    let mut chunk = 0u64;
+    let mut crashes: Vec<String> = Vec::new();
+    while total.inputs < settings.cases && settings.deadline.is_none_or(|d| Instant::now() < d) {
+        let seed = settings.seed.wrapping_add(chunk);
+        chunk += 1;
+        let cases = chunk_cases.min(settings.cases - total.inputs);
+        let mut command = Command::new(std::env::current_exe().expect("the test binary is known"));
+        command
+            .args([FUZZ_TEST, "--exact", "--nocapture", "--test-threads=1"])
+            .env("CLIENTGEN_FUZZ_CHUNK", "1")
+            .env("CLIENTGEN_FUZZ_KEEP_GOING", "1")
+            .env("CLIENTGEN_FUZZ_OUT", &out)
+            .env("CLIENTGEN_FUZZ_SEED", seed.to_string())
+            .env("CLIENTGEN_FUZZ_CASES", cases.to_string());
+        if let Some(deadline) = settings.deadline {
+            let left = deadline.saturating_duration_since(Instant::now()).as_secs().max(1);
+            command.env("CLIENTGEN_FUZZ_SECS", left.to_string());
+        }
+        let status = command.status().expect("the test binary can be started");
+        let chunk_stats: Option<Value> = std::fs::read_to_string(out.join(format!("chunk-{seed:x}.json")))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok());
+        let inputs_before = total.inputs;
+        if let Some(chunk_stats) = &chunk_stats {
+            total.add_json(chunk_stats);
+        }
+        let seen: Vec<&String> = total.failures.keys().collect();
+        let _ = std::fs::write(out.join("seen-keys.json"), serde_json::to_string(&seen).unwrap());
+        // A child that died, or whose watchdog gave up, left the input it was on.
+        let hang = out.join("hang.txt");
+        let died = status.code().is_none() || hang.exists();
+        if died {
+            let input_file = if hang.exists() { hang.clone() } else { out.join("current-input.txt") };
+            let text = std::fs::read_to_string(&input_file).unwrap_or_default();
+            let stem = format!("crash-{seed:x}");
+            let kept = out.join(format!("{stem}-original.txt"));
+            let _ = std::fs::write(&kept, &text);
+            let _ = std::fs::remove_file(&hang);
+            let timeout = Duration::from_secs(env_number("CLIENTGEN_FUZZ_REPLAY_TIMEOUT").unwrap_or(10));
+            let failure = replay_in_child(&kept, timeout).err().unwrap_or_else(|| Failure {
+                key: format!("crash ({status}), not reproduced alone"),
+                detail: format!("the chunk died ({status}) on this input, which passes when replayed alone"),
+            });
+            let candidate = out.join(format!("{stem}-candidate.txt"));
+            let mut tries = 0;
+            let minimized = minimize_with(&text, &mut |t: &str| {
+                tries += 1;
+                tries <= 300
+                    && std::fs::write(&candidate, t).is_ok()
+                    && replay_in_child(&candidate, timeout).is_err_and(|f| f.key == failure.key)
+            });
+            let _ = std::fs::remove_file(&candidate);
+            write_found(&stem, &failure, &minimized, &text, None);
+            eprintln!("fuzz_generate: chunk {seed:#x} died: {}; minimized:\n{minimized}", failure.detail);
+            crashes.push(format!("{} (minimized in {}.yaml)", failure.detail, out.join(&stem).display()));
+            let entry = total
+                .failures
+                .entry(failure.key.clone())
+                .or_insert_with(|| (0, minimized.clone(), failure.detail.clone(), text.len()));
+            entry.0 += 1;
+            total.inputs += 1;
+        }
+        if total.inputs == inputs_before && !died {
+            // A child that ran nothing (all skipped by the deadline) ends the run.
+            break;
+        }
+    }
+    let error = (!crashes.is_empty()).then(|| format!("{} chunks died:\n{}", crashes.len(), crashes.join("\n")));
+    (total, error)
 }
 
 /// A regression case: its path, its text, and the failure key it is known to fail with, if not fixed yet.
@@ -2263,7 +2684,8 @@ fn replay_in_child(path: &Path, timeout: Duration) -> Result<(), Failure> {
             detail: format!("generate ran for more than {} s", timeout.as_secs()),
         });
     };
-    match stdout.lines().find_map(|l| l.strip_prefix(VERDICT)) {
+    // The verdict may follow the harness's `test … ` on its line.
+    match stdout.lines().find_map(|l| l.find(VERDICT).map(|at| &l[at + VERDICT.len()..])) {
         Some("ok") => Ok(()),
         Some(verdict) => {
             let [key, detail]: [String; 2] = serde_json::from_str(verdict).expect("the child's verdict reads back");
@@ -2324,6 +2746,20 @@ fn the_fuzzer_checks_what_it_claims() {
     assert!(check_manifest("description = \"a\nb\"\n").is_err());
     assert!(check_manifest("description = \"a\\q\"\n").is_err());
     assert!(check_manifest("description = \"a\u{1}\"\n").is_err());
+    // So do the checks beyond parsing.
+    let file = |code: &str| syn::parse_file(code).unwrap();
+    assert!(duplicate_names(&file("struct A { a: u8, b: u8 } enum B { A, B } fn f(a: u8, b: u8) {}")).is_none());
+    assert!(duplicate_names(&file("struct A { a: u8, r#a: u8 }")).is_some());
+    assert!(duplicate_names(&file("enum A { B, B }")).is_some());
+    assert!(duplicate_names(&file("struct A; use x::A;")).is_some());
+    assert!(duplicate_names(&file("impl A { fn f() {} fn f() {} }")).is_some());
+    assert!(duplicate_names(&file("fn f(a: u8, a: u8) {}")).is_some());
+    assert!(bad_format_string("fn f(id: u8) { format!(\"{{x}}/{}/{id}/{0}\", 1); }").is_none());
+    assert!(bad_format_string("fn f() { format!(\"{x}={}\", 1); }").is_some());
+    assert!(bad_format_string("fn f() { format!(\"a{b={}\", 1); }").is_some());
+    assert!(bad_format_string("fn f() { format!(\"}\"); }").is_some());
+    assert!(bad_format_string("fn f() { format!(\"{} {}\", 1); }").is_some());
+    assert!(bad_format_string("fn f() { format!(\"{a b}\"); }").is_some());
     // A good spec generates; bad text is refused without a failure.
     let seed = &seeds()[0];
     assert!(matches!(check(&seed.text), Ok(Verdict::Generated)), "{} generates", seed.name);

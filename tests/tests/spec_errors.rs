@@ -167,15 +167,31 @@ fn deeply_nested_schemas_give_an_error_not_a_stack_overflow() {
 }
 
 #[test]
-fn moderately_nested_schemas_generate() {
-    let depth = 60;
+fn schemas_nested_20_deep_generate_and_21_deep_are_refused() {
+    let nested = |depth: usize| {
+        let mut text = doc("paths: {}\ncomponents:\n  schemas:\n    A: ");
+        text.push_str(&"{type: object, properties: {inner: ".repeat(depth));
+        text.push_str("{type: string}");
+        text.push_str(&"}}".repeat(depth));
+        text.push('\n');
+        text
+    };
+    let files = generate(&nested(20)).unwrap_or_else(|err| panic!("{err}"));
+    assert!(files.iter().any(|f| f.contents.contains("pub struct AInner")));
+    insta::assert_snapshot!("nested_21_deep", error_of(&nested(21)));
+}
+
+#[test]
+fn deeply_nested_invalid_schemas_are_refused_quickly() {
+    // Invalid deep inside: the OpenAPI parser would take exponential time on this.
+    let depth = 30;
     let mut text = doc("paths: {}\ncomponents:\n  schemas:\n    A: ");
-    text.push_str(&"{type: object, properties: {inner: ".repeat(depth));
-    text.push_str("{type: string}");
+    text.push_str(&"{properties: {a: ".repeat(depth));
+    text.push_str("{type: string, format: 5}");
     text.push_str(&"}}".repeat(depth));
     text.push('\n');
-    let files = generate(&text).unwrap_or_else(|err| panic!("{err}"));
-    assert!(files.iter().any(|f| f.contents.contains("pub struct AInner")));
+    let err = generate(&text).unwrap_err();
+    assert!(matches!(err.kind, clientgen::ErrorKind::TooDeep { .. }), "{err}");
 }
 
 #[test]

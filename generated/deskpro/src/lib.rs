@@ -267,6 +267,7 @@ impl Client {
         body: &types::ApiTokenRequest,
     ) -> Result<ResponseValue<types::ApiTokenResponse>, Error<CreateApiTokenError>> {
         let mut request = self.core.request(reqwest::Method::POST, "/api_tokens");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -294,7 +295,8 @@ impl Client {
     pub async fn get_me(
         &self,
     ) -> Result<ResponseValue<types::MeResponse>, Error<GetMeError>> {
-        let request = self.core.request(reqwest::Method::GET, "/me");
+        let mut request = self.core.request(reqwest::Method::GET, "/me");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         self.core
             .send(
                 request,
@@ -315,7 +317,7 @@ impl Client {
     }
 }
 
-///How credentials of the `apiKey` security scheme are sent, issued and refreshed.
+/// How credentials of the `apiKey` security scheme are sent, issued and refreshed.
 static API_KEY: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "apiKey",
     placement: clientgen_runtime::auth::Placement::Header {
@@ -327,7 +329,7 @@ static API_KEY: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::Aut
     single_use: false,
 };
 
-///How credentials of the `apiToken` security scheme are sent, issued and refreshed.
+/// How credentials of the `apiToken` security scheme are sent, issued and refreshed.
 static API_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "apiToken",
     placement: clientgen_runtime::auth::Placement::Header {
@@ -348,7 +350,7 @@ static API_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::A
     single_use: false,
 };
 
-///How credentials of the `oauth2` security scheme are sent, issued and refreshed.
+/// How credentials of the `oauth2` security scheme are sent, issued and refreshed.
 static OAUTH2: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "oauth2",
     placement: clientgen_runtime::auth::Placement::Header {

@@ -57,13 +57,13 @@ pub struct Me {
 /// agent's browser session).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuthMethod {
-    ///`api_key`
+    /// `api_key`
     #[serde(rename = "api_key")]
     ApiKey,
-    ///`api_token`
+    /// `api_token`
     #[serde(rename = "api_token")]
     ApiToken,
-    ///`agent_session`
+    /// `agent_session`
     #[serde(rename = "agent_session")]
     AgentSession,
     /// A value the spec does not list, kept as sent.

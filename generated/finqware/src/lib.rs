@@ -182,6 +182,7 @@ impl Client {
         body: &types::TokenExchangeRequest,
     ) -> Result<ResponseValue<types::TokenExchangeResponse>, Error<ExchangeTokenError>> {
         let mut request = self.core.request(reqwest::Method::POST, "/tokens");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -216,6 +217,7 @@ impl Client {
         body: &types::DataRequest,
     ) -> Result<ResponseValue<types::AccountsResponse>, Error<GetAccountsError>> {
         let mut request = self.core.request(reqwest::Method::POST, "/accounts/get");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -250,6 +252,7 @@ impl Client {
         body: &types::DataRequest,
     ) -> Result<ResponseValue<types::BalancesResponse>, Error<GetBalancesError>> {
         let mut request = self.core.request(reqwest::Method::POST, "/balances/get");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -288,6 +291,7 @@ impl Client {
         Error<GetTransactionsError>,
     > {
         let mut request = self.core.request(reqwest::Method::POST, "/transactions/get");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -307,7 +311,7 @@ impl Client {
     }
 }
 
-///How credentials of the `accessToken` security scheme are sent, issued and refreshed.
+/// How credentials of the `accessToken` security scheme are sent, issued and refreshed.
 static ACCESS_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "accessToken",
     placement: clientgen_runtime::auth::Placement::Body {

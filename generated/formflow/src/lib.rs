@@ -197,6 +197,7 @@ impl Client {
         body: &types::ApiClientsRequestDto,
     ) -> Result<ResponseValue<types::GetTokenResponseDto>, Error<GetTokenError>> {
         let mut request = self.core.request(reqwest::Method::POST, "/api/token");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -215,7 +216,7 @@ impl Client {
     }
 }
 
-///How credentials of the `bearerAuth` security scheme are sent, issued and refreshed.
+/// How credentials of the `bearerAuth` security scheme are sent, issued and refreshed.
 static BEARER_AUTH: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "bearerAuth",
     placement: clientgen_runtime::auth::Placement::Header {

@@ -207,6 +207,7 @@ impl Client {
         let mut request = self
             .core
             .request(reqwest::Method::POST, "/accounts/token/obtain/");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -246,6 +247,7 @@ impl Client {
         let mut request = self
             .core
             .request(reqwest::Method::POST, "/accounts/token/refresh/");
+        request = request.header(reqwest::header::ACCEPT, "application/json");
         request = request.json(body);
         self.core
             .send(
@@ -263,7 +265,7 @@ impl Client {
     }
 }
 
-///How credentials of the `jwtAccess` security scheme are sent, issued and refreshed.
+/// How credentials of the `jwtAccess` security scheme are sent, issued and refreshed.
 static JWT_ACCESS: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "jwtAccess",
     placement: clientgen_runtime::auth::Placement::Header {

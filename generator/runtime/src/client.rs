@@ -167,16 +167,6 @@ impl fmt::Debug for ClientCore {
     }
 }
 
-/// The text form of a parameter value: a string as it is, a number or boolean as its JSON text, an enum
-/// as its wire value, anything else (objects) as compact JSON.
-pub fn param_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(text)) => text,
-        Ok(serde_json::Value::Null) | Err(_) => String::new(),
-        Ok(other) => other.to_string(),
-    }
-}
-
 /// Percent-encodes a value for one path segment (everything but RFC 3986 unreserved characters).
 pub fn encode_path(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
@@ -188,14 +178,6 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet =
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parameter_text() {
-        assert_eq!(param_text("a b"), "a b");
-        assert_eq!(param_text(&42), "42");
-        assert_eq!(param_text(&true), "true");
-        assert_eq!(param_text(&serde_json::json!({"a": 1})), r#"{"a":1}"#);
-    }
 
     #[test]
     fn encodes_path_segments() {

@@ -10,11 +10,12 @@ pub mod client;
 pub mod error;
 mod login;
 pub mod nullable;
+pub mod params;
 pub mod response;
 pub mod secret;
 pub mod tagged;
 
-pub use client::{BuildError, ClientCore, Security, encode_path, param_text};
+pub use client::{BuildError, ClientCore, Security, encode_path};
 pub use error::Error;
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use secret::Secret;
