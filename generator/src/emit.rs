@@ -486,7 +486,7 @@ fn build_request(op: &Operation) -> TokenStream {
             }
             ParamLocation::Cookie => {
                 let text = param_text(&param.ty, &value);
-                let fmt = lit(&format!("{}={{}}", param.wire));
+                let fmt = lit(&format!("{}={{}}", param.wire.replace('{', "{{").replace('}', "}}")));
                 // Cookie values are percent-encoded, so no value can end the cookie or start another.
                 cookies.push((
                     param.required,

@@ -59,8 +59,11 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
         let pointer = path_to_pointer(err.path());
         let mut error = fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()));
         // Reading the text again, straight into the typed document, gives the line where YAML can tell it.
-        error.position = serde_yaml::from_str::<openapiv3::OpenAPI>(text)
-            .err()
+        // openapiv3 can panic on some invalid input read this way (an `expect` in its `ReferenceOr`): the
+        // position is only a nicety, so such a panic just means no position.
+        error.position = std::panic::catch_unwind(|| serde_yaml::from_str::<openapiv3::OpenAPI>(text).err())
+            .ok()
+            .flatten()
             .and_then(|err| err.location())
             .map(|at| (clamp(at.line()), clamp(at.column())));
         error

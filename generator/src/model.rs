@@ -957,7 +957,8 @@ impl<'a> Builder<'a> {
             return Ok(Vec::new());
         };
         let mut schemes = Vec::new();
-        let mut methods = Scope::default();
+        // `with_<scheme>` methods live beside the constructors.
+        let mut methods = Scope::with_reserved(&["with_base_url", "with_http_client"]);
         let mut statics = Scope::default();
         for (key, scheme) in &components.security_schemes {
             let pointer = pointer_push("/components/securitySchemes", key);

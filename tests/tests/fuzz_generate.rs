@@ -2417,10 +2417,11 @@ fn generate_upholds_its_promises_on_fuzzed_specs() {
     if !stats.known.is_empty() {
         eprintln!("fuzz_generate: known failures met: {:?}", stats.known);
     }
-    if let Some(error) = error {
-        panic!("{error}");
+    let mut problems: Vec<String> = error.into_iter().collect();
+    if !stats.failures.is_empty() {
+        problems.push(stats.report());
     }
-    assert!(stats.failures.is_empty(), "{}", stats.report());
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
 /// Runs the cases on a guarded thread of this process.
