@@ -748,31 +748,22 @@ fn outcome_payload(body: &ResponseBody, boxed: bool) -> Option<TokenStream> {
 
 /// The error enum (and success enum, where successes differ) of an operation.
 fn operation_types(op: &Operation) -> TokenStream {
-    let method = &op.fn_name;
-    let error = op.error_type.as_ref().map(|name| {
-        let name = ident(name);
-        let doc = format!("The documented error responses of [`Client::{method}`].");
-        let variants = op.errors.iter().map(|outcome| variant(outcome, true));
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name {
-                #(#variants)*
+    let outcome_enum = |name: &Option<String>, what: &str, outcomes: &[Outcome], boxed: bool| {
+        name.as_ref().map(|name| {
+            let name = ident(name);
+            let doc = format!(" The documented {what} responses of [`Client::{}`].", op.fn_name);
+            let variants = outcomes.iter().map(|outcome| variant(outcome, boxed));
+            quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #(#variants)*
+                }
             }
-        }
-    });
-    let success = op.success_type.as_ref().map(|name| {
-        let name = ident(name);
-        let doc = format!("The documented successful responses of [`Client::{method}`].");
-        let variants = op.success.iter().map(|outcome| variant(outcome, false));
-        quote! {
-            #[doc = #doc]
-            #[derive(Debug, Clone, PartialEq)]
-            pub enum #name {
-                #(#variants)*
-            }
-        }
-    });
+        })
+    };
+    let error = outcome_enum(&op.error_type, "error", &op.errors, true);
+    let success = outcome_enum(&op.success_type, "successful", &op.success, false);
     quote!(#error #success)
 }
 

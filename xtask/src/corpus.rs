@@ -29,25 +29,11 @@ pub struct Row {
 
 /// The OpenAPI 3.0 documents under `dir` (skipping `v31/`), sorted.
 pub fn documents(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "v31") {
-                    stack.push(path);
-                }
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::files_under(dir)
+        .into_iter()
+        .filter(|path| !path.strip_prefix(dir).is_ok_and(|p| p.components().any(|c| c.as_os_str() == "v31")))
+        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect()
 }
 
 fn crate_name(document: &str) -> String {

@@ -362,7 +362,7 @@ static OAUTH2: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::Auth
     single_use: false,
 };
 
-///The documented error responses of [`Client::create_api_token`].
+/// The documented error responses of [`Client::create_api_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApiTokenError {
     /// 400: The request input is invalid (code `invalid_input`). `errors` lists
@@ -377,7 +377,7 @@ pub enum CreateApiTokenError {
     Unauthorized(Box<types::Error>),
 }
 
-///The documented error responses of [`Client::get_me`].
+/// The documented error responses of [`Client::get_me`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMeError {
     /// 401: Authentication failed. Known codes: `bad_credentials` (wrong email or

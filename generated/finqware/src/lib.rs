@@ -345,7 +345,7 @@ static ACCESS_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth
     single_use: true,
 };
 
-///The documented error responses of [`Client::exchange_token`].
+/// The documented error responses of [`Client::exchange_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExchangeTokenError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code
@@ -364,7 +364,7 @@ pub enum ExchangeTokenError {
     ServerError(Box<types::Error>),
 }
 
-///The documented error responses of [`Client::get_accounts`].
+/// The documented error responses of [`Client::get_accounts`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAccountsError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code
@@ -383,7 +383,7 @@ pub enum GetAccountsError {
     ServerError(Box<types::Error>),
 }
 
-///The documented error responses of [`Client::get_balances`].
+/// The documented error responses of [`Client::get_balances`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBalancesError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code
@@ -402,7 +402,7 @@ pub enum GetBalancesError {
     ServerError(Box<types::Error>),
 }
 
-///The documented error responses of [`Client::get_transactions`].
+/// The documented error responses of [`Client::get_transactions`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetTransactionsError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code

@@ -237,7 +237,7 @@ static BEARER_AUTH: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth:
     single_use: false,
 };
 
-///The documented error responses of [`Client::get_token`].
+/// The documented error responses of [`Client::get_token`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetTokenError {
     /// 400: Bad request: missing or invalid parameters.

@@ -298,7 +298,7 @@ static JWT_ACCESS: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::
     single_use: false,
 };
 
-///The documented error responses of [`Client::obtain_token_pair`].
+/// The documented error responses of [`Client::obtain_token_pair`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ObtainTokenPairError {
     /// 400: The request body is invalid: an object mapping each invalid field to
@@ -310,7 +310,7 @@ pub enum ObtainTokenPairError {
     Unauthorized(Box<types::AuthError>),
 }
 
-///The documented error responses of [`Client::refresh_token_pair`].
+/// The documented error responses of [`Client::refresh_token_pair`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshTokenPairError {
     /// 400: The request body is invalid, e.g. `{"refresh": ["This field is
