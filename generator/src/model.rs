@@ -533,7 +533,15 @@ impl<'a> Builder<'a> {
             // A component that became something other than its own named type is an alias.
             if ty != Ty::Named(name.clone()) {
                 let doc = match schema {
-                    ReferenceOr::Item(schema) => doc_of(schema),
+                    ReferenceOr::Item(schema) => {
+                        // Enums of numbers or booleans have no Rust enum here: list the values.
+                        let values = enum_values(schema);
+                        match (doc_of(schema), values) {
+                            (doc, None) => doc,
+                            (None, Some(values)) => Some(values),
+                            (Some(doc), Some(values)) => Some(format!("{doc}\n\n{values}")),
+                        }
+                    }
                     ReferenceOr::Reference { .. } => None,
                 };
                 self.types.push(TypeDef { name, doc, kind: TypeKind::Alias(ty), sensitive: false });
@@ -653,7 +661,8 @@ impl<'a> Builder<'a> {
 
     fn inline_ty(&mut self, schema: &Schema, hint: &str, pointer: &str, named: bool) -> Result<Ty, Error> {
         if self.depth >= Self::MAX_DEPTH {
-            return Ok(Ty::Json);
+            let why = "Kept as JSON: inline schemas nest deeper here than the generator follows.";
+            return Ok(self.degraded(schema, hint, named, why));
         }
         self.depth += 1;
         let ty = self.inline_ty_at_depth(schema, hint, pointer, named);
@@ -733,6 +742,22 @@ impl<'a> Builder<'a> {
             SchemaKind::Any(any) if any.typ.as_deref() == Some("number") => Ty::F64,
             SchemaKind::Not { .. } | SchemaKind::Any(_) => Ty::Json,
         })
+    }
+
+    /// A named `serde_json::Value` for a schema that no exact Rust type can express, documented with `why`.
+    fn degraded(&mut self, schema: &Schema, hint: &str, named: bool, why: &str) -> Ty {
+        let name = self.new_type_name(hint, named);
+        let doc = match doc_of(schema) {
+            Some(doc) => format!("{doc}\n\n{why}"),
+            None => why.to_owned(),
+        };
+        self.types.push(TypeDef {
+            name: name.clone(),
+            doc: Some(doc),
+            kind: TypeKind::Alias(Ty::Json),
+            sensitive: false,
+        });
+        Ty::Named(name)
     }
 
     fn push_enum(&mut self, name: String, doc: Option<String>, values: &[&str]) {
@@ -883,8 +908,17 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
-                // A part that is not an object cannot be merged: the whole is kept as JSON.
-                _ => return Ok(Ty::Json),
+                // A part that is not an object cannot be merged: the whole is kept as JSON, under a name
+                // whose doc says why.
+                _ => {
+                    return Ok(self.degraded(
+                        schema,
+                        hint,
+                        named,
+                        "Kept as JSON: this `allOf` combines parts that are not all objects, which no single Rust \
+                         type can merge.",
+                    ));
+                }
             }
         }
         if properties.is_empty() {
@@ -1323,6 +1357,17 @@ fn discriminator_tag(discriminator: &openapiv3::Discriminator, refs: &[Option<St
         }
     }
     Some(Tag { property: discriminator.property_name.clone(), values })
+}
+
+/// "Allowed values: …" for an enum of numbers or booleans (string enums become Rust enums).
+fn enum_values(schema: &Schema) -> Option<String> {
+    let values: Vec<String> = match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => integer.enumeration.iter().flatten().map(i64::to_string).collect(),
+        SchemaKind::Type(Type::Number(number)) => number.enumeration.iter().flatten().map(f64::to_string).collect(),
+        SchemaKind::Type(Type::Boolean(boolean)) => boolean.enumeration.iter().flatten().map(bool::to_string).collect(),
+        _ => Vec::new(),
+    };
+    (!values.is_empty()).then(|| format!("Allowed values: {}.", values.join(", ")))
 }
 
 /// A schema that only annotates: no type, properties, items, composition or enum.
