@@ -207,11 +207,12 @@ fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
                 format!("&{}", example_value(api, &body.ty, krate, 0))
             }
             BodyEncoding::Text => "\"text\"".to_owned(),
-            BodyEncoding::Bytes => "Vec::<u8>::new()".to_owned(),
+            BodyEncoding::Bytes if body.required => "Vec::<u8>::new()".to_owned(),
+            BodyEncoding::Bytes => "reqwest::Body::from(Vec::<u8>::new())".to_owned(),
             BodyEncoding::Multipart => "reqwest::multipart::Form::new()".to_owned(),
         };
         code.push_str(&format!("let body = {value};\n"));
-        args.push(if body.required || matches!(body.encoding, BodyEncoding::Bytes | BodyEncoding::Multipart) {
+        args.push(if body.required || body.encoding == BodyEncoding::Multipart {
             "body".into()
         } else {
             "Some(body)".into()

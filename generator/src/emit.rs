@@ -540,7 +540,7 @@ fn build_request(op: &Operation) -> TokenStream {
                 quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#value);)
             }
         };
-        let optional = !body.required && !matches!(body.encoding, BodyEncoding::Bytes | BodyEncoding::Multipart);
+        let optional = !body.required && body.encoding != BodyEncoding::Multipart;
         steps.push(if optional { quote!(if let Some(body) = body { #set }) } else { set });
     }
     let mutability = (!steps.is_empty()).then(|| quote!(mut));
@@ -558,9 +558,11 @@ fn body_param(body: &Body) -> TokenStream {
         }
         BodyEncoding::Text => quote!(&str),
         BodyEncoding::Multipart => quote!(reqwest::multipart::Form),
-        BodyEncoding::Bytes => quote!(impl Into<reqwest::Body>),
+        // An optional body takes `reqwest::Body` itself, so that `None` needs no type annotation.
+        BodyEncoding::Bytes if body.required => quote!(impl Into<reqwest::Body>),
+        BodyEncoding::Bytes => quote!(reqwest::Body),
     };
-    if body.required || matches!(body.encoding, BodyEncoding::Bytes | BodyEncoding::Multipart) {
+    if body.required || body.encoding == BodyEncoding::Multipart {
         quote!(body: #ty)
     } else {
         quote!(body: Option<#ty>)
