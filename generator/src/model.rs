@@ -341,6 +341,17 @@ pub enum Security {
     Optional(Vec<String>),
 }
 
+/// Where a property is declared: the type that names its inline schemas, and the pointer of the
+/// `properties` holding it.
+#[derive(Debug, Clone)]
+struct Origin {
+    owner: String,
+    pointer: String,
+}
+
+/// A property to make a field of: its wire name, its schema and where it is declared.
+type Property<'s> = (String, &'s ReferenceOr<Box<Schema>>, Origin);
+
 /// An operation's responses: successes, documented errors, and the media type to ask for.
 type Responses = (Vec<Outcome>, Vec<Outcome>, Option<String>);
 
@@ -488,6 +499,9 @@ struct Builder<'a> {
     lenient: bool,
     /// How deep `inline_ty` is nested now.
     depth: usize,
+    /// The type already built for an inline property schema, by its JSON pointer: a property that allOf
+    /// merges into several structs gets one type, named from the schema that declares it.
+    property_types: HashMap<String, Ty>,
 }
 
 impl<'a> Builder<'a> {
@@ -507,7 +521,16 @@ impl<'a> Builder<'a> {
             "String",
             "Vec",
         ]);
-        Self { file, doc, component_names: HashMap::new(), type_scope, types: Vec::new(), lenient: false, depth: 0 }
+        Self {
+            file,
+            doc,
+            component_names: HashMap::new(),
+            type_scope,
+            types: Vec::new(),
+            lenient: false,
+            depth: 0,
+            property_types: HashMap::new(),
+        }
     }
 
     fn error(&self, pointer: &str, kind: ErrorKind) -> Error {
@@ -522,9 +545,14 @@ impl<'a> Builder<'a> {
             let name = self.type_scope.claim(pascal(key));
             self.component_names.insert(key.clone(), name);
         }
+        let extensions = self.extensions_by_discriminator(&components.schemas);
         for (key, schema) in &components.schemas {
             let pointer = pointer_push("/components/schemas", key);
             let name = self.component_names[key].clone();
+            if let (Some(children), ReferenceOr::Item(base)) = (extensions.get(key), schema) {
+                self.push_base_union(name, base, children);
+                continue;
+            }
             if let ReferenceOr::Reference { reference } = schema {
                 // A component that only refers on: make sure the chain ends in a definition.
                 self.resolve_schema(reference, &pointer)?;
@@ -548,6 +576,95 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The schemas that extend each object schema with a `discriminator` (through `allOf`, directly or through
+    /// one another, or named in its `mapping`), in component order: such a base is read as a union of them.
+    fn extensions_by_discriminator(
+        &self,
+        schemas: &'a IndexMap<String, ReferenceOr<Schema>>,
+    ) -> HashMap<String, Vec<String>> {
+        // The components each component's allOf refers to directly, when that allOf adds more than the
+        // reference (a lone reference is an alias of the base, not an extension of it).
+        let mut parents: HashMap<&str, Vec<String>> = HashMap::new();
+        for (key, schema) in schemas {
+            if let ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) = schema {
+                if all_of.iter().filter(|part| !is_annotation_only(part)).count() >= 2 {
+                    let refs = all_of.iter().filter_map(|part| match part {
+                        ReferenceOr::Reference { reference } => self.resolve_schema(reference, "").ok().map(|r| r.1),
+                        ReferenceOr::Item(_) => None,
+                    });
+                    parents.insert(key.as_str(), refs.collect());
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        for (key, schema) in schemas {
+            let ReferenceOr::Item(base) = schema else { continue };
+            let Some(discriminator) = &base.schema_data.discriminator else { continue };
+            let is_object = match &base.schema_kind {
+                SchemaKind::Type(Type::Object(_)) => true,
+                SchemaKind::Any(any) => {
+                    any.one_of.is_empty() && any.any_of.is_empty() && any.typ.is_none()
+                        || any.typ.as_deref() == Some("object")
+                }
+                _ => false,
+            };
+            if !is_object {
+                continue;
+            }
+            // Descendants through allOf, breadth first over the ancestry recorded above.
+            let mut family: BTreeSet<&str> = BTreeSet::from([key.as_str()]);
+            loop {
+                let before = family.len();
+                for (child, refs) in &parents {
+                    if refs.iter().any(|parent| family.contains(parent.as_str())) {
+                        family.insert(child);
+                    }
+                }
+                if family.len() == before {
+                    break;
+                }
+            }
+            family.remove(key.as_str());
+            for target in discriminator.mapping.values() {
+                let reference =
+                    if target.starts_with('#') { target.clone() } else { format!("#/components/schemas/{target}") };
+                let Ok((mapped, mapped_key)) = self.resolve_schema(&reference, "") else { continue };
+                let extends = parents.contains_key(mapped_key.as_str())
+                    || matches!(mapped.schema_kind, SchemaKind::Type(Type::Object(_)));
+                if extends && mapped_key != *key {
+                    if let Some((stored, _)) = schemas.get_key_value(&mapped_key) {
+                        family.insert(stored);
+                    }
+                }
+            }
+            let children: Vec<String> = schemas.keys().filter(|k| family.contains(k.as_str())).cloned().collect();
+            if !children.is_empty() {
+                out.insert(key.clone(), children);
+            }
+        }
+        out
+    }
+
+    /// A base schema with a discriminator that other schemas extend: a union of those schemas, chosen by the
+    /// discriminator, with the base's own description.
+    fn push_base_union(&mut self, name: String, base: &Schema, children: &[String]) {
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut variants = Vec::with_capacity(children.len());
+        let mut refs = Vec::with_capacity(children.len());
+        for child in children {
+            let child_name = self.component_names[child].clone();
+            variants.push((scope.claim(pascal(&variant_label(&name, &child_name))), Ty::Named(child_name)));
+            refs.push(Some(pointer_push("#/components/schemas", child)));
+        }
+        let tag = base.schema_data.discriminator.as_ref().and_then(|d| discriminator_tag(d, &refs));
+        let note = "One of the schemas that extend this one with `allOf`.";
+        let doc = match doc_of(base) {
+            Some(doc) => format!("{doc}\n\n{note}"),
+            None => note.to_owned(),
+        };
+        self.types.push(TypeDef { name, doc: Some(doc), kind: TypeKind::Union { variants, tag }, sensitive: false });
     }
 
     /// Follows a `#/components/schemas/…` reference chain to a schema.
@@ -808,7 +925,10 @@ impl<'a> Builder<'a> {
             });
         }
         let name = self.new_type_name(hint, named);
-        let fields = self.fields(properties, required, &name, &pointer_push(pointer, "properties"))?;
+        let origin = Origin { owner: name.clone(), pointer: pointer_push(pointer, "properties") };
+        let properties: Vec<Property<'_>> =
+            properties.iter().map(|(wire, schema)| (wire.clone(), schema, origin.clone())).collect();
+        let fields = self.fields(&properties, required)?;
         // Unknown properties are tolerated anyway; a map is kept only when the spec types them.
         let additional = additional_ty.filter(|ty| *ty != Ty::Json);
         self.types.push(TypeDef {
@@ -820,18 +940,22 @@ impl<'a> Builder<'a> {
         Ok(Ty::Named(name))
     }
 
-    fn fields(
-        &mut self,
-        properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        owner: &str,
-        pointer: &str,
-    ) -> Result<Vec<Field>, Error> {
+    /// The fields of a struct from its properties, each typed where it is declared (`origin`).
+    fn fields(&mut self, properties: &[Property<'_>], required: &[String]) -> Result<Vec<Field>, Error> {
         let mut scope = Scope::with_reserved(&["additional_properties"]);
         let mut fields = Vec::with_capacity(properties.len());
-        for (wire, property) in properties {
-            let field_pointer = pointer_push(pointer, wire);
-            let ty = self.boxed_schema_ty(property, &format!("{owner} {wire}"), &field_pointer)?;
+        for (wire, property, origin) in properties {
+            let field_pointer = pointer_push(&origin.pointer, wire);
+            let ty = match self.property_types.get(&field_pointer) {
+                Some(ty) => ty.clone(),
+                None => {
+                    let ty = self.boxed_schema_ty(property, &format!("{} {wire}", origin.owner), &field_pointer)?;
+                    if matches!(property, ReferenceOr::Item(_)) {
+                        self.property_types.insert(field_pointer.clone(), ty.clone());
+                    }
+                    ty
+                }
+            };
             let (doc, nullable, deprecated) = match property {
                 ReferenceOr::Item(schema) => {
                     (doc_of(schema), schema.schema_data.nullable, schema.schema_data.deprecated)
@@ -869,44 +993,32 @@ impl<'a> Builder<'a> {
         if let [(i, only)] = parts.as_slice() {
             return self.schema_ty(only, hint, &pointer_push(&pointer_push(pointer, "allOf"), &i.to_string()), named);
         }
-        // Merge the properties of every part into one struct.
-        let mut properties: IndexMap<String, ReferenceOr<Box<Schema>>> = IndexMap::new();
+        // Merge the properties of every part into one struct, each remembering where it is declared: the
+        // component a referenced part names, or (`None`) this schema itself.
+        let mut properties: IndexMap<String, (ReferenceOr<Box<Schema>>, Option<String>, String)> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         // A stack, filled in reverse so that parts (and nested allOf parts) merge in spec order.
-        let mut pending: Vec<(&Schema, String)> = Vec::new();
+        let mut pending: Vec<(&Schema, String, Option<String>)> = Vec::new();
         for (i, part) in parts.iter().copied().rev() {
             let part_pointer = pointer_push(&pointer_push(pointer, "allOf"), &i.to_string());
-            match part {
-                ReferenceOr::Item(schema) => pending.push((schema, part_pointer)),
-                ReferenceOr::Reference { reference } => {
-                    pending.push((self.resolve_schema(reference, &part_pointer)?.0, part_pointer))
-                }
-            }
+            pending.push(self.all_of_part(part, part_pointer, None)?);
         }
         // allOf chains that loop back would never end: stop merging after a generous number of parts.
         let mut guard = 0;
-        while let Some((part, part_pointer)) = pending.pop() {
+        while let Some((part, part_pointer, owner)) = pending.pop() {
             guard += 1;
             if guard > 1024 {
                 break;
             }
-            match &part.schema_kind {
-                SchemaKind::Type(Type::Object(object)) => {
-                    merge_properties(&mut properties, &mut required, &object.properties, &object.required);
-                }
-                SchemaKind::Any(any) => {
-                    merge_properties(&mut properties, &mut required, &any.properties, &any.required)
-                }
+            let (more, more_required) = match &part.schema_kind {
+                SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),
+                SchemaKind::Any(any) => (&any.properties, &any.required),
                 SchemaKind::AllOf { all_of } => {
                     for (i, inner) in all_of.iter().enumerate().rev() {
                         let inner_pointer = pointer_push(&pointer_push(&part_pointer, "allOf"), &i.to_string());
-                        match inner {
-                            ReferenceOr::Item(schema) => pending.push((schema, inner_pointer)),
-                            ReferenceOr::Reference { reference } => {
-                                pending.push((self.resolve_schema(reference, &inner_pointer)?.0, inner_pointer))
-                            }
-                        }
+                        pending.push(self.all_of_part(inner, inner_pointer, owner.clone())?);
                     }
+                    continue;
                 }
                 // A part that is not an object cannot be merged: the whole is kept as JSON, under a name
                 // whose doc says why.
@@ -919,13 +1031,31 @@ impl<'a> Builder<'a> {
                          type can merge.",
                     ));
                 }
+            };
+            let properties_pointer = pointer_push(&part_pointer, "properties");
+            for (key, value) in more {
+                properties
+                    .entry(key.clone())
+                    .or_insert_with(|| (value.clone(), owner.clone(), properties_pointer.clone()));
+            }
+            for key in more_required {
+                if !required.contains(key) {
+                    required.push(key.clone());
+                }
             }
         }
         if properties.is_empty() {
             return Ok(Ty::JsonObject);
         }
         let name = self.new_type_name(hint, named);
-        let fields = self.fields(&properties, &required, &name, &pointer_push(pointer, "allOf"))?;
+        let properties: Vec<Property<'_>> = properties
+            .iter()
+            .map(|(wire, (schema, owner, pointer))| {
+                let owner = owner.clone().unwrap_or_else(|| name.clone());
+                (wire.clone(), schema, Origin { owner, pointer: pointer.clone() })
+            })
+            .collect();
+        let fields = self.fields(&properties, &required)?;
         self.types.push(TypeDef {
             name: name.clone(),
             doc: doc_of(schema),
@@ -933,6 +1063,27 @@ impl<'a> Builder<'a> {
             sensitive: false,
         });
         Ok(Ty::Named(name))
+    }
+
+    /// A part of an `allOf` to merge: its schema, its pointer, and the component that declares its
+    /// properties (a referenced part's own; an inline part's is its parent's).
+    fn all_of_part<'s>(
+        &self,
+        part: &'s ReferenceOr<Schema>,
+        pointer: String,
+        owner: Option<String>,
+    ) -> Result<(&'s Schema, String, Option<String>), Error>
+    where
+        'a: 's,
+    {
+        match part {
+            ReferenceOr::Item(schema) => Ok((schema, pointer, owner)),
+            ReferenceOr::Reference { reference } => {
+                let (schema, key) = self.resolve_schema(reference, &pointer)?;
+                let owner = self.component_names.get(&key).cloned();
+                Ok((schema, pointer_push("/components/schemas", &key), owner))
+            }
+        }
     }
 
     fn union_ty(
@@ -956,9 +1107,7 @@ impl<'a> Builder<'a> {
             let variant_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
             let ty = self.schema_ty(variant, &format!("{name}Variant{i}"), &variant_pointer, false)?;
             let label = match &ty {
-                Ty::Named(named) => {
-                    named.strip_prefix(name.as_str()).filter(|s| !s.is_empty()).unwrap_or(named).to_owned()
-                }
+                Ty::Named(named) => variant_label(&name, named),
                 Ty::Vec(_) => "Array".to_owned(),
                 Ty::Map(_) | Ty::JsonObject => "Object".to_owned(),
                 Ty::String | Ty::Secret => "String".to_owned(),
@@ -1343,20 +1492,31 @@ fn discriminator_tag(discriminator: &openapiv3::Discriminator, refs: &[Option<St
     let mut values = Vec::new();
     for (i, reference) in refs.iter().enumerate() {
         let reference = reference.as_deref()?;
-        let component = reference.rsplit('/').next().unwrap_or(reference);
+        let escaped = reference.rsplit('/').next().unwrap_or(reference);
+        let component = escaped.replace("~1", "/").replace("~0", "~");
+        let component = component.as_str();
         let mapped: Vec<&String> = discriminator
             .mapping
             .iter()
             .filter(|(_, target)| target.as_str() == reference || target.as_str() == component)
             .map(|(value, _)| value)
             .collect();
-        if mapped.is_empty() {
-            values.push((component.to_owned(), i));
-        } else {
-            values.extend(mapped.into_iter().map(|value| (value.clone(), i)));
+        let named: Vec<String> =
+            if mapped.is_empty() { vec![component.to_owned()] } else { mapped.into_iter().cloned().collect() };
+        // A value names one variant: the first that claims it.
+        for value in named {
+            if !values.iter().any(|(seen, _)| *seen == value) {
+                values.push((value, i));
+            }
         }
     }
     Some(Tag { property: discriminator.property_name.clone(), values })
+}
+
+/// The variant name for a named type inside a union: without the union's name where it starts with it
+/// (`Pet` + `PetCat` → `Cat`).
+fn variant_label(union: &str, variant: &str) -> String {
+    variant.strip_prefix(union).filter(|rest| !rest.is_empty()).unwrap_or(variant).to_owned()
 }
 
 /// "Allowed values: …" for an enum of numbers or booleans (string enums become Rust enums).
@@ -1385,22 +1545,6 @@ fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
                 && any.enumeration.is_empty()
         }
         _ => false,
-    }
-}
-
-fn merge_properties(
-    properties: &mut IndexMap<String, ReferenceOr<Box<Schema>>>,
-    required: &mut Vec<String>,
-    more: &IndexMap<String, ReferenceOr<Box<Schema>>>,
-    more_required: &[String],
-) {
-    for (key, value) in more {
-        properties.entry(key.clone()).or_insert_with(|| value.clone());
-    }
-    for key in more_required {
-        if !required.contains(key) {
-            required.push(key.clone());
-        }
     }
 }
 

@@ -26,14 +26,25 @@ fn space_items(code: &str) -> String {
                     .iter()
                     .any(|p| trimmed.starts_with(p));
             let prev_trimmed = prev.trim();
-            let ends_item = matches!(prev_trimmed, "}" | "};") || prev_trimmed.starts_with("#![");
             let after_use = prev_trimmed.starts_with("use ")
                 || prev_trimmed.starts_with("pub use ")
                 || prev_trimmed.starts_with("pub mod ");
+            // An item that ends in `;` (a type alias, a const) rather than a block; `use` lines group.
+            let ends_declaration = prev_trimmed.ends_with(';')
+                && !prev_trimmed.starts_with("//")
+                && !after_use
+                && !trimmed.starts_with("let ");
+            let ends_item = matches!(prev_trimmed, "}" | "};") || prev_trimmed.starts_with("#![") || ends_declaration;
             let group_change =
                 after_use && !(trimmed.starts_with("use ") || trimmed.starts_with("pub use ")) && !trimmed.is_empty();
             let kind_change = after_use && prev_trimmed.starts_with("pub mod ") != trimmed.starts_with("pub mod ");
-            if (starts_item && ends_item && indent(prev) == indent(line)) || group_change || kind_change {
+            let after_crate_docs =
+                prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!") && !trimmed.is_empty();
+            if (starts_item && ends_item && indent(prev) == indent(line))
+                || group_change
+                || kind_change
+                || after_crate_docs
+            {
                 out.push('\n');
             }
         }

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask gen`.
 
 //! The types of the API's schemas, request bodies and responses.
+
 use serde::{Deserialize, Serialize};
 
 /// The login of the person to create an API token for.
@@ -130,9 +131,11 @@ pub struct Person {
 /// Response metadata of the Deskpro envelope (for example paging
 /// information on lists); `{}` on the responses in this document.
 pub type Meta = serde_json::Map<String, serde_json::Value>;
+
 /// Side-loaded related objects of the Deskpro envelope, keyed by type;
 /// `{}` unless related objects were requested.
 pub type Linked = serde_json::Map<String, serde_json::Value>;
+
 /// The Deskpro error body, sent with every error status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Error {

@@ -33,6 +33,7 @@
 //! # Ok(())
 //! # }
 //! ```
+
 #![forbid(unsafe_code)]
 
 pub mod types;
@@ -57,6 +58,7 @@ pub struct Client {
 impl Client {
     /// The spec's default server.
     pub const DEFAULT_BASE_URL: &'static str = "https://api.finqware.com/v1";
+
     /// A client for the spec's default server, `https://api.finqware.com/v1`.
     ///
     /// The Finqware API.

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask gen`.
 
 //! The types of the API's schemas, request bodies and responses.
+
 use serde::{Deserialize, Serialize};
 
 /// The tenant app's credentials and the temp token to exchange.
@@ -54,14 +55,17 @@ pub struct DataRequest {
 /// in the sources this document was written from; kept as a loose JSON
 /// object.
 pub type AccountsResponse = serde_json::Map<String, serde_json::Value>;
+
 /// The result of `getBalances`. Assumption: the shape is not documented
 /// in the sources this document was written from; kept as a loose JSON
 /// object.
 pub type BalancesResponse = serde_json::Map<String, serde_json::Value>;
+
 /// The result of `getTransactions`. Assumption: the shape is not
 /// documented in the sources this document was written from; kept as a
 /// loose JSON object.
 pub type TransactionsResponse = serde_json::Map<String, serde_json::Value>;
+
 /// The Finqware error body, sent with every error status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Error {

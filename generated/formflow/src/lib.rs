@@ -32,6 +32,7 @@
 //! # Ok(())
 //! # }
 //! ```
+
 #![forbid(unsafe_code)]
 
 pub mod types;
@@ -56,6 +57,7 @@ pub struct Client {
 impl Client {
     /// The spec's default server.
     pub const DEFAULT_BASE_URL: &'static str = "https://main.formflow-dev.net";
+
     /// A client for the spec's default server, `https://main.formflow-dev.net`.
     ///
     /// The documented Formflow API host (HTTPS only).

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask gen`.
 
 //! The types of the API's schemas, request bodies and responses.
+
 use serde::{Deserialize, Serialize};
 
 /// The credentials of an API client.

@@ -35,6 +35,7 @@
 //! # Ok(())
 //! # }
 //! ```
+
 #![forbid(unsafe_code)]
 
 pub mod types;
@@ -59,6 +60,7 @@ pub struct Client {
 impl Client {
     /// The spec's default server.
     pub const DEFAULT_BASE_URL: &'static str = "https://be.progeny.tech/api/v3";
+
     /// A client for the spec's default server, `https://be.progeny.tech/api/v3`.
     ///
     /// The Progeny API v3.

@@ -2,6 +2,7 @@
 // Do not edit: change the spec and run `cargo xtask gen`.
 
 //! The types of the API's schemas, request bodies and responses.
+
 use serde::{Deserialize, Serialize};
 
 /// The login provided by Progeny.
@@ -47,6 +48,7 @@ pub struct TokenRefreshResponse {
 /// Validation errors: each invalid field's name mapped to its list of
 /// messages, e.g. `{"password": ["This field is required."]}`.
 pub type FieldErrors = std::collections::BTreeMap<String, Vec<String>>;
+
 /// An authentication failure. `detail` is always present; `code` and
 /// `messages` appear for token errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
