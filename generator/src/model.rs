@@ -349,6 +349,14 @@ struct Origin {
     pointer: String,
 }
 
+/// A property an `allOf` merges: its schema, the component that declares it (`None`: the merging schema),
+/// and the pointer of the `properties` holding it.
+struct MergedProperty {
+    schema: ReferenceOr<Box<Schema>>,
+    owner: Option<String>,
+    pointer: String,
+}
+
 /// A property to make a field of: its wire name, its schema and where it is declared.
 type Property<'s> = (String, &'s ReferenceOr<Box<Schema>>, Origin);
 
@@ -995,7 +1003,7 @@ impl<'a> Builder<'a> {
         }
         // Merge the properties of every part into one struct, each remembering where it is declared: the
         // component a referenced part names, or (`None`) this schema itself.
-        let mut properties: IndexMap<String, (ReferenceOr<Box<Schema>>, Option<String>, String)> = IndexMap::new();
+        let mut properties: IndexMap<String, MergedProperty> = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         // A stack, filled in reverse so that parts (and nested allOf parts) merge in spec order.
         let mut pending: Vec<(&Schema, String, Option<String>)> = Vec::new();
@@ -1034,9 +1042,11 @@ impl<'a> Builder<'a> {
             };
             let properties_pointer = pointer_push(&part_pointer, "properties");
             for (key, value) in more {
-                properties
-                    .entry(key.clone())
-                    .or_insert_with(|| (value.clone(), owner.clone(), properties_pointer.clone()));
+                properties.entry(key.clone()).or_insert_with(|| MergedProperty {
+                    schema: value.clone(),
+                    owner: owner.clone(),
+                    pointer: properties_pointer.clone(),
+                });
             }
             for key in more_required {
                 if !required.contains(key) {
@@ -1050,9 +1060,9 @@ impl<'a> Builder<'a> {
         let name = self.new_type_name(hint, named);
         let properties: Vec<Property<'_>> = properties
             .iter()
-            .map(|(wire, (schema, owner, pointer))| {
-                let owner = owner.clone().unwrap_or_else(|| name.clone());
-                (wire.clone(), schema, Origin { owner, pointer: pointer.clone() })
+            .map(|(wire, merged)| {
+                let owner = merged.owner.clone().unwrap_or_else(|| name.clone());
+                (wire.clone(), &merged.schema, Origin { owner, pointer: merged.pointer.clone() })
             })
             .collect();
         let fields = self.fields(&properties, &required)?;
