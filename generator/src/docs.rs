@@ -259,6 +259,10 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                     Some((variant, _)) => format!("{path}::{variant}"),
                     None => format!("{path}::Other(String::new())"),
                 },
+                TypeKind::IntEnum { variants, .. } => match variants.first() {
+                    Some((variant, _)) => format!("{path}::{variant}"),
+                    None => format!("{path}::Other(0)"),
+                },
                 TypeKind::Union { variants, .. } => match variants.first() {
                     Some((variant, inner)) if depth < 4 => {
                         format!("{path}::{variant}({})", example_value(api, inner, krate, depth + 1))

@@ -121,6 +121,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 }
             }
         }
+        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, repr, variants),
         TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, variants, tag),
         TypeKind::Union { variants, tag: None } => {
             let variants = variants.iter().map(|(variant, ty)| {
@@ -154,6 +155,63 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// An integer enum, read and written as the integer through `From` conversions (serde `from`/`into`), so a
+/// value the spec does not list is kept in `Other`.
+fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64)]) -> TokenStream {
+    let repr_tokens = ty_tokens(repr, true);
+    let repr_name = lit(&repr_tokens.to_string());
+    let literal = |value: i64| match repr {
+        Ty::I32 => proc_macro2::Literal::i32_unsuffixed(value as i32),
+        _ => proc_macro2::Literal::i64_unsuffixed(value),
+    };
+    let items = variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        let doc = format!(" `{value}`");
+        quote! {
+            #[doc = #doc]
+            #variant,
+        }
+    });
+    let from_arms = variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        let value = literal(*value);
+        quote!(#value => Self::#variant,)
+    });
+    let into_arms = variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        let value = literal(*value);
+        quote!(#name::#variant => #value,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(from = #repr_name, into = #repr_name)]
+        pub enum #name {
+            #(#items)*
+            /// A value the spec does not list, kept as sent.
+            Other(#repr_tokens),
+        }
+
+        impl From<#repr_tokens> for #name {
+            fn from(value: #repr_tokens) -> Self {
+                match value {
+                    #(#from_arms)*
+                    other => Self::Other(other),
+                }
+            }
+        }
+
+        impl From<#name> for #repr_tokens {
+            fn from(value: #name) -> Self {
+                match value {
+                    #(#into_arms)*
+                    #name::Other(other) => other,
+                }
             }
         }
     }
@@ -798,7 +856,7 @@ pub fn uses(api: &Api, pred: &dyn Fn(&Ty) -> bool) -> bool {
         }
         TypeKind::Union { variants, .. } => variants.iter().any(|(_, ty)| walk(ty, pred)),
         TypeKind::Alias(ty) | TypeKind::Newtype(ty) => walk(ty, pred),
-        TypeKind::Enum { .. } => false,
+        TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => false,
     });
     let in_ops = api.operations.iter().any(|op| {
         op.params.iter().any(|p| walk(&p.ty, pred))

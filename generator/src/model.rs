@@ -88,6 +88,13 @@ pub enum TypeKind {
         /// `(variant, wire value)`.
         variants: Vec<(String, String)>,
     },
+    /// An integer enum; unknown values are kept in an `Other` variant.
+    IntEnum {
+        /// The integer type on the wire (`Ty::I32`, `Ty::I64` or `Ty::U64`).
+        repr: Ty,
+        /// `(variant, value)`.
+        variants: Vec<(String, i64)>,
+    },
     /// `oneOf` / `anyOf`: chosen by the discriminator property when the spec names one (with an `Other`
     /// variant for values it does not list), else the first variant whose shape matches the JSON.
     Union {
@@ -816,11 +823,44 @@ impl<'a> Builder<'a> {
                     }
                 }
             }
-            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Ty::I32,
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "uint64" || format == "uint32" => Ty::U64,
-                _ => Ty::I64,
-            },
+            SchemaKind::Type(Type::Integer(integer)) => {
+                let mut values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+                let repr = match &integer.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)
+                        if values.iter().all(|v| i32::try_from(*v).is_ok()) =>
+                    {
+                        Ty::I32
+                    }
+                    VariantOrUnknownOrEmpty::Unknown(format)
+                        if (format == "uint64" || format == "uint32") && values.iter().all(|v| *v >= 0) =>
+                    {
+                        Ty::U64
+                    }
+                    _ => Ty::I64,
+                };
+                if values.is_empty() {
+                    repr
+                } else {
+                    let name = self.new_type_name(hint, named);
+                    let mut seen = BTreeSet::new();
+                    values.retain(|value| seen.insert(*value));
+                    let mut scope = Scope::with_reserved(&["Other"]);
+                    let variants = values
+                        .into_iter()
+                        .map(|value| {
+                            let label = if value < 0 {
+                                format!("ValueMinus{}", value.unsigned_abs())
+                            } else {
+                                format!("Value{value}")
+                            };
+                            (scope.claim(label), value)
+                        })
+                        .collect();
+                    let kind = TypeKind::IntEnum { repr, variants };
+                    self.types.push(TypeDef { name: name.clone(), doc: doc_of(schema), kind, sensitive: false });
+                    Ty::Named(name)
+                }
+            }
             SchemaKind::Type(Type::Number(_)) => Ty::F64,
             SchemaKind::Type(Type::Boolean(_)) => Ty::Bool,
             SchemaKind::Type(Type::Array(array)) => {
@@ -1529,7 +1569,7 @@ fn variant_label(union: &str, variant: &str) -> String {
     variant.strip_prefix(union).filter(|rest| !rest.is_empty()).unwrap_or(variant).to_owned()
 }
 
-/// "Allowed values: …" for an enum of numbers or booleans (string enums become Rust enums).
+/// "Allowed values: …" for an enum of numbers or booleans (string and integer enums become Rust enums).
 fn enum_values(schema: &Schema) -> Option<String> {
     let values: Vec<String> = match &schema.schema_kind {
         SchemaKind::Type(Type::Integer(integer)) => integer.enumeration.iter().flatten().map(i64::to_string).collect(),
@@ -1706,7 +1746,7 @@ fn box_recursion(types: &mut [TypeDef]) {
             TypeKind::Struct { fields, .. } => fields.iter().map(|f| named_index(&f.ty)).collect(),
             TypeKind::Union { variants, .. } => variants.iter().map(|(_, ty)| named_index(ty)).collect(),
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![named_index(ty)],
-            TypeKind::Enum { .. } => Vec::new(),
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => Vec::new(),
         }
     };
     let edges: Vec<Vec<Option<usize>>> = types.iter().map(targets).collect();
@@ -1843,7 +1883,7 @@ fn mark_sensitive(types: &mut [TypeDef]) {
                 }
                 TypeKind::Union { variants, .. } => tys.extend(variants.iter().map(|(_, ty)| ty)),
                 TypeKind::Alias(ty) | TypeKind::Newtype(ty) => tys.push(ty),
-                TypeKind::Enum { .. } => {}
+                TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => {}
             }
             if tys.iter().any(|ty| ty_sensitive(ty, &index, &sensitive)) {
                 sensitive[i] = true;
