@@ -439,6 +439,48 @@ async fn huge_junk_body_on_a_documented_error_status_is_a_decode_error() {
 }
 
 #[tokio::test]
+async fn documented_error_body_over_the_error_body_limit_decodes_whole() {
+    // A 400 listing a thousand field errors: far beyond what an undocumented body keeps, still the typed body.
+    let fields: serde_json::Map<String, serde_json::Value> = (0..1000)
+        .map(|i| {
+            let message = format!("field {i} is invalid: {}", "x".repeat(200));
+            (format!("field{i}"), json!({"errors": [{"code": "invalid", "message": message}], "fields": {}}))
+        })
+        .collect();
+    let body = json!({"status": 400, "code": "invalid_input", "message": "Request input is invalid.",
+                      "errors": {"errors": [], "fields": fields}});
+    assert!(body.to_string().len() > 4 * ERROR_BODY_LIMIT);
+    let server = mock_server(json(400, body)).await;
+    let client = deskpro_client::Client::with_http_client(&server.uri(), http_client(NORMAL)).unwrap();
+    let login = deskpro_client::types::ApiTokenRequest {
+        email: "me@example.com".into(),
+        password: clientgen_runtime::Secret::new(PASSWORD),
+    };
+    let err = client.create_api_token(&login).await.unwrap_err();
+    let clientgen_runtime::Error::Api { error: deskpro_client::CreateApiTokenError::BadRequest(body), .. } = err else {
+        panic!("{err:?}")
+    };
+    let fields = body.errors.and_then(|tree| tree.fields).unwrap_or_default();
+    assert_eq!(fields.len(), 1000);
+    assert_eq!(fields["field999"].errors.as_ref().unwrap()[0].code, "invalid");
+}
+
+#[tokio::test]
+async fn documented_error_body_over_the_read_limit_is_an_error() {
+    // A 401 (documented, with a JSON body) that never ends: reading stops at the limit, and a cut body is not
+    // decoded as if it were whole.
+    let length = SUCCESS_BODY_LIMIT + (1 << 20);
+    let mut reply = head(401, "application/json", length);
+    reply.extend_from_slice(br#"{"message": ""#);
+    reply.resize(reply.len() + length - 13, b'a');
+    let (base_url, requests) = raw_server(reply, Duration::ZERO).await;
+    let failure = Op::FormflowGetToken.fail(&base_url, Duration::from_secs(20)).await;
+    assert!(matches!(failure.kind, Kind::BodyTooLarge { limit } if limit == SUCCESS_BODY_LIMIT), "{failure:?}");
+    assert_eq!(failure.status, Some(401), "{failure:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn success_body_over_the_success_limit_is_an_error() {
     // A token response that never ends: the runtime reads `SUCCESS_BODY_LIMIT` bytes and stops.
     let length = SUCCESS_BODY_LIMIT + (1 << 20);

@@ -50,7 +50,8 @@ pub enum Error<E> {
         /// The start of the body as text (empty when the body may hold credentials).
         snippet: String,
     },
-    /// A success body was longer than [`crate::response::SUCCESS_BODY_LIMIT`]; reading stopped there.
+    /// A success or documented error body was longer than [`crate::response::SUCCESS_BODY_LIMIT`]; reading
+    /// stopped there.
     #[error("the {status} response body is longer than {limit} bytes; reading stopped there")]
     BodyTooLarge {
         /// The status.

@@ -10,9 +10,10 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 
-/// The most of an error or undocumented response body that is read and kept.
+/// The most of an undocumented response's body that is kept in [`Error::UnexpectedStatus`].
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
-/// The most of a success body that is read; a longer body is [`Error::BodyTooLarge`].
+/// The most of any body that is read: a success or documented error body that is longer is
+/// [`Error::BodyTooLarge`].
 pub const SUCCESS_BODY_LIMIT: usize = 64 * 1024 * 1024;
 /// How much of an undecodable body is quoted in [`Error::Decode`].
 const SNIPPET_CHARS: usize = 256;
@@ -69,12 +70,13 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
-    /// Reads a response: all of a success body (up to [`SUCCESS_BODY_LIMIT`]), at most [`ERROR_BODY_LIMIT`]
-    /// bytes of any other.
+    /// Reads a response's body, up to [`SUCCESS_BODY_LIMIT`] bytes whatever the status: a documented error
+    /// body decodes as whole as a success body does (an undocumented one is cut to [`ERROR_BODY_LIMIT`] when
+    /// it becomes an error value).
     pub(crate) async fn read<E>(mut response: reqwest::Response, sensitive: bool) -> Result<Self, Error<E>> {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        let limit = if status.is_success() { SUCCESS_BODY_LIMIT } else { ERROR_BODY_LIMIT };
+        let limit = SUCCESS_BODY_LIMIT;
         let mut body = BytesMut::new();
         let mut truncated = false;
         while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
@@ -121,6 +123,7 @@ impl RawResponse {
 
     /// Decodes a documented JSON error body and wraps it with `variant` into [`Error::Api`].
     pub fn error<B: DeserializeOwned, T, E>(self, variant: impl FnOnce(Box<B>) -> E) -> Result<T, Error<E>> {
+        self.whole()?;
         let body = Box::new(self.decode()?);
         Err(Error::Api { status: self.status, headers: Box::new(self.headers), error: variant(body) })
     }
@@ -132,19 +135,29 @@ impl RawResponse {
 
     /// A documented error status whose body is kept as text.
     pub fn error_text<T, E>(self, variant: impl FnOnce(Box<String>) -> E) -> Result<T, Error<E>> {
+        self.whole()?;
         let body = Box::new(String::from_utf8_lossy(&self.body).into_owned());
         Err(Error::Api { status: self.status, headers: Box::new(self.headers), error: variant(body) })
     }
 
-    /// A status the spec does not document for the operation.
+    /// A status the spec does not document for the operation: the error keeps the first
+    /// [`ERROR_BODY_LIMIT`] bytes of the body.
     pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
-        let body = if self.sensitive { Bytes::new() } else { self.body };
-        Err(Error::UnexpectedStatus {
-            status: self.status,
-            headers: Box::new(self.headers),
-            body,
-            truncated: self.truncated,
-        })
+        let truncated = self.truncated || self.body.len() > ERROR_BODY_LIMIT;
+        let body = if self.sensitive { Bytes::new() } else { self.body.slice(..self.body.len().min(ERROR_BODY_LIMIT)) };
+        Err(Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body, truncated })
+    }
+
+    /// Fails with [`Error::BodyTooLarge`] when reading stopped at the limit: a cut body is not the documented one.
+    fn whole<E>(&self) -> Result<(), Error<E>> {
+        if self.truncated {
+            return Err(Error::BodyTooLarge {
+                status: self.status,
+                headers: Box::new(self.headers.clone()),
+                limit: SUCCESS_BODY_LIMIT,
+            });
+        }
+        Ok(())
     }
 
     fn decode<B: DeserializeOwned, E>(&self) -> Result<B, Error<E>> {
