@@ -1,0 +1,28 @@
+//! Generates the types of a few construct specs (`tests/constructs/`) into `OUT_DIR`, so that
+//! `tests/generated_types.rs` can compile them and check what they do on the wire, with the generator as it
+//! is now (a change to the generator rebuilds them).
+
+use std::path::{Path, PathBuf};
+
+/// The construct specs whose generated types the behaviour tests use.
+const SPECS: &[&str] = &["all_of", "discriminator", "enums", "nullability", "additional_properties"];
+
+fn main() {
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    for name in SPECS {
+        let relative = Path::new("tests").join("constructs").join(format!("{name}.yaml"));
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("constructs").join(format!("{name}.yaml"));
+        println!("cargo::rerun-if-changed={}", path.display());
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+        let options = clientgen::Options::for_spec(&relative, "{ path = \"unused\" }");
+        let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
+        let types = files
+            .iter()
+            .find(|file| file.path.ends_with("types.rs"))
+            .unwrap_or_else(|| panic!("{name}: no types.rs generated"));
+        // `include!` takes items only: drop the module's inner doc comment.
+        let items: String =
+            types.contents.lines().filter(|line| !line.starts_with("//!")).flat_map(|line| [line, "\n"]).collect();
+        std::fs::write(out.join(format!("{name}_types.rs")), items).expect("OUT_DIR is writable");
+    }
+}
