@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-/// Documents up to this size are compiled in CI: all but the two largest (Stripe and GitHub, whose checks
-/// take minutes on two cores; `cargo xtask corpus` checks them).
+/// Documents up to this size are compiled here: all but the two largest (Stripe and GitHub, whose checks
+/// take minutes on two cores); `.ci/run` checks those with `cargo xtask corpus --min-bytes=2000000`.
 const CHECK_LIMIT: u64 = 2_000_000;
 
 fn corpus_dir() -> Option<PathBuf> {

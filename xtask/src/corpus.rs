@@ -56,6 +56,8 @@ pub enum Check {
     All,
     /// Documents up to this many bytes.
     UpTo(u64),
+    /// Documents over this many bytes (what `UpTo` of the same size leaves out).
+    Over(u64),
 }
 
 /// Generates every document and `cargo check`s those `check` selects.
@@ -79,6 +81,7 @@ pub fn run(root: &Path, dir: &Path, check: Check) -> Result<Vec<Row>, String> {
             Check::None => false,
             Check::All => true,
             Check::UpTo(limit) => text.len() as u64 <= limit,
+            Check::Over(limit) => text.len() as u64 > limit,
         };
         let started = Instant::now();
         let generated = clientgen::generate(Path::new(&document), &text, &options);

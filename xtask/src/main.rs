@@ -18,6 +18,8 @@ fn main() -> ExitCode {
                 xtask::corpus::Check::None
             } else if let Some(limit) = args.iter().find_map(|a| a.strip_prefix("--max-bytes=")) {
                 xtask::corpus::Check::UpTo(limit.parse().unwrap_or(u64::MAX))
+            } else if let Some(limit) = args.iter().find_map(|a| a.strip_prefix("--min-bytes=")) {
+                xtask::corpus::Check::Over(limit.parse().unwrap_or(0))
             } else {
                 xtask::corpus::Check::All
             };
@@ -31,7 +33,7 @@ fn main() -> ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <gen|check|corpus [DIR] [--no-check|--max-bytes=N]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)"
+                "usage: cargo xtask <gen|check|corpus [DIR] [--no-check|--max-bytes=N|--min-bytes=N]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)"
             );
             return ExitCode::from(2);
         }
