@@ -5,11 +5,11 @@
 //! strings of its `Cargo.toml` are valid TOML strings.
 //!
 //! Inputs come from proptest's RNG, seeded with a fixed value, so a run is the same every time:
-//! - seeds (`specs/*.yaml`, and the documents of `shared/corpus` under 500 KB, except `v31/`) parsed to
-//!   JSON and mutated structurally (keys deleted and renamed to awkward names, values replaced, subtrees
-//!   copied elsewhere, `$ref`s redirected, types swapped, `oneOf`/`anyOf`/`allOf` wrappers, awkward enum
-//!   values, status codes, parameter locations and styles, media types, deep nesting), then written as
-//!   YAML or JSON;
+//! - seeds (`specs/*.yaml`, `tests/constructs/*.yaml`, and the documents of `shared/corpus` under 500 KB,
+//!   except `v31/`) parsed to JSON and mutated structurally (keys deleted and renamed to awkward names,
+//!   values replaced, subtrees copied elsewhere, `$ref`s redirected, types swapped, `oneOf`/`anyOf`/`allOf`
+//!   wrappers, awkward enum values, status codes, parameter locations and styles, media types, deep
+//!   nesting), then written as YAML or JSON;
 //! - small documents generated whole (schemas, refs to a small pool of awkward names, paths with and
 //!   without declared parameters, security schemes);
 //! - seeds' raw text, cut and garbled (fewer of these).
@@ -497,12 +497,16 @@ fn fuzz_dir() -> PathBuf {
 fn seeds() -> &'static [Seed] {
     static SEEDS: OnceLock<Vec<Seed>> = OnceLock::new();
     SEEDS.get_or_init(|| {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(repo_root().join("specs"))
-            .expect("specs/ is readable")
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        files.sort();
+        let mut files: Vec<PathBuf> = Vec::new();
+        for dir in [repo_root().join("specs"), repo_root().join("tests").join("constructs")] {
+            let mut specs: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .unwrap_or_else(|err| panic!("{} is not readable: {err}", dir.display()))
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+                .collect();
+            specs.sort();
+            files.extend(specs);
+        }
         let corpus = repo_root().join("../shared/corpus");
         match std::fs::read_to_string(corpus.join("MANIFEST.tsv")) {
             Ok(manifest) => {

@@ -3,26 +3,17 @@
 
 use serde_json::{Value, json};
 
-#[allow(dead_code, deprecated)]
-mod all_of {
-    include!(concat!(env!("OUT_DIR"), "/all_of_types.rs"));
+/// A module per construct spec holding its generated types (`OUT_DIR/<spec>_types.rs`).
+macro_rules! generated {
+    ($($spec:ident),* $(,)?) => {$(
+        #[allow(dead_code, deprecated)]
+        mod $spec {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($spec), "_types.rs"));
+        }
+    )*};
 }
-#[allow(dead_code)]
-mod discriminator {
-    include!(concat!(env!("OUT_DIR"), "/discriminator_types.rs"));
-}
-#[allow(dead_code)]
-mod enums {
-    include!(concat!(env!("OUT_DIR"), "/enums_types.rs"));
-}
-#[allow(dead_code, deprecated)]
-mod nullability {
-    include!(concat!(env!("OUT_DIR"), "/nullability_types.rs"));
-}
-#[allow(dead_code)]
-mod additional_properties {
-    include!(concat!(env!("OUT_DIR"), "/additional_properties_types.rs"));
-}
+
+generated!(all_of, discriminator, enums, nullability, additional_properties);
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).unwrap_or_else(|err| panic!("does not decode: {err}"))
