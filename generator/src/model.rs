@@ -603,8 +603,19 @@ impl<'a> Builder<'a> {
         // reference (a lone reference is an alias of the base, not an extension of it).
         let mut parents: HashMap<&str, Vec<String>> = HashMap::new();
         for (key, schema) in schemas {
-            if let ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) = schema {
-                if all_of.iter().filter(|part| !is_annotation_only(part)).count() >= 2 {
+            let all_of = match schema {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) => Some(all_of),
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if !any.all_of.is_empty() => {
+                    Some(&any.all_of)
+                }
+                _ => None,
+            };
+            if let Some(all_of) = all_of {
+                let own = match schema {
+                    ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => any.properties.len(),
+                    _ => 0,
+                };
+                if all_of.iter().filter(|part| !is_annotation_only(part)).count() + own.min(1) >= 2 {
                     let refs = all_of.iter().filter_map(|part| match part {
                         ReferenceOr::Reference { reference } => self.resolve_schema(reference, "").ok().map(|r| r.1),
                         ReferenceOr::Item(_) => None,
@@ -620,8 +631,9 @@ impl<'a> Builder<'a> {
             let is_object = match &base.schema_kind {
                 SchemaKind::Type(Type::Object(_)) => true,
                 SchemaKind::Any(any) => {
-                    any.one_of.is_empty() && any.any_of.is_empty() && any.typ.is_none()
-                        || any.typ.as_deref() == Some("object")
+                    any.one_of.is_empty()
+                        && any.any_of.is_empty()
+                        && (any.typ.is_none() || any.typ.as_deref() == Some("object"))
                 }
                 _ => false,
             };
@@ -883,6 +895,32 @@ impl<'a> Builder<'a> {
                 pointer,
                 named,
             )?,
+            // `type` (or properties) beside a composition keyword: openapiv3 reads such a schema as "any".
+            SchemaKind::Any(any) if !any.all_of.is_empty() && any.one_of.is_empty() && any.any_of.is_empty() => {
+                self.all_of_ty(schema, &any.all_of, hint, pointer, named)?
+            }
+            // Variants that only narrow the object (`anyOf: [{required: [a]}, {required: [b]}]`) leave its type
+            // as it is; variants that add shapes make a union, or JSON when the schema has properties too.
+            SchemaKind::Any(any)
+                if any.all_of.is_empty()
+                    && !any.one_of.iter().chain(&any.any_of).all(|part| narrows(part, &any.properties)) =>
+            {
+                let own = !any.properties.is_empty() || any.additional_properties.is_some();
+                if !own && (any.one_of.is_empty() || any.any_of.is_empty()) {
+                    let (keyword, variants) =
+                        if any.one_of.is_empty() { ("anyOf", &any.any_of) } else { ("oneOf", &any.one_of) };
+                    self.union_ty(schema, keyword, variants, hint, pointer, named)?
+                } else {
+                    let why = "Kept as JSON: this schema combines `oneOf`/`anyOf` with properties of its own or \
+                               with each other, which no single Rust type expresses.";
+                    self.degraded(schema, hint, named, why)
+                }
+            }
+            SchemaKind::Any(any) if !any.all_of.is_empty() => {
+                let why = "Kept as JSON: this schema combines `allOf` with `oneOf`/`anyOf`, which no single Rust \
+                           type expresses.";
+                self.degraded(schema, hint, named, why)
+            }
             SchemaKind::Any(any) if !any.properties.is_empty() || any.additional_properties.is_some() => self
                 .object_ty(
                     schema,
@@ -894,9 +932,8 @@ impl<'a> Builder<'a> {
                     named,
                 )?,
             SchemaKind::AllOf { all_of } => self.all_of_ty(schema, all_of, hint, pointer, named)?,
-            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
-                self.union_ty(schema, variants, hint, pointer, named)?
-            }
+            SchemaKind::OneOf { one_of: variants } => self.union_ty(schema, "oneOf", variants, hint, pointer, named)?,
+            SchemaKind::AnyOf { any_of: variants } => self.union_ty(schema, "anyOf", variants, hint, pointer, named)?,
             // Bounds beyond i64 make openapiv3 read an integer schema as "any": keep its type.
             SchemaKind::Any(any) if any.typ.as_deref() == Some("integer") => {
                 let unsigned = any.format.as_deref().is_some_and(|f| f.starts_with("uint"))
@@ -1038,7 +1075,13 @@ impl<'a> Builder<'a> {
         // is the common way to describe a referenced type in place.
         let parts: Vec<(usize, &ReferenceOr<Schema>)> =
             parts.iter().enumerate().filter(|(_, part)| !is_annotation_only(part)).collect();
-        if let [(i, only)] = parts.as_slice() {
+        // Properties beside the allOf (`type: object` with both), merged after the parts.
+        let own = match &schema.schema_kind {
+            SchemaKind::Any(any) => Some((&any.properties, &any.required)),
+            _ => None,
+        };
+        let own_properties = own.is_some_and(|(properties, _)| !properties.is_empty());
+        if let ([(i, only)], false) = (parts.as_slice(), own_properties) {
             return self.schema_ty(only, hint, &pointer_push(&pointer_push(pointer, "allOf"), &i.to_string()), named);
         }
         // Merge the properties of every part into one struct, each remembering where it is declared: the
@@ -1060,7 +1103,13 @@ impl<'a> Builder<'a> {
             }
             let (more, more_required) = match &part.schema_kind {
                 SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),
-                SchemaKind::Any(any) => (&any.properties, &any.required),
+                SchemaKind::Any(any) => {
+                    for (i, inner) in any.all_of.iter().enumerate().rev() {
+                        let inner_pointer = pointer_push(&pointer_push(&part_pointer, "allOf"), &i.to_string());
+                        pending.push(self.all_of_part(inner, inner_pointer, owner.clone())?);
+                    }
+                    (&any.properties, &any.required)
+                }
                 SchemaKind::AllOf { all_of } => {
                     for (i, inner) in all_of.iter().enumerate().rev() {
                         let inner_pointer = pointer_push(&pointer_push(&part_pointer, "allOf"), &i.to_string());
@@ -1085,6 +1134,21 @@ impl<'a> Builder<'a> {
                 properties.entry(key.clone()).or_insert_with(|| MergedProperty {
                     schema: value.clone(),
                     owner: owner.clone(),
+                    pointer: properties_pointer.clone(),
+                });
+            }
+            for key in more_required {
+                if !required.contains(key) {
+                    required.push(key.clone());
+                }
+            }
+        }
+        if let Some((more, more_required)) = own {
+            let properties_pointer = pointer_push(pointer, "properties");
+            for (key, value) in more {
+                properties.entry(key.clone()).or_insert_with(|| MergedProperty {
+                    schema: value.clone(),
+                    owner: None,
                     pointer: properties_pointer.clone(),
                 });
             }
@@ -1136,15 +1200,16 @@ impl<'a> Builder<'a> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn union_ty(
         &mut self,
         schema: &Schema,
+        keyword: &str,
         variants: &[ReferenceOr<Schema>],
         hint: &str,
         pointer: &str,
         named: bool,
     ) -> Result<Ty, Error> {
-        let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
         if variants.is_empty() {
             return Ok(Ty::Json);
         }
@@ -1581,6 +1646,25 @@ fn enum_values(schema: &Schema) -> Option<String> {
 }
 
 /// A schema that only annotates: no type, properties, items, composition or enum.
+/// Whether a `oneOf`/`anyOf` variant only narrows an object with these properties: it adds `required`,
+/// or constrains properties the object already has, but no shape of its own.
+fn narrows(part: &ReferenceOr<Schema>, properties: &IndexMap<String, ReferenceOr<Box<Schema>>>) -> bool {
+    let ReferenceOr::Item(schema) = part else { return false };
+    let own = match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            let composed = !any.one_of.is_empty() || !any.all_of.is_empty() || !any.any_of.is_empty();
+            let shaped = any.items.is_some() || any.not.is_some() || !any.enumeration.is_empty() || composed;
+            if shaped || any.typ.as_deref().is_some_and(|t| t != "object") {
+                return false;
+            }
+            &any.properties
+        }
+        SchemaKind::Type(Type::Object(object)) => &object.properties,
+        _ => return false,
+    };
+    own.keys().all(|key| properties.contains_key(key))
+}
+
 fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
     match part {
         ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => {

@@ -38,6 +38,9 @@ fn an_allof_base_with_a_discriminator_reads_each_extension_by_its_tag() {
         fast,
         Vehicle::SportsCar(SportsCar { kind: "SportsCar".into(), doors: Some(2), top_speed: Some(310.5) })
     );
+    // An extension written with `type: object` beside its allOf.
+    let bike: Vehicle = read(json!({"kind": "Bike", "gears": 21}));
+    assert!(matches!(bike, Vehicle::Bike(bike) if bike.gears == Some(21)));
     // A tag the spec does not list is kept as sent, and written back unchanged.
     let boat = json!({"kind": "boat", "sails": 2});
     let other: Vehicle = read(boat.clone());
@@ -138,4 +141,14 @@ fn typed_additional_properties_are_kept_by_name() {
     assert_eq!(write(&typed), json!({"id": "t", "a": 1, "b": 2}));
     // A further property of the wrong type is an error, not dropped.
     assert!(serde_json::from_value::<Typed>(json!({"id": "t", "a": "one"})).is_err());
+}
+
+#[test]
+fn type_object_beside_allof_merges_the_parts_and_its_own_properties() {
+    use all_of::{PetKind, TypedCat};
+    let cat: TypedCat = read(json!({"id": "c2", "name": "Felix", "kind": "cat", "whiskers": 24}));
+    assert_eq!(cat.kind, PetKind::Cat);
+    assert_eq!(cat.whiskers, 24);
+    // `whiskers` is required by the schema's own `required`.
+    assert!(serde_json::from_value::<TypedCat>(json!({"id": "c2", "name": "Felix", "kind": "cat"})).is_err());
 }
