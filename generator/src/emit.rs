@@ -59,7 +59,37 @@ pub fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
 
 /// `src/types.rs`: one item per named type.
 pub fn types_file(api: &Api) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+    types_file_part(api, 0, 1)
+}
+
+/// A rough measure of how much code `types.rs` will hold (items and their members).
+pub fn types_weight(api: &Api) -> usize {
+    api.types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => 2 + fields.len() * 2,
+            TypeKind::Enum { variants } => 2 + variants.len() * 2,
+            TypeKind::IntEnum { variants, .. } => 8 + variants.len() * 4,
+            TypeKind::Union { variants, tag } => 3 + variants.len() * if tag.is_some() { 4 } else { 1 },
+            TypeKind::Alias(_) | TypeKind::Newtype(_) => 2,
+        })
+        .sum()
+}
+
+/// A rough measure of how much code `lib.rs` will hold, in the units of [`types_weight`].
+pub fn lib_weight(api: &Api) -> usize {
+    api.operations.iter().map(|op| 12 + op.params.len() * 4 + (op.success.len() + op.errors.len()) * 3).sum()
+}
+
+/// Piece `index` of `src/types.rs` cut into `parts` consecutive pieces of whole items (the first also holds
+/// the module docs and imports), to render side by side: the rendered pieces joined by a blank line are the
+/// file.
+pub fn types_file_part(api: &Api, index: usize, parts: usize) -> TokenStream {
+    let size = api.types.len().div_ceil(parts.max(1)).max(1);
+    let items = api.types.chunks(size).nth(index).unwrap_or_default().iter().map(type_def);
+    if index > 0 {
+        return items.collect();
+    }
     let derives = api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));
     let imports = derives.then(|| {
         quote!(

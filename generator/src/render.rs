@@ -8,9 +8,14 @@ use crate::error::{Error, ErrorKind};
 
 /// Formats one generated Rust file. A parse failure is a generator bug and is reported as such.
 pub fn render(file: &Path, header: &str, tokens: TokenStream) -> Result<String, Error> {
+    Ok(format!("{header}{}", render_items(file, tokens)?))
+}
+
+/// Formats whole items (a piece of a file), without a header.
+pub fn render_items(file: &Path, tokens: TokenStream) -> Result<String, Error> {
     let syntax: syn::File = syn::parse2(tokens)
         .map_err(|err| Error::new(file, "", ErrorKind::Internal(format!("emitted code does not parse: {err}"))))?;
-    Ok(format!("{header}{}", space_items(&prettyplease::unparse(&syntax))))
+    Ok(space_items(&prettyplease::unparse(&syntax)))
 }
 
 /// prettyplease puts items back to back; a blank line between them reads like hand-written code.
