@@ -1129,34 +1129,10 @@ impl<'a> Builder<'a> {
                     ));
                 }
             };
-            let properties_pointer = pointer_push(&part_pointer, "properties");
-            for (key, value) in more {
-                properties.entry(key.clone()).or_insert_with(|| MergedProperty {
-                    schema: value.clone(),
-                    owner: owner.clone(),
-                    pointer: properties_pointer.clone(),
-                });
-            }
-            for key in more_required {
-                if !required.contains(key) {
-                    required.push(key.clone());
-                }
-            }
+            merge_properties(&mut properties, &mut required, (more, more_required), owner, &part_pointer);
         }
-        if let Some((more, more_required)) = own {
-            let properties_pointer = pointer_push(pointer, "properties");
-            for (key, value) in more {
-                properties.entry(key.clone()).or_insert_with(|| MergedProperty {
-                    schema: value.clone(),
-                    owner: None,
-                    pointer: properties_pointer.clone(),
-                });
-            }
-            for key in more_required {
-                if !required.contains(key) {
-                    required.push(key.clone());
-                }
-            }
+        if let Some(own) = own {
+            merge_properties(&mut properties, &mut required, own, None, pointer);
         }
         if properties.is_empty() {
             return Ok(Ty::JsonObject);
@@ -1679,6 +1655,31 @@ fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
                 && any.enumeration.is_empty()
         }
         _ => false,
+    }
+}
+
+/// Adds the properties (and `required`) of the schema at `pointer` that `allOf` merges; a property already
+/// merged from an earlier part stays as it is. `owner` is the component that declares them (`None`: the
+/// merging schema).
+fn merge_properties(
+    properties: &mut IndexMap<String, MergedProperty>,
+    required: &mut Vec<String>,
+    (more, more_required): (&IndexMap<String, ReferenceOr<Box<Schema>>>, &Vec<String>),
+    owner: Option<String>,
+    pointer: &str,
+) {
+    let properties_pointer = pointer_push(pointer, "properties");
+    for (key, value) in more {
+        properties.entry(key.clone()).or_insert_with(|| MergedProperty {
+            schema: value.clone(),
+            owner: owner.clone(),
+            pointer: properties_pointer.clone(),
+        });
+    }
+    for key in more_required {
+        if !required.contains(key) {
+            required.push(key.clone());
+        }
     }
 }
 
