@@ -611,11 +611,12 @@ impl<'a> Builder<'a> {
                 _ => None,
             };
             if let Some(all_of) = all_of {
-                let own = match schema {
-                    ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => any.properties.len(),
-                    _ => 0,
-                };
-                if all_of.iter().filter(|part| !is_annotation_only(part)).count() + own.min(1) >= 2 {
+                // Properties beside the allOf count as one more part.
+                let own_part = matches!(
+                    schema,
+                    ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if !any.properties.is_empty()
+                );
+                if all_of.iter().filter(|part| !is_annotation_only(part)).count() + usize::from(own_part) >= 2 {
                     let refs = all_of.iter().filter_map(|part| match part {
                         ReferenceOr::Reference { reference } => self.resolve_schema(reference, "").ok().map(|r| r.1),
                         ReferenceOr::Item(_) => None,
@@ -836,7 +837,7 @@ impl<'a> Builder<'a> {
                 }
             }
             SchemaKind::Type(Type::Integer(integer)) => {
-                let mut values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
+                let values: Vec<i64> = integer.enumeration.iter().flatten().copied().collect();
                 let repr = match &integer.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32)
                         if values.iter().all(|v| i32::try_from(*v).is_ok()) =>
@@ -854,22 +855,7 @@ impl<'a> Builder<'a> {
                     repr
                 } else {
                     let name = self.new_type_name(hint, named);
-                    let mut seen = BTreeSet::new();
-                    values.retain(|value| seen.insert(*value));
-                    let mut scope = Scope::with_reserved(&["Other"]);
-                    let variants = values
-                        .into_iter()
-                        .map(|value| {
-                            let label = if value < 0 {
-                                format!("ValueMinus{}", value.unsigned_abs())
-                            } else {
-                                format!("Value{value}")
-                            };
-                            (scope.claim(label), value)
-                        })
-                        .collect();
-                    let kind = TypeKind::IntEnum { repr, variants };
-                    self.types.push(TypeDef { name: name.clone(), doc: doc_of(schema), kind, sensitive: false });
+                    self.push_int_enum(name.clone(), doc_of(schema), repr, &values);
                     Ty::Named(name)
                 }
             }
@@ -971,6 +957,21 @@ impl<'a> Builder<'a> {
             .map(|value| (scope.claim(pascal(value)), (*value).to_owned()))
             .collect();
         self.types.push(TypeDef { name, doc, kind: TypeKind::Enum { variants }, sensitive: false });
+    }
+
+    fn push_int_enum(&mut self, name: String, doc: Option<String>, repr: Ty, values: &[i64]) {
+        let mut scope = Scope::with_reserved(&["Other"]);
+        let mut seen = BTreeSet::new();
+        let variants = values
+            .iter()
+            .filter(|value| seen.insert(**value))
+            .map(|&value| {
+                let label =
+                    if value < 0 { format!("ValueMinus{}", value.unsigned_abs()) } else { format!("Value{value}") };
+                (scope.claim(label), value)
+            })
+            .collect();
+        self.types.push(TypeDef { name, doc, kind: TypeKind::IntEnum { repr, variants }, sensitive: false });
     }
 
     #[allow(clippy::too_many_arguments)]
