@@ -46,7 +46,7 @@ static BODY: AuthSpec = AuthSpec {
     scheme: "accessToken",
     placement: Placement::Body { token_field: "access_token", fields: &["client_secret"] },
     exchange: Some(EndpointSpec {
-        method: "POST",
+        method: reqwest::Method::POST,
         path: "/token/",
         token: TokenSpec {
             access_token: "/access",
@@ -121,13 +121,14 @@ async fn no_flow_shows_a_secret() {
     );
     let err = expired.send(fake.resource()).await.unwrap_err();
     shown.push(format!("{err:?} {err}"));
-    let bad = TokenSet::from_response(&BODY.exchange.unwrap().token, &json!({}), &json!({"access": ["SECRET-Y"]}));
+    let bad =
+        TokenSet::from_response(&BODY.exchange.as_ref().unwrap().token, &json!({}), &json!({"access": ["SECRET-Y"]}));
     let err = bad.unwrap_err();
     shown.push(format!("{err:?} {err}"));
 
     // Body placement with a kept value, and an opaque token read as a JWT.
     let body_tokens = TokenSet::from_response(
-        &BODY.exchange.unwrap().token,
+        &BODY.exchange.as_ref().unwrap().token,
         &json!({"password": "SECRET-CLIENT"}),
         &json!({"access": "SECRET-OPAQUE"}),
     )

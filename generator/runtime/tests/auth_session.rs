@@ -235,7 +235,7 @@ static DEADLINE: AuthSpec = AuthSpec {
     scheme: "accessToken",
     placement: Placement::Body { token_field: "access_token", fields: &["credentials_id", "client_id"] },
     exchange: Some(clientgen_runtime::auth::EndpointSpec {
-        method: "POST",
+        method: reqwest::Method::POST,
         path: "/token/",
         token: TokenSpec {
             access_token: "/access",
@@ -384,7 +384,7 @@ async fn a_token_without_lifetime_re_exchanges_only_on_401() {
     static TOKEN_ONLY: AuthSpec = AuthSpec {
         refresh: None,
         exchange: Some(clientgen_runtime::auth::EndpointSpec {
-            method: "POST",
+            method: reqwest::Method::POST,
             path: "/token/",
             token: TokenSpec { access_token: "/access", refresh_token: None, lifetime: LifetimeSpec::None, keep: &[] },
         }),

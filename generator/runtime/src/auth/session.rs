@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
-use reqwest::{Method, Request, Response, StatusCode, Url};
+use reqwest::{Request, Response, StatusCode, Url};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -470,8 +470,6 @@ impl Session {
 
     /// Sends a token request and reads its JSON success body.
     async fn call(&self, endpoint: &EndpointSpec, body: &Value, operation: &'static str) -> Result<Value, AuthError> {
-        let method = Method::from_bytes(endpoint.method.as_bytes())
-            .map_err(|_| self.unplaceable(format!("the {operation} method in the spec is not an HTTP method")))?;
         let url = format!("{}{}", self.inner.base_url.as_str().trim_end_matches('/'), endpoint.path);
         let url = Url::parse(&url).map_err(|_| self.unplaceable(format!("the {operation} path makes no valid URL")))?;
         let bytes =
@@ -479,7 +477,7 @@ impl Session {
         let request = self
             .inner
             .http
-            .request(method, url)
+            .request(endpoint.method.clone(), url)
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .body(bytes)
@@ -661,7 +659,7 @@ mod tests {
             TokenSet::new(Secret::new("x")),
             SessionOptions::default(),
         );
-        let future = session.send(Request::new(Method::GET, url));
+        let future = session.send(Request::new(reqwest::Method::GET, url));
         assert_send(&future);
     }
 }

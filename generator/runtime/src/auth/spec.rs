@@ -4,7 +4,7 @@
 //! built in a const context); the runtime reads them and holds nothing specific to one API.
 
 /// How one security scheme's credential is obtained, renewed and placed on a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthSpec {
     /// The key of the scheme in `components.securitySchemes`, used in messages and to match operations.
     pub scheme: &'static str,
@@ -51,10 +51,10 @@ pub enum Placement {
 }
 
 /// An operation that answers with a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointSpec {
-    /// The HTTP method, upper case (`"POST"`).
-    pub method: &'static str,
+    /// The HTTP method (`reqwest::Method::POST`).
+    pub method: reqwest::Method,
     /// The path relative to the base URL, starting with `/` (for example `"/accounts/token/refresh/"`).
     pub path: &'static str,
     /// Where the token and what goes with it are found in the success response.
@@ -62,7 +62,7 @@ pub struct EndpointSpec {
 }
 
 /// The operation that renews an access token with a refresh token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshSpec {
     /// The operation, and how to read its answer.
     pub endpoint: EndpointSpec,

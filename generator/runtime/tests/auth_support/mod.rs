@@ -25,19 +25,21 @@ pub const TOKEN: TokenSpec = TokenSpec {
 };
 
 /// A bearer token with exchange and refresh, like a JWT pair API.
-pub static BEARER: AuthSpec = AuthSpec {
+pub static BEARER: AuthSpec = BEARER_SPEC;
+
+const BEARER_SPEC: AuthSpec = AuthSpec {
     scheme: "jwtAccess",
     placement: Placement::Header { name: "authorization", prefix: "Bearer " },
-    exchange: Some(EndpointSpec { method: "POST", path: "/token/", token: TOKEN }),
+    exchange: Some(EndpointSpec { method: reqwest::Method::POST, path: "/token/", token: TOKEN }),
     refresh: Some(RefreshSpec {
-        endpoint: EndpointSpec { method: "POST", path: "/token/refresh/", token: TOKEN },
+        endpoint: EndpointSpec { method: reqwest::Method::POST, path: "/token/refresh/", token: TOKEN },
         refresh_token_field: "/refresh",
     }),
     single_use: false,
 };
 
 /// The same, but the exchange cannot be replayed.
-pub static SINGLE_USE: AuthSpec = AuthSpec { single_use: true, ..BEARER };
+pub static SINGLE_USE: AuthSpec = AuthSpec { single_use: true, ..BEARER_SPEC };
 
 /// What the fake server knows and has seen.
 #[derive(Default)]
