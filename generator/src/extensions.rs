@@ -1,6 +1,8 @@
-//! Our vendor extensions: what a spec says about credentials beyond what OpenAPI 3.0 can.
+//! Our vendor extensions: what a spec says about credentials beyond what OpenAPI 3.0 can, read once into
+//! typed values.
 //!
-//! They are documented for users in the README ("Vendor extensions"); this module is their one reader.
+//! They are documented for users in the README ("Vendor extensions"); this module is their one reader and
+//! depends on nothing of the pipeline (only on the error kinds).
 //!
 //! - `x-clientgen-secret: true` on a string schema: the value is a credential (as `format: password` is).
 //! - `x-clientgen-in: body` (with `x-clientgen-body-fields`) on an `apiKey` security scheme: the token
@@ -14,118 +16,211 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ErrorKind;
-use crate::model::Placement;
 
 /// Marks a string schema as a credential.
-pub const SECRET: &str = "x-clientgen-secret";
+pub(crate) const SECRET: &str = "x-clientgen-secret";
 /// On an `apiKey` scheme: `body` puts the token in the JSON request body.
-pub const IN: &str = "x-clientgen-in";
+const IN: &str = "x-clientgen-in";
 /// On an `apiKey` scheme with `x-clientgen-in: body`: more body properties, filled from kept values.
-pub const BODY_FIELDS: &str = "x-clientgen-body-fields";
+const BODY_FIELDS: &str = "x-clientgen-body-fields";
 /// On an operation: the token lifecycle extension.
-pub const TOKEN: &str = "x-clientgen-token";
+pub(crate) const TOKEN: &str = "x-clientgen-token";
 
-/// `x-clientgen-token`, as written in the spec.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct TokenExtension {
-    /// Whether the operation issues or refreshes the token.
+/// `x-clientgen-token`, read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TokenExtension {
+    /// Whether the operation issues or refreshes the token, with what only that role has.
     pub role: TokenRole,
     /// The security scheme the token is a credential of.
     pub scheme: String,
     /// JSON pointer to the access token in the success body.
     pub access_token: String,
     /// JSON pointer to the refresh token, if the response has one.
-    #[serde(default)]
     pub refresh_token: Option<String>,
-    /// Where the lifetime is.
-    #[serde(default)]
+    /// Where the lifetime is (`None`: no known lifetime, renewed on 401 only).
     pub lifetime: Option<Lifetime>,
-    /// More values to keep for placing credentials: name → `response#/ptr` or `request#/ptr`.
-    #[serde(default)]
-    pub keep: IndexMap<String, String>,
-    /// The exchange request cannot be replayed (a single-use grant).
-    #[serde(default)]
-    pub single_use: bool,
-    /// Refresh role: JSON pointer in the request body where the refresh token goes.
-    #[serde(default)]
-    pub refresh_token_field: Option<String>,
+    /// More values to keep for placing credentials, by name.
+    pub keep: Vec<(String, ValueSource)>,
 }
 
 /// What a token operation does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TokenRole {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TokenRole {
     /// Issues a token from credentials.
-    Exchange,
+    Exchange {
+        /// The exchange request cannot be replayed (a single-use grant), so the session never logs in again.
+        single_use: bool,
+    },
     /// Issues a token from a refresh token.
-    Refresh,
+    Refresh {
+        /// JSON pointer in the request body where the refresh token goes.
+        refresh_token_field: String,
+    },
+}
+
+impl TokenRole {
+    /// Whether this is the exchange role.
+    pub fn is_exchange(&self) -> bool {
+        matches!(self, Self::Exchange { .. })
+    }
 }
 
 /// Where a token's lifetime comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct Lifetime {
-    /// Seconds at this pointer, counted from receipt.
-    #[serde(default)]
-    pub expires_in: Option<String>,
-    /// An RFC 3339 timestamp at this pointer.
-    #[serde(default)]
-    pub expires_at: Option<String>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Lifetime {
+    /// Seconds at this JSON pointer, counted from receipt.
+    ExpiresIn(String),
+    /// An RFC 3339 timestamp at this JSON pointer.
+    ExpiresAt(String),
     /// The access token is a JWT whose `exp` claim gives the expiry.
+    JwtExp,
+}
+
+/// Where a kept value is read: a JSON pointer into the request sent or the response received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ValueSource {
+    /// `request#/pointer`.
+    Request(String),
+    /// `response#/pointer`.
+    Response(String),
+}
+
+/// `x-clientgen-token` as written in the spec.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawToken {
+    role: RawRole,
+    scheme: String,
+    access_token: String,
     #[serde(default)]
-    pub jwt_exp: bool,
+    refresh_token: Option<String>,
+    #[serde(default)]
+    lifetime: Option<RawLifetime>,
+    #[serde(default)]
+    keep: IndexMap<String, String>,
+    #[serde(default)]
+    single_use: bool,
+    #[serde(default)]
+    refresh_token_field: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum RawRole {
+    Exchange,
+    Refresh,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawLifetime {
+    #[serde(default)]
+    expires_in: Option<String>,
+    #[serde(default)]
+    expires_at: Option<String>,
+    #[serde(default)]
+    jwt_exp: bool,
 }
 
 /// Reads `x-clientgen-token` from an operation's extensions.
-pub fn token(extensions: &IndexMap<String, Value>) -> Result<Option<TokenExtension>, ErrorKind> {
+pub(crate) fn token(extensions: &IndexMap<String, Value>) -> Result<Option<TokenExtension>, ErrorKind> {
     let Some(value) = extensions.get(TOKEN) else {
         return Ok(None);
     };
     let invalid = |reason: String| ErrorKind::Extension { extension: TOKEN, reason };
-    let ext: TokenExtension = serde_json::from_value(value.clone()).map_err(|err| invalid(err.to_string()))?;
-    let mut pointers: Vec<&str> = vec![&ext.access_token];
-    pointers.extend(ext.refresh_token.as_deref());
-    pointers.extend(ext.refresh_token_field.as_deref());
-    if let Some(lifetime) = &ext.lifetime {
-        let set = [lifetime.expires_in.is_some(), lifetime.expires_at.is_some(), lifetime.jwt_exp];
-        if set.iter().filter(|s| **s).count() != 1 {
+    let raw: RawToken = serde_json::from_value(value.clone()).map_err(|err| invalid(err.to_string()))?;
+    let lifetime = match raw.lifetime {
+        None => None,
+        Some(RawLifetime { expires_in: Some(pointer), expires_at: None, jwt_exp: false }) => {
+            Some(Lifetime::ExpiresIn(pointer))
+        }
+        Some(RawLifetime { expires_in: None, expires_at: Some(pointer), jwt_exp: false }) => {
+            Some(Lifetime::ExpiresAt(pointer))
+        }
+        Some(RawLifetime { expires_in: None, expires_at: None, jwt_exp: true }) => Some(Lifetime::JwtExp),
+        Some(_) => {
             return Err(invalid("`lifetime` needs exactly one of `expires-in`, `expires-at`, `jwt-exp: true`".into()));
         }
-        pointers.extend(lifetime.expires_in.as_deref());
-        pointers.extend(lifetime.expires_at.as_deref());
-    }
-    for (name, source) in &ext.keep {
-        match source.split_once('#') {
-            Some(("response" | "request", pointer)) => pointers.push(pointer),
+    };
+    let mut keep = Vec::with_capacity(raw.keep.len());
+    for (name, source) in raw.keep {
+        let source = match source.split_once('#') {
+            Some(("response", pointer)) => ValueSource::Response(pointer.to_owned()),
+            Some(("request", pointer)) => ValueSource::Request(pointer.to_owned()),
             _ => {
                 return Err(invalid(format!(
                     "`keep.{name}` must be `response#/pointer` or `request#/pointer`, not {source:?}"
                 )));
             }
-        }
+        };
+        keep.push((name, source));
     }
+    let mut pointers: Vec<&str> = vec![&raw.access_token];
+    pointers.extend(raw.refresh_token.as_deref());
+    pointers.extend(raw.refresh_token_field.as_deref());
+    if let Some(Lifetime::ExpiresIn(pointer) | Lifetime::ExpiresAt(pointer)) = &lifetime {
+        pointers.push(pointer);
+    }
+    pointers.extend(
+        keep.iter().map(|(_, ValueSource::Request(pointer) | ValueSource::Response(pointer))| pointer.as_str()),
+    );
     if let Some(bad) = pointers.iter().find(|p| !p.starts_with('/')) {
         return Err(invalid(format!("{bad:?} is not a JSON pointer (it must start with `/`)")));
     }
-    match (ext.role, &ext.refresh_token_field) {
-        (TokenRole::Refresh, None) => {
-            return Err(invalid("`role: refresh` needs `refresh-token-field`".into()));
-        }
-        (TokenRole::Exchange, Some(_)) => {
+    let role = match (raw.role, raw.refresh_token_field) {
+        (RawRole::Refresh, None) => return Err(invalid("`role: refresh` needs `refresh-token-field`".into())),
+        (RawRole::Refresh, Some(refresh_token_field)) if !raw.single_use => TokenRole::Refresh { refresh_token_field },
+        (RawRole::Refresh, Some(_)) => return Err(invalid("`single-use` is only for `role: exchange`".into())),
+        (RawRole::Exchange, Some(_)) => {
             return Err(invalid("`refresh-token-field` is only for `role: refresh`".into()));
         }
-        _ => {}
-    }
-    Ok(Some(ext))
+        (RawRole::Exchange, None) => TokenRole::Exchange { single_use: raw.single_use },
+    };
+    Ok(Some(TokenExtension {
+        role,
+        scheme: raw.scheme,
+        access_token: raw.access_token,
+        refresh_token: raw.refresh_token,
+        lifetime,
+        keep,
+    }))
+}
+
+/// Where a credential goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// A header value: `prefix` + credential.
+    Header {
+        /// Lower-case header name.
+        name: String,
+        /// Text before the credential (`"Bearer "`, `"token "`, or empty).
+        prefix: String,
+    },
+    /// JSON request-body properties (our `x-clientgen-in: body`).
+    Body {
+        /// The property that receives the token.
+        token_field: String,
+        /// Properties filled from values kept at login.
+        fields: Vec<String>,
+    },
+    /// A query parameter.
+    Query {
+        /// The parameter name.
+        name: String,
+    },
+    /// A cookie.
+    Cookie {
+        /// The cookie name.
+        name: String,
+    },
 }
 
 /// How a security scheme's credential is placed on a request, and its description.
-pub fn placement(scheme: &SecurityScheme) -> Result<(Placement, Option<String>), ErrorKind> {
+pub(crate) fn placement(scheme: &SecurityScheme) -> Result<(Placement, Option<String>), ErrorKind> {
     Ok(match scheme {
         SecurityScheme::HTTP { scheme, description, .. } => {
             // `bearer` and `basic` are case-insensitive registered schemes written capitalized by convention;
-            // any other scheme word (e.g. Deskpro's `token`, `key`) is sent exactly as the spec spells it.
+            // any other scheme word (e.g. a vendor's `token`, `key`) is sent exactly as the spec spells it.
             let word = match scheme.to_ascii_lowercase().as_str() {
                 "bearer" => "Bearer".to_owned(),
                 "basic" => "Basic".to_owned(),
@@ -166,4 +261,44 @@ pub fn placement(scheme: &SecurityScheme) -> Result<(Placement, Option<String>),
             (placement, description.clone())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn read(value: Value) -> Result<Option<TokenExtension>, ErrorKind> {
+        token(&IndexMap::from([(TOKEN.to_owned(), value)]))
+    }
+
+    #[test]
+    fn token_extensions_read_into_typed_values() {
+        let ext = read(json!({
+            "role": "refresh", "scheme": "jwt", "access-token": "/access", "refresh-token-field": "/refresh",
+            "lifetime": {"expires-in": "/expires_in"}, "keep": {"id": "request#/client_id"}
+        }))
+        .unwrap()
+        .unwrap();
+        assert_eq!(ext.role, TokenRole::Refresh { refresh_token_field: "/refresh".into() });
+        assert_eq!(ext.lifetime, Some(Lifetime::ExpiresIn("/expires_in".into())));
+        assert_eq!(ext.keep, vec![("id".to_owned(), ValueSource::Request("/client_id".into()))]);
+        let ext = read(json!({"role": "exchange", "scheme": "s", "access-token": "/t", "single-use": true}));
+        assert_eq!(ext.unwrap().unwrap().role, TokenRole::Exchange { single_use: true });
+    }
+
+    #[test]
+    fn role_specific_fields_stay_with_their_role() {
+        let refresh_without_field = read(json!({"role": "refresh", "scheme": "s", "access-token": "/t"}));
+        assert!(matches!(refresh_without_field, Err(ErrorKind::Extension { reason, .. }) if reason.contains("needs")));
+        let single_use_refresh = read(json!({
+            "role": "refresh", "scheme": "s", "access-token": "/t", "refresh-token-field": "/r", "single-use": true
+        }));
+        assert!(
+            matches!(single_use_refresh, Err(ErrorKind::Extension { reason, .. }) if reason.contains("single-use"))
+        );
+        let bad_keep = read(json!({"role": "exchange", "scheme": "s", "access-token": "/t", "keep": {"a": "/x"}}));
+        assert!(matches!(bad_keep, Err(ErrorKind::Extension { reason, .. }) if reason.contains("keep.a")));
+    }
 }

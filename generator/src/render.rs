@@ -1,18 +1,96 @@
 //! Render: tokens → `syn::File` → text with prettyplease, under the generated-file header.
+//!
+//! [`rust_files`] renders a crate's `lib.rs` and `types.rs` side by side on threads, a `types.rs` much
+//! larger than `lib.rs` (Stripe's) in pieces cut at item boundaries; the text is the same however it is cut.
 
 use std::path::Path;
 
 use proc_macro2::TokenStream;
 
+use crate::emit;
 use crate::error::{Error, ErrorKind};
+use crate::model::{Api, TypeKind};
+
+/// How a crate's Rust files are rendered. The output is the same byte for byte whichever is chosen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Rendering {
+    /// `lib.rs` and `types.rs` on threads side by side, a `types.rs` much larger than `lib.rs` in two
+    /// pieces (the default: fastest on large specs).
+    #[default]
+    Parallel,
+    /// Each file whole, on the calling thread.
+    Sequential,
+    /// `types.rs` in this many pieces on threads of their own, whatever its size (to test the cut).
+    Pieces(usize),
+}
+
+/// `src/lib.rs` and `src/types.rs` of the crate, each under `header`.
+pub(crate) fn rust_files(
+    file: &Path,
+    header: &str,
+    api: &Api,
+    crate_name: &str,
+    rendering: Rendering,
+) -> Result<(String, String), Error> {
+    let pieces = match rendering {
+        Rendering::Sequential => {
+            let lib = render(file, header, emit::lib_file(api, crate_name))?;
+            let types = render(file, header, emit::types_file_part(api, 0, 1))?;
+            return Ok((lib, types));
+        }
+        Rendering::Parallel if types_weight(api) > 2 * lib_weight(api) => 2,
+        Rendering::Parallel => 1,
+        Rendering::Pieces(pieces) => pieces.max(1),
+    };
+    // Token streams are not `Send`: each piece is emitted on the thread that renders it.
+    let (lib, types) = std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..pieces)
+            .map(|piece| scope.spawn(move || render_items(file, emit::types_file_part(api, piece, pieces))))
+            .collect();
+        let lib = render(file, header, emit::lib_file(api, crate_name));
+        let types = parts.into_iter().try_fold(header.to_owned(), |mut types, part| {
+            let text = part.join().unwrap_or_else(|_| {
+                Err(Error::new(file, "", ErrorKind::Internal("rendering the types panicked".into())))
+            })?;
+            if !text.is_empty() {
+                if types.len() > header.len() {
+                    types.push('\n');
+                }
+                types.push_str(&text);
+            }
+            Ok::<_, Error>(types)
+        });
+        (lib, types)
+    });
+    Ok((lib?, types?))
+}
+
+/// A rough measure of how much code `types.rs` will hold (items and their members).
+fn types_weight(api: &Api) -> usize {
+    api.types
+        .iter()
+        .map(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => 2 + fields.len() * 2,
+            TypeKind::Enum { variants } => 2 + variants.len() * 2,
+            TypeKind::IntEnum { variants, .. } => 8 + variants.len() * 4,
+            TypeKind::Union { variants, tag } => 3 + variants.len() * if tag.is_some() { 4 } else { 1 },
+            TypeKind::Alias(_) | TypeKind::Newtype(_) => 2,
+        })
+        .sum()
+}
+
+/// A rough measure of how much code `lib.rs` will hold, in the units of [`types_weight`].
+fn lib_weight(api: &Api) -> usize {
+    api.operations.iter().map(|op| 12 + op.params.len() * 4 + (op.success.len() + op.errors.len()) * 3).sum()
+}
 
 /// Formats one generated Rust file. A parse failure is a generator bug and is reported as such.
-pub fn render(file: &Path, header: &str, tokens: TokenStream) -> Result<String, Error> {
+fn render(file: &Path, header: &str, tokens: TokenStream) -> Result<String, Error> {
     Ok(format!("{header}{}", render_items(file, tokens)?))
 }
 
 /// Formats whole items (a piece of a file), without a header.
-pub fn render_items(file: &Path, tokens: TokenStream) -> Result<String, Error> {
+fn render_items(file: &Path, tokens: TokenStream) -> Result<String, Error> {
     let syntax: syn::File = syn::parse2(tokens)
         .map_err(|err| Error::new(file, "", ErrorKind::Internal(format!("emitted code does not parse: {err}"))))?;
     Ok(space_items(&prettyplease::unparse(&syntax)))
@@ -31,9 +109,11 @@ fn space_items(code: &str) -> String {
                     .iter()
                     .any(|p| trimmed.starts_with(p));
             let prev_trimmed = prev.trim();
-            let after_use = prev_trimmed.starts_with("use ")
+            // A whole `use` or `pub mod` line (not the first line of a `use` whose list goes on below).
+            let after_use = (prev_trimmed.starts_with("use ")
                 || prev_trimmed.starts_with("pub use ")
-                || prev_trimmed.starts_with("pub mod ");
+                || prev_trimmed.starts_with("pub mod "))
+                && prev_trimmed.ends_with(';');
             // An item that ends in `;` (a type alias, a const) rather than a block; `use` lines group.
             let ends_declaration = prev_trimmed.ends_with(';')
                 && !prev_trimmed.starts_with("//")
@@ -58,4 +138,24 @@ fn space_items(code: &str) -> String {
         previous = Some(line);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn a_use_list_over_several_lines_stays_whole() {
+        let code = "pub use a::{\n    B, C,\n};\nuse d::E;\n";
+        assert_eq!(space_items(code), "pub use a::{\n    B, C,\n};\n\nuse d::E;\n");
+    }
+
+    #[test]
+    fn items_are_spaced_and_use_groups_kept() {
+        let code = "use a::B;\nuse c::D;\npub struct S;\npub struct T {\n    x: u8,\n}\nimpl T {}\n";
+        assert_eq!(
+            space_items(code),
+            "use a::B;\nuse c::D;\n\npub struct S;\n\npub struct T {\n    x: u8,\n}\n\nimpl T {}\n"
+        );
+    }
 }

@@ -50,6 +50,7 @@ constructs!(
     success_types,
     yaml_specifics,
     components_only,
+    reserved_names,
 );
 
 /// The spec's path relative to the repository root, as shown in generated headers.

@@ -47,7 +47,6 @@ pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
 /// Sessions, token stores and their errors (the whole credentials API of the runtime).
 pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
-
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
@@ -338,7 +337,7 @@ static API_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::A
         prefix: "token ",
     },
     exchange: Some(clientgen_runtime::auth::EndpointSpec {
-        method: "POST",
+        method: reqwest::Method::POST,
         path: "/api_tokens",
         token: clientgen_runtime::auth::TokenSpec {
             access_token: "/data/token",
@@ -369,13 +368,13 @@ pub enum CreateApiTokenError {
     /// 400: The request input is invalid (code `invalid_input`). `errors` lists
     /// request-level errors and, under `fields`, the errors of each input
     /// field, nested like the input itself.
-    BadRequest(Box<types::Error>),
+    BadRequest(Box<types::ErrorBody>),
     /// 401: Authentication failed. Known codes: `bad_credentials` (wrong email or
     /// password on the exchange endpoint), `unauthorized`,
     /// `malformed_authorization_header`, `invalid_authorization_header`,
     /// `invalid_api_key`, `invalid_api_token` (also for an expired or revoked
     /// token: obtain a new one), `invalid_session_id`.
-    Unauthorized(Box<types::Error>),
+    Unauthorized(Box<types::ErrorBody>),
 }
 
 /// The documented error responses of [`Client::get_me`].
@@ -386,15 +385,15 @@ pub enum GetMeError {
     /// `malformed_authorization_header`, `invalid_authorization_header`,
     /// `invalid_api_key`, `invalid_api_token` (also for an expired or revoked
     /// token: obtain a new one), `invalid_session_id`.
-    Unauthorized(Box<types::Error>),
+    Unauthorized(Box<types::ErrorBody>),
     /// 403: The credential is valid but may not perform this request.
-    Forbidden(Box<types::Error>),
+    Forbidden(Box<types::ErrorBody>),
     /// 404: The requested resource does not exist.
-    NotFound(Box<types::Error>),
+    NotFound(Box<types::ErrorBody>),
     /// 405: The HTTP method is not allowed on this resource.
-    MethodNotAllowed(Box<types::Error>),
+    MethodNotAllowed(Box<types::ErrorBody>),
     /// 423: The helpdesk is offline (HTTP 423 Locked).
-    Locked(Box<types::Error>),
+    Locked(Box<types::ErrorBody>),
     /// 429: Too many requests; the caller is being rate limited.
-    TooManyRequests(Box<types::Error>),
+    TooManyRequests(Box<types::ErrorBody>),
 }

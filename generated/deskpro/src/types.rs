@@ -138,7 +138,7 @@ pub type Linked = serde_json::Map<String, serde_json::Value>;
 
 /// The Deskpro error body, sent with every error status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Error {
+pub struct ErrorBody {
     /// The HTTP status code, repeated in the body.
     pub status: i32,
     /// A machine-readable error code. Kept an open string: new codes

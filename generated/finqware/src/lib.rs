@@ -43,7 +43,6 @@ pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
 /// Sessions, token stores and their errors (the whole credentials API of the runtime).
 pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
-
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
@@ -321,7 +320,7 @@ static ACCESS_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth
         fields: &["credentials_id", "client_id", "client_secret"],
     },
     exchange: Some(clientgen_runtime::auth::EndpointSpec {
-        method: "POST",
+        method: reqwest::Method::POST,
         path: "/tokens",
         token: clientgen_runtime::auth::TokenSpec {
             access_token: "/access_token",
@@ -354,16 +353,16 @@ pub enum ExchangeTokenError {
     /// `missing_fields`, `unknown_fields`, `invalid_field` or
     /// `invalid_client_id`) or a bank's API failed (type
     /// `external_api_error`). See `Error.code` for the known codes.
-    BadRequest(Box<types::Error>),
+    BadRequest(Box<types::ErrorBody>),
     /// 401: The caller is not authorized (type `unauthorized`). See `Error.code`
     /// for the known codes; for an expired or invalid access token or
     /// consent, a new consent and token exchange are needed.
-    Unauthorized(Box<types::Error>),
+    Unauthorized(Box<types::ErrorBody>),
     /// 404: A referenced resource was not found (type `invalid_request`). See
     /// `Error.code` for the known codes.
-    NotFound(Box<types::Error>),
+    NotFound(Box<types::ErrorBody>),
     /// 5XX: An internal error on Finqware's side.
-    ServerError(Box<types::Error>),
+    ServerError(Box<types::ErrorBody>),
 }
 
 /// The documented error responses of [`Client::get_accounts`].
@@ -373,16 +372,16 @@ pub enum GetAccountsError {
     /// `missing_fields`, `unknown_fields`, `invalid_field` or
     /// `invalid_client_id`) or a bank's API failed (type
     /// `external_api_error`). See `Error.code` for the known codes.
-    BadRequest(Box<types::Error>),
+    BadRequest(Box<types::ErrorBody>),
     /// 401: The caller is not authorized (type `unauthorized`). See `Error.code`
     /// for the known codes; for an expired or invalid access token or
     /// consent, a new consent and token exchange are needed.
-    Unauthorized(Box<types::Error>),
+    Unauthorized(Box<types::ErrorBody>),
     /// 404: A referenced resource was not found (type `invalid_request`). See
     /// `Error.code` for the known codes.
-    NotFound(Box<types::Error>),
+    NotFound(Box<types::ErrorBody>),
     /// 5XX: An internal error on Finqware's side.
-    ServerError(Box<types::Error>),
+    ServerError(Box<types::ErrorBody>),
 }
 
 /// The documented error responses of [`Client::get_balances`].
@@ -392,16 +391,16 @@ pub enum GetBalancesError {
     /// `missing_fields`, `unknown_fields`, `invalid_field` or
     /// `invalid_client_id`) or a bank's API failed (type
     /// `external_api_error`). See `Error.code` for the known codes.
-    BadRequest(Box<types::Error>),
+    BadRequest(Box<types::ErrorBody>),
     /// 401: The caller is not authorized (type `unauthorized`). See `Error.code`
     /// for the known codes; for an expired or invalid access token or
     /// consent, a new consent and token exchange are needed.
-    Unauthorized(Box<types::Error>),
+    Unauthorized(Box<types::ErrorBody>),
     /// 404: A referenced resource was not found (type `invalid_request`). See
     /// `Error.code` for the known codes.
-    NotFound(Box<types::Error>),
+    NotFound(Box<types::ErrorBody>),
     /// 5XX: An internal error on Finqware's side.
-    ServerError(Box<types::Error>),
+    ServerError(Box<types::ErrorBody>),
 }
 
 /// The documented error responses of [`Client::get_transactions`].
@@ -411,14 +410,14 @@ pub enum GetTransactionsError {
     /// `missing_fields`, `unknown_fields`, `invalid_field` or
     /// `invalid_client_id`) or a bank's API failed (type
     /// `external_api_error`). See `Error.code` for the known codes.
-    BadRequest(Box<types::Error>),
+    BadRequest(Box<types::ErrorBody>),
     /// 401: The caller is not authorized (type `unauthorized`). See `Error.code`
     /// for the known codes; for an expired or invalid access token or
     /// consent, a new consent and token exchange are needed.
-    Unauthorized(Box<types::Error>),
+    Unauthorized(Box<types::ErrorBody>),
     /// 404: A referenced resource was not found (type `invalid_request`). See
     /// `Error.code` for the known codes.
-    NotFound(Box<types::Error>),
+    NotFound(Box<types::ErrorBody>),
     /// 5XX: An internal error on Finqware's side.
-    ServerError(Box<types::Error>),
+    ServerError(Box<types::ErrorBody>),
 }

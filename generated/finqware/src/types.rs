@@ -68,7 +68,7 @@ pub type TransactionsResponse = serde_json::Map<String, serde_json::Value>;
 
 /// The Finqware error body, sent with every error status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Error {
+pub struct ErrorBody {
     /// A unique id of this error occurrence.
     pub id: uuid::Uuid,
     /// The error class (open set). Known values: `invalid_request`

@@ -42,7 +42,6 @@ pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
 /// Sessions, token stores and their errors (the whole credentials API of the runtime).
 pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
-
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
@@ -226,7 +225,7 @@ static BEARER_AUTH: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth:
         prefix: "Bearer ",
     },
     exchange: Some(clientgen_runtime::auth::EndpointSpec {
-        method: "POST",
+        method: reqwest::Method::POST,
         path: "/api/token",
         token: clientgen_runtime::auth::TokenSpec {
             access_token: "/token",

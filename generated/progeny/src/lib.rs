@@ -45,7 +45,6 @@ pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
 /// Sessions, token stores and their errors (the whole credentials API of the runtime).
 pub use clientgen_runtime::auth;
 pub use clientgen_runtime::auth::{
-
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
@@ -275,7 +274,7 @@ static JWT_ACCESS: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::
         prefix: "Bearer ",
     },
     exchange: Some(clientgen_runtime::auth::EndpointSpec {
-        method: "POST",
+        method: reqwest::Method::POST,
         path: "/accounts/token/obtain/",
         token: clientgen_runtime::auth::TokenSpec {
             access_token: "/access",
@@ -286,7 +285,7 @@ static JWT_ACCESS: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::
     }),
     refresh: Some(clientgen_runtime::auth::RefreshSpec {
         endpoint: clientgen_runtime::auth::EndpointSpec {
-            method: "POST",
+            method: reqwest::Method::POST,
             path: "/accounts/token/refresh/",
             token: clientgen_runtime::auth::TokenSpec {
                 access_token: "/access",
@@ -309,7 +308,7 @@ pub enum ObtainTokenPairError {
     BadRequest(Box<types::FieldErrors>),
     /// 401: No active account has the given credentials, e.g.
     /// `{"detail": "No active account found with the given credentials"}`.
-    Unauthorized(Box<types::AuthError>),
+    Unauthorized(Box<types::AuthErrorBody>),
 }
 
 /// The documented error responses of [`Client::refresh_token_pair`].
@@ -324,5 +323,5 @@ pub enum RefreshTokenPairError {
     /// `token_not_valid` and `detail` is `Token is invalid`,
     /// `Token is expired` or `Token is invalid or expired`. Log in again
     /// with `obtainTokenPair`.
-    Unauthorized(Box<types::AuthError>),
+    Unauthorized(Box<types::AuthErrorBody>),
 }

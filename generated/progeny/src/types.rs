@@ -52,7 +52,7 @@ pub type FieldErrors = std::collections::BTreeMap<String, Vec<String>>;
 /// An authentication failure. `detail` is always present; `code` and
 /// `messages` appear for token errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AuthError {
+pub struct AuthErrorBody {
     /// A human-readable reason, e.g. "No active account found with the
     /// given credentials", "Token is invalid or expired", "Given token
     /// not valid for any token type", "Authentication credentials were

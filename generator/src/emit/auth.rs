@@ -5,51 +5,26 @@
 //! All behaviour (expiry, refresh, single-flight, retry on 401, stores) lives in `clientgen-runtime`; the
 //! generated code only describes.
 
-use std::path::Path;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::docs::doc_attrs_with;
-use crate::emit::{error_ty, ident, placement_tokens, ty_tokens};
-use crate::error::{Error, ErrorKind};
-use crate::extensions::{TOKEN, TokenExtension, TokenRole};
-use crate::model::{Api, BodyEncoding, Operation, Placement, SecurityScheme};
-
-/// Checks that each token extension names a scheme that exists, and that no scheme has two issuers.
-pub fn validate(file: &Path, api: &Api) -> Result<(), Error> {
-    let invalid = |op: &Operation, reason: String| {
-        Error::new(file, &op.pointer, ErrorKind::Extension { extension: TOKEN, reason })
-    };
-    for op in &api.operations {
-        let Some(token) = &op.token else { continue };
-        if !api.schemes.iter().any(|s| s.key == token.scheme) {
-            return Err(invalid(op, format!("scheme {:?} is not in components.securitySchemes", token.scheme)));
-        }
-        if let Some(other) = api
-            .operations
-            .iter()
-            .take_while(|o| !std::ptr::eq(*o, op))
-            .find(|o| o.token.as_ref().is_some_and(|t| t.scheme == token.scheme && t.role == token.role))
-        {
-            return Err(invalid(op, format!("{} already has this role for scheme {:?}", other.pointer, token.scheme)));
-        }
-        let json_body = op.body.as_ref().map(|b| b.encoding);
-        if token.role == TokenRole::Refresh && json_body != Some(BodyEncoding::Json) {
-            return Err(invalid(op, "a refresh operation needs a JSON request body for the refresh token".into()));
-        }
-    }
-    Ok(())
-}
+use super::docs::{code, doc_attrs_with};
+use super::operations::param_ty;
+use super::outcomes::error_ty;
+use super::{ident, lit, ty_tokens};
+use crate::model::{
+    Api, BodyEncoding, Lifetime, Operation, Placement, SecurityScheme, TokenExtension, TokenRole, ValueSource,
+};
 
 fn spec_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {
     format_ident!("{}", scheme.static_name)
 }
 
-fn token_op<'a>(api: &'a Api, scheme: &str, role: TokenRole) -> Option<(&'a Operation, &'a TokenExtension)> {
+/// The operation that issues (`exchange`) or renews (not `exchange`) the token of `scheme`.
+fn token_op<'a>(api: &'a Api, scheme: &str, exchange: bool) -> Option<(&'a Operation, &'a TokenExtension)> {
     api.operations.iter().find_map(|op| {
         let token = op.token.as_ref()?;
-        (token.scheme == scheme && token.role == role).then_some((op, token))
+        (token.scheme == scheme && token.role.is_exchange() == exchange).then_some((op, token))
     })
 }
 
@@ -61,34 +36,26 @@ fn opt_str(value: Option<&str>) -> TokenStream {
 }
 
 fn endpoint(op: &Operation, token: &TokenExtension) -> TokenStream {
-    let method = &op.method;
+    let method = format_ident!("{}", op.method.as_str());
     let path = &op.path;
     let access = &token.access_token;
     let refresh = opt_str(token.refresh_token.as_deref());
     let lifetime = match &token.lifetime {
         None => quote!(clientgen_runtime::auth::LifetimeSpec::None),
-        Some(lifetime) => match (&lifetime.expires_in, &lifetime.expires_at) {
-            (Some(pointer), _) => {
-                quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresIn(#pointer))
-            }
-            (None, Some(pointer)) => {
-                quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresAt(#pointer))
-            }
-            (None, None) => quote!(clientgen_runtime::auth::LifetimeSpec::JwtExp),
-        },
+        Some(Lifetime::ExpiresIn(pointer)) => quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresIn(#pointer)),
+        Some(Lifetime::ExpiresAt(pointer)) => quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresAt(#pointer)),
+        Some(Lifetime::JwtExp) => quote!(clientgen_runtime::auth::LifetimeSpec::JwtExp),
     };
     let keep = token.keep.iter().map(|(name, source)| {
-        let (from, pointer) = source.split_once('#').unwrap_or(("response", source));
-        let source = if from == "request" {
-            quote!(clientgen_runtime::auth::ValueSource::Request(#pointer))
-        } else {
-            quote!(clientgen_runtime::auth::ValueSource::Response(#pointer))
+        let source = match source {
+            ValueSource::Request(pointer) => quote!(clientgen_runtime::auth::ValueSource::Request(#pointer)),
+            ValueSource::Response(pointer) => quote!(clientgen_runtime::auth::ValueSource::Response(#pointer)),
         };
         quote!((#name, #source))
     });
     quote! {
         clientgen_runtime::auth::EndpointSpec {
-            method: #method,
+            method: reqwest::Method::#method,
             path: #path,
             token: clientgen_runtime::auth::TokenSpec {
                 access_token: #access,
@@ -101,13 +68,14 @@ fn endpoint(op: &Operation, token: &TokenExtension) -> TokenStream {
 }
 
 /// A `static` `AuthSpec` per security scheme.
-pub fn schemes(api: &Api) -> TokenStream {
+pub(super) fn schemes(api: &Api) -> TokenStream {
     let items = api.schemes.iter().map(|scheme| {
         let name = spec_ident(scheme);
         let key = &scheme.key;
         let placement = placement_tokens(&scheme.placement);
-        let exchange = token_op(api, key, TokenRole::Exchange);
-        let single_use = exchange.is_some_and(|(_, token)| token.single_use);
+        let exchange = token_op(api, key, true);
+        let single_use =
+            exchange.is_some_and(|(_, token)| matches!(token.role, TokenRole::Exchange { single_use: true }));
         let exchange = match exchange {
             Some((op, token)) => {
                 let endpoint = endpoint(op, token);
@@ -115,18 +83,17 @@ pub fn schemes(api: &Api) -> TokenStream {
             }
             None => quote!(None),
         };
-        let refresh = match token_op(api, key, TokenRole::Refresh) {
-            Some((op, token)) => {
+        let refresh = match token_op(api, key, false) {
+            Some((op, token @ TokenExtension { role: TokenRole::Refresh { refresh_token_field }, .. })) => {
                 let endpoint = endpoint(op, token);
-                let field = token.refresh_token_field.as_deref().unwrap_or("/refresh");
-                quote!(Some(clientgen_runtime::auth::RefreshSpec { endpoint: #endpoint, refresh_token_field: #field }))
+                quote!(Some(clientgen_runtime::auth::RefreshSpec {
+                    endpoint: #endpoint,
+                    refresh_token_field: #refresh_token_field,
+                }))
             }
-            None => quote!(None),
+            _ => quote!(None),
         };
-        let doc = format!(
-            " How credentials of the {} security scheme are sent, issued and refreshed.",
-            crate::docs::code(key)
-        );
+        let doc = format!(" How credentials of the {} security scheme are sent, issued and refreshed.", code(key));
         quote! {
             #[doc = #doc]
             static #name: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
@@ -142,7 +109,7 @@ pub fn schemes(api: &Api) -> TokenStream {
 }
 
 /// `session`, `request`, `send`, one `with_<scheme>` per scheme and one `login` per exchange operation.
-pub fn login_methods(api: &Api) -> TokenStream {
+pub(super) fn login_methods(api: &Api) -> TokenStream {
     let with_schemes = api.schemes.iter().filter(|s| !matches!(s.placement, Placement::Body { .. })).map(|scheme| {
         let spec = spec_ident(scheme);
         let method = format_ident!("{}", scheme.method);
@@ -161,28 +128,26 @@ pub fn login_methods(api: &Api) -> TokenStream {
             }
         }
     });
-    let exchanges: Vec<(&Operation, &TokenExtension)> = api
-        .operations
-        .iter()
-        .filter_map(|op| op.token.as_ref().filter(|t| t.role == TokenRole::Exchange).map(|t| (op, t)))
-        .collect();
-    let single = exchanges.len() == 1;
-    let logins = exchanges.iter().map(|(op, token)| {
-        let Some(scheme) = api.schemes.iter().find(|s| s.key == token.scheme) else { return TokenStream::new() };
+    // Exchange operations, each with its scheme (the model checked that it exists).
+    let exchanges = api.operations.iter().filter_map(|op| {
+        let token = op.token.as_ref()?;
+        Some((op, token, op.login_method.as_ref()?, api.schemes.iter().find(|s| s.key == token.scheme)?))
+    });
+    let logins = exchanges.map(|(op, token, method, scheme)| {
         let spec = spec_ident(scheme);
-        let method = if single { format_ident!("login") } else { format_ident!("login_with_{}", op.fn_name) };
+        let method = ident(method);
         let op_fn = ident(&op.fn_name);
         let error = error_ty(op);
         let lifetime = match &token.lifetime {
             None => "The token carries no lifetime: it is replaced when a call answers 401.".to_owned(),
-            Some(l) if l.jwt_exp => "Its expiry is read from the JWT's `exp` claim.".to_owned(),
-            Some(l) => match (&l.expires_in, &l.expires_at) {
-                (Some(p), _) => format!("Its lifetime is the seconds at `{p}` in the response, counted from receipt."),
-                (None, Some(p)) => format!("It is valid until the time at `{p}` in the response."),
-                (None, None) => String::new(),
-            },
+            Some(Lifetime::JwtExp) => "Its expiry is read from the JWT's `exp` claim.".to_owned(),
+            Some(Lifetime::ExpiresIn(p)) => {
+                format!("Its lifetime is the seconds at `{p}` in the response, counted from receipt.")
+            }
+            Some(Lifetime::ExpiresAt(p)) => format!("It is valid until the time at `{p}` in the response."),
         };
-        let renewal = match (token_op(api, &token.scheme, TokenRole::Refresh), token.single_use) {
+        let single_use = matches!(token.role, TokenRole::Exchange { single_use: true });
+        let renewal = match (token_op(api, &token.scheme, false), single_use) {
             (Some((refresh, _)), _) => format!(
                 "Before it expires (or on a 401) the session refreshes it with [`Client::{}`]; if that is refused, it \
                  logs in again when `options` keeps the credentials, else calls fail with `AuthError::LoginRequired`.",
@@ -216,7 +181,7 @@ pub fn login_methods(api: &Api) -> TokenStream {
         });
         let param_decls = op.params.iter().map(|p| {
             let name = ident(&p.ident);
-            let ty = crate::emit::param_ty(p);
+            let ty = param_ty(p);
             quote!(#name: #ty,)
         });
         quote! {
@@ -277,5 +242,29 @@ fn placement_words(placement: &Placement) -> String {
         Placement::Body { token_field, .. } => format!("in the JSON body as `{token_field}`"),
         Placement::Query { name } => format!("query parameter `{name}`"),
         Placement::Cookie { name } => format!("cookie `{name}`"),
+    }
+}
+
+/// Placement as tokens of `clientgen_runtime::auth::Placement`.
+fn placement_tokens(placement: &Placement) -> TokenStream {
+    match placement {
+        Placement::Header { name, prefix } => {
+            let name = lit(name);
+            let prefix = lit(prefix);
+            quote!(clientgen_runtime::auth::Placement::Header { name: #name, prefix: #prefix })
+        }
+        Placement::Body { token_field, fields } => {
+            let token_field = lit(token_field);
+            let fields = fields.iter().map(|f| lit(f));
+            quote!(clientgen_runtime::auth::Placement::Body { token_field: #token_field, fields: &[#(#fields),*] })
+        }
+        Placement::Query { name } => {
+            let name = lit(name);
+            quote!(clientgen_runtime::auth::Placement::Query { name: #name })
+        }
+        Placement::Cookie { name } => {
+            let name = lit(name);
+            quote!(clientgen_runtime::auth::Placement::Cookie { name: #name })
+        }
     }
 }

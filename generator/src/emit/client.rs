@@ -1,0 +1,137 @@
+//! The skeleton of `src/lib.rs` — crate docs, re-exports, the `Client` with its constructors — around the
+//! operation methods, the credential items and the per-operation types the other modules emit.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::auth::{login_methods, schemes};
+use super::crate_docs::crate_docs;
+use super::docs::doc_attrs;
+use super::operations::operation;
+use super::outcomes::operation_types;
+use super::{ident, lit};
+use crate::model::Api;
+use crate::names::is_keyword;
+
+/// `src/lib.rs`: crate docs, the client, and one method and error type per operation.
+pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
+    let crate_docs = crate_docs(api, crate_name);
+    let constructors = constructors(api);
+    let operations = api.operations.iter().map(|op| operation(api, op));
+    let op_types = api.operations.iter().map(operation_types);
+    let schemes = schemes(api);
+    let login = login_methods(api);
+    let core_import = if api.operations.is_empty() {
+        quote!(
+            use clientgen_runtime::ClientCore;
+        )
+    } else {
+        quote!(
+            use clientgen_runtime::{ClientCore, Security};
+        )
+    };
+    quote! {
+        #crate_docs
+        #![forbid(unsafe_code)]
+
+        pub mod types;
+
+        pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+        /// Sessions, token stores and their errors (the whole credentials API of the runtime).
+        pub use clientgen_runtime::auth;
+        pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};
+
+        #core_import
+
+        /// A client for the API. Cheap to clone: clones share the connection pool and the session.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            core: ClientCore,
+        }
+
+        impl Client {
+            #constructors
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+
+            #login
+
+            #(#operations)*
+        }
+
+        #schemes
+
+        #(#op_types)*
+    }
+}
+
+fn constructors(api: &Api) -> TokenStream {
+    let user_agent = quote!(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
+    let default = api.servers.first().map(|server| {
+        let mut doc = format!("A client for the spec's default server, `{}`.", server.url);
+        if let Some(description) = &server.description {
+            doc = format!("{doc}\n\n{description}");
+        }
+        let docs = doc_attrs(Some(&doc));
+        if server.variables.is_empty() {
+            let url = lit(&server.url);
+            quote! {
+                /// The spec's default server.
+                pub const DEFAULT_BASE_URL: &'static str = #url;
+
+                #docs
+                pub fn new() -> Result<Self, BuildError> {
+                    Self::with_base_url(Self::DEFAULT_BASE_URL)
+                }
+            }
+        } else {
+            // `https://{helpdesk}/api/v2` → format!("https://{}/api/v2", helpdesk)
+            let mut template = server.url.replace('{', "\u{0}").replace('}', "\u{1}");
+            template = template.replace('\u{0}', "{{").replace('\u{1}', "}}");
+            let mut args = Vec::new();
+            let mut params = Vec::new();
+            let mut arg_docs = String::from("\n\n# Arguments\n");
+            for var in &server.variables {
+                let var_ident = ident(&var.ident);
+                // Inline plain identifiers in the format string (as clippy prefers); raw ones cannot be.
+                if is_keyword(&var.ident) {
+                    template = template.replace(&format!("{{{{{}}}}}", var.wire), "{}");
+                    args.push(quote!(#var_ident));
+                } else {
+                    template = template.replace(&format!("{{{{{}}}}}", var.wire), &format!("{{{}}}", var.ident));
+                }
+                params.push(quote!(#var_ident: &str));
+                arg_docs.push_str(&format!(
+                    "\n- `{}`: {}",
+                    var.ident,
+                    var.description.as_deref().unwrap_or("the server variable of that name").replace('\n', " ").trim()
+                ));
+            }
+            let docs = doc_attrs(Some(&format!("{doc}{arg_docs}")));
+            let template = lit(&template);
+            quote! {
+                #docs
+                pub fn new(#(#params),*) -> Result<Self, BuildError> {
+                    Self::with_base_url(&format!(#template #(, #args)*))
+                }
+            }
+        }
+    });
+    quote! {
+        #default
+
+        /// A client for `base_url` (for example a test server), with default timeouts.
+        pub fn with_base_url(base_url: &str) -> Result<Self, BuildError> {
+            Self::with_http_client(base_url, ClientCore::default_http_client(#user_agent)?)
+        }
+
+        /// A client for `base_url` that sends through `http`, a `reqwest::Client` set up by the caller
+        /// (timeouts, proxies, TLS).
+        pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, BuildError> {
+            Ok(Self { core: ClientCore::new(base_url, http)? })
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Every name the emitted code introduces beside the spec's names, by scope. The model consults this list
+//! when it decides names, so a spec name never shadows or meets one of them; a name added to the emitted
+//! code is added here, next to the code that owns it.
+
+use crate::model::Reserved;
+
+/// The names the emitted code reserves.
+pub(crate) const RESERVED: Reserved = Reserved {
+    // `types.rs` and `lib.rs` write these unqualified: `Option<…>`, `Box<…>`, `Result<…>`, `Some`/`None`,
+    // `Ok`/`Err` in impls, the serde derives and traits, and `From` in integer enums' conversions.
+    type_names: &[
+        "Box",
+        "Deserialize",
+        "Err",
+        "From",
+        "None",
+        "Ok",
+        "Option",
+        "Result",
+        "Serialize",
+        "Some",
+        "String",
+        "Vec",
+    ],
+    // `client::lib_file`: the runtime names the crate root re-exports or imports, and the client itself.
+    root_names: &[
+        "AuthError",
+        "BuildError",
+        "Client",
+        "ClientCore",
+        "Error",
+        "ResponseValue",
+        "Secret",
+        "Security",
+        "SendError",
+        "Session",
+        "SessionOptions",
+        "StoredTokens",
+        "TokenStore",
+    ],
+    // `client` (constructors, `base_url`) and `auth` (`resume`, `session`, `request`, `send`, `login`).
+    client_methods: &[
+        "base_url",
+        "login",
+        "new",
+        "request",
+        "resume",
+        "send",
+        "session",
+        "with_base_url",
+        "with_http_client",
+    ],
+    // `operations::operation`: `&self`, the `body` argument, the `request` being built, `value` and `cookies`
+    // while adding parameters, the `response` closure argument.
+    operation_locals: &["body", "cookies", "request", "response", "self", "value"],
+    // `auth::login_methods`, which takes the exchange operation's parameters: the `options` argument and the
+    // `response` and `session` locals.
+    login_locals: &["options", "response", "session"],
+    // `client::constructors`: `new(<server variables>)` builds its URL with `format!` and introduces nothing.
+    constructor_locals: &[],
+    // `types::type_def`: the flattened map of further properties.
+    fields: &["additional_properties"],
+    // `types`: the variant that keeps values (and tags) the spec does not list.
+    variants: &["Other"],
+};

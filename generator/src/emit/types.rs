@@ -1,0 +1,270 @@
+//! `src/types.rs`: one item per named type — structs, enums with their fallback, integer enums read and
+//! written as the integer, unions (untagged, or dispatched on their discriminator), aliases and newtypes.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::docs::{code, doc_attrs};
+use super::{ident, lit, ty_tokens};
+use crate::model::{Api, Field, Tag, Ty, TypeDef, TypeKind};
+
+/// Piece `index` of `src/types.rs` cut into `parts` consecutive pieces of whole items (the first also holds
+/// the module docs and imports), to render side by side: the rendered pieces joined by a blank line are the
+/// file.
+pub(crate) fn types_file_part(api: &Api, index: usize, parts: usize) -> TokenStream {
+    let size = api.types.len().div_ceil(parts.max(1)).max(1);
+    let items = api.types.chunks(size).nth(index).unwrap_or_default().iter().map(type_def);
+    if index > 0 {
+        return items.collect();
+    }
+    let derives = api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));
+    let imports = derives.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
+    quote! {
+        //! The types of the API's schemas, request bodies and responses.
+        #imports
+        #(#items)*
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc_attrs(def.doc.as_deref());
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let fields = fields.iter().map(field);
+            let additional = additional.as_ref().map(|ty| {
+                let ty = ty_tokens(ty, true);
+                quote! {
+                    /// Further properties, by name.
+                    #[serde(flatten)]
+                    pub additional_properties: std::collections::BTreeMap<String, #ty>,
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                pub struct #name {
+                    #(#fields)*
+                    #additional
+                }
+            }
+        }
+        TypeKind::Enum { variants } => {
+            let variants = variants.iter().map(|(variant, wire)| {
+                let variant_ident = ident(variant);
+                let doc = format!(" {}", code(wire));
+                let rename = (variant != wire).then(|| {
+                    let wire = lit(wire);
+                    quote!(#[serde(rename = #wire)])
+                });
+                quote! {
+                    #[doc = #doc]
+                    #rename
+                    #variant_ident,
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                pub enum #name {
+                    #(#variants)*
+                    /// A value the spec does not list, kept as sent.
+                    #[serde(untagged)]
+                    Other(String),
+                }
+            }
+        }
+        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, repr, variants),
+        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, variants, tag),
+        TypeKind::Union { variants, tag: None } => {
+            let variants = variants.iter().map(|(variant, ty)| {
+                let variant = ident(variant);
+                let ty = ty_tokens(ty, true);
+                quote!(#variant(#ty),)
+            });
+            let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+            quote! {
+                #docs
+                #separator
+                /// The first variant whose shape matches the JSON is chosen.
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
+        }
+        TypeKind::Newtype(ty) => {
+            let ty = ty_tokens(ty, true);
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #ty);
+            }
+        }
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(ty, true);
+            quote! {
+                #docs
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// An integer enum, read and written as the integer through `From` conversions (serde `from`/`into`), so a
+/// value the spec does not list is kept in `Other`.
+fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64)]) -> TokenStream {
+    let repr_tokens = ty_tokens(repr, true);
+    let repr_name = lit(&repr_tokens.to_string());
+    let literal = |value: i64| match repr {
+        Ty::I32 => proc_macro2::Literal::i32_unsuffixed(value as i32),
+        _ => proc_macro2::Literal::i64_unsuffixed(value),
+    };
+    let items = variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        let doc = format!(" `{value}`");
+        quote! {
+            #[doc = #doc]
+            #variant,
+        }
+    });
+    let from_arms = variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        let value = literal(*value);
+        quote!(#value => Self::#variant,)
+    });
+    let into_arms = variants.iter().map(|(variant, value)| {
+        let variant = ident(variant);
+        let value = literal(*value);
+        quote!(#name::#variant => #value,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(from = #repr_name, into = #repr_name)]
+        pub enum #name {
+            #(#items)*
+            /// A value the spec does not list, kept as sent.
+            Other(#repr_tokens),
+        }
+
+        impl From<#repr_tokens> for #name {
+            fn from(value: #repr_tokens) -> Self {
+                match value {
+                    #(#from_arms)*
+                    other => Self::Other(other),
+                }
+            }
+        }
+
+        impl From<#name> for #repr_tokens {
+            fn from(value: #name) -> Self {
+                match value {
+                    #(#into_arms)*
+                    #name::Other(other) => other,
+                }
+            }
+        }
+    }
+}
+
+/// A union chosen by its discriminator: serde cannot express "the variant struct keeps the tag field",
+/// so the impls dispatch on the tag through the runtime's `tagged` helpers.
+fn tagged_union(name: &Ident, docs: TokenStream, variants: &[(String, Ty)], tag: &Tag) -> TokenStream {
+    let property = lit(&tag.property);
+    let variant_items = variants.iter().map(|(variant, ty)| {
+        let variant = ident(variant);
+        let ty = ty_tokens(ty, true);
+        quote!(#variant(#ty),)
+    });
+    let serialize_arms = variants.iter().enumerate().map(|(i, (variant, _))| {
+        let variant = ident(variant);
+        let value =
+            tag.values.iter().find(|(_, index)| *index == i).map(|(value, _)| value.clone()).unwrap_or_default();
+        let value = lit(&value);
+        quote!(Self::#variant(value) => clientgen_runtime::tagged::serialize(serializer, #property, #value, value),)
+    });
+    let deserialize_arms = variants.iter().enumerate().map(|(i, (variant, _))| {
+        let variant = ident(variant);
+        let values = tag.values.iter().filter(|(_, index)| *index == i).map(|(value, _)| lit(value));
+        quote!(#(#values)|* => clientgen_runtime::tagged::variant(value).map(Self::#variant),)
+    });
+    let doc = format!(" Chosen by the {} property.", code(&tag.property));
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote! {
+        #docs
+        #separator
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variant_items)*
+            /// A value whose discriminator the spec does not list, kept as sent.
+            Other(serde_json::Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Other(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = clientgen_runtime::tagged::split(deserializer, #property)?;
+                match tag.as_str() {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::Other(value)),
+                }
+            }
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let name = ident(&field.ident);
+    let mut doc = field.doc.clone().unwrap_or_default();
+    if field.nullable && !field.required {
+        let note = "Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.";
+        doc = if doc.is_empty() { note.to_owned() } else { format!("{doc}\n\n{note}") };
+    }
+    let docs = doc_attrs(Some(&doc).filter(|d| !d.is_empty()).map(String::as_str));
+    let ty = ty_tokens(&field.ty, true);
+    let rename = (field.ident != field.wire).then(|| {
+        let wire = lit(&field.wire);
+        quote!(#[serde(rename = #wire)])
+    });
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let (ty, skip) = match (field.required, field.nullable) {
+        (true, false) => (ty, None),
+        // Required but nullable: always sent, `null` when `None`.
+        (true, true) => (quote!(Option<#ty>), None),
+        (false, false) => {
+            (quote!(Option<#ty>), Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])))
+        }
+        // Optional and nullable: absent, `null` and a value are three different things on the wire.
+        (false, true) => (
+            quote!(Option<Option<#ty>>),
+            Some(quote!(#[serde(
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "clientgen_runtime::nullable::deserialize"
+            )])),
+        ),
+    };
+    quote! {
+        #docs
+        #deprecated
+        #rename
+        #skip
+        pub #name: #ty,
+    }
+}

@@ -1,0 +1,246 @@
+//! The type graph: one traversal of type expressions ([`Ty::walk`]) and of what a named type holds
+//! ([`TypeKind::members`]), and the passes over the finished graph built on them — recursion boxed,
+//! self-containing aliases made newtypes, credentials marked — and the questions emit asks of it.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::{Api, BodyEncoding, Operation, ResponseBody, Ty, TypeDef, TypeKind};
+
+/// How a named type holds a member type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Held {
+    /// In place: a field or a union variant (a value of the type contains the member's value).
+    Inline,
+    /// Behind a map: the value type of further properties.
+    InMap,
+    /// As another name for it (an alias) or wrapped by it (a newtype).
+    Target,
+}
+
+impl Ty {
+    /// This type expression and every one inside it, outermost first (`Vec<Option<A>>`, `Option<A>`, `A`).
+    pub fn walk(&self) -> impl Iterator<Item = &Ty> {
+        std::iter::successors(Some(self), |ty| match ty {
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => Some(inner),
+            _ => None,
+        })
+    }
+
+    /// The named types this expression mentions.
+    fn names(&self) -> impl Iterator<Item = &String> {
+        self.walk().filter_map(|ty| match ty {
+            Ty::Named(name) => Some(name),
+            _ => None,
+        })
+    }
+}
+
+impl TypeKind {
+    /// Every type expression this kind holds directly, with how it holds it.
+    pub fn members(&self) -> Vec<(&Ty, Held)> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields
+                .iter()
+                .map(|f| (&f.ty, Held::Inline))
+                .chain(additional.iter().map(|ty| (ty, Held::InMap)))
+                .collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|(_, ty)| (ty, Held::Inline)).collect(),
+            TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![(ty, Held::Target)],
+            TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => Vec::new(),
+        }
+    }
+
+    /// The members held in place, mutably (where boxing breaks recursion).
+    fn inline_members_mut(&mut self) -> Vec<&mut Ty> {
+        match self {
+            TypeKind::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter_mut().map(|(_, ty)| ty).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The passes over the finished graph, in order.
+pub(super) fn finish(types: &mut [TypeDef]) {
+    wrap_recursive_aliases(types);
+    box_recursion(types);
+    mark_sensitive(types);
+}
+
+/// Turns aliases whose target mentions the alias itself (through other aliases) into newtypes.
+fn wrap_recursive_aliases(types: &mut [TypeDef]) {
+    let aliases: HashMap<String, Ty> = types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Alias(ty) => Some((def.name.clone(), ty.clone())),
+            _ => None,
+        })
+        .collect();
+    for def in types.iter_mut() {
+        let TypeKind::Alias(ty) = &def.kind else { continue };
+        let mut stack: Vec<&String> = ty.names().collect();
+        let mut seen = BTreeSet::new();
+        let mut recursive = false;
+        while let Some(name) = stack.pop() {
+            if *name == def.name {
+                recursive = true;
+                break;
+            }
+            if seen.insert(name) {
+                if let Some(target) = aliases.get(name) {
+                    stack.extend(target.names());
+                }
+            }
+        }
+        if recursive {
+            def.kind = TypeKind::Newtype(ty.clone());
+        }
+    }
+}
+
+/// Boxes members that would otherwise make a type contain itself: an edge A → B of direct containment (a
+/// field or variant whose type is `B` itself; `Vec` and maps already are indirect) is boxed when A and B
+/// are in one strongly connected component. Alias and newtype targets are edges too, never boxed
+/// themselves. Linear in the size of the graph.
+fn box_recursion(types: &mut [TypeDef]) {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
+    let direct = |ty: &Ty| match ty {
+        Ty::Named(name) => index.get(name.as_str()).copied(),
+        _ => None,
+    };
+    // One edge list per type, in the order of `inline_members_mut` (then alias targets), so edges and
+    // members can be zipped below.
+    let edges: Vec<Vec<Option<usize>>> = types
+        .iter()
+        .map(|def| {
+            def.kind.members().into_iter().filter(|(_, held)| *held != Held::InMap).map(|(ty, _)| direct(ty)).collect()
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    for (i, def) in types.iter_mut().enumerate() {
+        for (slot, target) in def.kind.inline_members_mut().into_iter().zip(&edges[i]) {
+            if target.is_some_and(|t| component[t] == component[i]) {
+                *slot = Ty::Boxed(Box::new(slot.clone()));
+            }
+        }
+    }
+}
+
+/// Kosaraju's algorithm, iteratively (deep type graphs must not overflow the stack): a component id per node.
+fn strongly_connected(edges: &[Vec<Option<usize>>]) -> Vec<usize> {
+    let n = edges.len();
+    let out = |v: usize| edges[v].iter().flatten().copied();
+    // 1. Nodes in order of finishing a depth-first search.
+    let mut order = Vec::with_capacity(n);
+    let mut visited = vec![false; n];
+    for start in 0..n {
+        if visited[start] {
+            continue;
+        }
+        visited[start] = true;
+        let mut stack: Vec<(usize, Vec<usize>)> = vec![(start, out(start).collect())];
+        while let Some((node, pending)) = stack.last_mut() {
+            if let Some(next) = pending.pop() {
+                if !visited[next] {
+                    visited[next] = true;
+                    stack.push((next, out(next).collect()));
+                }
+            } else {
+                order.push(*node);
+                stack.pop();
+            }
+        }
+    }
+    // 2. On the reversed graph, in reverse finishing order, each search finds one component.
+    let mut reversed = vec![Vec::new(); n];
+    for v in 0..n {
+        for w in out(v) {
+            reversed[w].push(v);
+        }
+    }
+    let mut component = vec![usize::MAX; n];
+    let mut next_id = 0;
+    for &start in order.iter().rev() {
+        if component[start] != usize::MAX {
+            continue;
+        }
+        component[start] = next_id;
+        let mut stack = vec![start];
+        while let Some(node) = stack.pop() {
+            for &prev in &reversed[node] {
+                if component[prev] == usize::MAX {
+                    component[prev] = next_id;
+                    stack.push(prev);
+                }
+            }
+        }
+        next_id += 1;
+    }
+    component
+}
+
+/// Marks the types that hold a credential somewhere inside: a fixed point, since a type is sensitive when
+/// anything it holds is.
+fn mark_sensitive(types: &mut [TypeDef]) {
+    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
+    let mut sensitive = vec![false; types.len()];
+    let holds_secret = |ty: &Ty, sensitive: &[bool]| {
+        ty.walk().any(|inner| match inner {
+            Ty::Secret => true,
+            Ty::Named(name) => index.get(name).is_some_and(|&i| sensitive[i]),
+            _ => false,
+        })
+    };
+    loop {
+        let mut changed = false;
+        for (i, def) in types.iter().enumerate() {
+            if !sensitive[i] && def.kind.members().into_iter().any(|(ty, _)| holds_secret(ty, &sensitive)) {
+                sensitive[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (def, flag) in types.iter_mut().zip(sensitive) {
+        def.sensitive = flag;
+    }
+}
+
+impl Api {
+    /// Whether a type expression holds a credential.
+    pub fn is_sensitive(&self, ty: &Ty) -> bool {
+        ty.walk().any(|inner| match inner {
+            Ty::Secret => true,
+            Ty::Named(name) => self.type_def(name).is_some_and(|def| def.sensitive),
+            _ => false,
+        })
+    }
+
+    /// Whether any response of the operation may carry a credential.
+    pub fn response_sensitive(&self, op: &Operation) -> bool {
+        op.token.is_some()
+            || op
+                .success
+                .iter()
+                .chain(&op.errors)
+                .any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) if self.is_sensitive(ty)))
+    }
+
+    /// Whether any generated item uses a type expression that `pred` picks (inside others too): to list only
+    /// the dependencies a crate needs.
+    pub fn uses(&self, pred: impl Fn(&Ty) -> bool) -> bool {
+        let in_types = self.types.iter().flat_map(|def| def.kind.members()).map(|(ty, _)| ty);
+        let in_ops = self.operations.iter().flat_map(|op| {
+            let params = op.params.iter().map(|p| &p.ty);
+            let body = op.body.iter().filter(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
+            let responses = op.success.iter().chain(&op.errors).filter_map(|o| match &o.body {
+                ResponseBody::Json(ty) => Some(ty),
+                _ => None,
+            });
+            params.chain(body.map(|b| &b.ty)).chain(responses)
+        });
+        in_types.chain(in_ops).any(|ty| ty.walk().any(&pred))
+    }
+}

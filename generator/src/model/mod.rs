@@ -1,0 +1,523 @@
+//! Model: the spec resolved, named and validated once, as plain data that `emit` turns into code.
+//!
+//! Every `$ref` is followed here ([`refs`]), every Rust name is decided here (so two spec names that map to
+//! one Rust name get distinct names in a deterministic way, and no spec name meets a name the generated code
+//! reserves: see [`Reserved`]), and every response is classified by status here. The stages of [`build`]:
+//! component schemas become types ([`schemas`], with `allOf`/`oneOf`/`anyOf`/discriminators in
+//! [`compose`]), security schemes are read ([`security`]), operations with their parameters, bodies and
+//! responses are built ([`operations`], [`responses`]), and the finished type graph gets its recursion
+//! boxed and its credentials marked ([`graph`]).
+
+mod compose;
+mod graph;
+mod operations;
+mod refs;
+mod responses;
+mod schemas;
+mod security;
+mod templates;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use openapiv3::OpenAPI;
+
+use crate::error::Error;
+pub(crate) use crate::extensions::{Lifetime, Placement, TokenExtension, TokenRole, ValueSource};
+use crate::names::{Scope, snake};
+pub(crate) use templates::{Segment, split_template};
+
+/// The names generated code reserves, by scope: spec names are kept off them. Declared by `emit` (which
+/// writes the code that uses them) and consulted here, where names are decided.
+#[derive(Debug)]
+pub(crate) struct Reserved {
+    /// Type names generated code uses unqualified (`Option`, `Result`, …): a spec type named so would shadow
+    /// them, so it is numbered (`Result2`).
+    pub type_names: &'static [&'static str],
+    /// Names the crate root exports beside the spec's types (`Client`, `Error`, …): a component schema named
+    /// so takes the suffix `Body` (`types::ErrorBody`), so that glob imports of the root and of `types`
+    /// never meet; per-operation types are numbered.
+    pub root_names: &'static [&'static str],
+    /// The `Client`'s own methods, which operation methods must not take.
+    pub client_methods: &'static [&'static str],
+    /// Identifiers an operation method introduces beside the operation's parameters (locals, closure
+    /// arguments, the body argument).
+    pub operation_locals: &'static [&'static str],
+    /// Identifiers a `login` method introduces beside the parameters of its exchange operation.
+    pub login_locals: &'static [&'static str],
+    /// Identifiers the default-server constructor introduces beside the server's variables.
+    pub constructor_locals: &'static [&'static str],
+    /// Field names a struct has beside its properties.
+    pub fields: &'static [&'static str],
+    /// Variant names an enum or union has beside the spec's values.
+    pub variants: &'static [&'static str],
+}
+
+/// The whole API, ready to emit.
+#[derive(Debug)]
+pub(crate) struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The servers, in spec order (the first is the default).
+    pub servers: Vec<Server>,
+    /// Every named type, in a stable order.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
+    /// The security schemes, in spec order.
+    pub schemes: Vec<SecurityScheme>,
+    /// Type name → index in `types`.
+    index: HashMap<String, usize>,
+}
+
+/// A server URL, possibly with `{variables}`.
+#[derive(Debug)]
+pub(crate) struct Server {
+    /// The URL template.
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its variables in order of appearance in the URL.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A `{variable}` of a server URL.
+#[derive(Debug)]
+pub(crate) struct ServerVariable {
+    /// The name in the URL.
+    pub wire: String,
+    /// The Rust parameter name.
+    pub ident: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// A named Rust type.
+#[derive(Debug)]
+pub(crate) struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+    /// Whether it holds a credential somewhere inside (computed after all types are known).
+    pub sensitive: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug)]
+pub(crate) enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// The properties.
+        fields: Vec<Field>,
+        /// The type of further properties (`additionalProperties`), kept in a flattened map.
+        additional: Option<Ty>,
+    },
+    /// A string enum; unknown values are kept in an `Other(String)` variant.
+    Enum {
+        /// `(variant, wire value)`.
+        variants: Vec<(String, String)>,
+    },
+    /// An integer enum; unknown values are kept in an `Other` variant.
+    IntEnum {
+        /// The integer type on the wire (`Ty::I32`, `Ty::I64` or `Ty::U64`).
+        repr: Ty,
+        /// `(variant, value)`.
+        variants: Vec<(String, i64)>,
+    },
+    /// `oneOf` / `anyOf`: chosen by the discriminator property when the spec names one (with an `Other`
+    /// variant for values it does not list), else the first variant whose shape matches the JSON.
+    Union {
+        /// `(variant, type)`.
+        variants: Vec<(String, Ty)>,
+        /// The discriminator, when every variant is a `$ref` it can name.
+        tag: Option<Tag>,
+    },
+    /// Another name for a type.
+    Alias(Ty),
+    /// A type of its own wrapping another (serde-transparent): for a component that contains itself
+    /// (`A = Vec<A>`), which an alias cannot express.
+    Newtype(Ty),
+}
+
+/// A discriminator: the property holding the tag, and each tag value with the index of its variant.
+#[derive(Debug)]
+pub(crate) struct Tag {
+    /// The property name.
+    pub property: String,
+    /// `(tag value, variant index)`, in spec order; several values may name one variant.
+    pub values: Vec<(String, usize)>,
+}
+
+/// A property of an object.
+#[derive(Debug)]
+pub(crate) struct Field {
+    /// Rust field name.
+    pub ident: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// The type, without the `Option` that `required`/`nullable` add.
+    pub ty: Ty,
+    /// Listed in `required`.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Marked deprecated.
+    pub deprecated: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A Rust type expression.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Ty {
+    /// `String`.
+    String,
+    /// A credential: `clientgen_runtime::Secret`.
+    Secret,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `u64` (`format: uint64`, or an integer whose bounds do not fit `i64`).
+    U64,
+    /// `f64`.
+    F64,
+    /// `chrono::DateTime<chrono::Utc>`.
+    DateTime,
+    /// `chrono::NaiveDate`.
+    Date,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// Any JSON: `serde_json::Value`.
+    Json,
+    /// A JSON object with unknown properties.
+    JsonObject,
+    /// A named type.
+    Named(String),
+    /// `Vec<T>`.
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<Ty>),
+    /// `Box<T>`, to break a recursive type.
+    Boxed(Box<Ty>),
+    /// `Option<T>`: an array item or map value that may be `null`.
+    Nullable(Box<Ty>),
+}
+
+/// An HTTP method an operation is declared under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl HttpMethod {
+    /// The operations of a path item, in the order OpenAPI lists the methods.
+    fn operations(item: &openapiv3::PathItem) -> impl Iterator<Item = (Self, &openapiv3::Operation)> {
+        [
+            (Self::Get, &item.get),
+            (Self::Put, &item.put),
+            (Self::Post, &item.post),
+            (Self::Delete, &item.delete),
+            (Self::Options, &item.options),
+            (Self::Head, &item.head),
+            (Self::Patch, &item.patch),
+            (Self::Trace, &item.trace),
+        ]
+        .into_iter()
+        .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+    }
+
+    /// The path item's key for this method (`get`).
+    fn key(self) -> &'static str {
+        match self {
+            Self::Get => "get",
+            Self::Put => "put",
+            Self::Post => "post",
+            Self::Delete => "delete",
+            Self::Options => "options",
+            Self::Head => "head",
+            Self::Patch => "patch",
+            Self::Trace => "trace",
+        }
+    }
+
+    /// The method as sent, upper case.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+}
+
+/// An operation.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    /// The Rust method name.
+    pub fn_name: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template.
+    pub path: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Parameters: path ones first, in path order, then the rest in spec order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Success responses.
+    pub success: Vec<Outcome>,
+    /// Documented error responses.
+    pub errors: Vec<Outcome>,
+    /// The error enum's name, when there are documented errors.
+    pub error_type: Option<String>,
+    /// The success enum's name, when successes have different types.
+    pub success_type: Option<String>,
+    /// The media type to ask for (`Accept`), from the success responses.
+    pub accept: Option<String>,
+    /// Which credentials it needs.
+    pub security: Security,
+    /// Our token extension, if this operation issues or refreshes a token.
+    pub token: Option<TokenExtension>,
+    /// The `Client` method that logs in through this operation (exchange operations only).
+    pub login_method: Option<String>,
+    /// JSON pointer of the operation (for messages).
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+impl ParamLocation {
+    /// The word OpenAPI uses (`in: query`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+        }
+    }
+}
+
+/// A parameter.
+#[derive(Debug)]
+pub(crate) struct Param {
+    /// Rust name.
+    pub ident: String,
+    /// Name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type.
+    pub ty: Ty,
+    /// Required.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Query parameters: the OpenAPI `style`.
+    pub style: QueryStyle,
+    /// Query parameters: `explode` (by default true for `form`, false for the other styles).
+    pub explode: bool,
+}
+
+/// The style of a query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueryStyle {
+    /// `form`.
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyEncoding {
+    /// `application/json` and `+json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// Text.
+    Text,
+    /// `multipart/form-data`: the caller builds the parts (`reqwest::multipart::Form`).
+    Multipart,
+    /// Raw bytes (octet-stream and anything else, sent as given).
+    Bytes,
+}
+
+/// A request body.
+#[derive(Debug)]
+pub(crate) struct Body {
+    /// Its type (`Ty::String` for text, ignored for bytes).
+    pub ty: Ty,
+    /// Encoding.
+    pub encoding: BodyEncoding,
+    /// The media type.
+    pub content_type: String,
+    /// Required.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// Which statuses a response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum StatusMatch {
+    /// One code.
+    Code(u16),
+    /// `4XX`: the first digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+/// How a response body is read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ResponseBody {
+    /// No body.
+    Empty,
+    /// JSON of this type.
+    Json(Ty),
+    /// Text.
+    Text,
+    /// Bytes.
+    Bytes,
+}
+
+/// A documented response.
+#[derive(Debug)]
+pub(crate) struct Outcome {
+    /// Which statuses.
+    pub status: StatusMatch,
+    /// The variant name in the operation's success or error enum.
+    pub variant: String,
+    /// The body.
+    pub body: ResponseBody,
+    /// JSON pointer of the media type object the body is read as (it may pass through a `$ref`).
+    pub media: Option<String>,
+    /// The response description.
+    pub doc: Option<String>,
+}
+
+/// What credentials an operation needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Security {
+    /// None.
+    None,
+    /// One of these schemes.
+    Required(Vec<String>),
+    /// One of these schemes if held; anonymous otherwise.
+    Optional(Vec<String>),
+}
+
+/// A security scheme and how its credential is placed on a request.
+#[derive(Debug)]
+pub(crate) struct SecurityScheme {
+    /// The key in `components.securitySchemes`.
+    pub key: String,
+    /// The `Client::with_…` method for a credential the caller holds.
+    pub method: String,
+    /// The `static` holding its `AuthSpec`.
+    pub static_name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Placement.
+    pub placement: Placement,
+}
+
+/// Builds the model of `doc`, read from `file`, keeping spec names off the names in `reserved`.
+///
+/// `lenient` accepts mistakes that real-world specs make and that have one safe reading (a path
+/// parameter used in the path but never declared becomes a required string), noting it in the docs.
+pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserved) -> Result<Api, Error> {
+    let mut builder = schemas::Builder::new(file, doc, lenient, reserved);
+    builder.register_components()?;
+    let schemes = security::schemes(&builder.refs, reserved)?;
+    let operations = builder.operations(&schemes)?;
+    security::validate_tokens(file, &operations, &schemes)?;
+    let mut types = builder.into_types();
+    graph::finish(&mut types);
+    let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
+    let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
+    Ok(Api {
+        index,
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        servers,
+        types,
+        operations,
+        schemes,
+    })
+}
+
+fn server(server: &openapiv3::Server, reserved: &Reserved) -> Server {
+    let mut scope = Scope::with_reserved(reserved.constructor_locals);
+    let variables = templates::template_names(&server.url)
+        .into_iter()
+        .map(|wire| ServerVariable {
+            ident: scope.claim(snake(&wire)),
+            description: server
+                .variables
+                .as_ref()
+                .and_then(|vars| vars.get(&wire))
+                .and_then(|var| var.description.clone()),
+            wire,
+        })
+        .collect();
+    Server { url: server.url.clone(), description: server.description.clone(), variables }
+}
+
+impl Api {
+    /// The named type called `name`.
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.index.get(name).map(|&i| &self.types[i])
+    }
+}

@@ -1,0 +1,262 @@
+//! Operations: their method names, parameters (path parameters checked against the template) and request
+//! bodies. Responses are in `responses`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use indexmap::IndexMap;
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, RequestBody};
+
+use super::responses::{encoding_of, pick_media};
+use super::schemas::Builder;
+use super::security::security_of;
+use super::templates::template_names;
+use super::{
+    Body, BodyEncoding, HttpMethod, Operation, Param, ParamLocation, QueryStyle, ResponseBody, SecurityScheme, Ty,
+};
+use crate::error::{Error, ErrorKind, pointer_push};
+use crate::extensions;
+use crate::names::{Scope, pascal, snake};
+
+/// An operation found in `paths`, before it is built.
+struct Found<'a> {
+    path: &'a str,
+    method: HttpMethod,
+    item: &'a PathItem,
+    op: &'a openapiv3::Operation,
+    pointer: String,
+}
+
+impl<'a> Builder<'a> {
+    /// Every operation of the document, in spec order, each with a method name of its own.
+    pub(super) fn operations(&mut self, schemes: &[SecurityScheme]) -> Result<Vec<Operation>, Error> {
+        let mut fn_scope = Scope::with_reserved(self.reserved.client_methods);
+        for scheme in schemes {
+            fn_scope.claim(scheme.method.clone());
+        }
+        let mut found = Vec::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
+        let doc = self.refs.doc;
+        for (path, item) in doc.paths.iter() {
+            let item_pointer = pointer_push("/paths", path);
+            let item = self.refs.path_item(item, &item_pointer)?;
+            for (method, op) in HttpMethod::operations(item) {
+                let pointer = pointer_push(&item_pointer, method.key());
+                if let Some(id) = &op.operation_id {
+                    if let Some(other) = ids.insert(id.clone(), pointer.clone()) {
+                        return Err(self.error(
+                            &pointer,
+                            ErrorKind::DuplicateOperationId { id: id.clone(), other: format!("#{other}") },
+                        ));
+                    }
+                }
+                found.push(Found { path, method, item, op, pointer });
+            }
+        }
+        // Names the spec gives come first; names derived from method and path take what is left.
+        let mut fn_names: Vec<Option<String>> =
+            found.iter().map(|f| f.op.operation_id.as_ref().map(|id| fn_scope.claim(snake(id)))).collect();
+        for (f, name) in found.iter().zip(fn_names.iter_mut()) {
+            if name.is_none() {
+                *name = Some(fn_scope.claim(snake(&format!("{} {}", f.method.key(), f.path.replace(['{', '}'], " ")))));
+            }
+        }
+        let mut operations = Vec::with_capacity(found.len());
+        for (f, fn_name) in found.into_iter().zip(fn_names) {
+            operations.push(self.operation(f, fn_name.unwrap_or_default())?);
+        }
+        // `login` for the one exchange operation; with several, `login_with_<operation>` each.
+        let exchanges = operations.iter().filter(|op| op.token.as_ref().is_some_and(|t| t.role.is_exchange())).count();
+        for op in &mut operations {
+            if op.token.as_ref().is_some_and(|t| t.role.is_exchange()) {
+                op.login_method = Some(if exchanges == 1 {
+                    "login".to_owned()
+                } else {
+                    fn_scope.claim(format!("login_with_{}", op.fn_name))
+                });
+            }
+        }
+        Ok(operations)
+    }
+
+    fn operation(&mut self, found: Found<'a>, fn_name: String) -> Result<Operation, Error> {
+        let Found { path, method, item, op, pointer } = found;
+        // The operation's PascalCase stem, for its error and response types.
+        let type_stem = pascal(&fn_name).trim_end_matches('_').to_owned();
+        let token = extensions::token(&op.extensions).map_err(|kind| self.error(&pointer, kind))?;
+        let exchange = token.as_ref().is_some_and(|t| t.role.is_exchange());
+        let params = self.params(path, item, op, &type_stem, &pointer, exchange)?;
+        let body = match &op.request_body {
+            Some(body) => {
+                let body_pointer = pointer_push(&pointer, "requestBody");
+                let body = self.refs.resolve(body, "requestBodies", |c| &c.request_bodies, &body_pointer)?;
+                self.body(body, &format!("{type_stem}Request"), &body_pointer)?
+            }
+            None => None,
+        };
+        let (success, errors, accept) = self.responses(op, &type_stem, &pointer)?;
+        let success_types: BTreeSet<&ResponseBody> = success.iter().map(|o| &o.body).collect();
+        let success_type = (success_types.len() > 1).then(|| self.type_scope.claim(format!("{type_stem}Response")));
+        let error_type = (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
+        let security = security_of(op.security.as_ref().or(self.refs.doc.security.as_ref()));
+        Ok(Operation {
+            fn_name,
+            method,
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            success,
+            errors,
+            error_type,
+            success_type,
+            accept,
+            security,
+            token,
+            login_method: None,
+            pointer,
+        })
+    }
+
+    fn params(
+        &mut self,
+        path: &str,
+        item: &'a PathItem,
+        op: &'a openapiv3::Operation,
+        type_stem: &str,
+        pointer: &str,
+        exchange: bool,
+    ) -> Result<Vec<Param>, Error> {
+        // Operation parameters override path-item ones with the same name and location.
+        let mut merged: IndexMap<(String, ParamLocation), (&Parameter, String)> = IndexMap::new();
+        let item_pointer = pointer.rsplit_once('/').map_or("", |(head, _)| head).to_owned();
+        for (list, list_pointer) in [(&item.parameters, item_pointer), (&op.parameters, pointer.to_owned())] {
+            for (i, param) in list.iter().enumerate() {
+                let param_pointer = pointer_push(&pointer_push(&list_pointer, "parameters"), &i.to_string());
+                let param = self.refs.resolve(param, "parameters", |c| &c.parameters, &param_pointer)?;
+                let location = match param {
+                    Parameter::Path { .. } => ParamLocation::Path,
+                    Parameter::Query { .. } => ParamLocation::Query,
+                    Parameter::Header { .. } => ParamLocation::Header,
+                    Parameter::Cookie { .. } => ParamLocation::Cookie,
+                };
+                merged.insert((param.parameter_data_ref().name.clone(), location), (param, param_pointer));
+            }
+        }
+        let in_path = template_names(path);
+        let mut undeclared = Vec::new();
+        for name in &in_path {
+            if !merged.contains_key(&(name.clone(), ParamLocation::Path)) {
+                if self.lenient {
+                    undeclared.push(name.clone());
+                    continue;
+                }
+                return Err(self.error(
+                    pointer,
+                    ErrorKind::PathParameter(format!(
+                        "the path uses {{{name}}} but declares no path parameter `{name}`; declare it under \
+                         `parameters` with `in: path`"
+                    )),
+                ));
+            }
+        }
+        for ((name, location), (_, param_pointer)) in &merged {
+            // Lenient: a declared path parameter the path never uses cannot be sent anywhere; it is left out.
+            if *location == ParamLocation::Path && !in_path.contains(name) && !self.lenient {
+                return Err(self.error(
+                    param_pointer,
+                    ErrorKind::PathParameter(format!(
+                        "path parameter `{name}` is declared but the path {path:?} has no {{{name}}}"
+                    )),
+                ));
+            }
+        }
+        // The parameters share the method's scope with what its body introduces, and an exchange operation's
+        // with what its `login` method introduces too.
+        let mut scope = Scope::with_reserved(self.reserved.operation_locals);
+        if exchange {
+            for name in self.reserved.login_locals {
+                scope.claim((*name).to_owned());
+            }
+        }
+        let mut params = Vec::new();
+        for name in undeclared {
+            params.push(Param {
+                ident: scope.claim(snake(&name)),
+                wire: name.clone(),
+                location: ParamLocation::Path,
+                ty: Ty::String,
+                required: true,
+                doc: Some(format!(
+                    "`{{{name}}}` in the path; the spec does not declare it, so it is taken as a string."
+                )),
+                style: QueryStyle::Form,
+                explode: false,
+            });
+        }
+        // Path parameters first, in the order the path uses them, then the rest in spec order.
+        let mut ordered: Vec<&(&Parameter, String)> =
+            in_path.iter().filter_map(|name| merged.get(&(name.clone(), ParamLocation::Path))).collect();
+        ordered.extend(merged.iter().filter(|((_, location), _)| *location != ParamLocation::Path).map(|(_, v)| v));
+        for (param, param_pointer) in ordered {
+            let data = param.parameter_data_ref();
+            let (location, style, explode) = match param {
+                Parameter::Query { parameter_data, style, .. } => {
+                    let style = match style {
+                        openapiv3::QueryStyle::Form => QueryStyle::Form,
+                        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
+                    };
+                    let default = matches!(style, QueryStyle::Form | QueryStyle::DeepObject);
+                    (ParamLocation::Query, style, parameter_data.explode.unwrap_or(default))
+                }
+                Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::Form, false),
+                Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::Form, false),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Form, false),
+            };
+            let hint = format!("{type_stem} {}", data.name);
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.schema_ty(schema, &hint, &pointer_push(param_pointer, "schema"), false)?
+                }
+                ParameterSchemaOrContent::Content(_) => Ty::String,
+            };
+            params.push(Param {
+                ident: scope.claim(snake(&data.name)),
+                wire: data.name.clone(),
+                location,
+                ty,
+                required: data.required || location == ParamLocation::Path,
+                doc: data.description.clone(),
+                style,
+                explode,
+            });
+        }
+        Ok(params)
+    }
+
+    fn body(&mut self, body: &RequestBody, hint: &str, pointer: &str) -> Result<Option<Body>, Error> {
+        let Some((content_type, media)) = pick_media(&body.content) else {
+            return Ok(None);
+        };
+        let encoding = encoding_of(content_type);
+        let media_pointer = pointer_push(&pointer_push(pointer, "content"), content_type);
+        let ty = match (&media.schema, encoding) {
+            (Some(schema), BodyEncoding::Json | BodyEncoding::Form) => {
+                self.schema_ty(schema, hint, &pointer_push(&media_pointer, "schema"), false)?
+            }
+            (None, BodyEncoding::Json | BodyEncoding::Form) => Ty::Json,
+            (_, BodyEncoding::Text) => Ty::String,
+            (_, BodyEncoding::Bytes | BodyEncoding::Multipart) => Ty::Json,
+        };
+        Ok(Some(Body {
+            ty,
+            encoding,
+            content_type: content_type.to_owned(),
+            required: body.required,
+            doc: body.description.clone(),
+        }))
+    }
+}

@@ -1,0 +1,112 @@
+//! `$ref`s: following a reference chain to what it names, with located errors for references that lead
+//! nowhere, outside the document, into the wrong section, or round in a loop.
+
+use std::borrow::Borrow;
+use std::path::Path;
+
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, PathItem, ReferenceOr, Schema};
+
+use crate::error::{Error, ErrorKind};
+
+/// How many references a chain may hop through before it is called a loop.
+const MAX_REF_HOPS: usize = 64;
+
+/// The document's references, resolved on demand.
+#[derive(Clone, Copy)]
+pub(super) struct Refs<'a> {
+    pub file: &'a Path,
+    pub doc: &'a OpenAPI,
+}
+
+impl<'a> Refs<'a> {
+    /// An error at `pointer` in this spec.
+    pub fn error(&self, pointer: &str, kind: ErrorKind) -> Error {
+        Error::new(self.file, pointer, kind)
+    }
+
+    /// Follows a `#/components/schemas/…` reference chain to a schema and its component key.
+    pub fn schema(&self, reference: &str, pointer: &str) -> Result<(&'a Schema, String), Error> {
+        let mut reference = reference.to_owned();
+        for _ in 0..MAX_REF_HOPS {
+            let key = self.component_key(&reference, "schemas", pointer)?;
+            let schema = self
+                .doc
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(&key))
+                .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.clone())))?;
+            match schema {
+                ReferenceOr::Item(schema) => return Ok((schema, key)),
+                ReferenceOr::Reference { reference: next } => reference = next.clone(),
+            }
+        }
+        Err(self.error(pointer, ErrorKind::RefLoop(reference)))
+    }
+
+    /// Whether a (possibly referenced) schema is `nullable`; a reference that leads nowhere is not.
+    pub fn nullable<S: Borrow<Schema>>(&self, schema: &ReferenceOr<S>) -> bool {
+        match schema {
+            ReferenceOr::Item(schema) => schema.borrow().schema_data.nullable,
+            ReferenceOr::Reference { reference } => {
+                self.schema(reference, "").is_ok_and(|(schema, _)| schema.schema_data.nullable)
+            }
+        }
+    }
+
+    /// The component key a local reference into `#/components/<section>/` names, unescaped.
+    pub fn component_key(&self, reference: &str, section: &str, pointer: &str) -> Result<String, Error> {
+        let Some(local) = reference.strip_prefix('#') else {
+            return Err(self.error(pointer, ErrorKind::ExternalRef(reference.to_owned())));
+        };
+        let prefix = format!("/components/{section}/");
+        let key = local.strip_prefix(&prefix).filter(|key| !key.contains('/')).ok_or_else(|| {
+            let kind = if local.starts_with("/components/") && local.matches('/').count() == 3 {
+                ErrorKind::WrongRefKind { reference: reference.to_owned(), expected: section.to_owned() }
+            } else {
+                ErrorKind::DanglingRef(reference.to_owned())
+            };
+            self.error(pointer, kind)
+        })?;
+        Ok(key.replace("~1", "/").replace("~0", "~"))
+    }
+
+    /// Follows a reference to a component of another kind (parameters, responses, request bodies, security
+    /// schemes): `section` is its name under `components`, `map` picks it.
+    pub fn resolve<T>(
+        &self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        map: impl Fn(&'a Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+        pointer: &str,
+    ) -> Result<&'a T, Error> {
+        let mut item = item;
+        for _ in 0..MAX_REF_HOPS {
+            match item {
+                ReferenceOr::Item(value) => return Ok(value),
+                ReferenceOr::Reference { reference } => {
+                    let key = self.component_key(reference, section, pointer)?;
+                    item = self
+                        .doc
+                        .components
+                        .as_ref()
+                        .and_then(|c| map(c).get(&key))
+                        .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.clone())))?;
+                }
+            }
+        }
+        let reference = match item {
+            ReferenceOr::Reference { reference } => reference.clone(),
+            ReferenceOr::Item(_) => String::new(),
+        };
+        Err(self.error(pointer, ErrorKind::RefLoop(reference)))
+    }
+
+    /// A path item; OpenAPI 3.0 only allows references to other documents here.
+    pub fn path_item(&self, item: &'a ReferenceOr<PathItem>, pointer: &str) -> Result<&'a PathItem, Error> {
+        match item {
+            ReferenceOr::Item(item) => Ok(item),
+            ReferenceOr::Reference { reference } => Err(self.error(pointer, ErrorKind::ExternalRef(reference.clone()))),
+        }
+    }
+}
