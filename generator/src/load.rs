@@ -55,6 +55,7 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
     if let Some(pointer) = too_deep(&raw, "", 0) {
         return Err(fail(&pointer, ErrorKind::TooDeep { limit: MAX_SCHEMA_DEPTH }));
     }
+    const_as_enum(&mut raw, "");
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
         let pointer = path_to_pointer(err.path());
         let mut error = fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()));
@@ -70,6 +71,33 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
     })?;
     let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(Loaded { doc, sha256 })
+}
+
+/// `const: x` (JSON Schema, and OpenAPI 3.1; some 3.0 documents use it too) read as `enum: [x]`, which
+/// openapiv3 keeps: a schema object with `const` and no `enum` gets one. Values that are data, not schemas
+/// (`example`, `examples`, `default`, `enum`, vendor extensions) are not looked into, and a `properties` map
+/// is not a schema itself (a property may be called `const`).
+fn const_as_enum(value: &mut Value, key: &str) {
+    let Value::Object(object) = value else {
+        if let Value::Array(items) = value {
+            items.iter_mut().for_each(|item| const_as_enum(item, key));
+        }
+        return;
+    };
+    let is_map_of_schemas = matches!(key, "properties" | "patternProperties" | "schemas" | "$defs" | "definitions");
+    if !is_map_of_schemas && !object.contains_key("enum") {
+        if let Some(constant) = object.get("const").filter(|c| !c.is_object()).cloned() {
+            object.insert("enum".to_owned(), Value::Array(vec![constant]));
+        }
+    }
+    for (child_key, child) in object.iter_mut() {
+        let data = matches!(child_key.as_str(), "example" | "examples" | "default" | "enum" | "const")
+            || child_key.starts_with("x-");
+        if !data {
+            // Inside a map of schemas each value is a schema, whatever its key.
+            const_as_enum(child, if is_map_of_schemas { "" } else { child_key });
+        }
+    }
 }
 
 /// How many inline schemas may nest in one another. Real documents stay under a dozen; the OpenAPI parser

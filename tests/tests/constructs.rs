@@ -51,6 +51,7 @@ constructs!(
     yaml_specifics,
     components_only,
     reserved_names,
+    unions,
 );
 
 /// The spec's path relative to the repository root, as shown in generated headers.

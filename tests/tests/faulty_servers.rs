@@ -397,6 +397,16 @@ async fn success_with_truncated_json_is_a_decode_error() {
     }
 }
 
+#[tokio::test]
+async fn a_body_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
+    // A number where the spec says string, deep in a success body that holds no credential.
+    let body = r#"{"data": {"auth_method": "api_key", "person_id": 7, "person": {"id": 7, "name": 12}}}"#;
+    let server = mock_server(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let failure = Op::DeskproGetMe.fail(&server.uri(), NORMAL).await;
+    let Kind::Decode { message, .. } = &failure.kind else { panic!("{failure:?}") };
+    assert!(message.starts_with("at `data.person.name`: invalid type: integer `12`"), "{failure:?}");
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // 4. Bodies far larger than any documented one: memory stays bounded.
 

@@ -13,7 +13,7 @@ macro_rules! generated {
     )*};
 }
 
-generated!(all_of, discriminator, enums, nullability, additional_properties);
+generated!(all_of, discriminator, enums, nullability, additional_properties, unions);
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).unwrap_or_else(|err| panic!("does not decode: {err}"))
@@ -151,4 +151,121 @@ fn type_object_beside_allof_merges_the_parts_and_its_own_properties() {
     assert_eq!(cat.whiskers, 24);
     // `whiskers` is required by the schema's own `required`.
     assert!(serde_json::from_value::<TypedCat>(json!({"id": "c2", "name": "Felix", "kind": "cat"})).is_err());
+}
+
+#[test]
+fn an_implicit_tag_with_a_value_reads_each_variant_by_its_tag() {
+    use unions::FirewallTarget;
+    for (json, target) in [
+        (json!({"type": "vpc", "value": "a"}), FirewallTarget::Vpc("a".into())),
+        (json!({"type": "subnet", "value": "b"}), FirewallTarget::Subnet("b".into())),
+        (json!({"type": "ip_net", "value": "10.0.0.0/8"}), FirewallTarget::IpNet("10.0.0.0/8".into())),
+        (json!({"type": "all"}), FirewallTarget::All),
+    ] {
+        assert_eq!(read::<FirewallTarget>(json.clone()), target, "{json}");
+        assert_eq!(write(&target), json);
+    }
+    // A tag the spec does not list is kept whole, and a listed tag without its value is an error.
+    let unknown = json!({"type": "instance", "value": "c"});
+    assert_eq!(read::<FirewallTarget>(unknown.clone()), FirewallTarget::Other(unknown.clone()));
+    assert_eq!(write(&FirewallTarget::Other(unknown.clone())), unknown);
+    let err = serde_json::from_value::<FirewallTarget>(json!({"type": "vpc"})).unwrap_err();
+    assert!(err.to_string().contains("missing field `value`"), "{err}");
+}
+
+#[test]
+fn a_const_tag_reads_as_an_enum_of_one_value() {
+    use unions::{Event, EventDelta};
+    let delta = json!({"type": "delta", "delta": "Hel", "index": 0});
+    assert_eq!(read::<Event>(delta.clone()), Event::Delta(EventDelta { delta: "Hel".into(), index: 0 }));
+    // The union writes the tag; the variant's struct does not hold it.
+    assert_eq!(write(&read::<Event>(delta.clone())), delta);
+    assert_eq!(read::<Event>(json!({"type": "done"})), Event::Done(None));
+    assert_eq!(read::<Event>(json!({"type": "done", "reason": "stop"})), Event::Done(Some("stop".into())));
+    assert_eq!(write(&Event::Done(None)), json!({"type": "done"}));
+    assert!(matches!(read::<Event>(json!({"type": "ping"})), Event::Other(_)));
+}
+
+#[test]
+fn tags_are_found_through_refs_and_all_of() {
+    use unions::Content;
+    let image = json!({"kind": "image", "url": "u", "id": "i1"});
+    let Content::Image(decoded) = read::<Content>(image.clone()) else { panic!("not an image") };
+    assert_eq!((decoded.url.as_str(), decoded.id.as_deref()), ("u", Some("i1")));
+    assert!(matches!(read::<Content>(json!({"kind": "text", "text": "t"})), Content::Text(_)));
+    assert_eq!(write(&read::<Content>(image.clone())), image);
+}
+
+#[test]
+fn untagged_variants_are_read_by_their_properties_not_their_order() {
+    use unions::ProtectionRule;
+    let timer = read::<ProtectionRule>(json!({"id": 1, "type": "wait_timer", "wait_timer": 30}));
+    assert!(matches!(timer, ProtectionRule::WaitTimer(ref rule) if rule.wait_timer == Some(30)), "{timer:?}");
+    let reviewers = read::<ProtectionRule>(json!({"id": 2, "type": "required_reviewers", "reviewers": ["a"]}));
+    let ProtectionRule::Reviewers(rule) = reviewers else { panic!("reviewers dropped: {reviewers:?}") };
+    assert_eq!(rule.reviewers, Some(vec!["a".to_owned()]));
+    assert!(matches!(read::<ProtectionRule>(json!({"id": 3, "type": "branch_policy"})), ProtectionRule::Object(_)));
+}
+
+#[test]
+fn a_closed_schema_does_not_swallow_a_wider_variant() {
+    use unions::HookConfig;
+    let v2 = json!({"url": "u", "success_url": "s", "failure_url": "f"});
+    let HookConfig::HookV2(hook) = read::<HookConfig>(v2.clone()) else { panic!("read as v1") };
+    assert_eq!(hook.success_url, "s");
+    assert_eq!(write(&HookConfig::HookV2(hook)), v2);
+    assert!(matches!(read::<HookConfig>(json!({"url": "u"})), HookConfig::HookV1(_)));
+}
+
+#[test]
+fn variants_with_only_optional_properties_are_told_apart() {
+    use unions::Filter;
+    let Filter::Min(range) = read::<Filter>(json!({"min": 1, "max": 9})) else { panic!("read as the first") };
+    assert_eq!((range.min, range.max), (Some(1), Some(9)));
+    assert!(matches!(read::<Filter>(json!({"name": "x"})), Filter::Name(ref f) if f.name.as_deref() == Some("x")));
+}
+
+#[test]
+fn emptyable_fields_read_and_write_the_empty_string() {
+    use unions::{Created, EmptyableDob};
+    assert_eq!(read::<EmptyableDob>(json!("")), EmptyableDob::Empty);
+    assert_eq!(write(&EmptyableDob::Empty), json!(""));
+    let dob = json!({"day": 1, "month": 2, "year": 1990});
+    assert!(matches!(read::<EmptyableDob>(dob.clone()), EmptyableDob::DateOfBirthSpecs(ref d) if d.year == 1990));
+    assert_eq!(write(&read::<EmptyableDob>(dob.clone())), dob);
+    assert!(serde_json::from_value::<EmptyableDob>(json!("x")).is_err());
+    assert_eq!(read::<Created>(json!(1700000000)), Created::Integer(1700000000));
+    assert!(matches!(read::<Created>(json!({"gt": 5})), Created::RangeQuerySpecs(ref r) if r.gt == Some(5)));
+}
+
+#[test]
+fn nested_unions_and_type_over_other_keywords() {
+    use unions::{Created, Everything, FirewallTarget, Nested};
+    let everything: Everything = read(json!({
+        "payload": "ok",
+        "nested": {"kind": "point", "target": {"type": "subnet", "value": "s"}},
+    }));
+    assert_eq!(everything.payload, Some(Some("ok".to_owned())));
+    let Some(Nested::Point(point)) = everything.nested else { panic!("not a point") };
+    assert_eq!(point.target, FirewallTarget::Subnet("s".into()));
+    let wrap = json!({"kind": "wrap", "inner": {"gt": 1}});
+    assert!(matches!(read::<Nested>(wrap.clone()), Nested::Wrap(Created::RangeQuerySpecs(_))));
+    assert_eq!(write(&read::<Nested>(wrap.clone())), wrap);
+}
+
+#[test]
+fn date_times_are_read_as_real_apis_send_them() {
+    use unions::Everything;
+    for (text, utc) in [
+        ("2024-05-01T10:00:00Z", "2024-05-01T10:00:00+00:00"),
+        ("2024-05-01T12:00:00+02:00", "2024-05-01T10:00:00+00:00"),
+        ("2024-05-01 10:00:00", "2024-05-01T10:00:00+00:00"),
+        ("2024-05-01T10:00:00.250", "2024-05-01T10:00:00.250+00:00"),
+    ] {
+        let everything: Everything = read(json!({"when": text, "since": null}));
+        assert_eq!(everything.when.map(|at| at.to_rfc3339()).as_deref(), Some(utc), "{text}");
+        assert_eq!(everything.since, Some(None));
+    }
+    let err = serde_json::from_value::<Everything>(json!({"when": "next tuesday"})).unwrap_err();
+    assert!(err.to_string().contains("\"next tuesday\" is not a date-time"), "{err}");
 }

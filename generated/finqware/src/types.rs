@@ -27,9 +27,11 @@ pub struct TokenExchangeResponse {
     /// Valid until `consent_exp`.
     pub access_token: clientgen_runtime::Secret,
     /// Time (UTC, RFC 3339) when this consent automatically expires.
+    #[serde(deserialize_with = "clientgen_runtime::datetime::deserialize")]
     pub consent_exp: chrono::DateTime<chrono::Utc>,
     /// Time (UTC, RFC 3339) when the data this consent points to is
     /// permanently removed from the cache.
+    #[serde(deserialize_with = "clientgen_runtime::datetime::deserialize")]
     pub max_data_retention: chrono::DateTime<chrono::Utc>,
 }
 

@@ -35,12 +35,43 @@ pub struct GetTokenResponseDto {
 /// What went wrong: a single message, or one message per invalid
 /// parameter.
 ///
-/// The first variant whose shape matches the JSON is chosen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+/// Chosen by the shape of the JSON: the variant it fits best (required and known properties, listed
+/// values) that decodes.
+#[derive(Debug, Clone, PartialEq)]
 pub enum ErrorBodyMessage {
     String(String),
     Array(Vec<String>),
+}
+
+impl Serialize for ErrorBodyMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => value.serialize(serializer),
+            Self::Array(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorBodyMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use clientgen_runtime::untagged::{Kind, Shape};
+
+        clientgen_runtime::untagged::deserialize(
+            deserializer,
+            &[
+                (
+                    Shape::of(Kind::String),
+                    |value| serde_json::from_value(value).map(Self::String),
+                ),
+                (
+                    Shape::of(Kind::Array),
+                    |value| serde_json::from_value(value).map(Self::Array),
+                ),
+            ],
+        )
+    }
 }
 
 /// Assumption: Formflow documents its 400/401 responses without a body.

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod datetime;
 pub mod error;
 mod login;
 pub mod nullable;
@@ -14,6 +15,7 @@ pub mod params;
 pub mod response;
 pub mod secret;
 pub mod tagged;
+pub mod untagged;
 
 pub use client::{BuildError, ClientCore, Security, encode_path};
 pub use error::Error;

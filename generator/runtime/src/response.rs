@@ -168,13 +168,20 @@ impl RawResponse {
                 return Ok(value);
             }
         }
-        serde_json::from_slice(&self.body).map_err(|err| {
+        let mut reader = serde_json::Deserializer::from_slice(&self.body);
+        let decoded = serde_path_to_error::deserialize(&mut reader)
+            .map_err(|err| (err.path().to_string(), err.into_inner()))
+            .and_then(|body| reader.end().map(|()| body).map_err(|err| (".".to_owned(), err)));
+        decoded.map_err(|(path, err)| {
+            // The path names the field (`data[0].created_at`), from the spec's property names.
+            let at = if path == "." { String::new() } else { format!("at `{path}`: ") };
             let (message, snippet) = if self.sensitive {
-                // serde quotes offending values, which may be credentials: keep only the position.
+                // serde quotes offending values, and a path may hold a map's keys from the body: either may be a
+                // credential, so keep only the position.
                 (format!("invalid body at line {} column {}", err.line(), err.column()), String::new())
             } else {
                 let snippet: String = String::from_utf8_lossy(&self.body).chars().take(SNIPPET_CHARS).collect();
-                (err.to_string(), snippet)
+                (format!("{at}{err}"), snippet)
             };
             Error::Decode { status: self.status, headers: Box::new(self.headers.clone()), message, snippet }
         })

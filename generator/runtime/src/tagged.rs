@@ -1,5 +1,7 @@
-//! Serde support for unions chosen by a discriminator property (`oneOf` + `discriminator`), whose
-//! variant types keep the property among their own fields, which serde's internal tagging cannot express.
+//! Serde support for unions chosen by a tag property: a `discriminator`, or a property whose schema in each
+//! variant is a single value (`enum: [x]` or `const: x`). A variant is carried whole (its type may keep the
+//! tag among its own fields, which serde's internal tagging cannot express), as the content of one other
+//! property (`{"type": "vpc", "value": …}` read as `Vpc(value)`: adjacently tagged), or as the tag alone.
 
 use serde::de::DeserializeOwned;
 use serde::ser::Error as _;
@@ -32,6 +34,44 @@ pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result
     serde_json::from_value(value).map_err(E::custom)
 }
 
+/// Serializes a variant carried as the content of `key`: `{property: tag, key: content}`.
+pub fn adjacent<S: Serializer, T: Serialize>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    key: &str,
+    content: &T,
+) -> Result<S::Ok, S::Error> {
+    let content = serde_json::to_value(content).map_err(S::Error::custom)?;
+    let mut object = serde_json::Map::new();
+    object.insert(property.to_owned(), Value::String(tag.to_owned()));
+    object.insert(key.to_owned(), content);
+    Value::Object(object).serialize(serializer)
+}
+
+/// Serializes a variant that is the tag alone: `{property: tag}`.
+pub fn unit<S: Serializer>(serializer: S, property: &str, tag: &str) -> Result<S::Ok, S::Error> {
+    let mut object = serde_json::Map::new();
+    object.insert(property.to_owned(), Value::String(tag.to_owned()));
+    Value::Object(object).serialize(serializer)
+}
+
+/// Decodes the content of `key` as the variant its tag names.
+pub fn content<T: DeserializeOwned, E: serde::de::Error>(mut value: Value, key: &str) -> Result<T, E> {
+    match value.as_object_mut().and_then(|object| object.remove(key)) {
+        Some(content) => serde_json::from_value(content).map_err(|err| E::custom(format!("{key}: {err}"))),
+        None => Err(E::custom(format_args!("missing field `{key}`"))),
+    }
+}
+
+/// Decodes the content of `key`, which may be absent or `null`.
+pub fn optional_content<T: DeserializeOwned, E: serde::de::Error>(mut value: Value, key: &str) -> Result<Option<T>, E> {
+    match value.as_object_mut().and_then(|object| object.remove(key)) {
+        Some(content) => serde_json::from_value(content).map_err(|err| E::custom(format!("{key}: {err}"))),
+        None => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +91,19 @@ mod tests {
         assert_eq!(cat.name, "Tom");
         let (tag, _) = split(serde_json::json!({"name": 1}), "kind").unwrap();
         assert_eq!(tag, "");
+    }
+
+    #[test]
+    fn adjacent_variants_carry_their_content_under_its_key() {
+        let json = adjacent(serde_json::value::Serializer, "type", "vpc", "value", &"net").unwrap();
+        assert_eq!(json, serde_json::json!({"type": "vpc", "value": "net"}));
+        let name: String = content::<String, serde_json::Error>(json, "value").unwrap();
+        assert_eq!(name, "net");
+        let missing = content::<String, serde_json::Error>(serde_json::json!({"type": "vpc"}), "value");
+        assert_eq!(missing.unwrap_err().to_string(), "missing field `value`");
+        let absent = optional_content::<String, serde_json::Error>(serde_json::json!({"type": "all"}), "value");
+        assert_eq!(absent.unwrap(), None);
+        let json = unit(serde_json::value::Serializer, "type", "all").unwrap();
+        assert_eq!(json, serde_json::json!({"type": "all"}));
     }
 }

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 
 use super::docs::{inner_doc_attrs, sanitize};
-use crate::model::{Api, BodyEncoding, Operation, Security, Ty, TypeKind};
+use crate::model::{Api, BodyEncoding, Operation, Payload, Security, Ty, TypeKind};
 use crate::names::is_keyword;
 
 /// The crate docs: the API's description and an example that compiles.
@@ -128,13 +128,15 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                     Some((variant, _)) => format!("{path}::{variant}"),
                     None => format!("{path}::Other(0)"),
                 },
-                TypeKind::Union { variants, .. } => match variants.first() {
-                    Some((variant, inner)) if depth < 4 => {
+                TypeKind::Union { variants, .. } => match variants.first().map(|v| (&v.name, &v.payload)) {
+                    Some((variant, Payload::Unit)) => format!("{path}::{variant}"),
+                    Some((variant, Payload::Content { required: false, .. })) => format!("{path}::{variant}(None)"),
+                    Some((variant, Payload::Whole(inner) | Payload::Content { ty: inner, .. })) if depth < 4 => {
                         format!("{path}::{variant}({})", example_value(api, inner, krate, depth + 1))
                     }
                     _ => "serde_json::from_str(\"null\")?".into(),
                 },
-                TypeKind::Struct { fields, additional } if depth < 4 => {
+                TypeKind::Struct { fields, additional, .. } if depth < 4 => {
                     let mut parts: Vec<String> = fields
                         .iter()
                         .map(|f| {

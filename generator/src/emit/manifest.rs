@@ -33,8 +33,9 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     let features = if multipart { ", features = [\"multipart\"]" } else { "" };
     let _ = writeln!(toml, "reqwest = {{ version = \"0.12.28\", default-features = false{features} }}");
     let _ = writeln!(toml, "serde = {{ version = \"1\", features = [\"derive\"] }}");
-    let tagged = api.types.iter().any(|def| matches!(def.kind, TypeKind::Union { tag: Some(_), .. }));
-    if tagged || api.uses(|ty| matches!(ty, Ty::Json | Ty::JsonObject)) {
+    // Unions read and write through `serde_json::Value`.
+    let unions = api.types.iter().any(|def| matches!(def.kind, TypeKind::Union { .. }));
+    if unions || api.uses(|ty| matches!(ty, Ty::Json | Ty::JsonObject)) {
         let _ = writeln!(toml, "serde_json = \"1\"");
     }
     if api.uses(|ty| matches!(ty, Ty::DateTime | Ty::Date)) {

@@ -16,6 +16,7 @@ mod operations;
 mod outcomes;
 mod reserved;
 mod types;
+mod unions;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;

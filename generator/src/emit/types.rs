@@ -5,8 +5,9 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{code, doc_attrs};
+use super::unions::{tagged_union, untagged_union};
 use super::{ident, lit, ty_tokens};
-use crate::model::{Api, Field, Tag, Ty, TypeDef, TypeKind};
+use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
 
 /// Piece `index` of `src/types.rs` cut into `parts` consecutive pieces of whole items (the first also holds
 /// the module docs and imports), to render side by side: the rendered pieces joined by a blank line are the
@@ -34,7 +35,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct { fields, additional, .. } => {
             let fields = fields.iter().map(field);
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
@@ -80,24 +81,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         }
         TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, repr, variants),
         TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, variants, tag),
-        TypeKind::Union { variants, tag: None } => {
-            let variants = variants.iter().map(|(variant, ty)| {
-                let variant = ident(variant);
-                let ty = ty_tokens(ty, true);
-                quote!(#variant(#ty),)
-            });
-            let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-            quote! {
-                #docs
-                #separator
-                /// The first variant whose shape matches the JSON is chosen.
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #(#variants)*
-                }
-            }
-        }
+        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, variants),
         TypeKind::Newtype(ty) => {
             let ty = ty_tokens(ty, true);
             quote! {
@@ -174,61 +158,6 @@ fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64
     }
 }
 
-/// A union chosen by its discriminator: serde cannot express "the variant struct keeps the tag field",
-/// so the impls dispatch on the tag through the runtime's `tagged` helpers.
-fn tagged_union(name: &Ident, docs: TokenStream, variants: &[(String, Ty)], tag: &Tag) -> TokenStream {
-    let property = lit(&tag.property);
-    let variant_items = variants.iter().map(|(variant, ty)| {
-        let variant = ident(variant);
-        let ty = ty_tokens(ty, true);
-        quote!(#variant(#ty),)
-    });
-    let serialize_arms = variants.iter().enumerate().map(|(i, (variant, _))| {
-        let variant = ident(variant);
-        let value =
-            tag.values.iter().find(|(_, index)| *index == i).map(|(value, _)| value.clone()).unwrap_or_default();
-        let value = lit(&value);
-        quote!(Self::#variant(value) => clientgen_runtime::tagged::serialize(serializer, #property, #value, value),)
-    });
-    let deserialize_arms = variants.iter().enumerate().map(|(i, (variant, _))| {
-        let variant = ident(variant);
-        let values = tag.values.iter().filter(|(_, index)| *index == i).map(|(value, _)| lit(value));
-        quote!(#(#values)|* => clientgen_runtime::tagged::variant(value).map(Self::#variant),)
-    });
-    let doc = format!(" Chosen by the {} property.", code(&tag.property));
-    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
-    quote! {
-        #docs
-        #separator
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variant_items)*
-            /// A value whose discriminator the spec does not list, kept as sent.
-            Other(serde_json::Value),
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    Self::Other(value) => value.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) = clientgen_runtime::tagged::split(deserializer, #property)?;
-                match tag.as_str() {
-                    #(#deserialize_arms)*
-                    _ => Ok(Self::Other(value)),
-                }
-            }
-        }
-    }
-}
-
 fn field(field: &Field) -> TokenStream {
     let name = ident(&field.ident);
     let mut doc = field.doc.clone().unwrap_or_default();
@@ -243,22 +172,36 @@ fn field(field: &Field) -> TokenStream {
         quote!(#[serde(rename = #wire)])
     });
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    let (ty, skip) = match (field.required, field.nullable) {
-        (true, false) => (ty, None),
-        // Required but nullable: always sent, `null` when `None`.
-        (true, true) => (quote!(Option<#ty>), None),
-        (false, false) => {
-            (quote!(Option<#ty>), Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])))
+    // Date-times are read leniently (see the runtime's `datetime`), through the field's own reader.
+    let lenient = field.ty == Ty::DateTime;
+    let reader = |plain: &str, with_datetime: &str| -> Option<String> {
+        match (lenient, plain.is_empty()) {
+            (true, _) => Some(format!("clientgen_runtime::datetime::{with_datetime}")),
+            (false, true) => None,
+            (false, false) => Some(plain.to_owned()),
         }
+    };
+    let (ty, reader, optional) = match (field.required, field.nullable) {
+        (true, false) => (ty, reader("", "deserialize"), false),
+        // Required but nullable: always sent, `null` when `None`.
+        (true, true) => (quote!(Option<#ty>), reader("", "deserialize_option"), false),
+        (false, false) => (quote!(Option<#ty>), reader("", "deserialize_option"), true),
         // Optional and nullable: absent, `null` and a value are three different things on the wire.
         (false, true) => (
             quote!(Option<Option<#ty>>),
-            Some(quote!(#[serde(
-                default,
-                skip_serializing_if = "Option::is_none",
-                deserialize_with = "clientgen_runtime::nullable::deserialize"
-            )])),
+            reader("clientgen_runtime::nullable::deserialize", "deserialize_nullable"),
+            true,
         ),
+    };
+    let skip = match (optional, reader) {
+        (false, None) => None,
+        (false, Some(reader)) => Some(quote!(#[serde(deserialize_with = #reader)])),
+        (true, None) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
+        (true, Some(reader)) => Some(quote!(#[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = #reader
+        )])),
     };
     quote! {
         #docs

@@ -1,13 +1,14 @@
-//! Compositions: `allOf` merged into one struct, `oneOf`/`anyOf` as unions, and discriminators — on a union,
-//! or on an object that other schemas extend with `allOf` (read as a union of those extensions).
+//! `allOf`: parts merged into one struct, and an object with a discriminator that other schemas extend with
+//! `allOf`, read as a union of those extensions. `oneOf`/`anyOf` are in `unions`.
 
 use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
-use openapiv3::{Discriminator, ReferenceOr, Schema, SchemaKind, Type};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
 
 use super::schemas::{Builder, Origin, Property, doc_of};
-use super::{Tag, Ty, TypeDef, TypeKind};
+use super::unions::{discriminator_tag, variant_label};
+use super::{Payload, Shape, Ty, TypeDef, TypeKind, Variant};
 use crate::error::{Error, pointer_push};
 use crate::names::{Scope, pascal};
 
@@ -110,7 +111,9 @@ impl<'a> Builder<'a> {
         let mut refs = Vec::with_capacity(children.len());
         for child in children {
             let child_name = self.component_names[child].clone();
-            variants.push((scope.claim(pascal(&variant_label(&name, &child_name))), Ty::Named(child_name)));
+            let variant = scope.claim(pascal(&variant_label(&name, &child_name)));
+            let payload = Payload::Whole(Ty::Named(child_name));
+            variants.push(Variant { name: variant, payload, shape: Shape::default() });
             refs.push(Some(pointer_push("#/components/schemas", child)));
         }
         let tag = base.schema_data.discriminator.as_ref().and_then(|d| discriminator_tag(d, &refs));
@@ -208,7 +211,7 @@ impl<'a> Builder<'a> {
         self.types.push(TypeDef {
             name: name.clone(),
             doc: doc_of(schema),
-            kind: TypeKind::Struct { fields, additional: None },
+            kind: TypeKind::Struct { fields, additional: None, closed: false },
             sensitive: false,
         });
         Ok(Ty::Named(name))
@@ -234,90 +237,6 @@ impl<'a> Builder<'a> {
             }
         }
     }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn union_ty(
-        &mut self,
-        schema: &Schema,
-        keyword: &str,
-        variants: &[ReferenceOr<Schema>],
-        hint: &str,
-        pointer: &str,
-        named: bool,
-    ) -> Result<Ty, Error> {
-        if variants.is_empty() {
-            return Ok(Ty::Json);
-        }
-        let name = self.new_type_name(hint, named);
-        let mut scope = Scope::with_reserved(self.reserved.variants);
-        let mut out = Vec::with_capacity(variants.len());
-        // The component each variant refers to, for discriminator values.
-        let mut refs: Vec<Option<String>> = Vec::with_capacity(variants.len());
-        for (i, variant) in variants.iter().enumerate() {
-            let variant_pointer = pointer_push(&pointer_push(pointer, keyword), &i.to_string());
-            let ty = self.schema_ty(variant, &format!("{name}Variant{i}"), &variant_pointer, false)?;
-            let label = match &ty {
-                Ty::Named(named) => variant_label(&name, named),
-                Ty::Vec(_) => "Array".to_owned(),
-                Ty::Map(_) | Ty::JsonObject => "Object".to_owned(),
-                Ty::String | Ty::Secret => "String".to_owned(),
-                Ty::I32 | Ty::I64 => "Integer".to_owned(),
-                Ty::F64 => "Number".to_owned(),
-                Ty::Bool => "Boolean".to_owned(),
-                other => pascal(&format!("{other:?}")),
-            };
-            if out.iter().any(|(_, seen)| *seen == ty) {
-                continue;
-            }
-            out.push((scope.claim(pascal(&label)), ty));
-            refs.push(match variant {
-                ReferenceOr::Reference { reference } => Some(reference.clone()),
-                ReferenceOr::Item(_) => None,
-            });
-        }
-        let tag = schema.schema_data.discriminator.as_ref().and_then(|d| discriminator_tag(d, &refs));
-        self.types.push(TypeDef {
-            name: name.clone(),
-            doc: doc_of(schema),
-            kind: TypeKind::Union { variants: out, tag },
-            sensitive: false,
-        });
-        Ok(Ty::Named(name))
-    }
-}
-
-/// The tag values of a discriminated union: each `mapping` entry naming a variant's `$ref` (by the whole
-/// reference or the component name), else the component name itself (OpenAPI's implicit mapping). `None`
-/// when some variant is not a `$ref`, so it could not be named.
-fn discriminator_tag(discriminator: &Discriminator, refs: &[Option<String>]) -> Option<Tag> {
-    let mut values = Vec::new();
-    for (i, reference) in refs.iter().enumerate() {
-        let reference = reference.as_deref()?;
-        let escaped = reference.rsplit('/').next().unwrap_or(reference);
-        let component = escaped.replace("~1", "/").replace("~0", "~");
-        let component = component.as_str();
-        let mapped: Vec<&String> = discriminator
-            .mapping
-            .iter()
-            .filter(|(_, target)| target.as_str() == reference || target.as_str() == component)
-            .map(|(value, _)| value)
-            .collect();
-        let named: Vec<String> =
-            if mapped.is_empty() { vec![component.to_owned()] } else { mapped.into_iter().cloned().collect() };
-        // A value names one variant: the first that claims it.
-        for value in named {
-            if !values.iter().any(|(seen, _)| *seen == value) {
-                values.push((value, i));
-            }
-        }
-    }
-    Some(Tag { property: discriminator.property_name.clone(), values })
-}
-
-/// The variant name for a named type inside a union: without the union's name where it starts with it
-/// (`Pet` + `PetCat` → `Cat`).
-fn variant_label(union: &str, variant: &str) -> String {
-    variant.strip_prefix(union).filter(|rest| !rest.is_empty()).unwrap_or(variant).to_owned()
 }
 
 /// Whether a `oneOf`/`anyOf` variant only narrows an object with these properties: it adds `required`,

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Api, BodyEncoding, Operation, ResponseBody, Ty, TypeDef, TypeKind};
+use super::{Api, BodyEncoding, JsonKind, Operation, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
 
 /// How a named type holds a member type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +39,14 @@ impl TypeKind {
     /// Every type expression this kind holds directly, with how it holds it.
     pub fn members(&self) -> Vec<(&Ty, Held)> {
         match self {
-            TypeKind::Struct { fields, additional } => fields
+            TypeKind::Struct { fields, additional, .. } => fields
                 .iter()
                 .map(|f| (&f.ty, Held::Inline))
                 .chain(additional.iter().map(|ty| (ty, Held::InMap)))
                 .collect(),
-            TypeKind::Union { variants, .. } => variants.iter().map(|(_, ty)| (ty, Held::Inline)).collect(),
+            TypeKind::Union { variants, .. } => {
+                variants.iter().filter_map(|variant| variant.payload.ty()).map(|ty| (ty, Held::Inline)).collect()
+            }
             TypeKind::Alias(ty) | TypeKind::Newtype(ty) => vec![(ty, Held::Target)],
             TypeKind::Enum { .. } | TypeKind::IntEnum { .. } => Vec::new(),
         }
@@ -54,8 +56,27 @@ impl TypeKind {
     fn inline_members_mut(&mut self) -> Vec<&mut Ty> {
         match self {
             TypeKind::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
-            TypeKind::Union { variants, .. } => variants.iter_mut().map(|(_, ty)| ty).collect(),
+            TypeKind::Union { variants, .. } => {
+                variants.iter_mut().filter_map(|variant| variant.payload.ty_mut()).collect()
+            }
             _ => Vec::new(),
+        }
+    }
+}
+
+impl Payload {
+    /// The type a variant holds, if it holds one.
+    pub fn ty(&self) -> Option<&Ty> {
+        match self {
+            Payload::Whole(ty) | Payload::Content { ty, .. } => Some(ty),
+            Payload::Unit | Payload::Literal(_) => None,
+        }
+    }
+
+    fn ty_mut(&mut self) -> Option<&mut Ty> {
+        match self {
+            Payload::Whole(ty) | Payload::Content { ty, .. } => Some(ty),
+            Payload::Unit | Payload::Literal(_) => None,
         }
     }
 }
@@ -65,6 +86,89 @@ pub(super) fn finish(types: &mut [TypeDef]) {
     wrap_recursive_aliases(types);
     box_recursion(types);
     mark_sensitive(types);
+    shape_untagged_unions(types);
+}
+
+/// Fills in the shape of each variant of the unions without a tag, from the types the variants hold.
+fn shape_untagged_unions(types: &mut [TypeDef]) {
+    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
+    let shapes: Vec<(usize, Vec<Shape>)> = types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, def)| match &def.kind {
+            TypeKind::Union { variants, tag: None } => Some((
+                i,
+                variants
+                    .iter()
+                    .map(|variant| match &variant.payload {
+                        Payload::Literal(value) => {
+                            Shape { kind: JsonKind::String, values: vec![value.clone()], ..Shape::default() }
+                        }
+                        payload => payload.ty().map_or_else(Shape::default, |ty| shape(types, &index, ty, 0)),
+                    })
+                    .collect(),
+            )),
+            _ => None,
+        })
+        .collect();
+    for (i, found) in shapes {
+        if let TypeKind::Union { variants, .. } = &mut types[i].kind {
+            for (variant, shape) in variants.iter_mut().zip(found) {
+                variant.shape = shape;
+            }
+        }
+    }
+}
+
+/// What a JSON value of type `ty` looks like.
+fn shape(types: &[TypeDef], index: &HashMap<String, usize>, ty: &Ty, depth: usize) -> Shape {
+    let of = |kind| Shape { kind, ..Shape::default() };
+    match ty {
+        Ty::String | Ty::Secret | Ty::DateTime | Ty::Date | Ty::Uuid => of(JsonKind::String),
+        Ty::Bool => of(JsonKind::Boolean),
+        Ty::I32 | Ty::I64 | Ty::U64 => of(JsonKind::Integer),
+        Ty::F64 => of(JsonKind::Number),
+        Ty::Vec(_) => of(JsonKind::Array),
+        Ty::Map(_) | Ty::JsonObject => of(JsonKind::Object),
+        Ty::Json => of(JsonKind::Any),
+        Ty::Boxed(inner) | Ty::Nullable(inner) => shape(types, index, inner, depth),
+        Ty::Named(name) => {
+            let Some(def) = index.get(name).map(|&i| &types[i]).filter(|_| depth < 16) else {
+                return of(JsonKind::Any);
+            };
+            match &def.kind {
+                TypeKind::Struct { fields, additional, closed } => Shape {
+                    kind: JsonKind::Object,
+                    required: fields.iter().filter(|f| f.required).map(|f| f.wire.clone()).collect(),
+                    properties: fields.iter().map(|f| f.wire.clone()).collect(),
+                    closed: *closed && additional.is_none(),
+                    enums: fields
+                        .iter()
+                        .filter_map(|f| {
+                            let values = string_enum(types, index, &f.ty)?;
+                            Some((f.wire.clone(), values))
+                        })
+                        .collect(),
+                    values: Vec::new(),
+                },
+                TypeKind::Enum { variants } => {
+                    Shape { values: variants.iter().map(|(_, wire)| wire.clone()).collect(), ..of(JsonKind::String) }
+                }
+                TypeKind::IntEnum { .. } => of(JsonKind::Integer),
+                TypeKind::Union { .. } => of(JsonKind::Any),
+                TypeKind::Alias(inner) | TypeKind::Newtype(inner) => shape(types, index, inner, depth + 1),
+            }
+        }
+    }
+}
+
+/// The values of a field whose type is a string enum.
+fn string_enum(types: &[TypeDef], index: &HashMap<String, usize>, ty: &Ty) -> Option<Vec<String>> {
+    let Ty::Named(name) = ty else { return None };
+    match &types[*index.get(name)?].kind {
+        TypeKind::Enum { variants } => Some(variants.iter().map(|(_, wire)| wire.clone()).collect()),
+        _ => None,
+    }
 }
 
 /// Turns aliases whose target mentions the alias itself (through other aliases) into newtypes.

@@ -16,6 +16,7 @@ mod responses;
 mod schemas;
 mod security;
 mod templates;
+mod unions;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -118,6 +119,8 @@ pub(crate) enum TypeKind {
         fields: Vec<Field>,
         /// The type of further properties (`additionalProperties`), kept in a flattened map.
         additional: Option<Ty>,
+        /// `additionalProperties: false`: no property beyond the fields is allowed.
+        closed: bool,
     },
     /// A string enum; unknown values are kept in an `Other(String)` variant.
     Enum {
@@ -131,12 +134,13 @@ pub(crate) enum TypeKind {
         /// `(variant, value)`.
         variants: Vec<(String, i64)>,
     },
-    /// `oneOf` / `anyOf`: chosen by the discriminator property when the spec names one (with an `Other`
-    /// variant for values it does not list), else the first variant whose shape matches the JSON.
+    /// `oneOf` / `anyOf`: chosen by a tag property when there is one (a `discriminator`, or a property whose
+    /// schema in each variant is a single distinct value), with an `Other` variant for tags the spec does
+    /// not list; else by the shape of the JSON, most specific variant first.
     Union {
-        /// `(variant, type)`.
-        variants: Vec<(String, Ty)>,
-        /// The discriminator, when every variant is a `$ref` it can name.
+        /// The variants, in spec order.
+        variants: Vec<Variant>,
+        /// The tag property and which variant each value names.
         tag: Option<Tag>,
     },
     /// Another name for a type.
@@ -144,6 +148,70 @@ pub(crate) enum TypeKind {
     /// A type of its own wrapping another (serde-transparent): for a component that contains itself
     /// (`A = Vec<A>`), which an alias cannot express.
     Newtype(Ty),
+}
+
+/// A variant of a union.
+#[derive(Debug)]
+pub(crate) struct Variant {
+    /// The Rust variant name.
+    pub name: String,
+    /// What the variant holds.
+    pub payload: Payload,
+    /// For a union without a tag: what a value of this variant looks like (filled in once every type is
+    /// known).
+    pub shape: Shape,
+}
+
+/// What a union variant holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Payload {
+    /// The whole value, as this type (which may keep the tag among its fields).
+    Whole(Ty),
+    /// The value of one property beside the tag (`{"type": "vpc", "value": …}`).
+    Content {
+        /// The property.
+        key: String,
+        /// Its type.
+        ty: Ty,
+        /// Whether it must be present.
+        required: bool,
+    },
+    /// Nothing beside the tag.
+    Unit,
+    /// In a union without a tag: exactly this string (an `enum` of one value, such as Stripe's `""` that
+    /// clears a field).
+    Literal(String),
+}
+
+/// What a JSON value of a union variant looks like, to choose among variants without a tag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Shape {
+    /// The JSON kind.
+    pub kind: JsonKind,
+    /// Properties an object must have (wire names).
+    pub required: Vec<String>,
+    /// Every property declared (wire names).
+    pub properties: Vec<String>,
+    /// No property beyond those declared is allowed.
+    pub closed: bool,
+    /// Properties whose values are listed (string enums): `(wire name, values)`.
+    pub enums: Vec<(String, Vec<String>)>,
+    /// A string variant's own enum values.
+    pub values: Vec<String>,
+}
+
+/// The JSON kind of a value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum JsonKind {
+    /// Any (no type, or a union).
+    #[default]
+    Any,
+    Object,
+    Array,
+    String,
+    Integer,
+    Number,
+    Boolean,
 }
 
 /// A discriminator: the property holding the tag, and each tag value with the index of its variant.

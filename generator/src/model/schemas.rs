@@ -152,7 +152,7 @@ impl<'a> Builder<'a> {
 
     /// `ty` as `Option<ty>` when the (possibly referenced) schema is nullable: for array items and map
     /// values, where no field-level `Option` carries it.
-    fn nullable_if<S: Borrow<Schema>>(&self, schema: &ReferenceOr<S>, ty: Ty) -> Ty {
+    pub(super) fn nullable_if<S: Borrow<Schema>>(&self, schema: &ReferenceOr<S>, ty: Ty) -> Ty {
         if self.refs.nullable(schema) && ty != Ty::Json { Ty::Nullable(Box::new(ty)) } else { ty }
     }
 
@@ -275,6 +275,11 @@ impl<'a> Builder<'a> {
                            type expresses.";
                 self.degraded(schema, hint, named, why)
             }
+            // `type` wins over keywords that do not apply to it (`type: string` with `additionalProperties`).
+            SchemaKind::Any(any) if any.typ.as_deref().is_some_and(|t| matches!(t, "string" | "boolean" | "array")) => {
+                let typed = Schema { schema_data: schema.schema_data.clone(), schema_kind: typed_kind(any) };
+                self.inline_ty_at_depth(&typed, hint, pointer, named)?
+            }
             SchemaKind::Any(any) if !any.properties.is_empty() || any.additional_properties.is_some() => self
                 .object_ty(
                     schema,
@@ -316,13 +321,15 @@ impl<'a> Builder<'a> {
         Ty::Named(name)
     }
 
-    fn push_enum(&mut self, name: String, doc: Option<String>, values: &[&str]) {
+    pub(super) fn push_enum(&mut self, name: String, doc: Option<String>, values: &[&str]) {
         let mut scope = Scope::with_reserved(self.reserved.variants);
         let mut seen = BTreeSet::new();
         let variants = values
             .iter()
             .filter(|value| seen.insert(**value))
-            .map(|value| (scope.claim(pascal(value)), (*value).to_owned()))
+            .map(|value| {
+                (scope.claim(if value.is_empty() { "Empty".to_owned() } else { pascal(value) }), (*value).to_owned())
+            })
             .collect();
         self.types.push(TypeDef { name, doc, kind: TypeKind::Enum { variants }, sensitive: false });
     }
@@ -343,7 +350,7 @@ impl<'a> Builder<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn object_ty(
+    pub(super) fn object_ty(
         &mut self,
         schema: &Schema,
         properties: &IndexMap<String, ReferenceOr<Box<Schema>>>,
@@ -378,11 +385,12 @@ impl<'a> Builder<'a> {
             properties.iter().map(|(wire, schema)| (wire.clone(), schema, origin.clone())).collect();
         let fields = self.fields(&properties, required)?;
         // Unknown properties are tolerated anyway; a map is kept only when the spec types them.
+        let closed = matches!(additional, Some(AdditionalProperties::Any(false)));
         let additional = additional_ty.filter(|ty| *ty != Ty::Json);
         self.types.push(TypeDef {
             name: name.clone(),
             doc: doc_of(schema),
-            kind: TypeKind::Struct { fields, additional },
+            kind: TypeKind::Struct { fields, additional, closed },
             sensitive: false,
         });
         Ok(Ty::Named(name))
@@ -449,4 +457,36 @@ pub(super) fn doc_of(schema: &Schema) -> Option<String> {
         (Some(title), None) => Some(title.clone()),
         (None, None) => None,
     }
+}
+
+/// The typed schema kind of a schema openapiv3 read as "any" because it mixes keywords of several types:
+/// `type` decides (for `string`, `boolean` and `array`, whose keywords openapiv3 keeps in `AnySchema`).
+fn typed_kind(any: &openapiv3::AnySchema) -> SchemaKind {
+    let format = |format: &Option<String>| match format.as_deref() {
+        None => VariantOrUnknownOrEmpty::Empty,
+        Some("date-time") => VariantOrUnknownOrEmpty::Item(StringFormat::DateTime),
+        Some("date") => VariantOrUnknownOrEmpty::Item(StringFormat::Date),
+        Some("password") => VariantOrUnknownOrEmpty::Item(StringFormat::Password),
+        Some("byte") => VariantOrUnknownOrEmpty::Item(StringFormat::Byte),
+        Some("binary") => VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+        Some(other) => VariantOrUnknownOrEmpty::Unknown(other.to_owned()),
+    };
+    SchemaKind::Type(match any.typ.as_deref() {
+        Some("boolean") => {
+            Type::Boolean(openapiv3::BooleanType { enumeration: any.enumeration.iter().map(Value::as_bool).collect() })
+        }
+        Some("array") => Type::Array(openapiv3::ArrayType {
+            items: any.items.clone(),
+            min_items: any.min_items,
+            max_items: any.max_items,
+            unique_items: any.unique_items.unwrap_or(false),
+        }),
+        _ => Type::String(openapiv3::StringType {
+            format: format(&any.format),
+            pattern: any.pattern.clone(),
+            enumeration: any.enumeration.iter().map(|value| value.as_str().map(str::to_owned)).collect(),
+            min_length: any.min_length,
+            max_length: any.max_length,
+        }),
+    })
 }

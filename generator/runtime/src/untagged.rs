@@ -1,0 +1,239 @@
+//! Serde support for unions without a tag (`oneOf`/`anyOf` with neither a `discriminator` nor a property
+//! that tells the variants apart): the variant is chosen by the shape of the JSON, most specific first.
+//!
+//! serde's `#[serde(untagged)]` takes the first variant that decodes, so a variant with only optional
+//! properties, or with an open-ended enum, swallows the ones after it. Here each variant carries a
+//! [`Shape`] (from its schema), and the variants are tried in this order:
+//! 1. variants whose shape the value fits fully — its JSON kind, every required property present, no
+//!    unknown property where the schema is closed (`additionalProperties: false`), and enum-valued
+//!    properties (and a string variant's own enum) holding listed values — before those it fits only in
+//!    kind and required properties, before those it fits in kind only, before the rest;
+//! 2. then the variant that declares more of the value's properties, knows of fewer it does not declare,
+//!    and declares fewer the value lacks (the tightest fit);
+//! 3. then more required properties, then closed schemas, then spec order.
+//!
+//! The first variant in that order that decodes is the value's variant.
+
+use std::cmp::Reverse;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// The JSON kind a variant's schema declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Any JSON (no type, or a union).
+    Any,
+    /// An object.
+    Object,
+    /// An array.
+    Array,
+    /// A string.
+    String,
+    /// An integral number.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+}
+
+/// The order in which variants are tried (smaller first): the tier, the declared properties present (more
+/// first), the unknown ones, the declared ones absent, the required ones (more first), closed before open,
+/// spec order.
+type Rank = (u8, Reverse<usize>, usize, usize, Reverse<usize>, bool, usize);
+
+/// What a variant's schema says a value looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// The JSON kind.
+    pub kind: Kind,
+    /// Properties an object must have.
+    pub required: &'static [&'static str],
+    /// Every property the schema declares.
+    pub properties: &'static [&'static str],
+    /// No property beyond `properties` is allowed.
+    pub closed: bool,
+    /// Properties whose values are listed: `(property, allowed string values)`.
+    pub enums: &'static [(&'static str, &'static [&'static str])],
+    /// For a string variant with an `enum`: its values.
+    pub values: &'static [&'static str],
+}
+
+impl Shape {
+    /// A value of this kind, with no more to say.
+    pub const fn of(kind: Kind) -> Self {
+        Self { kind, required: &[], properties: &[], closed: false, enums: &[], values: &[] }
+    }
+
+    /// An object with these required and declared properties.
+    pub const fn object(required: &'static [&'static str], properties: &'static [&'static str]) -> Self {
+        Self { required, properties, ..Self::of(Kind::Object) }
+    }
+
+    /// A string, one of `values`.
+    pub const fn strings(values: &'static [&'static str]) -> Self {
+        Self { values, ..Self::of(Kind::String) }
+    }
+
+    /// The same, allowing no property beyond those declared.
+    pub const fn closed(self) -> Self {
+        Self { closed: true, ..self }
+    }
+
+    /// The same, with properties whose values are listed.
+    pub const fn enums(self, enums: &'static [(&'static str, &'static [&'static str])]) -> Self {
+        Self { enums, ..self }
+    }
+
+    /// How well `value` fits, smaller is better: the order of the module docs.
+    fn rank(&self, value: &Value, index: usize) -> Rank {
+        let kind = match (self.kind, value) {
+            (Kind::Any, _)
+            | (Kind::Object, Value::Object(_))
+            | (Kind::Array, Value::Array(_))
+            | (Kind::String, Value::String(_))
+            | (Kind::Number, Value::Number(_))
+            | (Kind::Boolean, Value::Bool(_)) => true,
+            (Kind::Integer, Value::Number(number)) => number.is_i64() || number.is_u64(),
+            _ => false,
+        };
+        let (mut overlap, mut unknown, mut structure, mut listed) = (0, 0, true, true);
+        match value {
+            Value::Object(object) if self.kind == Kind::Object => {
+                overlap = object.keys().filter(|key| self.properties.contains(&key.as_str())).count();
+                unknown = object.len() - overlap;
+                structure = self.required.iter().all(|key| object.contains_key(*key)) && !(self.closed && unknown > 0);
+                listed = self.enums.iter().all(|(property, values)| match object.get(*property) {
+                    Some(Value::String(text)) => values.contains(&text.as_str()),
+                    _ => true,
+                });
+            }
+            Value::String(text) if !self.values.is_empty() => listed = self.values.contains(&text.as_str()),
+            _ => {}
+        }
+        let tier = match (kind, structure, listed) {
+            (true, true, true) => 0,
+            (true, true, false) => 1,
+            (true, false, _) => 2,
+            (false, ..) => 3,
+        };
+        let missing = self.properties.len().saturating_sub(overlap);
+        (tier, Reverse(overlap), unknown, missing, Reverse(self.required.len()), !self.closed, index)
+    }
+}
+
+/// Decodes a variant that is exactly the string `expected`.
+pub fn literal(value: &Value, expected: &str) -> Result<(), serde_json::Error> {
+    match value {
+        Value::String(text) if text == expected => Ok(()),
+        other => Err(serde_json::Error::custom(format_args!("expected the string {expected:?}, not {other}"))),
+    }
+}
+
+/// Decodes one variant from the value.
+pub type Decoder<T> = fn(Value) -> Result<T, serde_json::Error>;
+
+/// Reads a union value: the variants, each with its shape and decoder, are tried in the order of the
+/// module docs; the first that decodes wins.
+pub fn deserialize<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    variants: &[(Shape, Decoder<T>)],
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    let mut order: Vec<usize> = (0..variants.len()).collect();
+    order.sort_by_cached_key(|&index| variants[index].0.rank(&value, index));
+    let mut first_error = None;
+    for index in order {
+        match (variants[index].1)(value.clone()) {
+            Ok(decoded) => return Ok(decoded),
+            Err(err) => {
+                first_error.get_or_insert(err);
+            }
+        }
+    }
+    Err(D::Error::custom(match first_error {
+        Some(err) => format!("no variant of the union matches: {err}"),
+        None => "the union has no variants".to_owned(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Loose {
+        a: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Wide {
+        b: Option<String>,
+        c: Option<String>,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Kind2 {
+        kind: String,
+        url: String,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Union {
+        Loose(Loose),
+        Wide(Wide),
+        Kind2(Kind2),
+        Empty,
+        Text(String),
+    }
+
+    fn read(value: Value) -> Union {
+        let variants: &[(Shape, Decoder<Union>)] = &[
+            (Shape::object(&[], &["a"]).closed(), |v| serde_json::from_value(v).map(Union::Loose)),
+            (Shape::object(&[], &["b", "c"]), |v| serde_json::from_value(v).map(Union::Wide)),
+            (Shape::object(&["kind", "url"], &["kind", "url"]).enums(&[("kind", &["v2"])]), |v| {
+                serde_json::from_value(v).map(Union::Kind2)
+            }),
+            (Shape::strings(&[""]), |_| Ok(Union::Empty)),
+            (Shape::of(Kind::String), |v| serde_json::from_value(v).map(Union::Text)),
+        ];
+        deserialize(value, variants).unwrap()
+    }
+
+    #[test]
+    fn optional_only_variants_are_told_apart_by_their_properties() {
+        assert_eq!(read(json!({"c": "x"})), Union::Wide(Wide { b: None, c: Some("x".into()) }));
+        assert_eq!(read(json!({"a": "x"})), Union::Loose(Loose { a: Some("x".into()) }));
+    }
+
+    #[test]
+    fn required_properties_and_enums_come_before_looser_variants() {
+        let v2 = json!({"kind": "v2", "url": "u"});
+        assert_eq!(read(v2), Union::Kind2(Kind2 { kind: "v2".into(), url: "u".into() }));
+    }
+
+    #[test]
+    fn a_closed_schema_refuses_unknown_properties() {
+        // `Loose` is closed: `{a, z}` is not a `Loose`, so the open `Wide` (which decodes it) wins.
+        assert_eq!(read(json!({"a": "x", "z": 1})), Union::Wide(Wide { b: None, c: None }));
+    }
+
+    #[test]
+    fn a_string_enum_variant_takes_only_its_values() {
+        assert_eq!(read(json!("")), Union::Empty);
+        assert_eq!(read(json!("abc")), Union::Text("abc".into()));
+    }
+
+    #[test]
+    fn nothing_that_decodes_is_an_error() {
+        let variants: &[(Shape, Decoder<Union>)] =
+            &[(Shape::of(Kind::String), |v| serde_json::from_value(v).map(Union::Text))];
+        let err = deserialize(json!(5), variants).unwrap_err();
+        assert!(err.to_string().starts_with("no variant of the union matches"), "{err}");
+    }
+}

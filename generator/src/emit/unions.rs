@@ -1,0 +1,230 @@
+//! Unions: a tagged union dispatches on its tag through the runtime's `tagged` helpers (a variant carried
+//! whole, as one property's content, or as the tag alone; an unlisted tag kept in `Other`); a union without
+//! a tag derives `Serialize` untagged and reads through the runtime's `untagged`, which tries the variants
+//! most specific first by the shapes written here.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::code;
+use super::{ident, lit, ty_tokens};
+use crate::model::{JsonKind, Payload, Shape, Tag, Variant};
+
+/// A variant's declaration.
+fn variant_item(variant: &Variant, doc: Option<String>) -> TokenStream {
+    let name = ident(&variant.name);
+    let doc = doc.map(|doc| quote!(#[doc = #doc]));
+    let payload = match &variant.payload {
+        Payload::Whole(ty) | Payload::Content { ty, required: true, .. } => {
+            let ty = ty_tokens(ty, true);
+            quote!((#ty))
+        }
+        Payload::Content { ty, required: false, .. } => {
+            let ty = ty_tokens(ty, true);
+            quote!((Option<#ty>))
+        }
+        Payload::Unit | Payload::Literal(_) => TokenStream::new(),
+    };
+    quote! {
+        #doc
+        #name #payload,
+    }
+}
+
+/// A union chosen by its tag: serde cannot express "the variant struct keeps the tag field" nor a fallback
+/// that keeps the whole value, so the impls dispatch on the tag through the runtime's `tagged` helpers.
+pub(super) fn tagged_union(name: &Ident, docs: TokenStream, variants: &[Variant], tag: &Tag) -> TokenStream {
+    let property = lit(&tag.property);
+    let values = |i: usize| tag.values.iter().filter(move |(_, index)| *index == i).map(|(value, _)| value);
+    let items = variants.iter().enumerate().map(|(i, variant)| {
+        let shown: Vec<String> = values(i).map(|value| code(value)).collect();
+        variant_item(variant, (!shown.is_empty()).then(|| format!(" {}", shown.join(", "))))
+    });
+    let serialize_arms = variants.iter().enumerate().map(|(i, variant)| {
+        let name = ident(&variant.name);
+        let value = lit(values(i).next().map_or("", String::as_str));
+        match &variant.payload {
+            Payload::Whole(_) => {
+                quote!(Self::#name(value) => clientgen_runtime::tagged::serialize(serializer, #property, #value, value),)
+            }
+            Payload::Content { key, required: true, .. } => {
+                let key = lit(key);
+                quote!(Self::#name(value) => clientgen_runtime::tagged::adjacent(serializer, #property, #value, #key, value),)
+            }
+            Payload::Content { key, required: false, .. } => {
+                let key = lit(key);
+                quote! {
+                    Self::#name(Some(value)) => clientgen_runtime::tagged::adjacent(serializer, #property, #value, #key, value),
+                    Self::#name(None) => clientgen_runtime::tagged::unit(serializer, #property, #value),
+                }
+            }
+            Payload::Unit | Payload::Literal(_) => {
+                quote!(Self::#name => clientgen_runtime::tagged::unit(serializer, #property, #value),)
+            }
+        }
+    });
+    let deserialize_arms =
+        variants.iter().enumerate().filter(|(i, _)| values(*i).next().is_some()).map(|(i, variant)| {
+            let name = ident(&variant.name);
+            let values = values(i).map(|value| lit(value));
+            let read = match &variant.payload {
+                Payload::Whole(_) => quote!(clientgen_runtime::tagged::variant(value).map(Self::#name)),
+                Payload::Content { key, required: true, .. } => {
+                    let key = lit(key);
+                    quote!(clientgen_runtime::tagged::content(value, #key).map(Self::#name))
+                }
+                Payload::Content { key, required: false, .. } => {
+                    let key = lit(key);
+                    quote!(clientgen_runtime::tagged::optional_content(value, #key).map(Self::#name))
+                }
+                Payload::Unit | Payload::Literal(_) => quote!(Ok(Self::#name)),
+            };
+            quote!(#(#values)|* => #read,)
+        });
+    let doc = format!(" Chosen by the {} property.", code(&tag.property));
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote! {
+        #docs
+        #separator
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#items)*
+            /// A value whose tag the spec does not list, kept as sent.
+            Other(serde_json::Value),
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Other(value) => value.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = clientgen_runtime::tagged::split(deserializer, #property)?;
+                match tag.as_str() {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::Other(value)),
+                }
+            }
+        }
+    }
+}
+
+/// A union without a tag: written as the variant's own JSON, read by trying the variants in the order
+/// their shapes give for the value.
+pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
+    let items = variants.iter().map(|variant| {
+        let doc = match &variant.payload {
+            Payload::Literal(value) => Some(format!(" The string {}.", code(&format!("{value:?}")))),
+            _ => None,
+        };
+        variant_item(variant, doc)
+    });
+    let serialize_arms = variants.iter().map(|variant| {
+        let name = ident(&variant.name);
+        match &variant.payload {
+            Payload::Whole(_) | Payload::Content { .. } => quote!(Self::#name(value) => value.serialize(serializer),),
+            Payload::Literal(value) => quote!(Self::#name => serializer.serialize_str(#value),),
+            Payload::Unit => quote!(Self::#name => serializer.serialize_unit(),),
+        }
+    });
+    let uses_kind = variants.iter().any(|v| matches!(shape_base(&v.shape), Base::Of(_)));
+    let imports = if uses_kind {
+        quote!(
+            use clientgen_runtime::untagged::{Kind, Shape};
+        )
+    } else {
+        quote!(
+            use clientgen_runtime::untagged::Shape;
+        )
+    };
+    let candidates = variants.iter().map(|variant| {
+        let name = ident(&variant.name);
+        let shape = shape_tokens(&variant.shape);
+        let decode = match &variant.payload {
+            Payload::Literal(value) => {
+                quote!(|value| clientgen_runtime::untagged::literal(&value, #value).map(|()| Self::#name))
+            }
+            Payload::Unit => quote!(|value| serde_json::from_value(value).map(|()| Self::#name)),
+            Payload::Whole(_) | Payload::Content { .. } => {
+                quote!(|value| serde_json::from_value(value).map(Self::#name))
+            }
+        };
+        quote!((#shape, #decode),)
+    });
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote! {
+        #docs
+        #separator
+        /// Chosen by the shape of the JSON: the variant it fits best (required and known properties, listed
+        /// values) that decodes.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#items)*
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #imports
+                clientgen_runtime::untagged::deserialize(deserializer, &[#(#candidates)*])
+            }
+        }
+    }
+}
+
+/// How a shape is built.
+enum Base<'s> {
+    Object(&'s Shape),
+    Strings(&'s [String]),
+    Of(Ident),
+}
+
+fn shape_base(shape: &Shape) -> Base<'_> {
+    match shape.kind {
+        JsonKind::Object => Base::Object(shape),
+        JsonKind::String if !shape.values.is_empty() => Base::Strings(&shape.values),
+        kind => Base::Of(format_ident!("{}", format!("{kind:?}"))),
+    }
+}
+
+/// The shape as a `clientgen_runtime::untagged::Shape` expression (with `Shape` and `Kind` in scope).
+fn shape_tokens(shape: &Shape) -> TokenStream {
+    let strings = |values: &[String]| {
+        let values = values.iter().map(|v| lit(v));
+        quote!(&[#(#values),*])
+    };
+    let base = match shape_base(shape) {
+        Base::Object(shape) => {
+            let (required, properties) = (strings(&shape.required), strings(&shape.properties));
+            quote!(Shape::object(#required, #properties))
+        }
+        Base::Strings(values) => {
+            let values = strings(values);
+            quote!(Shape::strings(#values))
+        }
+        Base::Of(kind) => quote!(Shape::of(Kind::#kind)),
+    };
+    let closed = shape.closed.then(|| quote!(.closed()));
+    let enums = (!shape.enums.is_empty()).then(|| {
+        let enums = shape.enums.iter().map(|(property, values)| {
+            let property = lit(property);
+            let values = strings(values);
+            quote!((#property, #values))
+        });
+        quote!(.enums(&[#(#enums),*]))
+    });
+    quote!(#base #closed #enums)
+}
