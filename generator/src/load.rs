@@ -56,6 +56,7 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
         return Err(fail(&pointer, ErrorKind::TooDeep { limit: MAX_SCHEMA_DEPTH }));
     }
     const_as_enum(&mut raw, "");
+    default_form_explode(&mut raw, false);
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
         let pointer = path_to_pointer(err.path());
         let mut error = fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()));
@@ -97,6 +98,36 @@ fn const_as_enum(value: &mut Value, key: &str) {
             // Inside a map of schemas each value is a schema, whatever its key.
             const_as_enum(child, if is_map_of_schemas { "" } else { child_key });
         }
+    }
+}
+
+/// A request body's `encoding` entry with no `explode` gets OpenAPI's default, true for `style: form` (the
+/// default style): openapiv3 reads an absent `explode` as false. `in_content` says `value` is a `content`
+/// map (media type → media type object).
+fn default_form_explode(value: &mut Value, in_content: bool) {
+    match value {
+        Value::Object(object) => {
+            if in_content {
+                for media in object.values_mut() {
+                    let Some(Value::Object(encodings)) = media.get_mut("encoding") else { continue };
+                    for encoding in encodings.values_mut() {
+                        let Value::Object(encoding) = encoding else { continue };
+                        let form = encoding.get("style").is_none_or(|style| style == "form");
+                        if form && !encoding.contains_key("explode") {
+                            encoding.insert("style".to_owned(), Value::String("form".to_owned()));
+                            encoding.insert("explode".to_owned(), Value::Bool(true));
+                        }
+                    }
+                }
+            }
+            for (key, child) in object.iter_mut() {
+                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "schema") {
+                    default_form_explode(child, key == "content");
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| default_form_explode(item, false)),
+        _ => {}
     }
 }
 

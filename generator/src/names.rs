@@ -13,16 +13,29 @@ const KEYWORDS: &[&str] = &[
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Replaces what cannot be in an identifier, keeping word boundaries for heck.
+/// Replaces what cannot be in an identifier, keeping word boundaries for heck. Comparison operators, which
+/// APIs put in parameter names (Twilio's `DateSent<` and `DateSent>`), become words (`lt`, `gt`, `lte`,
+/// `gte`, `ne`), so names that differ only by them stay apart.
 fn words(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        let then_eq = chars.peek() == Some(&'=');
         match c {
             c if c.is_ascii_alphanumeric() => out.push(c),
             '+' => out.push_str(" plus "),
             '-' if out.is_empty() => out.push_str("minus "),
             '*' => out.push_str(" star "),
-            '.' => out.push(' '),
+            '<' | '>' | '!' if then_eq => {
+                chars.next();
+                out.push_str(match c {
+                    '<' => " lte ",
+                    '>' => " gte ",
+                    _ => " ne ",
+                });
+            }
+            '<' => out.push_str(" lt "),
+            '>' => out.push_str(" gt "),
             _ => out.push(' '),
         }
     }
@@ -91,6 +104,10 @@ mod tests {
         assert_eq!(snake("2fa"), "n2fa");
         assert_eq!(snake("+1"), "plus_1");
         assert_eq!(snake("-1"), "minus_1");
+        assert_eq!(snake("DateSent<"), "date_sent_lt");
+        assert_eq!(snake("DateSent>"), "date_sent_gt");
+        assert_eq!(snake("StartTime>="), "start_time_gte");
+        assert_eq!(snake("a!=b"), "a_ne_b");
         assert_eq!(snake(""), "n");
         assert_eq!(pascal("api_tokens"), "ApiTokens");
         assert_eq!(pascal("Self"), "Self_");

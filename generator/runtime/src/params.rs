@@ -1,12 +1,21 @@
-//! Parameters and form bodies on the wire, by OpenAPI style: `form` (exploded or comma-joined),
-//! `spaceDelimited`, `pipeDelimited`, `deepObject` (`name[key]=value`) and `simple` (path and header).
+//! Parameters and form bodies on the wire, by OpenAPI style and `explode`, as OpenAPI 3.0's style tables
+//! write them: `simple`, `label` and `matrix` in the path, `simple` in headers, `form` in cookies, and
+//! `form`, `spaceDelimited`, `pipeDelimited` and `deepObject` in the query and in form bodies (where the
+//! request body's `encoding` map gives them per property). `deepObject` arrays are indexed
+//! (`name[0]=a&name[1]=b`), the form Rack-style servers (Stripe's) read.
 
 use serde::Serialize;
 use serde_json::Value;
 
-/// How a query parameter is written (OpenAPI `style`).
+/// How a parameter is written (OpenAPI `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Style {
+    /// `simple` (path and header): `a,b`; an object `k,v,k2,v2`, exploded `k=v,k2=v2`.
+    Simple,
+    /// `label` (path): `.a,b`, exploded `.a.b`; an object `.k,v`, exploded `.k=v`.
+    Label,
+    /// `matrix` (path): `;name=a,b`, exploded `;name=a;name=b`; an object exploded `;k=v;k2=v2`.
+    Matrix,
     /// `form`: `name=a&name=b` when exploded, `name=a,b` when not.
     Form,
     /// `spaceDelimited`: `name=a b`.
@@ -23,18 +32,18 @@ pub fn query<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode
     let mut pairs = Vec::new();
     match (&value, style) {
         (Value::Null, _) => {}
-        (Value::Object(_), Style::DeepObject) => deep(name, &value, &mut pairs),
+        (Value::Object(_) | Value::Array(_), Style::DeepObject) => deep(name, &value, &mut pairs),
         (Value::Object(object), _) if explode => {
             pairs.extend(object.iter().map(|(key, item)| (key.clone(), scalar(item))));
         }
-        (Value::Array(items), Style::Form | Style::DeepObject) if explode => {
+        (Value::Array(items), Style::Form) if explode => {
             pairs.extend(items.iter().map(|item| (name.to_owned(), scalar(item))));
         }
         (Value::Array(_) | Value::Object(_), _) => {
             let delimiter = match style {
                 Style::SpaceDelimited => " ",
                 Style::PipeDelimited => "|",
-                Style::Form | Style::DeepObject => ",",
+                _ => ",",
             };
             pairs.push((name.to_owned(), joined(&value, delimiter)));
         }
@@ -43,30 +52,85 @@ pub fn query<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode
     pairs
 }
 
-/// The `simple` style text of a path or header parameter: a scalar as it is, an array or object
-/// comma-joined (`a,b`, `key,value,key,value`).
-pub fn text<T: Serialize + ?Sized>(value: &T) -> String {
+/// A path parameter as it goes in the URL, percent-encoded but for the style's own delimiters: `simple`
+/// (`a,b`), `label` (`.a.b`) or `matrix` (`;name=a;name=b`), exploded or not.
+pub fn path<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode: bool) -> String {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let encode = |text: &str| crate::encode_path(text);
+    let name = encode(name);
+    let items: Vec<(Option<String>, String)> = match &value {
+        Value::Array(items) => items.iter().map(|item| (None, encode(&scalar(item)))).collect(),
+        Value::Object(object) => object.iter().map(|(key, item)| (Some(encode(key)), encode(&scalar(item)))).collect(),
+        other => vec![(None, encode(&scalar(other)))],
+    };
+    let object = value.is_object();
+    // One item of a list: `k=v` when an exploded object, `k,v` when not, `v` for an array.
+    let item = |(key, text): &(Option<String>, String), pair: &str| match key {
+        Some(key) => format!("{key}{pair}{text}"),
+        None => text.clone(),
+    };
+    match (style, explode) {
+        (Style::Label, true) => items.iter().map(|it| format!(".{}", item(it, "="))).collect(),
+        (Style::Label, false) => format!(".{}", items.iter().map(|it| item(it, ",")).collect::<Vec<_>>().join(",")),
+        (Style::Matrix, true) if object => items.iter().map(|it| format!(";{}", item(it, "="))).collect(),
+        (Style::Matrix, true) => items.iter().map(|(_, text)| format!(";{name}={text}")).collect(),
+        (Style::Matrix, false) => {
+            format!(";{name}={}", items.iter().map(|it| item(it, ",")).collect::<Vec<_>>().join(","))
+        }
+        (_, true) => items.iter().map(|it| item(it, "=")).collect::<Vec<_>>().join(","),
+        (_, false) => items.iter().map(|it| item(it, ",")).collect::<Vec<_>>().join(","),
+    }
+}
+
+/// A header parameter's value (`simple`): `a,b`; an object `k,v,k2,v2`, exploded `k=v,k2=v2`.
+pub fn header<T: Serialize + ?Sized>(value: &T, explode: bool) -> String {
     let value = serde_json::to_value(value).unwrap_or(Value::Null);
     match &value {
+        Value::Object(object) if explode => {
+            object.iter().map(|(key, item)| format!("{key}={}", scalar(item))).collect::<Vec<_>>().join(",")
+        }
         Value::Array(_) | Value::Object(_) => joined(&value, ","),
         _ => scalar(&value),
     }
 }
 
-/// An `application/x-www-form-urlencoded` body: each property a field, arrays repeated, nested objects
-/// (and arrays of objects) as `key[inner]=value` / `key[0][inner]=value`.
-pub fn form<T: Serialize + ?Sized>(body: &T) -> String {
+/// A cookie parameter's `name=value` pairs (`form`), values percent-encoded so none can end the cookie:
+/// one pair (`name=a,b`), or exploded one per item (`name=a`, `name=b`; an object's `k=v` pairs).
+pub fn cookie<T: Serialize + ?Sized>(name: &str, value: &T, explode: bool) -> Vec<String> {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let encode = |text: &str| crate::encode_path(text);
+    match &value {
+        Value::Null => Vec::new(),
+        Value::Array(items) if explode => {
+            items.iter().map(|item| format!("{name}={}", encode(&scalar(item)))).collect()
+        }
+        Value::Object(object) if explode => {
+            object.iter().map(|(key, item)| format!("{}={}", encode(key), encode(&scalar(item)))).collect()
+        }
+        Value::Array(_) | Value::Object(_) => vec![format!("{name}={}", encode(&joined(&value, ",")))],
+        other => vec![format!("{name}={}", encode(&scalar(other)))],
+    }
+}
+
+/// An `application/x-www-form-urlencoded` body: each property a field, written as `encodings` says for it
+/// (`(property, style, explode)`, from the request body's `encoding` map), else arrays of scalars repeated
+/// and nested objects and arrays of objects as `key[inner]=value` / `key[0][inner]=value`. Properties
+/// `json` names are written as JSON text (an `encoding` with `contentType: application/json`).
+pub fn form<T: Serialize + ?Sized>(body: &T, encodings: &[(&str, Style, bool)], json: &[&str]) -> String {
     let value = serde_json::to_value(body).unwrap_or(Value::Null);
     let mut pairs = Vec::new();
     if let Value::Object(object) = &value {
         for (key, item) in object {
-            match item {
-                Value::Null => {}
-                Value::Array(items) if items.iter().all(is_scalar) => {
+            let encoding = encodings.iter().find(|(name, ..)| name == key);
+            match (item, encoding) {
+                (Value::Null, _) => {}
+                (_, _) if json.contains(&key.as_str()) => pairs.push((key.clone(), item.to_string())),
+                (_, Some((_, style, explode))) => pairs.extend(query(key, item, *style, *explode)),
+                (Value::Array(items), None) if items.iter().all(is_scalar) => {
                     pairs.extend(items.iter().map(|item| (key.clone(), scalar(item))));
                 }
-                Value::Array(_) | Value::Object(_) => deep(key, item, &mut pairs),
-                _ => pairs.push((key.clone(), scalar(item))),
+                (Value::Array(_) | Value::Object(_), None) => deep(key, item, &mut pairs),
+                (_, None) => pairs.push((key.clone(), scalar(item))),
             }
         }
     }
@@ -139,16 +203,72 @@ mod tests {
         assert!(query("q", &Value::Null, Style::Form, true).is_empty());
     }
 
+    /// OpenAPI 3.0's style table, with its `color` examples.
     #[test]
-    fn simple_text() {
-        assert_eq!(text(&json!([1, 2, 3])), "1,2,3");
-        assert_eq!(text(&json!({"a": 1})), "a,1");
-        assert_eq!(text(&true), "true");
+    fn path_styles_follow_the_style_table() {
+        let (blue, colors, rgb) =
+            (json!("blue"), json!(["blue", "black", "brown"]), json!({"R": 100, "G": 200, "B": 150}));
+        let cases = [
+            (Style::Simple, false, &blue, "blue"),
+            (Style::Simple, true, &blue, "blue"),
+            (Style::Simple, false, &colors, "blue,black,brown"),
+            (Style::Simple, true, &colors, "blue,black,brown"),
+            (Style::Simple, false, &rgb, "R,100,G,200,B,150"),
+            (Style::Simple, true, &rgb, "R=100,G=200,B=150"),
+            (Style::Label, false, &blue, ".blue"),
+            (Style::Label, true, &blue, ".blue"),
+            (Style::Label, false, &colors, ".blue,black,brown"),
+            (Style::Label, true, &colors, ".blue.black.brown"),
+            (Style::Label, false, &rgb, ".R,100,G,200,B,150"),
+            (Style::Label, true, &rgb, ".R=100.G=200.B=150"),
+            (Style::Matrix, false, &blue, ";color=blue"),
+            (Style::Matrix, true, &blue, ";color=blue"),
+            (Style::Matrix, false, &colors, ";color=blue,black,brown"),
+            (Style::Matrix, true, &colors, ";color=blue;color=black;color=brown"),
+            (Style::Matrix, false, &rgb, ";color=R,100,G,200,B,150"),
+            (Style::Matrix, true, &rgb, ";R=100;G=200;B=150"),
+        ];
+        for (style, explode, value, wire) in cases {
+            assert_eq!(path("color", value, style, explode), wire, "{style:?} explode={explode} {value}");
+        }
+        assert_eq!(path("p", &json!("a/b c"), Style::Simple, false), "a%2Fb%20c");
+    }
+
+    #[test]
+    fn headers_and_cookies_follow_the_style_table() {
+        let (colors, rgb) = (json!(["blue", "black", "brown"]), json!({"R": 100, "G": 200, "B": 150}));
+        assert_eq!(header(&colors, false), "blue,black,brown");
+        assert_eq!(header(&rgb, false), "R,100,G,200,B,150");
+        assert_eq!(header(&rgb, true), "R=100,G=200,B=150");
+        assert_eq!(cookie("color", &json!("blue"), true), ["color=blue"]);
+        assert_eq!(cookie("color", &colors, false), ["color=blue%2Cblack%2Cbrown"]);
+        assert_eq!(cookie("color", &colors, true), ["color=blue", "color=black", "color=brown"]);
+        assert_eq!(cookie("color", &rgb, true), ["R=100", "G=200", "B=150"]);
+        assert_eq!(cookie("c", &json!("a; b=c"), true), ["c=a%3B%20b%3Dc"]);
+    }
+
+    #[test]
+    fn deep_object_arrays_are_indexed() {
+        let expand = json!(["data.default_source", "data.test_clock"]);
+        assert_eq!(
+            query("expand", &expand, Style::DeepObject, true),
+            pairs(&[("expand[0]", "data.default_source"), ("expand[1]", "data.test_clock")])
+        );
     }
 
     #[test]
     fn form_bodies_repeat_arrays_and_nest_objects() {
         let body = json!({"scope": ["read", "write"], "metadata": {"k": "v"}, "items": [{"price": "p1"}], "n": 1, "none": null});
-        assert_eq!(form(&body), "scope=read&scope=write&metadata%5Bk%5D=v&items%5B0%5D%5Bprice%5D=p1&n=1");
+        assert_eq!(form(&body, &[], &[]), "scope=read&scope=write&metadata%5Bk%5D=v&items%5B0%5D%5Bprice%5D=p1&n=1");
+    }
+
+    #[test]
+    fn form_bodies_follow_their_encoding_map() {
+        let body = json!({"expand": ["a", "b"], "tags": ["x", "y"], "meta": {"k": "v"}, "doc": {"a": 1}});
+        let encodings = [("expand", Style::DeepObject, true), ("tags", Style::Form, false)];
+        assert_eq!(
+            form(&body, &encodings, &["doc"]),
+            "expand%5B0%5D=a&expand%5B1%5D=b&tags=x%2Cy&meta%5Bk%5D=v&doc=%7B%22a%22%3A1%7D"
+        );
     }
 }

@@ -523,3 +523,28 @@ async fn jwt_lifetimes_are_read_from_token_responses() {
     let opaque = TokenSet::from_response(&spec, &json!(null), &json!({"access": "18:ABC"})).unwrap();
     assert_eq!(opaque.lifetime(), None);
 }
+
+/// HTTP Basic credentials (RFC 7617) leave the client as `Basic` and the base64 of `user:password`, byte for
+/// byte.
+#[tokio::test]
+async fn basic_credentials_are_sent_as_rfc_7617_says() {
+    static BASIC: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
+        scheme: "basicAuth",
+        placement: clientgen_runtime::auth::Placement::Header { name: "authorization", prefix: "Basic " },
+        exchange: None,
+        refresh: None,
+        single_use: false,
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).and(path("/me")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let base_url = reqwest::Url::parse(&server.uri()).unwrap();
+    let credential = clientgen_runtime::auth::basic_credential(&Secret::new("Aladdin"), &Secret::new("open sesame"));
+    let session =
+        clientgen_runtime::auth::Session::with_credential(reqwest::Client::new(), base_url.clone(), &BASIC, credential);
+    let response =
+        session.send(reqwest::Request::new(reqwest::Method::GET, base_url.join("/me").unwrap())).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].headers.get("authorization").unwrap().as_bytes(), b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+}

@@ -113,6 +113,23 @@ pub(super) fn login_methods(api: &Api) -> TokenStream {
     let with_schemes = api.schemes.iter().filter(|s| !matches!(s.placement, Placement::Body { .. })).map(|scheme| {
         let spec = spec_ident(scheme);
         let method = format_ident!("{}", scheme.method);
+        if scheme.basic {
+            let doc = format!(
+                "This client with HTTP Basic credentials of the `{}` security scheme: `user` and `password`, sent\n\
+                 as `Authorization: Basic` and the base64 of `user:password` (RFC 7617) on every operation that\n\
+                 accepts them.",
+                scheme.key
+            );
+            let docs = doc_attrs_with(&doc, scheme.description.as_deref());
+            return quote! {
+                #docs
+                pub fn #method(&self, user: Secret, password: Secret) -> Self {
+                    let credential = clientgen_runtime::auth::basic_credential(&user, &password);
+                    let session = Session::with_credential(self.core.http().clone(), self.core.url().clone(), &#spec, credential);
+                    Self { core: self.core.with_session(session) }
+                }
+            };
+        }
         let doc = format!(
             "This client with a credential of the `{}` security scheme that the caller already has\n({}), sent on \
              every operation that accepts it. It is never renewed.",

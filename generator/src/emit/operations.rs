@@ -8,7 +8,7 @@ use super::docs::doc_attrs;
 use super::outcomes::{decode_arms, error_ty, success_ty};
 use super::{ident, lit, ty_tokens};
 use crate::model::{
-    Api, Body, BodyEncoding, Operation, Param, ParamLocation, QueryStyle, Security, Segment, Ty, split_template,
+    Api, Body, BodyEncoding, Operation, Param, ParamLocation, Security, Segment, Style, Ty, split_template,
 };
 
 /// The Rust type of an operation argument.
@@ -24,14 +24,30 @@ pub(super) fn param_ty(param: &Param) -> TokenStream {
     if param.required { ty } else { quote!(Option<#ty>) }
 }
 
-/// The text form of a path, header or cookie parameter value (named `value`).
-fn param_text(ty: &Ty, value: &TokenStream) -> TokenStream {
+/// The text of a scalar path, header or cookie parameter value (named `value`), or `None` for a value the
+/// runtime writes by its style (arrays, objects, and other types through their JSON form).
+fn scalar_text(ty: &Ty, value: &TokenStream) -> Option<TokenStream> {
     match ty {
-        Ty::String => quote!(#value),
-        Ty::Secret => quote!(#value.expose()),
-        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => quote!(&#value.to_string()),
-        _ => quote!(&clientgen_runtime::params::text(#value)),
+        Ty::String => Some(quote!(#value)),
+        Ty::Secret => Some(quote!(#value.expose())),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => Some(quote!(&#value.to_string())),
+        _ => None,
     }
+}
+
+/// A parameter value as a reference the runtime's style functions take (scalars are passed by value).
+fn value_ref(ty: &Ty, value: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::Secret => quote!(#value.expose()),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => quote!(&#value),
+        _ => quote!(#value),
+    }
+}
+
+/// `clientgen_runtime::params::Style::…`.
+fn style_tokens(style: Style) -> TokenStream {
+    let style = format_ident!("{}", format!("{style:?}"));
+    quote!(clientgen_runtime::params::Style::#style)
 }
 
 /// The request-building part of an operation.
@@ -52,8 +68,15 @@ fn build_request(op: &Operation) -> TokenStream {
                 (_, Some(param)) => {
                     template.push_str("{}");
                     let value = ident(&param.ident);
-                    let text = param_text(&param.ty, &quote!(#value));
-                    args.push(quote!(clientgen_runtime::encode_path(#text)));
+                    let value = quote!(#value);
+                    args.push(match (scalar_text(&param.ty, &value), param.style) {
+                        (Some(text), Style::Simple) => quote!(clientgen_runtime::encode_path(#text)),
+                        _ => {
+                            let (wire, style, explode) = (lit(&param.wire), style_tokens(param.style), param.explode);
+                            let value = value_ref(&param.ty, &value);
+                            quote!(clientgen_runtime::params::path(#wire, #value, #style, #explode))
+                        }
+                    });
                 }
                 (Segment::Variable(name), None) => {
                     template.push_str(&format!("{{{{{}}}}}", name.replace('{', "{{").replace('}', "}}")))
@@ -75,33 +98,32 @@ fn build_request(op: &Operation) -> TokenStream {
         let value = quote!(value);
         let add = match param.location {
             ParamLocation::Query => {
-                let style = format_ident!(
-                    "{}",
-                    match param.style {
-                        QueryStyle::Form => "Form",
-                        QueryStyle::SpaceDelimited => "SpaceDelimited",
-                        QueryStyle::PipeDelimited => "PipeDelimited",
-                        QueryStyle::DeepObject => "DeepObject",
-                    }
-                );
-                let explode = param.explode;
+                let (style, explode) = (style_tokens(param.style), param.explode);
                 quote! {
-                    request = request.query(&clientgen_runtime::params::query(#wire, &value, clientgen_runtime::params::Style::#style, #explode));
+                    request = request.query(&clientgen_runtime::params::query(#wire, &value, #style, #explode));
                 }
             }
             ParamLocation::Header => {
-                let text = param_text(&param.ty, &value);
+                let explode = param.explode;
+                let text = scalar_text(&param.ty, &value).unwrap_or_else(|| {
+                    let value = value_ref(&param.ty, &value);
+                    quote!(&clientgen_runtime::params::header(#value, #explode))
+                });
                 quote!(request = request.header(#wire, #text);)
             }
             ParamLocation::Cookie => {
-                let text = param_text(&param.ty, &value);
-                let fmt = lit(&format!("{}={{}}", param.wire.replace('{', "{{").replace('}', "}}")));
                 // Cookie values are percent-encoded, so no value can end the cookie or start another.
-                cookies.push((
-                    param.required,
-                    name.clone(),
-                    quote!(format!(#fmt, clientgen_runtime::encode_path(#text))),
-                ));
+                let push = match scalar_text(&param.ty, &value) {
+                    Some(text) => {
+                        let fmt = lit(&format!("{}={{}}", param.wire.replace('{', "{{").replace('}', "}}")));
+                        quote!(cookies.push(format!(#fmt, clientgen_runtime::encode_path(#text)));)
+                    }
+                    None => {
+                        let (explode, value) = (param.explode, value_ref(&param.ty, &value));
+                        quote!(cookies.extend(clientgen_runtime::params::cookie(#wire, #value, #explode));)
+                    }
+                };
+                cookies.push((param.required, name.clone(), push));
                 continue;
             }
             ParamLocation::Path => continue,
@@ -113,11 +135,11 @@ fn build_request(op: &Operation) -> TokenStream {
         });
     }
     if !cookies.is_empty() {
-        let pushes = cookies.iter().map(|(required, name, text)| {
+        let pushes = cookies.iter().map(|(required, name, push)| {
             if *required {
-                quote! { let value = #name; cookies.push(#text); }
+                quote! { let value = #name; #push }
             } else {
-                quote! { if let Some(value) = #name { cookies.push(#text); } }
+                quote! { if let Some(value) = #name { #push } }
             }
         });
         steps.push(quote! {
@@ -138,11 +160,18 @@ fn build_request(op: &Operation) -> TokenStream {
             BodyEncoding::Json => {
                 quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).json(body);)
             }
-            BodyEncoding::Form => quote! {
-                request = request
-                    .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(clientgen_runtime::params::form(body));
-            },
+            BodyEncoding::Form => {
+                let encodings = body.encodings.iter().map(|(property, style, explode)| {
+                    let (property, style) = (lit(property), style_tokens(*style));
+                    quote!((#property, #style, #explode))
+                });
+                let json = body.json_properties.iter().map(|property| lit(property));
+                quote! {
+                    request = request
+                        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body(clientgen_runtime::params::form(body, &[#(#encodings),*], &[#(#json),*]));
+                }
+            }
             BodyEncoding::Multipart => quote!(request = request.multipart(body);),
             BodyEncoding::Text | BodyEncoding::Bytes => {
                 let value = if body.encoding == BodyEncoding::Text { quote!(body.to_owned()) } else { quote!(body) };
@@ -213,6 +242,10 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
         op.params
             .iter()
             .map(|p| match &p.doc {
+                // A wire name that the identifier cannot spell (`DateSent<`) is stated.
+                Some(d) if p.wire.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) => {
+                    format!("- `{}`: {} (sent as {})", p.ident, d.trim().replace('\n', " "), super::docs::code(&p.wire))
+                }
                 Some(d) => format!("- `{}`: {}", p.ident, d.trim().replace('\n', " ")),
                 None => format!("- `{}`: the {} parameter `{}`", p.ident, p.location.as_str(), p.wire),
             })

@@ -426,15 +426,21 @@ pub(crate) struct Param {
     pub required: bool,
     /// Doc text.
     pub doc: Option<String>,
-    /// Query parameters: the OpenAPI `style`.
-    pub style: QueryStyle,
-    /// Query parameters: `explode` (by default true for `form`, false for the other styles).
+    /// The OpenAPI `style` (by default `simple` in the path and headers, `form` in the query and cookies).
+    pub style: Style,
+    /// `explode` (by default true for `form`, false for the other styles).
     pub explode: bool,
 }
 
-/// The style of a query parameter.
+/// How a parameter or a form-body property is written (OpenAPI `style`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum QueryStyle {
+pub(crate) enum Style {
+    /// `simple`.
+    Simple,
+    /// `label`.
+    Label,
+    /// `matrix`.
+    Matrix,
     /// `form`.
     Form,
     /// `spaceDelimited`.
@@ -473,6 +479,10 @@ pub(crate) struct Body {
     pub required: bool,
     /// Doc text.
     pub doc: Option<String>,
+    /// Form bodies: how properties the `encoding` map names are written (`property`, style, explode).
+    pub encodings: Vec<(String, Style, bool)>,
+    /// Form bodies: properties the `encoding` map sends as JSON text (`contentType: application/json`).
+    pub json_properties: Vec<String>,
 }
 
 /// Which statuses a response covers.
@@ -538,6 +548,8 @@ pub(crate) struct SecurityScheme {
     pub description: Option<String>,
     /// Placement.
     pub placement: Placement,
+    /// HTTP Basic: the credential is made from a user name and a password (RFC 7617).
+    pub basic: bool,
 }
 
 /// Builds the model of `doc`, read from `file`, keeping spec names off the names in `reserved`.

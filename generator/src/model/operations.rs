@@ -10,9 +10,7 @@ use super::responses::{encoding_of, pick_media};
 use super::schemas::Builder;
 use super::security::security_of;
 use super::templates::template_names;
-use super::{
-    Body, BodyEncoding, HttpMethod, Operation, Param, ParamLocation, QueryStyle, ResponseBody, SecurityScheme, Ty,
-};
+use super::{Body, BodyEncoding, HttpMethod, Operation, Param, ParamLocation, ResponseBody, SecurityScheme, Style, Ty};
 use crate::error::{Error, ErrorKind, pointer_push};
 use crate::extensions;
 use crate::names::{Scope, pascal, snake};
@@ -89,7 +87,7 @@ impl<'a> Builder<'a> {
             Some(body) => {
                 let body_pointer = pointer_push(&pointer, "requestBody");
                 let body = self.refs.resolve(body, "requestBodies", |c| &c.request_bodies, &body_pointer)?;
-                self.body(body, &format!("{type_stem}Request"), &body_pointer)?
+                self.body(method, body, &format!("{type_stem}Request"), &body_pointer)?
             }
             None => None,
         };
@@ -191,7 +189,7 @@ impl<'a> Builder<'a> {
                 doc: Some(format!(
                     "`{{{name}}}` in the path; the spec does not declare it, so it is taken as a string."
                 )),
-                style: QueryStyle::Form,
+                style: Style::Simple,
                 explode: false,
             });
         }
@@ -201,21 +199,21 @@ impl<'a> Builder<'a> {
         ordered.extend(merged.iter().filter(|((_, location), _)| *location != ParamLocation::Path).map(|(_, v)| v));
         for (param, param_pointer) in ordered {
             let data = param.parameter_data_ref();
-            let (location, style, explode) = match param {
-                Parameter::Query { parameter_data, style, .. } => {
-                    let style = match style {
-                        openapiv3::QueryStyle::Form => QueryStyle::Form,
-                        openapiv3::QueryStyle::SpaceDelimited => QueryStyle::SpaceDelimited,
-                        openapiv3::QueryStyle::PipeDelimited => QueryStyle::PipeDelimited,
-                        openapiv3::QueryStyle::DeepObject => QueryStyle::DeepObject,
-                    };
-                    let default = matches!(style, QueryStyle::Form | QueryStyle::DeepObject);
-                    (ParamLocation::Query, style, parameter_data.explode.unwrap_or(default))
-                }
-                Parameter::Path { .. } => (ParamLocation::Path, QueryStyle::Form, false),
-                Parameter::Header { .. } => (ParamLocation::Header, QueryStyle::Form, false),
-                Parameter::Cookie { .. } => (ParamLocation::Cookie, QueryStyle::Form, false),
+            let (location, style) = match param {
+                Parameter::Query { style, .. } => (ParamLocation::Query, query_style(style)),
+                Parameter::Path { style, .. } => (
+                    ParamLocation::Path,
+                    match style {
+                        openapiv3::PathStyle::Simple => Style::Simple,
+                        openapiv3::PathStyle::Label => Style::Label,
+                        openapiv3::PathStyle::Matrix => Style::Matrix,
+                    },
+                ),
+                Parameter::Header { .. } => (ParamLocation::Header, Style::Simple),
+                Parameter::Cookie { .. } => (ParamLocation::Cookie, Style::Form),
             };
+            // `form` explodes by default, and `deepObject` always does; the others do not.
+            let explode = data.explode.unwrap_or(matches!(style, Style::Form | Style::DeepObject));
             let hint = format!("{type_stem} {}", data.name);
             let ty = match &data.format {
                 ParameterSchemaOrContent::Schema(schema) => {
@@ -237,10 +235,25 @@ impl<'a> Builder<'a> {
         Ok(params)
     }
 
-    fn body(&mut self, body: &RequestBody, hint: &str, pointer: &str) -> Result<Option<Body>, Error> {
+    fn body(
+        &mut self,
+        method: HttpMethod,
+        body: &RequestBody,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Option<Body>, Error> {
         let Some((content_type, media)) = pick_media(&body.content) else {
             return Ok(None);
         };
+        // A method that carries no body, with a body that holds nothing (Stripe declares an empty form body on
+        // every GET): no argument for it.
+        let bodiless = matches!(
+            method,
+            HttpMethod::Get | HttpMethod::Head | HttpMethod::Delete | HttpMethod::Options | HttpMethod::Trace
+        );
+        if bodiless && media.schema.as_ref().is_none_or(|schema| self.holds_nothing(schema)) {
+            return Ok(None);
+        }
         let encoding = encoding_of(content_type);
         let media_pointer = pointer_push(&pointer_push(pointer, "content"), content_type);
         let ty = match (&media.schema, encoding) {
@@ -251,12 +264,56 @@ impl<'a> Builder<'a> {
             (_, BodyEncoding::Text) => Ty::String,
             (_, BodyEncoding::Bytes | BodyEncoding::Multipart) => Ty::Json,
         };
+        let (mut encodings, mut json_properties) = (Vec::new(), Vec::new());
+        if encoding == BodyEncoding::Form {
+            for (property, how) in &media.encoding {
+                if how.content_type.as_deref().is_some_and(|media| encoding_of(media) == BodyEncoding::Json) {
+                    json_properties.push(property.clone());
+                } else if let Some(style) = &how.style {
+                    // `load` wrote OpenAPI's default `explode` (true for `form`) where the spec says none.
+                    let style = query_style(style);
+                    encodings.push((property.clone(), style, how.explode || style == Style::DeepObject));
+                }
+            }
+        }
         Ok(Some(Body {
             ty,
             encoding,
             content_type: content_type.to_owned(),
             required: body.required,
             doc: body.description.clone(),
+            encodings,
+            json_properties,
         }))
+    }
+
+    /// Whether a body schema holds nothing: an object with no properties and no further ones.
+    fn holds_nothing(&self, schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
+        let schema = match schema {
+            openapiv3::ReferenceOr::Item(schema) => schema,
+            openapiv3::ReferenceOr::Reference { reference } => match self.refs.schema(reference, "") {
+                Ok((schema, _)) => schema,
+                Err(_) => return false,
+            },
+        };
+        let no_more = |more: Option<&openapiv3::AdditionalProperties>| {
+            matches!(more, None | Some(openapiv3::AdditionalProperties::Any(false)))
+        };
+        match &schema.schema_kind {
+            openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) => {
+                object.properties.is_empty() && no_more(object.additional_properties.as_ref())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The style of a query parameter or a form-body property.
+fn query_style(style: &openapiv3::QueryStyle) -> Style {
+    match style {
+        openapiv3::QueryStyle::Form => Style::Form,
+        openapiv3::QueryStyle::SpaceDelimited => Style::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => Style::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => Style::DeepObject,
     }
 }

@@ -24,9 +24,11 @@ pub(super) fn schemes(refs: &Refs<'_>, reserved: &Reserved) -> Result<Vec<Securi
         let pointer = pointer_push("/components/securitySchemes", key);
         let scheme = refs.resolve(scheme, "securitySchemes", |c| &c.security_schemes, &pointer)?;
         let (placement, description) = extensions::placement(scheme).map_err(|kind| refs.error(&pointer, kind))?;
+        let basic =
+            matches!(scheme, openapiv3::SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic"));
         let method = methods.claim(format!("with_{}", snake(key).trim_end_matches('_')));
         let static_name = statics.claim(snake(key).trim_end_matches('_').to_uppercase());
-        schemes.push(SecurityScheme { key: key.clone(), method, static_name, description, placement });
+        schemes.push(SecurityScheme { key: key.clone(), method, static_name, description, placement, basic });
     }
     Ok(schemes)
 }

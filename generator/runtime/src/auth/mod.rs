@@ -17,6 +17,7 @@
 //!
 //! No secret appears in an error, a `Debug` output or a `tracing` event.
 
+mod basic;
 mod jwt;
 mod session;
 mod spec;
@@ -27,6 +28,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
+pub use basic::basic_credential;
 pub use session::{Session, SessionOptions};
 pub use spec::{AuthSpec, EndpointSpec, LifetimeSpec, Placement, RefreshSpec, TokenSpec, ValueSource};
 pub use store::{FileStore, MemoryStore, StoredTokens, TokenStore};
