@@ -36,7 +36,8 @@ pub fn documents(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-fn crate_name(document: &str) -> String {
+/// The crate name of a corpus document: `corpus-` and its path with every other character a `-`.
+pub(crate) fn crate_name(document: &str) -> String {
     let stem: String = document
         .trim_end_matches(".yaml")
         .trim_end_matches(".yml")

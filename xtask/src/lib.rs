@@ -1,7 +1,9 @@
 //! Project tasks behind `cargo xtask`: `gen` regenerates `generated/` from `specs/`; `check` fails when
-//! `generated/` differs from what `gen` would write. A library too, so tests can run the same check.
+//! `generated/` differs from what `gen` would write; `corpus` and `examples` run the generator on the
+//! real-world documents. A library too, so tests can run the same checks.
 
 pub mod corpus;
+pub mod examples;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,4 +1,4 @@
-//! `cargo xtask <gen|check>`: see the library docs.
+//! `cargo xtask <gen|check|corpus|examples>`: see the library docs.
 
 use std::process::ExitCode;
 
@@ -31,9 +31,27 @@ fn main() -> ExitCode {
                 Err(err) => Err(err),
             }
         }
+        Some("examples") => {
+            let dir = args
+                .iter()
+                .skip(1)
+                .find(|a| !a.starts_with("--"))
+                .map_or_else(|| root.join("../shared/corpus"), std::path::PathBuf::from);
+            let select = if let Some(limit) = args.iter().find_map(|a| a.strip_prefix("--max-bytes=")) {
+                limit.parse().map(xtask::examples::Select::UpTo).map_err(|e| format!("--max-bytes={limit}: {e}"))
+            } else if let Some(limit) = args.iter().find_map(|a| a.strip_prefix("--min-bytes=")) {
+                limit.parse().map(xtask::examples::Select::Over).map_err(|e| format!("--min-bytes={limit}: {e}"))
+            } else {
+                Ok(xtask::examples::Select::All)
+            };
+            select.and_then(|select| xtask::examples::run(&root, &dir, select)).and_then(|report| {
+                print!("{}", xtask::examples::table(&report));
+                xtask::examples::enforce(&root, &report)
+            })
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask <gen|check|corpus [DIR] [--no-check|--max-bytes=N|--min-bytes=N]>\n\n  gen     regenerate generated/ from specs/\n  check   fail if generated/ is stale\n  corpus  generate and cargo-check every document in DIR (default ../shared/corpus)"
+                "usage: cargo xtask <gen|check|corpus [DIR] [--no-check|--max-bytes=N|--min-bytes=N]|examples [DIR] [--max-bytes=N|--min-bytes=N]>\n\n  gen       regenerate generated/ from specs/\n  check     fail if generated/ is stale\n  corpus    generate and cargo-check every document in DIR (default ../shared/corpus)\n  examples  decode every response example of DIR's documents into its generated type; fail unless our\n            failures are those tests/examples/known_failures.txt lists (CLIENTGEN_EXAMPLES_BLESS=1 rewrites it)"
             );
             return ExitCode::from(2);
         }
