@@ -1,0 +1,122 @@
+//! Stoplight Prism, the independent implementation the generated client is checked against: found where
+//! `npm ci --prefix tests/conformance` installs it (the version `tests/conformance/package-lock.json` pins),
+//! started as a validating mock of the spec on a free loopback port, replaced when a request crashes it.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How to install Prism, as the failure message says it.
+pub const INSTALL: &str = "npm ci --prefix tests/conformance";
+
+/// How long Prism may take to listen (it takes 2-6 s on two cores).
+const STARTUP: Duration = Duration::from_secs(60);
+
+/// The `prism` executable, or a panic naming the install command: CI installs it, and a missing mock must
+/// fail the suite rather than skip the check.
+pub fn binary(root: &Path) -> PathBuf {
+    let bin = root.join("tests").join("conformance").join("node_modules").join(".bin").join("prism");
+    assert!(
+        bin.exists(),
+        "{} is missing: Stoplight Prism is not installed. Run `{INSTALL}` (needs Node 18.20+ and npm) from the \
+         repository root; .ci/run does.",
+        bin.display()
+    );
+    bin
+}
+
+/// A running `prism mock`.
+pub struct Prism {
+    child: Child,
+    /// Where it listens, `127.0.0.1:port`.
+    pub address: String,
+    log: PathBuf,
+}
+
+impl Prism {
+    /// Starts `prism mock --errors` on `spec` without waiting for it to listen (see [`Prism::ready`]).
+    /// `--errors` turns violations Prism finds in its own responses into errors too; requests that violate
+    /// the spec get the documented `422` (or `401`) with an `sl-violations` header either way. `log` receives
+    /// Prism's output.
+    pub fn spawn(bin: &Path, spec: &Path, log: PathBuf) -> Prism {
+        // A free port, released for Prism to take (Prism has no "any port" option that reports the port).
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a loopback port is free")
+            .port();
+        let output = File::create(&log).unwrap_or_else(|err| panic!("cannot create {}: {err}", log.display()));
+        let errors = output.try_clone().expect("a file handle clones");
+        let child = Command::new(bin)
+            .args(["mock", "--host", "127.0.0.1", "--port", &port.to_string(), "--errors"])
+            .arg(spec)
+            .stdin(Stdio::null())
+            .stdout(output)
+            .stderr(errors)
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {}: {err}", bin.display()));
+        Prism { child, address: format!("127.0.0.1:{port}"), log }
+    }
+
+    /// Waits until Prism accepts connections.
+    pub fn ready(mut self) -> Prism {
+        let started = Instant::now();
+        while TcpStream::connect(&self.address).is_err() {
+            if let Some(crash) = self.exited() {
+                panic!("Prism exited before it listened on {}: {crash}", self.address);
+            }
+            assert!(started.elapsed() < STARTUP, "Prism did not listen on {} within {STARTUP:?}", self.address);
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self
+    }
+
+    /// When Prism has exited (after a request crashed it): the error line of its output.
+    pub fn exited(&mut self) -> Option<String> {
+        self.child.try_wait().ok().flatten()?;
+        let output = fs::read_to_string(&self.log).unwrap_or_default();
+        let error = output.lines().find(|line| line.contains("Error")).unwrap_or("no error line in its output");
+        Some(error.trim().to_owned())
+    }
+
+    /// Like [`Prism::exited`], giving a dying process up to a second to go.
+    pub fn crashed(&mut self) -> Option<String> {
+        let started = Instant::now();
+        loop {
+            if let Some(error) = self.exited() {
+                return Some(error);
+            }
+            if started.elapsed() > Duration::from_secs(1) {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends raw request bytes and returns the head of the response (empty when Prism answers nothing).
+    pub fn send_raw(&self, request: &[u8]) -> String {
+        let Ok(mut stream) = TcpStream::connect(&self.address) else { return String::new() };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        if stream.write_all(request).is_err() {
+            return String::new();
+        }
+        let mut response = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !response.windows(4).any(|w| w == b"\r\n\r\n") {
+            match stream.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => response.extend_from_slice(&buf[..n]),
+            }
+        }
+        String::from_utf8_lossy(&response).into_owned()
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
