@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 /// The construct specs whose generated types the behaviour tests use.
-const SPECS: &[&str] = &["all_of", "discriminator", "enums", "nullability", "additional_properties", "unions"];
+const SPECS: &[&str] =
+    &["all_of", "discriminator", "enums", "nullability", "additional_properties", "unions", "openapi_31"];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

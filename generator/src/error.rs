@@ -29,7 +29,7 @@ pub enum ErrorKind {
     #[error("not an OpenAPI document: {0}")]
     NotOpenApi(String),
     /// The document is OpenAPI, but of a version this generator does not read.
-    #[error("{found} is not supported: this generator reads OpenAPI 3.0.x documents{hint}")]
+    #[error("{found} is not supported: this generator reads OpenAPI 3.0.x and 3.1.x documents{hint}")]
     UnsupportedVersion {
         /// The version the document declares.
         found: String,

@@ -23,6 +23,9 @@ pub(crate) const SECRET: &str = "x-clientgen-secret";
 const IN: &str = "x-clientgen-in";
 /// On an `apiKey` scheme with `x-clientgen-in: body`: more body properties, filled from kept values.
 const BODY_FIELDS: &str = "x-clientgen-body-fields";
+/// Set by `load` on a schema it rewrote from a 3.1 `$ref` with siblings to `allOf: [$ref]`: the part's
+/// pointer is the schema's own.
+pub(crate) const REF_SIBLINGS: &str = "x-clientgen-ref-siblings";
 /// On an operation: the token lifecycle extension.
 pub(crate) const TOKEN: &str = "x-clientgen-token";
 

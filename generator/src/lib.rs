@@ -75,6 +75,8 @@ pub struct Summary {
     pub operations: usize,
     /// Named types (in `types.rs`).
     pub types: usize,
+    /// Lenient mode: references to schemas that do not exist, each kept as JSON (a warning).
+    pub dangling_refs: usize,
 }
 
 /// Generates a crate from spec text read from `file`. Same input, same bytes.
@@ -109,7 +111,7 @@ pub fn generate_file(path: &Path, options: &Options) -> Result<Vec<GeneratedFile
 pub fn summarize(file: &Path, text: &str, lenient: bool) -> Result<Summary, Error> {
     let loaded = load::load(file, text)?;
     let api = model::build(file, &loaded.doc, lenient, &emit::RESERVED)?;
-    Ok(Summary { operations: api.operations.len(), types: api.types.len() })
+    Ok(Summary { operations: api.operations.len(), types: api.types.len(), dangling_refs: api.dangling.len() })
 }
 
 /// A documented JSON response body and the Rust type it decodes into.

@@ -52,6 +52,7 @@ constructs!(
     components_only,
     reserved_names,
     unions,
+    openapi_31,
 );
 
 /// The spec's path relative to the repository root, as shown in generated headers.

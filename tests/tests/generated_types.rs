@@ -13,7 +13,7 @@ macro_rules! generated {
     )*};
 }
 
-generated!(all_of, discriminator, enums, nullability, additional_properties, unions);
+generated!(all_of, discriminator, enums, nullability, additional_properties, unions, openapi_31);
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).unwrap_or_else(|err| panic!("does not decode: {err}"))
@@ -268,4 +268,23 @@ fn date_times_are_read_as_real_apis_send_them() {
     }
     let err = serde_json::from_value::<Everything>(json!({"when": "next tuesday"})).unwrap_err();
     assert!(err.to_string().contains("\"next tuesday\" is not a date-time"), "{err}");
+}
+
+#[test]
+fn openapi_31_type_lists_const_and_null_variants_read_as_they_mean() {
+    use openapi_31::{Event, Thing, ThingKind, ThingSize};
+    let thing: Thing = read(json!({
+        "id": "t1", "kind": "thing", "label": null, "size": "XL", "note": null,
+        "owner": {"id": 1}, "maybe_owner": null, "anchored": 7, "inner": {"depth": 2},
+    }));
+    assert_eq!(thing.kind, ThingKind::Thing);
+    assert_eq!(thing.label, Some(None));
+    assert_eq!(thing.size, Some(ThingSize::String("XL".into())));
+    assert_eq!(thing.note, Some(None));
+    assert_eq!(thing.maybe_owner, Some(None));
+    assert_eq!((thing.anchored, thing.inner.and_then(|inner| inner.depth)), (Some(7), Some(2)));
+    assert_eq!(read::<Thing>(json!({"id": "t2", "kind": "thing", "size": 3})).size, Some(ThingSize::Integer(3)));
+    let deleted = json!({"type": "deleted"});
+    assert_eq!(read::<Event>(deleted.clone()), Event::Deleted);
+    assert_eq!(write(&Event::Deleted), deleted);
 }

@@ -39,7 +39,16 @@ case!(tab_indentation, "openapi: 3.0.3\ninfo:\n\ttitle: T\n");
 case!(top_level_is_a_list, "- openapi\n- 3.0.3\n");
 case!(top_level_is_a_string, "just a string");
 case!(swagger_2, "swagger: '2.0'\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
-case!(openapi_3_1, "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
+case!(openapi_3_2, "openapi: 3.2.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
+// 3.1 documents are read; their mistakes are located as in 3.0 (pointer, and the line where it is sure).
+case!(
+    openapi_3_1_invalid_operation,
+    "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a:\n    get:\n      parameters: 5\n"
+);
+case!(
+    openapi_3_1_dangling_ref_beside_a_type_list,
+    "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\ncomponents:\n  schemas:\n    A:\n      type: [object, 'null']\n      properties:\n        b:\n          $ref: '#/components/schemas/Missing'\n          description: gone\n"
+);
 case!(openapi_2_0_field, "openapi: 2.0.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
 case!(openapi_is_a_number, "openapi: 3.0\ninfo:\n  title: T\n  version: '1'\npaths: {}\n");
 case!(missing_openapi, "info:\n  title: T\n  version: '1'\npaths: {}\n");

@@ -144,7 +144,12 @@ impl<'a> Builder<'a> {
         };
         let own_properties = own.is_some_and(|(properties, _)| !properties.is_empty());
         if let ([(i, only)], false) = (parts.as_slice(), own_properties) {
-            return self.schema_ty(only, hint, &pointer_push(&pointer_push(pointer, "allOf"), &i.to_string()), named);
+            let part_pointer = if schema.schema_data.extensions.contains_key(crate::extensions::REF_SIBLINGS) {
+                pointer.to_owned()
+            } else {
+                pointer_push(&pointer_push(pointer, "allOf"), &i.to_string())
+            };
+            return self.schema_ty(only, hint, &part_pointer, named);
         }
         // Merge the properties of every part into one struct, each remembering where it is declared: the
         // component a referenced part names, or (`None`) this schema itself.

@@ -73,6 +73,8 @@ pub(crate) struct Api {
     pub schemes: Vec<SecurityScheme>,
     /// Type name → index in `types`.
     index: HashMap<String, usize>,
+    /// Lenient mode: references to schemas that do not exist, each kept as JSON.
+    pub dangling: Vec<String>,
 }
 
 /// A server URL, possibly with `{variables}`.
@@ -562,7 +564,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserv
     let schemes = security::schemes(&builder.refs, reserved)?;
     let operations = builder.operations(&schemes)?;
     security::validate_tokens(file, &operations, &schemes)?;
-    let mut types = builder.into_types();
+    let (mut types, dangling) = builder.into_types();
     graph::finish(&mut types);
     let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
     let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
@@ -575,6 +577,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserv
         types,
         operations,
         schemes,
+        dangling,
     })
 }
 

@@ -40,6 +40,8 @@ pub(super) struct Builder<'a> {
     /// Every type name a user can import from the crate: the spec's types and the per-operation ones.
     pub type_scope: Scope,
     pub types: Vec<TypeDef>,
+    /// References to schemas that do not exist, kept as JSON in lenient mode.
+    pub dangling: Vec<String>,
     /// How deep `inline_ty` is nested now.
     depth: usize,
     /// The type already built for an inline property schema, by its JSON pointer: a property that allOf
@@ -60,14 +62,15 @@ impl<'a> Builder<'a> {
             component_names: HashMap::new(),
             type_scope,
             types: Vec::new(),
+            dangling: Vec::new(),
             depth: 0,
             property_types: HashMap::new(),
         }
     }
 
-    /// The types built, in the order they were made.
-    pub fn into_types(self) -> Vec<TypeDef> {
-        self.types
+    /// The types built, in the order they were made, and the dangling references kept as JSON.
+    pub fn into_types(self) -> (Vec<TypeDef>, Vec<String>) {
+        (self.types, self.dangling)
     }
 
     /// The error for `pointer` in this spec.
@@ -100,7 +103,11 @@ impl<'a> Builder<'a> {
             }
             if let ReferenceOr::Reference { reference } = schema {
                 // A component that only refers on: make sure the chain ends in a definition.
-                self.refs.schema(reference, &pointer)?;
+                if let Err(err) = self.refs.schema(reference, &pointer) {
+                    if !self.lenient {
+                        return Err(err);
+                    }
+                }
             }
             let ty = self.schema_ty(schema, &name, &pointer, true)?;
             // A component that became something other than its own named type is an alias.
@@ -157,10 +164,46 @@ impl<'a> Builder<'a> {
     }
 
     fn ref_ty(&mut self, reference: &str, pointer: &str) -> Result<Ty, Error> {
-        let key = self.refs.component_key(reference, "schemas", pointer)?;
-        match self.component_names.get(&key) {
-            Some(name) => Ok(Ty::Named(name.clone())),
-            None => Err(self.error(pointer, ErrorKind::DanglingRef(reference.to_owned()))),
+        let found = self.refs.component_key(reference, "schemas", pointer).and_then(|key| {
+            self.component_names
+                .get(&key)
+                .cloned()
+                .ok_or_else(|| self.error(pointer, ErrorKind::DanglingRef(reference.to_owned())))
+        });
+        match found {
+            Ok(name) => Ok(Ty::Named(name)),
+            // A pointer into a component schema (`#/components/schemas/Tag/allOf/0`) is that inner schema.
+            Err(err) => match self.refs.inner_schema(reference) {
+                Some(target) => {
+                    let target_pointer = reference.trim_start_matches('#').to_owned();
+                    if let Some(ty) = self.property_types.get(&target_pointer) {
+                        return Ok(ty.clone());
+                    }
+                    let hint = target_pointer.rsplit('/').take(2).collect::<Vec<_>>().join(" ");
+                    let ty = self.inline_ty(target, &hint, &target_pointer, false)?;
+                    self.property_types.insert(target_pointer, ty.clone());
+                    Ok(ty)
+                }
+                // Lenient: a reference to nothing is JSON under a name whose docs say so.
+                None if self.lenient
+                    && matches!(err.kind, ErrorKind::DanglingRef(_) | ErrorKind::WrongRefKind { .. }) =>
+                {
+                    let name = self.type_scope.claim(pascal(reference.rsplit('/').next().unwrap_or("Dangling")));
+                    let doc = format!(
+                        "Kept as JSON: the spec refers to `{}`, which is not a schema of this document (at `#{pointer}`).",
+                        reference.replace('`', "'")
+                    );
+                    self.types.push(TypeDef {
+                        name: name.clone(),
+                        doc: Some(doc),
+                        kind: TypeKind::Alias(Ty::Json),
+                        sensitive: false,
+                    });
+                    self.dangling.push(reference.to_owned());
+                    Ok(Ty::Named(name))
+                }
+                None => Err(err),
+            },
         }
     }
 

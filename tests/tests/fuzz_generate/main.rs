@@ -6,7 +6,7 @@
 //!
 //! Inputs come from proptest's RNG, seeded with a fixed value, so a run is the same every time:
 //! - seeds (`specs/*.yaml`, `tests/constructs/*.yaml`, and the documents of `shared/corpus` under 500 KB,
-//!   except `v31/`) parsed to JSON and mutated structurally (keys deleted and renamed to awkward names,
+//!   3.1 ones of `v31/` too) parsed to JSON and mutated structurally (keys deleted and renamed to awkward names,
 //!   values replaced, subtrees copied elsewhere, `$ref`s redirected, types swapped, `oneOf`/`anyOf`/`allOf`
 //!   wrappers, awkward enum values, status codes, parameter locations and styles, media types, deep
 //!   nesting), then written as YAML or JSON;

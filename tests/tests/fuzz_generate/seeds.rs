@@ -19,7 +19,7 @@ pub(crate) fn fuzz_dir() -> PathBuf {
     repo_root().join("tests/fuzz")
 }
 
-/// `specs/*.yaml`, and the corpus documents of at most 500 KB (except `v31/`) when the corpus is there.
+/// `specs/*.yaml`, and the corpus documents of at most 500 KB (3.0 and 3.1) when the corpus is there.
 pub(crate) fn seeds() -> &'static [Seed] {
     static SEEDS: OnceLock<Vec<Seed>> = OnceLock::new();
     SEEDS.get_or_init(|| {
@@ -40,7 +40,7 @@ pub(crate) fn seeds() -> &'static [Seed] {
                     let mut columns = line.split('\t');
                     let Some(path) = columns.next() else { continue };
                     let size: u64 = columns.nth(4).and_then(|s| s.parse().ok()).unwrap_or(0);
-                    if path.starts_with("v31/") || size > 500_000 {
+                    if size > 500_000 {
                         continue;
                     }
                     let file = corpus.join(path);

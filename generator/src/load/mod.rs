@@ -1,4 +1,8 @@
-//! Load: spec text → `openapiv3::OpenAPI`, through serde_yaml (JSON is YAML too).
+//! Load: spec text → `openapiv3::OpenAPI`, through serde_yaml (JSON is YAML too), with errors located by
+//! line and JSON pointer. OpenAPI 3.1 documents, and a few things openapiv3 reads wrong, are normalized to
+//! the 3.0 shapes it reads first (`normalize`).
+
+mod normalize;
 
 use std::path::Path;
 
@@ -47,88 +51,50 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
         return Err(fail("", ErrorKind::NotOpenApi("the top level is not a mapping".into())));
     };
     check_version(top).map_err(|kind| fail("/openapi", kind))?;
+    // OpenAPI 3.1 makes `paths` optional (a document of components or webhooks only).
+    let v31 = top.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
     for key in ["info", "paths"] {
-        if !top.contains_key(key) {
+        let optional = v31 && key == "paths";
+        if !(top.contains_key(key) || optional) {
             return Err(fail("", ErrorKind::Invalid(format!("the required field `{key}` is missing"))));
         }
     }
     if let Some(pointer) = too_deep(&raw, "", 0) {
         return Err(fail(&pointer, ErrorKind::TooDeep { limit: MAX_SCHEMA_DEPTH }));
     }
-    const_as_enum(&mut raw, "");
-    default_form_explode(&mut raw, false);
+    if v31 {
+        normalize::from_v31(&mut raw);
+    }
+    normalize::const_as_enum(&mut raw, "");
+    normalize::default_form_explode(&mut raw, false);
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
         let pointer = path_to_pointer(err.path());
         let mut error = fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()));
         // Reading the text again, straight into the typed document, gives the line where YAML can tell it.
         // openapiv3 can panic on some invalid input read this way (an `expect` in its `ReferenceOr`): the
         // position is only a nicety, so such a panic just means no position.
-        error.position = std::panic::catch_unwind(|| serde_yaml::from_str::<openapiv3::OpenAPI>(text).err())
+        error.position = if v31 {
+            // A 3.1 text read as it is fails first wherever 3.1 differs from 3.0: its position is only the
+            // error's when the path it fails at is the error's too.
+            std::panic::catch_unwind(|| {
+                serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(serde_yaml::Deserializer::from_str(text))
+                    .err()
+                    .filter(|err| path_to_pointer(err.path()) == pointer)
+                    .and_then(|err| err.into_inner().location())
+            })
             .ok()
             .flatten()
-            .and_then(|err| err.location())
-            .map(|at| (clamp(at.line()), clamp(at.column())));
+        } else {
+            std::panic::catch_unwind(|| serde_yaml::from_str::<openapiv3::OpenAPI>(text).err())
+                .ok()
+                .flatten()
+                .and_then(|err| err.location())
+        }
+        .map(|at| (clamp(at.line()), clamp(at.column())));
         error
     })?;
     let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
     Ok(Loaded { doc, sha256 })
-}
-
-/// `const: x` (JSON Schema, and OpenAPI 3.1; some 3.0 documents use it too) read as `enum: [x]`, which
-/// openapiv3 keeps: a schema object with `const` and no `enum` gets one. Values that are data, not schemas
-/// (`example`, `examples`, `default`, `enum`, vendor extensions) are not looked into, and a `properties` map
-/// is not a schema itself (a property may be called `const`).
-fn const_as_enum(value: &mut Value, key: &str) {
-    let Value::Object(object) = value else {
-        if let Value::Array(items) = value {
-            items.iter_mut().for_each(|item| const_as_enum(item, key));
-        }
-        return;
-    };
-    let is_map_of_schemas = matches!(key, "properties" | "patternProperties" | "schemas" | "$defs" | "definitions");
-    if !is_map_of_schemas && !object.contains_key("enum") {
-        if let Some(constant) = object.get("const").filter(|c| !c.is_object()).cloned() {
-            object.insert("enum".to_owned(), Value::Array(vec![constant]));
-        }
-    }
-    for (child_key, child) in object.iter_mut() {
-        let data = matches!(child_key.as_str(), "example" | "examples" | "default" | "enum" | "const")
-            || child_key.starts_with("x-");
-        if !data {
-            // Inside a map of schemas each value is a schema, whatever its key.
-            const_as_enum(child, if is_map_of_schemas { "" } else { child_key });
-        }
-    }
-}
-
-/// A request body's `encoding` entry with no `explode` gets OpenAPI's default, true for `style: form` (the
-/// default style): openapiv3 reads an absent `explode` as false. `in_content` says `value` is a `content`
-/// map (media type → media type object).
-fn default_form_explode(value: &mut Value, in_content: bool) {
-    match value {
-        Value::Object(object) => {
-            if in_content {
-                for media in object.values_mut() {
-                    let Some(Value::Object(encodings)) = media.get_mut("encoding") else { continue };
-                    for encoding in encodings.values_mut() {
-                        let Value::Object(encoding) = encoding else { continue };
-                        let form = encoding.get("style").is_none_or(|style| style == "form");
-                        if form && !encoding.contains_key("explode") {
-                            encoding.insert("style".to_owned(), Value::String("form".to_owned()));
-                            encoding.insert("explode".to_owned(), Value::Bool(true));
-                        }
-                    }
-                }
-            }
-            for (key, child) in object.iter_mut() {
-                if !matches!(key.as_str(), "example" | "examples" | "default" | "enum" | "schema") {
-                    default_form_explode(child, key == "content");
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| default_form_explode(item, false)),
-        _ => {}
-    }
 }
 
 /// How many inline schemas may nest in one another. Real documents stay under a dozen; the OpenAPI parser
@@ -180,15 +146,10 @@ fn check_version(top: &serde_json::Map<String, Value>) -> Result<(), ErrorKind> 
             return Err(ErrorKind::NotOpenApi("there is no `openapi` version field".into()));
         }
     };
-    if version.starts_with("3.0.") || version == "3.0" {
+    if version.starts_with("3.0.") || version == "3.0" || version.starts_with("3.1.") || version == "3.1" {
         return Ok(());
     }
-    let hint = if version.starts_with("3.1") {
-        "; 3.1 support is planned: until then, express the document in 3.0 (nullable instead of type lists)"
-    } else {
-        ""
-    };
-    Err(ErrorKind::UnsupportedVersion { found: format!("OpenAPI {version}"), hint })
+    Err(ErrorKind::UnsupportedVersion { found: format!("OpenAPI {version}"), hint: "" })
 }
 
 fn clamp(n: usize) -> u32 {
