@@ -12,7 +12,8 @@ schema in it, "example": the body}. Prints one JSON line per item, in order:
 example, the first `format` it breaks}.
 
 The schema is validated with openapi-schema-validator's OAS30Validator (OpenAPI 3.0's `nullable`,
-`discriminator` and the rest), entered through a `$ref` into the whole document, registered as one
+`discriminator` and the rest), or OAS31Validator for an OpenAPI 3.1 document (JSON Schema 2020-12), entered
+through a `$ref` into the whole document, registered as one
 resource, so that the `$ref`s in the schema resolve. `format` is an annotation in JSON Schema unless a
 format checker is asked for: validity is decided without one, and the formats a valid example breaks are
 only reported, since whether a client should accept such a body (a date-time without an offset) is ours
@@ -27,9 +28,9 @@ INSTALL = "python3 -m pip install --break-system-packages -r tests/requirements.
 
 try:
     from jsonschema.exceptions import best_match
-    from openapi_schema_validator import OAS30Validator
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
     from referencing import Registry
-    from referencing.jsonschema import DRAFT4
+    from referencing.jsonschema import DRAFT4, DRAFT202012
 except ImportError as err:
     print(f"the validator is not installed ({err}): run `{INSTALL}`", file=sys.stderr)
     sys.exit(3)
@@ -62,15 +63,18 @@ def main():
         if path not in registries:
             with open(path, encoding="utf-8") as file:
                 document = json.load(file)
-            registries[path] = Registry().with_resource(DOCUMENT_URI, DRAFT4.create_resource(document))
-        registry = registries[path]
+            v31 = str(document.get("openapi", "")).startswith("3.1")
+            specification = DRAFT202012 if v31 else DRAFT4
+            resource = specification.create_resource(document)
+            registries[path] = (Registry().with_resource(DOCUMENT_URI, resource), OAS31Validator if v31 else OAS30Validator)
+        registry, validator = registries[path]
         fragment = urllib.parse.quote(item["pointer"], safe="/~")
         schema = {"$ref": f"{DOCUMENT_URI}#{fragment}"}
-        error = first_error(OAS30Validator(schema, registry=registry), item["example"])
+        error = first_error(validator(schema, registry=registry), item["example"])
         format_error = None
         if error is None:
-            checker = OAS30Validator.FORMAT_CHECKER
-            format_error = first_error(OAS30Validator(schema, registry=registry, format_checker=checker), item["example"])
+            checker = validator.FORMAT_CHECKER
+            format_error = first_error(validator(schema, registry=registry, format_checker=checker), item["example"])
         print(json.dumps({"valid": error is None, "error": error, "format": format_error}))
     return 0
 

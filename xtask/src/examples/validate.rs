@@ -1,4 +1,4 @@
-//! The independent judge: `tests/examples/validate.py` (openapi-schema-validator's `OAS30Validator`) tells
+//! The independent judge: `tests/examples/validate.py` (openapi-schema-validator's `OAS30Validator`, or `OAS31Validator` for 3.1) tells
 //! whether a failing example is valid against its own schema. Python, because no Rust validator knows
 //! OpenAPI 3.0's schema dialect (`nullable`), and a judge written apart from the generator is the point.
 
