@@ -81,6 +81,7 @@ pub(super) fn tagged_union(name: &Ident, docs: TokenStream, variants: &[Variant]
             };
             quote!(#(#values)|* => #read,)
         });
+    let large = large_variants(variants);
     let doc = format!(" Chosen by the {} property.", code(&tag.property));
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
@@ -88,6 +89,7 @@ pub(super) fn tagged_union(name: &Ident, docs: TokenStream, variants: &[Variant]
         #separator
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #large
         pub enum #name {
             #(#items)*
             /// A value whose tag the spec does not list, kept as sent.
@@ -157,6 +159,7 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Varian
         };
         quote!((#shape, #decode),)
     });
+    let large = large_variants(variants);
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #docs
@@ -164,6 +167,7 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Varian
         /// Chosen by the shape of the JSON: the variant it fits best (required and known properties, listed
         /// values) that decodes.
         #[derive(Debug, Clone, PartialEq)]
+        #large
         pub enum #name {
             #(#items)*
         }
@@ -183,6 +187,14 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Varian
             }
         }
     }
+}
+
+/// Variants hold their values in place, as serde's own types do: boxing the large ones (what
+/// `clippy::large_enum_variant` asks) would change every `match` a caller writes, and whether a struct is large
+/// is not known here. So a union with a variant holding a named type allows that lint.
+fn large_variants(variants: &[Variant]) -> Option<TokenStream> {
+    let named = variants.iter().any(|v| matches!(v.payload.ty(), Some(crate::model::Ty::Named(_))));
+    named.then(|| quote!(#[allow(clippy::large_enum_variant)]))
 }
 
 /// How a shape is built.
