@@ -26,6 +26,9 @@ const BODY_FIELDS: &str = "x-clientgen-body-fields";
 /// Set by `load` on a schema it rewrote from a 3.1 `$ref` with siblings to `allOf: [$ref]`: the part's
 /// pointer is the schema's own.
 pub(crate) const REF_SIBLINGS: &str = "x-clientgen-ref-siblings";
+/// Set by `load` at the top of a 3.1 document: its webhooks, `[{name, method, payload, doc}]`, `payload`
+/// the key of the payload's component schema.
+pub(crate) const WEBHOOKS: &str = "x-clientgen-webhooks";
 /// On an operation: the token lifecycle extension.
 pub(crate) const TOKEN: &str = "x-clientgen-token";
 
@@ -187,6 +190,20 @@ pub(crate) fn token(extensions: &IndexMap<String, Value>) -> Result<Option<Token
         lifetime,
         keep,
     }))
+}
+
+/// A webhook the API sends: its name, method, the component key of its payload schema, and its summary.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub(crate) struct Webhook {
+    pub name: String,
+    pub method: String,
+    pub payload: Option<String>,
+    pub doc: Option<String>,
+}
+
+/// Reads the webhooks `load` recorded (none for a 3.0 document).
+pub(crate) fn webhooks(extensions: &IndexMap<String, Value>) -> Vec<Webhook> {
+    extensions.get(WEBHOOKS).and_then(|value| serde_json::from_value(value.clone()).ok()).unwrap_or_default()
 }
 
 /// Where a credential goes.

@@ -166,7 +166,7 @@ mod tests {
         ("error", &[]),
         ("names", &[]),
         ("extensions", &["error"]),
-        ("load", &["error"]),
+        ("load", &["error", "extensions"]),
         ("model", &["error", "names", "extensions"]),
         ("emit", &["error", "names", "extensions", "model"]),
         ("render", &["error", "emit", "model"]),

@@ -4,7 +4,7 @@
 
 use proc_macro2::TokenStream;
 
-use super::docs::{inner_doc_attrs, sanitize};
+use super::docs::{code, inner_doc_attrs, sanitize};
 use crate::model::{Api, BodyEncoding, Operation, Payload, Security, Ty, TypeKind};
 use crate::names::is_keyword;
 
@@ -15,6 +15,15 @@ pub(super) fn crate_docs(api: &Api, crate_name: &str) -> TokenStream {
         text.push('\n');
         text.push_str(&sanitize(description.trim()).join("\n"));
         text.push('\n');
+    }
+    if !api.webhooks.is_empty() {
+        text.push_str("\n# Webhooks\n\nRequests the API sends to a receiver of yours; decode their bodies with the payload types:\n\n");
+        for hook in &api.webhooks {
+            let payload =
+                hook.payload.as_ref().map_or_else(|| "no JSON payload".to_owned(), |ty| format!("[`types::{ty}`]"));
+            let doc = hook.doc.as_deref().map(|d| format!(": {}", sanitize(d.trim()).join(" "))).unwrap_or_default();
+            text.push_str(&format!("- {} ({}), {payload}{doc}\n", code(&hook.name), code(&hook.method)));
+        }
     }
     text.push_str("\n# Example\n\n```no_run\n");
     text.push_str(&example(api, crate_name));

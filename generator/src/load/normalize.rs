@@ -97,7 +97,55 @@ pub(super) fn from_v31(doc: &mut Value) {
     inline_path_items(doc);
     default_responses(doc);
     drop_mutual_tls(doc);
+    webhooks(doc);
     document(doc);
+}
+
+/// `webhooks` (requests the API sends, not operations of a client): each payload schema becomes a component
+/// (an inline one named `<webhook> <method> payload`), so its type is generated for a receiver to decode,
+/// and the list is kept under `x-clientgen-webhooks` for the crate docs.
+fn webhooks(doc: &mut Value) {
+    let Some(Value::Object(hooks)) = doc.as_object_mut().and_then(|top| top.remove("webhooks")) else { return };
+    let mut listed = Vec::new();
+    let mut hoisted = Vec::new();
+    for (name, item) in &hooks {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let content = op.pointer("/requestBody/content").and_then(Value::as_object);
+            let schema = content.and_then(|content| {
+                content.iter().find(|(media, _)| media.contains("json")).or_else(|| content.iter().next())
+            });
+            let payload = match schema.and_then(|(_, media)| media.get("schema")) {
+                Some(Value::Object(schema)) if schema.len() == 1 && schema.contains_key("$ref") => schema
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                    .map(str::to_owned),
+                Some(schema) => {
+                    let key = format!("{name} {method} payload");
+                    hoisted.push((key.clone(), schema.clone()));
+                    Some(key)
+                }
+                None => None,
+            };
+            let doc = op.get("summary").or_else(|| op.get("description")).cloned().unwrap_or(Value::Null);
+            listed.push(
+                serde_json::json!({"name": name, "method": method.to_uppercase(), "payload": payload, "doc": doc}),
+            );
+        }
+    }
+    let Some(top) = doc.as_object_mut() else { return };
+    if !hoisted.is_empty() {
+        let components = top.entry("components").or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(components) = components {
+            if let Value::Object(schemas) = components.entry("schemas").or_insert_with(|| Value::Object(Map::new())) {
+                for (key, schema) in hoisted {
+                    schemas.entry(key).or_insert(schema);
+                }
+            }
+        }
+    }
+    top.insert(crate::extensions::WEBHOOKS.to_owned(), Value::Array(listed));
 }
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -258,6 +306,37 @@ fn schema(value: &mut Value) {
         object.entry("format").or_insert_with(|| Value::String("byte".to_owned()));
     } else if object.contains_key("contentMediaType") && object.get("type").is_some_and(|t| t == "string") {
         object.entry("format").or_insert_with(|| Value::String("binary".to_owned()));
+    }
+    // What no Rust type here states is said in the schema's docs.
+    let unexpressed: Vec<&str> = [
+        "prefixItems",
+        "patternProperties",
+        "propertyNames",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "if",
+        "dependentSchemas",
+        "dependentRequired",
+        "contains",
+    ]
+    .into_iter()
+    .filter(|key| object.contains_key(*key))
+    .collect();
+    if !unexpressed.is_empty() {
+        let keywords = unexpressed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+        let mut note = format!("The spec's {keywords} cannot be stated by this Rust type and is not checked here");
+        if unexpressed.contains(&"prefixItems") {
+            note.push_str("; the tuple is read as an array of JSON values");
+        }
+        if unexpressed.contains(&"patternProperties") {
+            note.push_str("; further properties take the first pattern's schema");
+        }
+        note.push('.');
+        let description = match object.get("description").and_then(Value::as_str) {
+            Some(description) => format!("{description}\n\n{note}"),
+            None => note,
+        };
+        object.insert("description".to_owned(), Value::String(description));
     }
     if let Some(Value::Array(_)) = object.remove("prefixItems") {
         object.entry("items").or_insert_with(|| Value::Object(Map::new()));

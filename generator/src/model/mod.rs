@@ -75,6 +75,21 @@ pub(crate) struct Api {
     index: HashMap<String, usize>,
     /// Lenient mode: references to schemas that do not exist, each kept as JSON.
     pub dangling: Vec<String>,
+    /// The webhooks the API sends (OpenAPI 3.1): no client method, a payload type to decode them with.
+    pub webhooks: Vec<Webhook>,
+}
+
+/// A webhook the API sends.
+#[derive(Debug)]
+pub(crate) struct Webhook {
+    /// Its name in the spec.
+    pub name: String,
+    /// The HTTP method it is sent with.
+    pub method: String,
+    /// The type of its payload.
+    pub payload: Option<String>,
+    /// Its summary.
+    pub doc: Option<String>,
 }
 
 /// A server URL, possibly with `{variables}`.
@@ -564,6 +579,15 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserv
     let schemes = security::schemes(&builder.refs, reserved)?;
     let operations = builder.operations(&schemes)?;
     security::validate_tokens(file, &operations, &schemes)?;
+    let webhooks = crate::extensions::webhooks(&doc.extensions)
+        .into_iter()
+        .map(|hook| Webhook {
+            payload: hook.payload.and_then(|key| builder.component_names.get(&key).cloned()),
+            name: hook.name,
+            method: hook.method,
+            doc: hook.doc,
+        })
+        .collect();
     let (mut types, dangling) = builder.into_types();
     graph::finish(&mut types);
     let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
@@ -578,6 +602,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserv
         operations,
         schemes,
         dangling,
+        webhooks,
     })
 }
 
