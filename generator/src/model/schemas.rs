@@ -104,7 +104,7 @@ impl<'a> Builder<'a> {
             if let ReferenceOr::Reference { reference } = schema {
                 // A component that only refers on: make sure the chain ends in a definition.
                 if let Err(err) = self.refs.schema(reference, &pointer) {
-                    if !self.lenient {
+                    if !self.lenient && self.refs.inner_schema(reference).is_none() {
                         return Err(err);
                     }
                 }
@@ -179,7 +179,7 @@ impl<'a> Builder<'a> {
                     if let Some(ty) = self.property_types.get(&target_pointer) {
                         return Ok(ty.clone());
                     }
-                    let hint = target_pointer.rsplit('/').take(2).collect::<Vec<_>>().join(" ");
+                    let hint = target_pointer.trim_start_matches("/components/schemas/").replace('/', " ");
                     let ty = self.inline_ty(target, &hint, &target_pointer, false)?;
                     self.property_types.insert(target_pointer, ty.clone());
                     Ok(ty)
