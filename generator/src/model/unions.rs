@@ -253,14 +253,7 @@ impl<'a> Builder<'a> {
         index: usize,
     ) -> String {
         let schema = match variant {
-            ReferenceOr::Reference { reference } => {
-                let named = self
-                    .refs
-                    .component_key(reference, "schemas", "")
-                    .ok()
-                    .and_then(|key| self.component_names.get(&key).cloned());
-                return named.map_or_else(|| "Value".to_owned(), |named| variant_label(union, &named));
-            }
+            ReferenceOr::Reference { reference } => return self.ref_label(union, reference),
             ReferenceOr::Item(schema) => schema,
         };
         if let Some(value) = literal(schema) {
@@ -280,25 +273,7 @@ impl<'a> Builder<'a> {
             let own = view.required.iter().chain(view.properties.keys()).find(|key| !others(key));
             return own.map_or_else(|| "Object".to_owned(), Clone::clone);
         }
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(_)) => "String".into(),
-            SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
-            SchemaKind::Type(Type::Number(_)) => "Number".into(),
-            SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
-            SchemaKind::Type(Type::Array(_)) => "Array".into(),
-            SchemaKind::Type(Type::Object(_)) => "Object".into(),
-            SchemaKind::Any(any) => match any.typ.as_deref() {
-                None if any.additional_properties.is_some() => "Object".into(),
-                Some("string") => "String".into(),
-                Some("integer") => "Integer".into(),
-                Some("number") => "Number".into(),
-                Some("boolean") => "Boolean".into(),
-                Some("array") => "Array".into(),
-                Some("object") => "Object".into(),
-                _ => "Value".into(),
-            },
-            _ => "Value".into(),
-        }
+        kind_label(schema).to_owned()
     }
 }
 
@@ -322,27 +297,24 @@ impl Builder<'_> {
         }
     }
 
+    /// The name of the component a variant refers to, without the union's name where it starts with it.
+    fn ref_label(&self, union: &str, reference: &str) -> String {
+        let named = self
+            .refs
+            .component_key(reference, "schemas", "")
+            .ok()
+            .and_then(|key| self.component_names.get(&key).cloned());
+        named.map_or_else(|| "Value".to_owned(), |named| variant_label(union, &named))
+    }
+
     /// A name for an array variant from its items: `StringList`, `IntegerListList`, `PetList`.
     fn list_label(&self, union: &str, items: Option<&ReferenceOr<Box<Schema>>>) -> String {
         let item = match items {
             None => "Value".to_owned(),
-            Some(ReferenceOr::Reference { reference }) => {
-                let named = self
-                    .refs
-                    .component_key(reference, "schemas", "")
-                    .ok()
-                    .and_then(|key| self.component_names.get(&key).cloned());
-                named.map_or_else(|| "Value".to_owned(), |named| variant_label(union, &named))
-            }
+            Some(ReferenceOr::Reference { reference }) => self.ref_label(union, reference),
             Some(ReferenceOr::Item(schema)) => match &schema.schema_kind {
-                SchemaKind::Type(Type::String(_)) => "String".into(),
-                SchemaKind::Type(Type::Integer(_)) => "Integer".into(),
-                SchemaKind::Type(Type::Number(_)) => "Number".into(),
-                SchemaKind::Type(Type::Boolean(_)) => "Boolean".into(),
-                SchemaKind::Type(Type::Array(_)) => "Array".into(),
-                SchemaKind::Type(Type::Object(_)) => "Object".into(),
-                SchemaKind::Any(any) if !any.properties.is_empty() => "Object".into(),
-                _ => "Value".into(),
+                SchemaKind::Type(Type::Array(array)) => self.list_label(union, array.items.as_ref()),
+                _ => kind_label(schema).to_owned(),
             },
         };
         format!("{item}List")
@@ -364,6 +336,29 @@ where
                 view.required.push(key);
             }
         }
+    }
+}
+
+/// The JSON kind a schema declares, as a variant name (`Value` for any).
+fn kind_label(schema: &Schema) -> &'static str {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_)) => "String",
+        SchemaKind::Type(Type::Integer(_)) => "Integer",
+        SchemaKind::Type(Type::Number(_)) => "Number",
+        SchemaKind::Type(Type::Boolean(_)) => "Boolean",
+        SchemaKind::Type(Type::Array(_)) => "Array",
+        SchemaKind::Type(Type::Object(_)) => "Object",
+        SchemaKind::Any(any) => match any.typ.as_deref() {
+            None if any.additional_properties.is_some() || !any.properties.is_empty() => "Object",
+            Some("string") => "String",
+            Some("integer") => "Integer",
+            Some("number") => "Number",
+            Some("boolean") => "Boolean",
+            Some("array") => "Array",
+            Some("object") => "Object",
+            _ => "Value",
+        },
+        _ => "Value",
     }
 }
 
