@@ -114,6 +114,13 @@ pub fn summarize(file: &Path, text: &str, lenient: bool) -> Result<Summary, Erro
     Ok(Summary { operations: api.operations.len(), types: api.types.len(), dangling_refs: api.dangling.len() })
 }
 
+/// The spec text as JSON, as the generator reads it (YAML mapping keys as strings, merge keys applied, tags
+/// dropped), before any normalization: for tests that walk a spec beside what the generator made of it.
+#[doc(hidden)]
+pub fn read_document(file: &Path, text: &str) -> Result<serde_json::Value, Error> {
+    load::json(file, text)
+}
+
 /// A documented JSON response body and the Rust type it decodes into.
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,6 +21,11 @@ pub struct Loaded {
 
 /// Parses `text`, read from `file`, as an OpenAPI 3.0.x document.
 pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
+    finish(file, text, json(file, text)?)
+}
+
+/// The document as JSON, as written (YAML read straight into JSON values, see `Json`).
+pub(crate) fn json(file: &Path, text: &str) -> Result<Value, Error> {
     let fail = |pointer: &str, kind| Error::new(file, pointer, kind);
     if text.trim().is_empty() {
         return Err(fail("", ErrorKind::NotOpenApi("the file is empty".into())));
@@ -28,7 +33,7 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
     // JSON documents are read as JSON first: the YAML parser refuses some valid JSON (surrogate-pair escapes).
     if text.trim_start().starts_with('{') {
         if let Ok(Json(json)) = serde_json::from_str::<Json>(text) {
-            return finish(file, text, json);
+            return Ok(json);
         }
     }
     let Json(raw) = serde_yaml::from_str(text).map_err(|err| {
@@ -36,7 +41,7 @@ pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
         error.position = err.location().map(|at| (clamp(at.line()), clamp(at.column())));
         error
     })?;
-    finish(file, text, raw)
+    Ok(raw)
 }
 
 fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
