@@ -35,17 +35,19 @@ pub(crate) fn rust_files(
     let pieces = match rendering {
         Rendering::Sequential => {
             let lib = render(file, header, emit::lib_file(api, crate_name))?;
-            let types = render(file, header, emit::types_file_part(api, 0, 1))?;
+            let types = render(file, header, emit::types_file_part(api, 0..api.types.len()))?;
             return Ok((lib, types));
         }
         Rendering::Parallel if types_weight(api) > 2 * lib_weight(api) => 2,
         Rendering::Parallel => 1,
         Rendering::Pieces(pieces) => pieces.max(1),
     };
+    let ranges = balanced(api, pieces);
     // Token streams are not `Send`: each piece is emitted on the thread that renders it.
     let (lib, types) = std::thread::scope(|scope| {
-        let parts: Vec<_> = (0..pieces)
-            .map(|piece| scope.spawn(move || render_items(file, emit::types_file_part(api, piece, pieces))))
+        let parts: Vec<_> = ranges
+            .into_iter()
+            .map(|range| scope.spawn(move || render_items(file, emit::types_file_part(api, range))))
             .collect();
         let lib = render(file, header, emit::lib_file(api, crate_name));
         let types = parts.into_iter().try_fold(header.to_owned(), |mut types, part| {
@@ -65,18 +67,38 @@ pub(crate) fn rust_files(
     Ok((lib?, types?))
 }
 
-/// A rough measure of how much code `types.rs` will hold (items and their members).
+/// A rough measure of how much code a type's items hold (items and their members).
+fn type_weight(kind: &TypeKind) -> usize {
+    match kind {
+        TypeKind::Struct { fields, .. } => 2 + fields.len() * 2,
+        TypeKind::Enum { variants } => 2 + variants.len() * 2,
+        TypeKind::IntEnum { variants, .. } => 8 + variants.len() * 4,
+        TypeKind::Union { variants, tag: Some(_) } => 12 + variants.len() * 5,
+        TypeKind::Union { variants, tag: None } => 10 + variants.len() * 6,
+        TypeKind::Alias(_) | TypeKind::Newtype(_) => 2,
+    }
+}
+
+/// How much code `types.rs` will hold, in the units of [`type_weight`].
 fn types_weight(api: &Api) -> usize {
-    api.types
-        .iter()
-        .map(|def| match &def.kind {
-            TypeKind::Struct { fields, .. } => 2 + fields.len() * 2,
-            TypeKind::Enum { variants } => 2 + variants.len() * 2,
-            TypeKind::IntEnum { variants, .. } => 8 + variants.len() * 4,
-            TypeKind::Union { variants, tag } => 3 + variants.len() * if tag.is_some() { 4 } else { 1 },
-            TypeKind::Alias(_) | TypeKind::Newtype(_) => 2,
-        })
-        .sum()
+    api.types.iter().map(|def| type_weight(&def.kind)).sum()
+}
+
+/// `pieces` consecutive ranges of the types, of about equal weight.
+fn balanced(api: &Api, pieces: usize) -> Vec<std::ops::Range<usize>> {
+    let total = types_weight(api).max(1);
+    let mut ranges = Vec::with_capacity(pieces);
+    let (mut start, mut sum) = (0, 0);
+    for (i, def) in api.types.iter().enumerate() {
+        sum += type_weight(&def.kind);
+        // Close the current piece once it holds its share (the last takes the rest).
+        if ranges.len() + 1 < pieces && sum * pieces >= total * (ranges.len() + 1) {
+            ranges.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    ranges.push(start..api.types.len());
+    ranges
 }
 
 /// A rough measure of how much code `lib.rs` will hold, in the units of [`types_weight`].

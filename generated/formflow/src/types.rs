@@ -37,19 +37,11 @@ pub struct GetTokenResponseDto {
 ///
 /// Chosen by the shape of the JSON: the variant it fits best (required and known properties, listed
 /// values) that decodes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum ErrorBodyMessage {
     String(String),
     Array(Vec<String>),
-}
-
-impl Serialize for ErrorBodyMessage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::String(value) => value.serialize(serializer),
-            Self::Array(value) => value.serialize(serializer),
-        }
-    }
 }
 
 impl<'de> Deserialize<'de> for ErrorBodyMessage {

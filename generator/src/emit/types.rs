@@ -9,13 +9,12 @@ use super::unions::{tagged_union, untagged_union};
 use super::{ident, lit, ty_tokens};
 use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
 
-/// Piece `index` of `src/types.rs` cut into `parts` consecutive pieces of whole items (the first also holds
-/// the module docs and imports), to render side by side: the rendered pieces joined by a blank line are the
-/// file.
-pub(crate) fn types_file_part(api: &Api, index: usize, parts: usize) -> TokenStream {
-    let size = api.types.len().div_ceil(parts.max(1)).max(1);
-    let items = api.types.chunks(size).nth(index).unwrap_or_default().iter().map(type_def);
-    if index > 0 {
+/// The items of `src/types.rs` for the types in `range` (the piece starting at 0 also holds the module docs
+/// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
+pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let first = range.start == 0;
+    let items = api.types.get(range).unwrap_or_default().iter().map(type_def);
+    if !first {
         return items.collect();
     }
     let derives = api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));

@@ -160,25 +160,35 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Varian
         quote!((#shape, #decode),)
     });
     let large = large_variants(variants);
+    // Variants that hold a value write it as it is, which serde's derive does; only a literal needs its own.
+    let literal = variants.iter().any(|v| matches!(v.payload, Payload::Literal(_) | Payload::Unit));
+    let (derive, serialize) = if literal {
+        let serialize = quote! {
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#serialize_arms)*
+                    }
+                }
+            }
+        };
+        (quote!(#[derive(Debug, Clone, PartialEq)]), serialize)
+    } else {
+        (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new())
+    };
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #docs
         #separator
         /// Chosen by the shape of the JSON: the variant it fits best (required and known properties, listed
         /// values) that decodes.
-        #[derive(Debug, Clone, PartialEq)]
+        #derive
         #large
         pub enum #name {
             #(#items)*
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                }
-            }
-        }
+        #serialize
 
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
