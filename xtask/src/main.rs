@@ -2,6 +2,10 @@
 
 use std::process::ExitCode;
 
+// See the note on the dependency in Cargo.toml: the generator is allocation-heavy.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = xtask::repo_root();
