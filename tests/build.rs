@@ -1,12 +1,16 @@
 //! Generates the types of a few construct specs (`tests/constructs/`) into `OUT_DIR`, so that
-//! `tests/generated_types.rs` can compile them and check what they do on the wire, with the generator as it
-//! is now (a change to the generator rebuilds them).
+//! `tests/generated_types.rs` can compile them and check what they do on the wire, and the whole client of
+//! `parameters.yaml` as a module for `tests/calling_surface.rs`, with the generator as it is now (a change to
+//! the generator rebuilds them).
 
 use std::path::{Path, PathBuf};
 
+/// The construct specs whose whole client (`lib.rs` as a module, with its `types`) a behaviour test uses.
+const CLIENTS: &[&str] = &["parameters"];
+
 /// The construct specs whose generated types the behaviour tests use.
 const SPECS: &[&str] =
-    &["all_of", "discriminator", "enums", "nullability", "additional_properties", "unions", "openapi_31"];
+    &["all_of", "discriminator", "enums", "nullability", "additional_properties", "unions", "openapi_31", "parameters"];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -25,5 +29,22 @@ fn main() {
         let items: String =
             types.contents.lines().filter(|line| !line.starts_with("//!")).flat_map(|line| [line, "\n"]).collect();
         std::fs::write(out.join(format!("{name}_types.rs")), items).expect("OUT_DIR is writable");
+        if CLIENTS.contains(name) {
+            let lib = files
+                .iter()
+                .find(|file| file.path.ends_with("lib.rs"))
+                .unwrap_or_else(|| panic!("{name}: no lib.rs generated"));
+            // As a module: no inner docs or attributes, and `types` from the file written above.
+            let types_module =
+                format!("pub mod types {{ include!(concat!(env!(\"OUT_DIR\"), \"/{name}_types.rs\")); }}");
+            let items: String = lib
+                .contents
+                .lines()
+                .filter(|line| !line.starts_with("//!") && !line.starts_with("#!["))
+                .map(|line| if line == "pub mod types;" { types_module.as_str() } else { line })
+                .flat_map(|line| [line, "\n"])
+                .collect();
+            std::fs::write(out.join(format!("{name}_lib.rs")), items).expect("OUT_DIR is writable");
+        }
     }
 }

@@ -24,10 +24,7 @@ fn bench(c: &mut Criterion) {
         let http = clientgen_tests::http_client(Duration::from_secs(5));
         let client =
             deskpro_client::Client::with_http_client(&format!("{}/api/v2", server.uri()), http.clone()).unwrap();
-        let login = deskpro_client::types::ApiTokenRequest {
-            email: "a@example.com".into(),
-            password: deskpro_client::Secret::new("pw"),
-        };
+        let login = deskpro_client::types::ApiTokenRequest::new("a@example.com", deskpro_client::Secret::new("pw"));
         let session = client.login(&login, deskpro_client::SessionOptions::default()).await.unwrap();
         let url = format!("{}/api/v2/me", server.uri());
         (server, session, http, url)

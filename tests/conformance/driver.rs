@@ -64,12 +64,12 @@ fn colors() -> Vec<String> {
 
 /// The style table's object.
 fn rgb() -> Rgb {
-    Rgb { r: 100, g: 200, b: 150 }
+    Rgb::new(100, 200, 150)
 }
 
 /// The object, with the lower-case names the query uses (see `QueryRgb` in the spec).
 fn query_rgb() -> QueryRgb {
-    QueryRgb { r: 100, g: 200, b: 150 }
+    QueryRgb::new(100, 200, 150)
 }
 
 /// Stripe's `expand`, an array sent as `deepObject`.
@@ -120,11 +120,11 @@ async fn call(client: &Client, name: &str) -> Option<String> {
         "headerStyles" => outcome(client.header_styles(&blue, &blue, &colors, &colors, &rgb, &rgb).await),
         "cookieStyles" => outcome(client.cookie_styles(&blue, &blue, &colors, &colors, &rgb, &rgb).await),
         "createJson" => {
-            let palette = Palette { name: "primary".to_owned(), colors, rgb };
+            let palette = Palette::new("primary", colors, rgb);
             outcome(client.create_json(&palette).await)
         }
         "createForm" => {
-            let form = CreateFormRequest { name: "primary colors".to_owned(), expand: expand(), metadata: rgb };
+            let form = CreateFormRequest::new("primary colors", expand(), rgb);
             outcome(client.create_form(&form).await)
         }
         "upload" => {

@@ -8,7 +8,7 @@ use deskpro_client::{AuthError, Client, CreateApiTokenError, Error, GetMeError, 
 use serde_json::json;
 
 fn login() -> ApiTokenRequest {
-    ApiTokenRequest { email: "john@example.com".into(), password: Secret::new("foobar") }
+    ApiTokenRequest::new("john@example.com", Secret::new("foobar"))
 }
 
 async fn client(server: &MockServer) -> Client {

@@ -8,11 +8,7 @@ use finqware_client::{Client, Error, ExchangeTokenError, Secret};
 use serde_json::json;
 
 fn request() -> TokenExchangeRequest {
-    TokenExchangeRequest {
-        client_id: "tenant-app".into(),
-        client_secret: Secret::new("app-secret-123"),
-        temp_token: Secret::new("temp-once-456"),
-    }
+    TokenExchangeRequest::new("tenant-app", Secret::new("app-secret-123"), Secret::new("temp-once-456"))
 }
 
 async fn client(server: &MockServer) -> Client {

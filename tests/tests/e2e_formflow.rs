@@ -8,11 +8,7 @@ use formflow_client::{Client, Error, GetTokenError, Secret};
 use serde_json::json;
 
 fn credentials() -> ApiClientsRequestDto {
-    ApiClientsRequestDto {
-        client_id: "client-1".into(),
-        client_secret: Secret::new("s3cr3t-client"),
-        organization_id: "org-9".into(),
-    }
+    ApiClientsRequestDto::new("client-1", Secret::new("s3cr3t-client"), "org-9")
 }
 
 async fn client(server: &MockServer) -> Client {

@@ -8,7 +8,7 @@ use progeny_client::{Client, Error, ObtainTokenPairError, RefreshTokenPairError,
 use serde_json::json;
 
 fn login() -> TokenObtainPairRequest {
-    TokenObtainPairRequest { username: "alice".into(), password: Secret::new("pa55word") }
+    TokenObtainPairRequest::new("alice", Secret::new("pa55word"))
 }
 
 async fn client(server: &MockServer) -> Client {
@@ -61,7 +61,7 @@ async fn refresh_accepts_a_response_without_a_rotated_refresh_token() {
         .respond_with(json(200, json!({"access": "a.jwt.2"})))
         .mount(&server)
         .await;
-    let body = TokenRefreshRequest { refresh: Secret::new("r.jwt.1") };
+    let body = TokenRefreshRequest::new(Secret::new("r.jwt.1"));
     let refreshed = client(&server).await.refresh_token_pair(&body).await.unwrap();
     assert_eq!(refreshed.access.expose(), "a.jwt.2");
     assert!(refreshed.refresh.is_none());
@@ -77,7 +77,7 @@ async fn a_rejected_refresh_token_is_a_typed_401() {
         )
         .mount(&server)
         .await;
-    let body = TokenRefreshRequest { refresh: Secret::new("r.jwt.old") };
+    let body = TokenRefreshRequest::new(Secret::new("r.jwt.old"));
     let err = client(&server).await.refresh_token_pair(&body).await.unwrap_err();
     let Error::Api { error: RefreshTokenPairError::Unauthorized(body), headers, .. } = &err else { panic!("{err:?}") };
     assert_eq!(body.code.as_deref(), Some("token_not_valid"));
@@ -102,6 +102,6 @@ async fn undocumented_status_and_timeout() {
         Client::with_http_client(&format!("{}/api/v3", server.uri()), http_client(Duration::from_millis(300))).unwrap();
     let err = client.obtain_token_pair(&login()).await.unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus { status, .. } if status == 500), "{err:?}");
-    let err = client.refresh_token_pair(&TokenRefreshRequest { refresh: Secret::new("r") }).await.unwrap_err();
+    let err = client.refresh_token_pair(&TokenRefreshRequest::new(Secret::new("r"))).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
 }

@@ -7,6 +7,7 @@
 //! bounded number of connections and stops by itself; no test asserts on timing, only on outcomes.
 
 use std::fmt::{self, Debug};
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -101,10 +102,7 @@ impl Op {
         match self {
             Op::DeskproCreateApiToken => {
                 let client = deskpro_client::Client::with_http_client(base_url, http).unwrap();
-                let body = deskpro_client::types::ApiTokenRequest {
-                    email: "john@example.com".into(),
-                    password: PASSWORD.into(),
-                };
+                let body = deskpro_client::types::ApiTokenRequest::new("john@example.com", PASSWORD.into());
                 client.create_api_token(&body).await.map(drop).map_err(|err| Failure::new(self, err))
             }
             Op::DeskproGetMe => {
@@ -114,28 +112,22 @@ impl Op {
             }
             Op::ProgenyObtainTokenPair => {
                 let client = progeny_client::Client::with_http_client(base_url, http).unwrap();
-                let body = progeny_client::types::TokenObtainPairRequest {
-                    username: "tenant".into(),
-                    password: PASSWORD.into(),
-                };
+                let body = progeny_client::types::TokenObtainPairRequest::new("tenant", PASSWORD.into());
                 client.obtain_token_pair(&body).await.map(drop).map_err(|err| Failure::new(self, err))
             }
             Op::FinqwareExchangeToken => {
                 let client = finqware_client::Client::with_http_client(base_url, http).unwrap();
-                let body = finqware_client::types::TokenExchangeRequest {
-                    client_id: "tenant-app".into(),
-                    client_secret: CLIENT_SECRET.into(),
-                    temp_token: TEMP_TOKEN.into(),
-                };
+                let body = finqware_client::types::TokenExchangeRequest::new(
+                    "tenant-app",
+                    CLIENT_SECRET.into(),
+                    TEMP_TOKEN.into(),
+                );
                 client.exchange_token(&body).await.map(drop).map_err(|err| Failure::new(self, err))
             }
             Op::FormflowGetToken => {
                 let client = formflow_client::Client::with_http_client(base_url, http).unwrap();
-                let body = formflow_client::types::ApiClientsRequestDto {
-                    client_id: "api-client".into(),
-                    client_secret: CLIENT_SECRET.into(),
-                    organization_id: "org-1".into(),
-                };
+                let body =
+                    formflow_client::types::ApiClientsRequestDto::new("api-client", CLIENT_SECRET.into(), "org-1");
                 client.get_token(&body).await.map(drop).map_err(|err| Failure::new(self, err))
             }
         }
@@ -462,10 +454,7 @@ async fn documented_error_body_over_the_error_body_limit_decodes_whole() {
     assert!(body.to_string().len() > 4 * ERROR_BODY_LIMIT);
     let server = mock_server(json(400, body)).await;
     let client = deskpro_client::Client::with_http_client(&server.uri(), http_client(NORMAL)).unwrap();
-    let login = deskpro_client::types::ApiTokenRequest {
-        email: "me@example.com".into(),
-        password: clientgen_runtime::Secret::new(PASSWORD),
-    };
+    let login = deskpro_client::types::ApiTokenRequest::new("me@example.com", clientgen_runtime::Secret::new(PASSWORD));
     let err = client.create_api_token(&login).await.unwrap_err();
     let clientgen_runtime::Error::Api { error: deskpro_client::CreateApiTokenError::BadRequest(body), .. } = err else {
         panic!("{err:?}")
@@ -545,11 +534,7 @@ async fn documented_429_with_retry_after_is_a_typed_api_error() {
     let server =
         mock_server(limited(json!({"statusCode": 429, "message": "ThrottlerException: Too Many Requests"}))).await;
     let client = formflow_client::Client::with_http_client(&server.uri(), http_client(NORMAL)).unwrap();
-    let credentials = formflow_client::types::ApiClientsRequestDto {
-        client_id: "api-client".into(),
-        client_secret: CLIENT_SECRET.into(),
-        organization_id: "org-1".into(),
-    };
+    let credentials = formflow_client::types::ApiClientsRequestDto::new("api-client", CLIENT_SECRET.into(), "org-1");
     let err = guard(client.get_token(&credentials)).await.unwrap_err();
     render_without_secrets(&err);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(7)), "{err:?}");
@@ -678,6 +663,6 @@ async fn server_echoing_the_request_body_leaks_no_secret_into_errors() {
 }
 
 /// Fails the test if `call` does not return within [`HANG_GUARD`].
-async fn guard<T>(call: impl Future<Output = T>) -> T {
+async fn guard<T>(call: impl IntoFuture<Output = T>) -> T {
     tokio::time::timeout(HANG_GUARD, call).await.expect("the call returned within the hang guard")
 }

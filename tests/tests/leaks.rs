@@ -70,7 +70,7 @@ async fn progeny_flows_leak_nothing() {
     let mut shown = Vec::new();
     let client =
         Client::with_http_client(&format!("{}/api/v3", server.uri()), http_client(Duration::from_secs(5))).unwrap();
-    let login = TokenObtainPairRequest { username: "alice".into(), password: Secret::new("pa55word-leak") };
+    let login = TokenObtainPairRequest::new("alice", Secret::new("pa55word-leak"));
     shown.push(format!("{login:?} {client:?}"));
     let pair = client.obtain_token_pair(&login).await.unwrap();
     shown.push(format!("{pair:?} {:?} {}", pair.access, pair.refresh));
@@ -90,7 +90,7 @@ async fn progeny_flows_leak_nothing() {
     let current = session.session().unwrap().current();
     shown.push(format!("{current:?} {:?}", session.session().unwrap().stored()));
     let refresh_err =
-        client.refresh_token_pair(&TokenRefreshRequest { refresh: Secret::new("refresh-two-leak") }).await.unwrap_err();
+        client.refresh_token_pair(&TokenRefreshRequest::new(Secret::new("refresh-two-leak"))).await.unwrap_err();
     shown.push(format!("{refresh_err:?} {refresh_err}"));
     let bad_login = client.obtain_token_pair(&login).await;
     shown.push(format!("{bad_login:?}"));
@@ -137,13 +137,9 @@ async fn finqware_and_deskpro_values_leak_nothing() {
         use finqware_client::{Client, Secret, SessionOptions};
         let client =
             Client::with_http_client(&format!("{}/v1", server.uri()), http_client(Duration::from_secs(5))).unwrap();
-        let request = TokenExchangeRequest {
-            client_id: "app".into(),
-            client_secret: Secret::new("finq-secret-leak"),
-            temp_token: Secret::new("finq-temp-leak"),
-        };
+        let request = TokenExchangeRequest::new("app", Secret::new("finq-secret-leak"), Secret::new("finq-temp-leak"));
         let session = client.login(&request, SessionOptions::default()).await.unwrap();
-        let err = session.get_accounts(&DataRequest { tenant_user_id: "u".into(), filter: None }).await.unwrap_err();
+        let err = session.get_accounts(&DataRequest::new("u")).await.unwrap_err();
         shown.push(format!("{request:?} {session:?} {err:?} {err} {:?}", session.session().unwrap().current()));
     }
     {
@@ -151,7 +147,7 @@ async fn finqware_and_deskpro_values_leak_nothing() {
         use deskpro_client::{Client, Secret, SessionOptions};
         let client =
             Client::with_http_client(&format!("{}/api/v2", server.uri()), http_client(Duration::from_secs(5))).unwrap();
-        let login = ApiTokenRequest { email: "a@example.com".into(), password: Secret::new("desk-pass-leak") };
+        let login = ApiTokenRequest::new("a@example.com", Secret::new("desk-pass-leak"));
         let token = client.create_api_token(&login).await.unwrap();
         let session = client.login(&login, SessionOptions::default().reexchange(true)).await.unwrap();
         let err = session.get_me().await.unwrap_err();

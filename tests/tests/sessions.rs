@@ -18,7 +18,7 @@ mod progeny {
     use progeny_client::{AuthError, Client, Secret, SendError, SessionOptions};
 
     fn login() -> TokenObtainPairRequest {
-        TokenObtainPairRequest { username: "alice".into(), password: Secret::new("pa55word-progeny") }
+        TokenObtainPairRequest::new("alice", Secret::new("pa55word-progeny"))
     }
 
     async fn client(server: &MockServer) -> Client {
@@ -265,11 +265,7 @@ mod formflow {
     use formflow_client::{AuthError, Client, Secret, SendError, SessionOptions};
 
     fn credentials() -> ApiClientsRequestDto {
-        ApiClientsRequestDto {
-            client_id: "c".into(),
-            client_secret: Secret::new("formflow-client-secret"),
-            organization_id: "o".into(),
-        }
+        ApiClientsRequestDto::new("c", Secret::new("formflow-client-secret"), "o")
     }
 
     async fn setup(
@@ -318,7 +314,7 @@ mod deskpro {
     use deskpro_client::{AuthError, Client, Error, Secret, SessionOptions};
 
     fn login() -> ApiTokenRequest {
-        ApiTokenRequest { email: "agent@example.com".into(), password: Secret::new("deskpro-pass-xyz") }
+        ApiTokenRequest::new("agent@example.com", Secret::new("deskpro-pass-xyz"))
     }
 
     async fn setup(
@@ -353,6 +349,48 @@ mod deskpro {
         let me = client.get_me().await.unwrap();
         assert_eq!(me.data.person_id, 7);
         assert_eq!((hits(&issued), hits(&seen)), (2, 2));
+    }
+
+    /// The `/me` requests the server saw: their `Authorization` and `Idempotency-Key` values.
+    async fn me_requests(server: &MockServer) -> Vec<(Vec<String>, String)> {
+        let requests = server.received_requests().await.unwrap();
+        requests
+            .iter()
+            .filter(|r| r.url.path() == "/api/v2/me")
+            .map(|r| {
+                let auth = r.headers.get_all("authorization").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+                (auth, header_of(r, "idempotency-key"))
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn an_idempotency_key_is_kept_across_the_401_resend() {
+        let server = MockServer::start().await;
+        let (client, issued, seen) = setup(&server).await;
+        let client = client.login(&login(), SessionOptions::default().reexchange(true)).await.unwrap();
+        client.get_me().with_idempotency_key("op-42").await.unwrap();
+        assert_eq!((hits(&issued), hits(&seen)), (2, 2));
+        let sent = me_requests(&server).await;
+        assert_eq!(
+            sent,
+            [
+                (vec!["token 7:TOKEN1".to_owned()], "op-42".to_owned()),
+                (vec!["token 7:TOKEN2".to_owned()], "op-42".to_owned())
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_per_call_authorization_header_never_replaces_the_sessions_credential() {
+        let server = MockServer::start().await;
+        let (client, issued, seen) = setup(&server).await;
+        let client = client.login(&login(), SessionOptions::default().reexchange(true)).await.unwrap();
+        client.get_me().with_header("Authorization", "token 7:FORGED").await.unwrap();
+        assert_eq!((hits(&issued), hits(&seen)), (2, 2));
+        let sent = me_requests(&server).await;
+        let auth: Vec<Vec<String>> = sent.into_iter().map(|(auth, _)| auth).collect();
+        assert_eq!(auth, [vec!["token 7:TOKEN1".to_owned()], vec!["token 7:TOKEN2".to_owned()]]);
     }
 
     #[tokio::test]
@@ -400,11 +438,7 @@ mod finqware {
     use finqware_client::{AuthError, Client, Error, Secret, SessionOptions};
 
     fn request() -> TokenExchangeRequest {
-        TokenExchangeRequest {
-            client_id: "tenant-app".into(),
-            client_secret: Secret::new("finq-app-secret"),
-            temp_token: Secret::new("finq-temp-once"),
-        }
+        TokenExchangeRequest::new("tenant-app", Secret::new("finq-app-secret"), Secret::new("finq-temp-once"))
     }
 
     async fn setup(server: &MockServer, consent_in: chrono::Duration) -> (Client, Arc<std::sync::atomic::AtomicUsize>) {
@@ -438,7 +472,7 @@ mod finqware {
     }
 
     fn data() -> DataRequest {
-        DataRequest { tenant_user_id: "user-1".into(), filter: None }
+        DataRequest::new("user-1")
     }
 
     #[tokio::test]

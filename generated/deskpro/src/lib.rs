@@ -28,8 +28,10 @@
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new("helpdesk.example.com")?;
-//! let body = &deskpro_client::types::ApiTokenRequest { email: "…".to_owned(), password: deskpro_client::Secret::new("…") };
-//! match client.create_api_token(body).await {
+//! let body = &deskpro_client::types::ApiTokenRequest::new("…", deskpro_client::Secret::new("…"));
+//! let call = client.create_api_token(body)
+//!     .with_timeout(std::time::Duration::from_secs(10));
+//! match call.await {
 //!     Ok(response) => println!("{} {:?}", response.status(), response.into_inner()),
 //!     Err(Error::Api { status, error, .. }) => println!("documented error {status}: {error:?}"),
 //!     Err(other) => return Err(other.into()),
@@ -50,7 +52,7 @@ pub use clientgen_runtime::auth::{
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
-use clientgen_runtime::{ClientCore, Security};
+use clientgen_runtime::{ClientCore, RawResponse, Security};
 
 /// A client for the API. Cheap to clone: clones share the connection pool and the session.
 #[derive(Debug, Clone)]
@@ -262,26 +264,21 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn create_api_token(
+    pub fn create_api_token(
         &self,
         body: &types::ApiTokenRequest,
-    ) -> Result<ResponseValue<types::ApiTokenResponse>, Error<CreateApiTokenError>> {
-        let mut request = self.core.request(reqwest::Method::POST, "/api_tokens");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::None,
-                true,
-                |response| match response.status().as_u16() {
-                    201 => response.json(),
-                    400 => response.error(CreateApiTokenError::BadRequest),
-                    401 => response.error(CreateApiTokenError::Unauthorized),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::CreateApiToken> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/api_tokens",
+                    Security::None,
+                    true,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
     }
 
     /// Get the authenticated caller
@@ -292,28 +289,120 @@ impl Client {
     /// right.
     ///
     /// `GET /me`; needs credentials: apiToken or apiKey or oauth2
-    pub async fn get_me(
-        &self,
-    ) -> Result<ResponseValue<types::MeResponse>, Error<GetMeError>> {
-        let mut request = self.core.request(reqwest::Method::GET, "/me");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        self.core
-            .send(
-                request,
-                Security::Required(&["apiToken", "apiKey", "oauth2"]),
-                false,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    401 => response.error(GetMeError::Unauthorized),
-                    403 => response.error(GetMeError::Forbidden),
-                    404 => response.error(GetMeError::NotFound),
-                    405 => response.error(GetMeError::MethodNotAllowed),
-                    423 => response.error(GetMeError::Locked),
-                    429 => response.error(GetMeError::TooManyRequests),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    pub fn get_me(&self) -> Call<'_, operations::GetMe> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::GET,
+                    "/me",
+                    Security::Required(&["apiToken", "apiKey", "oauth2"]),
+                    false,
+                )
+                .accept("application/json"),
+        )
+    }
+}
+
+/// A call to one operation, returned by its [`Client`] method with the operation's required inputs
+/// set. Optional inputs are set by name (the operation's docs list them) and per-call options with
+/// the `with_…` methods; awaiting the call sends it and gives the operation's typed result.
+#[must_use = "a call is sent only when it is awaited"]
+pub struct Call<'a, O> {
+    request: clientgen_runtime::Request<'a>,
+    operation: std::marker::PhantomData<O>,
+}
+
+impl<'a, O> Call<'a, O> {
+    fn new(request: clientgen_runtime::Request<'a>) -> Self {
+        Self {
+            request,
+            operation: std::marker::PhantomData,
+        }
+    }
+
+    /// A timeout for this call (each attempt of it), instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request.set_timeout(timeout);
+        self
+    }
+
+    /// A header sent with this call beside those the operation sets. It never replaces the
+    /// credential the client's session sends, and a header that may carry a credential
+    /// (`Authorization`, `Cookie`, or a header a security scheme of the API uses) is marked sensitive.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.request.add_header(name, value);
+        self
+    }
+
+    /// A query parameter sent with this call after those the operation sets.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.request.add_query(name, value);
+        self
+    }
+
+    /// An idempotency key for this call, sent in the operation's idempotency header (the one its
+    /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
+    pub fn with_idempotency_key(mut self, key: &str) -> Self {
+        self.request.set_idempotency_key(key);
+        self
+    }
+}
+
+impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O> {
+    type Output = Result<ResponseValue<O::Output>, Error<O::Error>>;
+
+    type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.request.send(O::decode)
+    }
+}
+
+/// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
+pub mod operations {
+    /// [`Client::create_api_token`](crate::Client::create_api_token): `POST /api_tokens`.
+    #[derive(Debug)]
+    pub enum CreateApiToken {}
+    /// [`Client::get_me`](crate::Client::get_me): `GET /me`.
+    #[derive(Debug)]
+    pub enum GetMe {}
+}
+
+impl clientgen_runtime::Operation for operations::CreateApiToken {
+    type Output = types::ApiTokenResponse;
+
+    type Error = CreateApiTokenError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            201 => response.json(),
+            400 => response.error(CreateApiTokenError::BadRequest),
+            401 => response.error(CreateApiTokenError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl clientgen_runtime::Operation for operations::GetMe {
+    type Output = types::MeResponse;
+
+    type Error = GetMeError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            401 => response.error(GetMeError::Unauthorized),
+            403 => response.error(GetMeError::Forbidden),
+            404 => response.error(GetMeError::NotFound),
+            405 => response.error(GetMeError::MethodNotAllowed),
+            423 => response.error(GetMeError::Locked),
+            429 => response.error(GetMeError::TooManyRequests),
+            _ => response.unexpected(),
+        }
     }
 }
 
@@ -364,6 +453,7 @@ static OAUTH2: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::Auth
 
 /// The documented error responses of [`Client::create_api_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateApiTokenError {
     /// 400: The request input is invalid (code `invalid_input`). `errors` lists
     /// request-level errors and, under `fields`, the errors of each input
@@ -379,6 +469,7 @@ pub enum CreateApiTokenError {
 
 /// The documented error responses of [`Client::get_me`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMeError {
     /// 401: Authentication failed. Known codes: `bad_credentials` (wrong email or
     /// password on the exchange endpoint), `unauthorized`,

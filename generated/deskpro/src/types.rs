@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The login of the person to create an API token for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiTokenRequest {
     /// The person's email address.
     pub email: String,
@@ -14,18 +15,37 @@ pub struct ApiTokenRequest {
     pub password: clientgen_runtime::Secret,
 }
 
+impl ApiTokenRequest {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(email: impl Into<String>, password: clientgen_runtime::Secret) -> Self {
+        Self {
+            email: email.into(),
+            password,
+        }
+    }
+}
+
 /// The standard Deskpro response envelope around the new API token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiTokenResponse {
     pub data: ApiToken,
     pub meta: Meta,
     pub linked: Linked,
 }
 
+impl ApiTokenResponse {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(data: ApiToken, meta: Meta, linked: Linked) -> Self {
+        Self { data, meta, linked }
+    }
+}
+
 /// A newly created API token and the person it belongs to. Deskpro may add
 /// further members (for example a `discover` object describing the
 /// helpdesk); they are allowed and ignored here.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiToken {
     /// The id of the person the token acts as.
     pub person_id: i64,
@@ -34,16 +54,32 @@ pub struct ApiToken {
     pub token: clientgen_runtime::Secret,
 }
 
+impl ApiToken {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(person_id: i64, token: clientgen_runtime::Secret) -> Self {
+        Self { person_id, token }
+    }
+}
+
 /// The standard Deskpro response envelope around the caller.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MeResponse {
     pub data: Me,
     pub meta: Meta,
     pub linked: Linked,
 }
 
+impl MeResponse {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(data: Me, meta: Meta, linked: Linked) -> Self {
+        Self { data, meta, linked }
+    }
+}
+
 /// Who the credential of this request acts as, and how it was sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Me {
     pub auth_method: AuthMethod,
     /// The id of the app the credential belongs to, or null if none.
@@ -53,10 +89,28 @@ pub struct Me {
     pub person: Person,
 }
 
+impl Me {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        auth_method: AuthMethod,
+        app_id: Option<i64>,
+        person_id: i64,
+        person: Person,
+    ) -> Self {
+        Self {
+            auth_method,
+            app_id,
+            person_id,
+            person,
+        }
+    }
+}
+
 /// How the request was authenticated: `api_key` (an admin-made API key),
 /// `api_token` (an exchanged or OAuth API token) or `agent_session` (an
 /// agent's browser session).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum AuthMethod {
     /// `api_key`
     #[serde(rename = "api_key")]
@@ -79,7 +133,8 @@ pub enum AuthMethod {
 /// `last_name`, `primary_email`) are the commonly known fields of
 /// Deskpro's person model, named after the vendor's API reference; they
 /// are not part of the checked wire facts and may be null.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Person {
     /// The person's id (the same value as `person_id`).
     ///
@@ -128,6 +183,19 @@ pub struct Person {
     pub primary_email: Option<Option<String>>,
 }
 
+impl Person {
+    /// An empty value: every property unset.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            first_name: None,
+            last_name: None,
+            primary_email: None,
+        }
+    }
+}
+
 /// Response metadata of the Deskpro envelope (for example paging
 /// information on lists); `{}` on the responses in this document.
 pub type Meta = serde_json::Map<String, serde_json::Value>;
@@ -138,6 +206,7 @@ pub type Linked = serde_json::Map<String, serde_json::Value>;
 
 /// The Deskpro error body, sent with every error status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// The HTTP status code, repeated in the body.
     pub status: i32,
@@ -154,13 +223,30 @@ pub struct ErrorBody {
     pub errors: Option<ErrorTree>,
 }
 
+impl ErrorBody {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        status: i32,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: code.into(),
+            message: message.into(),
+            errors: None,
+        }
+    }
+}
+
 /// Validation errors of one level of the input: `errors` holds the
 /// errors of this level itself and `fields` maps each input field name to
 /// the errors of that field, nested recursively in the same shape.
 ///
 /// Assumption: both members may be absent (read as empty); the
 /// documented examples always send both.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorTree {
     /// Errors of this level of the input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,11 +256,29 @@ pub struct ErrorTree {
     pub fields: Option<std::collections::BTreeMap<String, ErrorTree>>,
 }
 
+impl ErrorTree {
+    /// An empty value: every property unset.
+    pub fn new() -> Self {
+        Self { errors: None, fields: None }
+    }
+}
+
 /// One validation error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorItem {
     /// A machine-readable validation code (open set), e.g. `required`.
     pub code: String,
     /// A human-readable description of the error.
     pub message: String,
+}
+
+impl ErrorItem {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
 }

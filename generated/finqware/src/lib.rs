@@ -24,8 +24,10 @@
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new()?;
-//! let body = &finqware_client::types::TokenExchangeRequest { client_id: "…".to_owned(), client_secret: finqware_client::Secret::new("…"), temp_token: finqware_client::Secret::new("…") };
-//! match client.exchange_token(body).await {
+//! let body = &finqware_client::types::TokenExchangeRequest::new("…", finqware_client::Secret::new("…"), finqware_client::Secret::new("…"));
+//! let call = client.exchange_token(body)
+//!     .with_timeout(std::time::Duration::from_secs(10));
+//! match call.await {
 //!     Ok(response) => println!("{} {:?}", response.status(), response.into_inner()),
 //!     Err(Error::Api { status, error, .. }) => println!("documented error {status}: {error:?}"),
 //!     Err(other) => return Err(other.into()),
@@ -46,7 +48,7 @@ pub use clientgen_runtime::auth::{
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
-use clientgen_runtime::{ClientCore, Security};
+use clientgen_runtime::{ClientCore, RawResponse, Security};
 
 /// A client for the API. Cheap to clone: clones share the connection pool and the session.
 #[derive(Debug, Clone)]
@@ -178,28 +180,21 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn exchange_token(
+    pub fn exchange_token(
         &self,
         body: &types::TokenExchangeRequest,
-    ) -> Result<ResponseValue<types::TokenExchangeResponse>, Error<ExchangeTokenError>> {
-        let mut request = self.core.request(reqwest::Method::POST, "/tokens");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::None,
-                true,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    400 => response.error(ExchangeTokenError::BadRequest),
-                    401 => response.error(ExchangeTokenError::Unauthorized),
-                    404 => response.error(ExchangeTokenError::NotFound),
-                    500..=599 => response.error(ExchangeTokenError::ServerError),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::ExchangeToken> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/tokens",
+                    Security::None,
+                    true,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
     }
 
     /// Get the accounts of a consent
@@ -213,28 +208,21 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn get_accounts(
+    pub fn get_accounts(
         &self,
         body: &types::DataRequest,
-    ) -> Result<ResponseValue<types::AccountsResponse>, Error<GetAccountsError>> {
-        let mut request = self.core.request(reqwest::Method::POST, "/accounts/get");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::Required(&["accessToken"]),
-                false,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    400 => response.error(GetAccountsError::BadRequest),
-                    401 => response.error(GetAccountsError::Unauthorized),
-                    404 => response.error(GetAccountsError::NotFound),
-                    500..=599 => response.error(GetAccountsError::ServerError),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::GetAccounts> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/accounts/get",
+                    Security::Required(&["accessToken"]),
+                    false,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
     }
 
     /// Get the balances of a consent's accounts
@@ -248,28 +236,21 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn get_balances(
+    pub fn get_balances(
         &self,
         body: &types::DataRequest,
-    ) -> Result<ResponseValue<types::BalancesResponse>, Error<GetBalancesError>> {
-        let mut request = self.core.request(reqwest::Method::POST, "/balances/get");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::Required(&["accessToken"]),
-                false,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    400 => response.error(GetBalancesError::BadRequest),
-                    401 => response.error(GetBalancesError::Unauthorized),
-                    404 => response.error(GetBalancesError::NotFound),
-                    500..=599 => response.error(GetBalancesError::ServerError),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::GetBalances> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/balances/get",
+                    Security::Required(&["accessToken"]),
+                    false,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
     }
 
     /// Get the transactions of a consent's accounts
@@ -284,31 +265,168 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn get_transactions(
+    pub fn get_transactions(
         &self,
         body: &types::DataRequest,
-    ) -> Result<
-        ResponseValue<types::TransactionsResponse>,
-        Error<GetTransactionsError>,
-    > {
-        let mut request = self.core.request(reqwest::Method::POST, "/transactions/get");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::Required(&["accessToken"]),
-                false,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    400 => response.error(GetTransactionsError::BadRequest),
-                    401 => response.error(GetTransactionsError::Unauthorized),
-                    404 => response.error(GetTransactionsError::NotFound),
-                    500..=599 => response.error(GetTransactionsError::ServerError),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::GetTransactions> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/transactions/get",
+                    Security::Required(&["accessToken"]),
+                    false,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
+    }
+}
+
+/// A call to one operation, returned by its [`Client`] method with the operation's required inputs
+/// set. Optional inputs are set by name (the operation's docs list them) and per-call options with
+/// the `with_…` methods; awaiting the call sends it and gives the operation's typed result.
+#[must_use = "a call is sent only when it is awaited"]
+pub struct Call<'a, O> {
+    request: clientgen_runtime::Request<'a>,
+    operation: std::marker::PhantomData<O>,
+}
+
+impl<'a, O> Call<'a, O> {
+    fn new(request: clientgen_runtime::Request<'a>) -> Self {
+        Self {
+            request,
+            operation: std::marker::PhantomData,
+        }
+    }
+
+    /// A timeout for this call (each attempt of it), instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request.set_timeout(timeout);
+        self
+    }
+
+    /// A header sent with this call beside those the operation sets. It never replaces the
+    /// credential the client's session sends, and a header that may carry a credential
+    /// (`Authorization`, `Cookie`, or a header a security scheme of the API uses) is marked sensitive.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.request.add_header(name, value);
+        self
+    }
+
+    /// A query parameter sent with this call after those the operation sets.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.request.add_query(name, value);
+        self
+    }
+
+    /// An idempotency key for this call, sent in the operation's idempotency header (the one its
+    /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
+    pub fn with_idempotency_key(mut self, key: &str) -> Self {
+        self.request.set_idempotency_key(key);
+        self
+    }
+}
+
+impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O> {
+    type Output = Result<ResponseValue<O::Output>, Error<O::Error>>;
+
+    type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.request.send(O::decode)
+    }
+}
+
+/// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
+pub mod operations {
+    /// [`Client::exchange_token`](crate::Client::exchange_token): `POST /tokens`.
+    #[derive(Debug)]
+    pub enum ExchangeToken {}
+    /// [`Client::get_accounts`](crate::Client::get_accounts): `POST /accounts/get`.
+    #[derive(Debug)]
+    pub enum GetAccounts {}
+    /// [`Client::get_balances`](crate::Client::get_balances): `POST /balances/get`.
+    #[derive(Debug)]
+    pub enum GetBalances {}
+    /// [`Client::get_transactions`](crate::Client::get_transactions): `POST /transactions/get`.
+    #[derive(Debug)]
+    pub enum GetTransactions {}
+}
+
+impl clientgen_runtime::Operation for operations::ExchangeToken {
+    type Output = types::TokenExchangeResponse;
+
+    type Error = ExchangeTokenError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.error(ExchangeTokenError::BadRequest),
+            401 => response.error(ExchangeTokenError::Unauthorized),
+            404 => response.error(ExchangeTokenError::NotFound),
+            500..=599 => response.error(ExchangeTokenError::ServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl clientgen_runtime::Operation for operations::GetAccounts {
+    type Output = types::AccountsResponse;
+
+    type Error = GetAccountsError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.error(GetAccountsError::BadRequest),
+            401 => response.error(GetAccountsError::Unauthorized),
+            404 => response.error(GetAccountsError::NotFound),
+            500..=599 => response.error(GetAccountsError::ServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl clientgen_runtime::Operation for operations::GetBalances {
+    type Output = types::BalancesResponse;
+
+    type Error = GetBalancesError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.error(GetBalancesError::BadRequest),
+            401 => response.error(GetBalancesError::Unauthorized),
+            404 => response.error(GetBalancesError::NotFound),
+            500..=599 => response.error(GetBalancesError::ServerError),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl clientgen_runtime::Operation for operations::GetTransactions {
+    type Output = types::TransactionsResponse;
+
+    type Error = GetTransactionsError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.error(GetTransactionsError::BadRequest),
+            401 => response.error(GetTransactionsError::Unauthorized),
+            404 => response.error(GetTransactionsError::NotFound),
+            500..=599 => response.error(GetTransactionsError::ServerError),
+            _ => response.unexpected(),
+        }
     }
 }
 
@@ -348,6 +466,7 @@ static ACCESS_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth
 
 /// The documented error responses of [`Client::exchange_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ExchangeTokenError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code
     /// `missing_fields`, `unknown_fields`, `invalid_field` or
@@ -367,6 +486,7 @@ pub enum ExchangeTokenError {
 
 /// The documented error responses of [`Client::get_accounts`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAccountsError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code
     /// `missing_fields`, `unknown_fields`, `invalid_field` or
@@ -386,6 +506,7 @@ pub enum GetAccountsError {
 
 /// The documented error responses of [`Client::get_balances`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetBalancesError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code
     /// `missing_fields`, `unknown_fields`, `invalid_field` or
@@ -405,6 +526,7 @@ pub enum GetBalancesError {
 
 /// The documented error responses of [`Client::get_transactions`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTransactionsError {
     /// 400: The request is invalid (type `invalid_request`, e.g. code
     /// `missing_fields`, `unknown_fields`, `invalid_field` or

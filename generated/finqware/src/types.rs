@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The tenant app's credentials and the temp token to exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenExchangeRequest {
     /// An identifier for your tenant app.
     pub client_id: String,
@@ -17,9 +18,25 @@ pub struct TokenExchangeRequest {
     pub temp_token: clientgen_runtime::Secret,
 }
 
+impl TokenExchangeRequest {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: clientgen_runtime::Secret,
+        temp_token: clientgen_runtime::Secret,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret,
+            temp_token,
+        }
+    }
+}
+
 /// A pointer to a newly created consent resource, plus its authorization
 /// key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenExchangeResponse {
     /// A pointer to the newly created consent resource.
     pub credentials_id: uuid::Uuid,
@@ -35,6 +52,23 @@ pub struct TokenExchangeResponse {
     pub max_data_retention: chrono::DateTime<chrono::Utc>,
 }
 
+impl TokenExchangeResponse {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        credentials_id: uuid::Uuid,
+        access_token: clientgen_runtime::Secret,
+        consent_exp: chrono::DateTime<chrono::Utc>,
+        max_data_retention: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self {
+            credentials_id,
+            access_token,
+            consent_exp,
+            max_data_retention,
+        }
+    }
+}
+
 /// The caller's part of the body of every data call: the tenant's user
 /// and an optional filter. On the wire the body also carries
 /// `client_id`, `client_secret`, `credentials_id` and `access_token`;
@@ -42,6 +76,7 @@ pub struct TokenExchangeResponse {
 /// them (`x-clientgen-in: body`, `x-clientgen-body-fields`) from the
 /// values kept at login, as a header scheme places `Authorization`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DataRequest {
     /// The tenant's own identifier of the end user the data belongs to.
     /// Assumption: a string; its type is not documented in the sources.
@@ -51,6 +86,16 @@ pub struct DataRequest {
     /// through as-is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl DataRequest {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(tenant_user_id: impl Into<String>) -> Self {
+        Self {
+            tenant_user_id: tenant_user_id.into(),
+            filter: None,
+        }
+    }
 }
 
 /// The result of `getAccounts`. Assumption: the shape is not documented
@@ -70,6 +115,7 @@ pub type TransactionsResponse = serde_json::Map<String, serde_json::Value>;
 
 /// The Finqware error body, sent with every error status.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// A unique id of this error occurrence.
     pub id: uuid::Uuid,
@@ -88,4 +134,23 @@ pub struct ErrorBody {
     pub code: String,
     /// A human-readable description of the error.
     pub message: String,
+}
+
+impl ErrorBody {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        id: uuid::Uuid,
+        r#type: impl Into<String>,
+        http: i32,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            r#type: r#type.into(),
+            http,
+            code: code.into(),
+            message: message.into(),
+        }
+    }
 }

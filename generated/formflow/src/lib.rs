@@ -23,8 +23,10 @@
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new()?;
-//! let body = &formflow_client::types::ApiClientsRequestDto { client_id: "…".to_owned(), client_secret: formflow_client::Secret::new("…"), organization_id: "…".to_owned() };
-//! match client.get_token(body).await {
+//! let body = &formflow_client::types::ApiClientsRequestDto::new("…", formflow_client::Secret::new("…"), "…");
+//! let call = client.get_token(body)
+//!     .with_timeout(std::time::Duration::from_secs(10));
+//! match call.await {
 //!     Ok(response) => println!("{} {:?}", response.status(), response.into_inner()),
 //!     Err(Error::Api { status, error, .. }) => println!("documented error {status}: {error:?}"),
 //!     Err(other) => return Err(other.into()),
@@ -45,7 +47,7 @@ pub use clientgen_runtime::auth::{
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
-use clientgen_runtime::{ClientCore, Security};
+use clientgen_runtime::{ClientCore, RawResponse, Security};
 
 /// A client for the API. Cheap to clone: clones share the connection pool and the session.
 #[derive(Debug, Clone)]
@@ -193,27 +195,101 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn get_token(
+    pub fn get_token(
         &self,
         body: &types::ApiClientsRequestDto,
-    ) -> Result<ResponseValue<types::GetTokenResponseDto>, Error<GetTokenError>> {
-        let mut request = self.core.request(reqwest::Method::POST, "/api/token");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::None,
-                true,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    400 => response.error(GetTokenError::BadRequest),
-                    401 => response.error(GetTokenError::Unauthorized),
-                    429 => response.error(GetTokenError::TooManyRequests),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::GetToken> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/api/token",
+                    Security::None,
+                    true,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
+    }
+}
+
+/// A call to one operation, returned by its [`Client`] method with the operation's required inputs
+/// set. Optional inputs are set by name (the operation's docs list them) and per-call options with
+/// the `with_…` methods; awaiting the call sends it and gives the operation's typed result.
+#[must_use = "a call is sent only when it is awaited"]
+pub struct Call<'a, O> {
+    request: clientgen_runtime::Request<'a>,
+    operation: std::marker::PhantomData<O>,
+}
+
+impl<'a, O> Call<'a, O> {
+    fn new(request: clientgen_runtime::Request<'a>) -> Self {
+        Self {
+            request,
+            operation: std::marker::PhantomData,
+        }
+    }
+
+    /// A timeout for this call (each attempt of it), instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request.set_timeout(timeout);
+        self
+    }
+
+    /// A header sent with this call beside those the operation sets. It never replaces the
+    /// credential the client's session sends, and a header that may carry a credential
+    /// (`Authorization`, `Cookie`, or a header a security scheme of the API uses) is marked sensitive.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.request.add_header(name, value);
+        self
+    }
+
+    /// A query parameter sent with this call after those the operation sets.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.request.add_query(name, value);
+        self
+    }
+
+    /// An idempotency key for this call, sent in the operation's idempotency header (the one its
+    /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
+    pub fn with_idempotency_key(mut self, key: &str) -> Self {
+        self.request.set_idempotency_key(key);
+        self
+    }
+}
+
+impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O> {
+    type Output = Result<ResponseValue<O::Output>, Error<O::Error>>;
+
+    type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.request.send(O::decode)
+    }
+}
+
+/// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
+pub mod operations {
+    /// [`Client::get_token`](crate::Client::get_token): `POST /api/token`.
+    #[derive(Debug)]
+    pub enum GetToken {}
+}
+
+impl clientgen_runtime::Operation for operations::GetToken {
+    type Output = types::GetTokenResponseDto;
+
+    type Error = GetTokenError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.error(GetTokenError::BadRequest),
+            401 => response.error(GetTokenError::Unauthorized),
+            429 => response.error(GetTokenError::TooManyRequests),
+            _ => response.unexpected(),
+        }
     }
 }
 
@@ -240,6 +316,7 @@ static BEARER_AUTH: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth:
 
 /// The documented error responses of [`Client::get_token`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetTokenError {
     /// 400: Bad request: missing or invalid parameters.
     ///

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The credentials of an API client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ApiClientsRequestDto {
     /// The API client ID provided when the API client was created.
     #[serde(rename = "clientId")]
@@ -19,9 +20,25 @@ pub struct ApiClientsRequestDto {
     pub organization_id: String,
 }
 
+impl ApiClientsRequestDto {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        client_id: impl Into<String>,
+        client_secret: clientgen_runtime::Secret,
+        organization_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret,
+            organization_id: organization_id.into(),
+        }
+    }
+}
+
 /// A new access token. Note the member is `token`, not the RFC 6749
 /// `access_token`, and there is no refresh token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GetTokenResponseDto {
     /// JWT access token to use for authenticated API requests.
     pub token: clientgen_runtime::Secret,
@@ -32,6 +49,21 @@ pub struct GetTokenResponseDto {
     pub expires_in: f64,
 }
 
+impl GetTokenResponseDto {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        token: clientgen_runtime::Secret,
+        token_type: impl Into<String>,
+        expires_in: f64,
+    ) -> Self {
+        Self {
+            token,
+            token_type: token_type.into(),
+            expires_in,
+        }
+    }
+}
+
 /// What went wrong: a single message, or one message per invalid
 /// parameter.
 ///
@@ -39,6 +71,7 @@ pub struct GetTokenResponseDto {
 /// values) that decodes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ErrorBodyMessage {
     String(String),
     Array(Vec<String>),
@@ -71,7 +104,8 @@ impl<'de> Deserialize<'de> for ErrorBodyMessage {
 /// is optional and other members are tolerated. An empty body reads as an
 /// empty object; a non-JSON body (say, a proxy's HTML page) surfaces as a
 /// decode error that keeps the status and the start of the body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// The HTTP status code, repeated in the body.
     #[serde(rename = "statusCode")]
@@ -84,4 +118,15 @@ pub struct ErrorBody {
     /// The HTTP reason phrase, e.g. `Bad Request`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl ErrorBody {
+    /// An empty value: every property unset.
+    pub fn new() -> Self {
+        Self {
+            status_code: None,
+            message: None,
+            error: None,
+        }
+    }
 }

@@ -26,8 +26,10 @@
 //!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::new()?;
-//! let body = &progeny_client::types::TokenObtainPairRequest { username: "…".to_owned(), password: progeny_client::Secret::new("…") };
-//! match client.obtain_token_pair(body).await {
+//! let body = &progeny_client::types::TokenObtainPairRequest::new("…", progeny_client::Secret::new("…"));
+//! let call = client.obtain_token_pair(body)
+//!     .with_timeout(std::time::Duration::from_secs(10));
+//! match call.await {
 //!     Ok(response) => println!("{} {:?}", response.status(), response.into_inner()),
 //!     Err(Error::Api { status, error, .. }) => println!("documented error {status}: {error:?}"),
 //!     Err(other) => return Err(other.into()),
@@ -48,7 +50,7 @@ pub use clientgen_runtime::auth::{
     AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore,
 };
 
-use clientgen_runtime::{ClientCore, Security};
+use clientgen_runtime::{ClientCore, RawResponse, Security};
 
 /// A client for the API. Cheap to clone: clones share the connection pool and the session.
 #[derive(Debug, Clone)]
@@ -201,28 +203,21 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn obtain_token_pair(
+    pub fn obtain_token_pair(
         &self,
         body: &types::TokenObtainPairRequest,
-    ) -> Result<ResponseValue<types::TokenPair>, Error<ObtainTokenPairError>> {
-        let mut request = self
-            .core
-            .request(reqwest::Method::POST, "/accounts/token/obtain/");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::None,
-                true,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    400 => response.error(ObtainTokenPairError::BadRequest),
-                    401 => response.error(ObtainTokenPairError::Unauthorized),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::ObtainTokenPair> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/accounts/token/obtain/",
+                    Security::None,
+                    true,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
     }
 
     /// Get a new access token with a refresh token
@@ -238,31 +233,120 @@ impl Client {
     /// # Arguments
     ///
     /// - `body`: the request body
-    pub async fn refresh_token_pair(
+    pub fn refresh_token_pair(
         &self,
         body: &types::TokenRefreshRequest,
-    ) -> Result<
-        ResponseValue<types::TokenRefreshResponse>,
-        Error<RefreshTokenPairError>,
-    > {
-        let mut request = self
-            .core
-            .request(reqwest::Method::POST, "/accounts/token/refresh/");
-        request = request.header(reqwest::header::ACCEPT, "application/json");
-        request = request.json(body);
-        self.core
-            .send(
-                request,
-                Security::None,
-                true,
-                |response| match response.status().as_u16() {
-                    200 => response.json(),
-                    400 => response.error(RefreshTokenPairError::BadRequest),
-                    401 => response.error(RefreshTokenPairError::Unauthorized),
-                    _ => response.unexpected(),
-                },
-            )
-            .await
+    ) -> Call<'_, operations::RefreshTokenPair> {
+        Call::new(
+            clientgen_runtime::Request::new(
+                    &self.core,
+                    reqwest::Method::POST,
+                    "/accounts/token/refresh/",
+                    Security::None,
+                    true,
+                )
+                .accept("application/json")
+                .json(body, "application/json"),
+        )
+    }
+}
+
+/// A call to one operation, returned by its [`Client`] method with the operation's required inputs
+/// set. Optional inputs are set by name (the operation's docs list them) and per-call options with
+/// the `with_…` methods; awaiting the call sends it and gives the operation's typed result.
+#[must_use = "a call is sent only when it is awaited"]
+pub struct Call<'a, O> {
+    request: clientgen_runtime::Request<'a>,
+    operation: std::marker::PhantomData<O>,
+}
+
+impl<'a, O> Call<'a, O> {
+    fn new(request: clientgen_runtime::Request<'a>) -> Self {
+        Self {
+            request,
+            operation: std::marker::PhantomData,
+        }
+    }
+
+    /// A timeout for this call (each attempt of it), instead of the client's.
+    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.request.set_timeout(timeout);
+        self
+    }
+
+    /// A header sent with this call beside those the operation sets. It never replaces the
+    /// credential the client's session sends, and a header that may carry a credential
+    /// (`Authorization`, `Cookie`, or a header a security scheme of the API uses) is marked sensitive.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.request.add_header(name, value);
+        self
+    }
+
+    /// A query parameter sent with this call after those the operation sets.
+    pub fn with_query(mut self, name: &str, value: &str) -> Self {
+        self.request.add_query(name, value);
+        self
+    }
+
+    /// An idempotency key for this call, sent in the operation's idempotency header (the one its
+    /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
+    pub fn with_idempotency_key(mut self, key: &str) -> Self {
+        self.request.set_idempotency_key(key);
+        self
+    }
+}
+
+impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O> {
+    type Output = Result<ResponseValue<O::Output>, Error<O::Error>>;
+
+    type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        self.request.send(O::decode)
+    }
+}
+
+/// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
+pub mod operations {
+    /// [`Client::obtain_token_pair`](crate::Client::obtain_token_pair): `POST /accounts/token/obtain/`.
+    #[derive(Debug)]
+    pub enum ObtainTokenPair {}
+    /// [`Client::refresh_token_pair`](crate::Client::refresh_token_pair): `POST /accounts/token/refresh/`.
+    #[derive(Debug)]
+    pub enum RefreshTokenPair {}
+}
+
+impl clientgen_runtime::Operation for operations::ObtainTokenPair {
+    type Output = types::TokenPair;
+
+    type Error = ObtainTokenPairError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.error(ObtainTokenPairError::BadRequest),
+            401 => response.error(ObtainTokenPairError::Unauthorized),
+            _ => response.unexpected(),
+        }
+    }
+}
+
+impl clientgen_runtime::Operation for operations::RefreshTokenPair {
+    type Output = types::TokenRefreshResponse;
+
+    type Error = RefreshTokenPairError;
+
+    fn decode(
+        response: RawResponse,
+    ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+        match response.status().as_u16() {
+            200 => response.json(),
+            400 => response.error(RefreshTokenPairError::BadRequest),
+            401 => response.error(RefreshTokenPairError::Unauthorized),
+            _ => response.unexpected(),
+        }
     }
 }
 
@@ -301,6 +385,7 @@ static JWT_ACCESS: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::
 
 /// The documented error responses of [`Client::obtain_token_pair`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ObtainTokenPairError {
     /// 400: The request body is invalid: an object mapping each invalid field to
     /// a list of messages, e.g. `{"password": ["This field is required."]}`
@@ -313,6 +398,7 @@ pub enum ObtainTokenPairError {
 
 /// The documented error responses of [`Client::refresh_token_pair`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RefreshTokenPairError {
     /// 400: The request body is invalid, e.g. `{"refresh": ["This field is
     /// required."]}`. Assumption: api-notes documents the field-error

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The login provided by Progeny.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenObtainPairRequest {
     /// The username provided by Progeny.
     pub username: String,
@@ -14,8 +15,22 @@ pub struct TokenObtainPairRequest {
     pub password: clientgen_runtime::Secret,
 }
 
+impl TokenObtainPairRequest {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        username: impl Into<String>,
+        password: clientgen_runtime::Secret,
+    ) -> Self {
+        Self {
+            username: username.into(),
+            password,
+        }
+    }
+}
+
 /// A new access token and refresh token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenPair {
     /// The refresh JWT, for `refreshTokenPair`. Valid for 14 days (its
     /// `exp` claim).
@@ -25,16 +40,35 @@ pub struct TokenPair {
     pub access: clientgen_runtime::Secret,
 }
 
+impl TokenPair {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        refresh: clientgen_runtime::Secret,
+        access: clientgen_runtime::Secret,
+    ) -> Self {
+        Self { refresh, access }
+    }
+}
+
 /// The refresh token to exchange.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenRefreshRequest {
     /// The refresh value from `obtainTokenPair` (or the latest refresh).
     pub refresh: clientgen_runtime::Secret,
 }
 
+impl TokenRefreshRequest {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(refresh: clientgen_runtime::Secret) -> Self {
+        Self { refresh }
+    }
+}
+
 /// A new access token and, where the server rotates refresh tokens (as
 /// Progeny does), a new refresh token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenRefreshResponse {
     /// The new access JWT, sent as `Authorization: Bearer <access>`.
     /// Valid for 5 minutes (its `exp` claim).
@@ -45,6 +79,13 @@ pub struct TokenRefreshResponse {
     pub refresh: Option<clientgen_runtime::Secret>,
 }
 
+impl TokenRefreshResponse {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(access: clientgen_runtime::Secret) -> Self {
+        Self { access, refresh: None }
+    }
+}
+
 /// Validation errors: each invalid field's name mapped to its list of
 /// messages, e.g. `{"password": ["This field is required."]}`.
 pub type FieldErrors = std::collections::BTreeMap<String, Vec<String>>;
@@ -52,6 +93,7 @@ pub type FieldErrors = std::collections::BTreeMap<String, Vec<String>>;
 /// An authentication failure. `detail` is always present; `code` and
 /// `messages` appear for token errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AuthErrorBody {
     /// A human-readable reason, e.g. "No active account found with the
     /// given credentials", "Token is invalid or expired", "Given token
@@ -66,8 +108,20 @@ pub struct AuthErrorBody {
     pub messages: Option<Vec<TokenErrorMessage>>,
 }
 
+impl AuthErrorBody {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            code: None,
+            messages: None,
+        }
+    }
+}
+
 /// Why one token class rejected the token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct TokenErrorMessage {
     /// The token class that tried the token, e.g. `AccessToken`.
     pub token_class: String,
@@ -75,4 +129,19 @@ pub struct TokenErrorMessage {
     pub token_type: String,
     /// Why the token was rejected, e.g. `Token is expired`.
     pub message: String,
+}
+
+impl TokenErrorMessage {
+    /// A value with the required properties given and the optional ones unset.
+    pub fn new(
+        token_class: impl Into<String>,
+        token_type: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            token_class: token_class.into(),
+            token_type: token_type.into(),
+            message: message.into(),
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! What every generated `Client` holds: the HTTP client, the base URL and, once logged in, a credential session.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::time::Duration;
 
+use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 use reqwest::{Method, RequestBuilder};
 
 use crate::Error;
@@ -48,6 +50,7 @@ pub struct ClientCore {
     base_url: String,
     url: reqwest::Url,
     session: Option<Session>,
+    credential_headers: &'static [&'static str],
 }
 
 impl ClientCore {
@@ -58,7 +61,13 @@ impl ClientCore {
         if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
             return Err(BuildError::BaseUrl { url: base_url.to_owned(), reason: "not an http(s) base URL".to_owned() });
         }
-        Ok(Self { http, base_url: base_url.trim_end_matches('/').to_owned(), url, session: None })
+        Ok(Self {
+            http,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            url,
+            session: None,
+            credential_headers: &[],
+        })
     }
 
     /// The HTTP client used when the caller brings none: rustls, [`DEFAULT_CONNECT_TIMEOUT`],
@@ -114,18 +123,17 @@ impl ClientCore {
         self.http.request(method, format!("{}{}", self.base_url, path))
     }
 
-    /// Sends a request built by a generated operation, with the credentials `security` asks for, reads the
-    /// response (bounded) and hands it to the operation's `decode`, which maps each documented status.
+    /// Sends a request built by a generated operation, with the credentials `security` asks for, and reads
+    /// the response (bounded) for the operation to decode by status. Not generic: one copy serves every
+    /// operation.
     ///
     /// `sensitive` says the response may carry credentials, so errors do not quote its body.
-    pub async fn send<T, E>(
+    pub(crate) async fn execute(
         &self,
-        request: RequestBuilder,
+        request: reqwest::Request,
         security: Security,
         sensitive: bool,
-        decode: impl FnOnce(RawResponse) -> Result<T, Error<E>>,
-    ) -> Result<T, Error<E>> {
-        let request = request.build().map_err(Error::Transport)?;
+    ) -> Result<RawResponse, Error<Infallible>> {
         tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
         let response = match (security, self.session_for(security)) {
             (Security::None, _) | (Security::Optional(_), None) => {
@@ -140,7 +148,27 @@ impl ClientCore {
             })?,
         };
         tracing::debug!(status = response.status().as_u16(), "received response");
-        decode(RawResponse::read(response, sensitive).await?)
+        RawResponse::read(response, sensitive).await
+    }
+
+    /// Names the headers that carry this API's credentials (those its security schemes place in headers),
+    /// beside `Authorization`, `Proxy-Authorization` and `Cookie`: a caller's per-call header of one of these
+    /// names is marked sensitive.
+    pub fn with_credential_headers(mut self, names: &'static [&'static str]) -> Self {
+        self.credential_headers = names;
+        self
+    }
+
+    /// Marks every header that may carry a credential as sensitive (kept out of `Debug` output and HTTP/2
+    /// header compression tables).
+    pub(crate) fn mark_sensitive(&self, headers: &mut reqwest::header::HeaderMap) {
+        for (name, value) in headers.iter_mut() {
+            let credential = [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE].contains(name)
+                || self.credential_headers.iter().any(|c| c.eq_ignore_ascii_case(name.as_str()));
+            if credential {
+                value.set_sensitive(true);
+            }
+        }
     }
 
     /// Sends any request: through the session (credentials placed, renewed as needed, one retry after a

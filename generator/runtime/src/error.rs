@@ -112,6 +112,22 @@ impl<E> Error<E> {
     }
 }
 
+impl Error<std::convert::Infallible> {
+    /// The same failure as an error of any operation (it holds no documented error body).
+    pub fn widen<E>(self) -> Error<E> {
+        match self {
+            Self::Api { error, .. } => match error {},
+            Self::UnexpectedStatus { status, headers, body, truncated } => {
+                Error::UnexpectedStatus { status, headers, body, truncated }
+            }
+            Self::Decode { status, headers, message, snippet } => Error::Decode { status, headers, message, snippet },
+            Self::BodyTooLarge { status, headers, limit } => Error::BodyTooLarge { status, headers, limit },
+            Self::Transport(err) => Error::Transport(err),
+            Self::Auth(err) => Error::Auth(err),
+        }
+    }
+}
+
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

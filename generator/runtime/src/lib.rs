@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod call;
 pub mod client;
 pub mod datetime;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod secret;
 pub mod tagged;
 pub mod untagged;
 
+pub use call::{Operation, Pending, Request};
 pub use client::{BuildError, ClientCore, Security, encode_path};
 pub use error::Error;
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};

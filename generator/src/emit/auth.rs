@@ -192,11 +192,12 @@ pub(super) fn login_methods(api: &Api) -> TokenStream {
             }
             _ => (TokenStream::new(), TokenStream::new(), quote!(&())),
         };
-        let params = op.params.iter().map(|p| {
+        // The exchange operation's required inputs (its optional ones keep their defaults).
+        let params = op.params.iter().filter(|p| p.required).map(|p| {
             let name = ident(&p.ident);
             quote!(#name)
         });
-        let param_decls = op.params.iter().map(|p| {
+        let param_decls = op.params.iter().filter(|p| p.required).map(|p| {
             let name = ident(&p.ident);
             let ty = param_ty(p);
             quote!(#name: #ty,)

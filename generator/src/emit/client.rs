@@ -7,10 +7,10 @@ use quote::quote;
 use super::auth::{login_methods, schemes};
 use super::crate_docs::crate_docs;
 use super::docs::doc_attrs;
-use super::operations::operation;
+use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::{ident, lit};
-use crate::model::Api;
+use crate::model::{Api, Placement};
 use crate::names::is_keyword;
 
 /// `src/lib.rs`: crate docs, the client, and one method and error type per operation.
@@ -21,15 +21,33 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
     let op_types = api.operations.iter().map(operation_types);
     let schemes = schemes(api);
     let login = login_methods(api);
-    let core_import = if api.operations.is_empty() {
+    let imports = if api.operations.is_empty() {
         quote!(
             use clientgen_runtime::ClientCore;
         )
     } else {
         quote!(
-            use clientgen_runtime::{ClientCore, Security};
+            use clientgen_runtime::{ClientCore, RawResponse, Security};
         )
     };
+    let calls = (!api.operations.is_empty()).then(|| {
+        let markers = api.operations.iter().map(marker);
+        let impls = api.operations.iter().map(operation_impl);
+        let setters = api.operations.iter().map(setters);
+        let call = call_type();
+        quote! {
+            #call
+
+            /// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
+            pub mod operations {
+                #(#markers)*
+            }
+
+            #(#impls)*
+
+            #(#setters)*
+        }
+    });
     quote! {
         #crate_docs
         #![forbid(unsafe_code)]
@@ -41,7 +59,7 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
         pub use clientgen_runtime::auth;
         pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};
 
-        #core_import
+        #imports
 
         /// A client for the API. Cheap to clone: clones share the connection pool and the session.
         #[derive(Debug, Clone)]
@@ -62,13 +80,90 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
             #(#operations)*
         }
 
+        #calls
+
         #schemes
 
         #(#op_types)*
     }
 }
 
+/// What every operation returns: its request, with the operation's required inputs set. The type and its
+/// per-call options are the same for every operation (only the setters of optional inputs differ, in
+/// `impl Call<'_, operations::…>` blocks), so they are written once per crate.
+fn call_type() -> TokenStream {
+    quote! {
+            /// A call to one operation, returned by its [`Client`] method with the operation's required inputs
+            /// set. Optional inputs are set by name (the operation's docs list them) and per-call options with
+            /// the `with_…` methods; awaiting the call sends it and gives the operation's typed result.
+            #[must_use = "a call is sent only when it is awaited"]
+            pub struct Call<'a, O> {
+                request: clientgen_runtime::Request<'a>,
+                operation: std::marker::PhantomData<O>,
+            }
+
+            impl<'a, O> Call<'a, O> {
+                fn new(request: clientgen_runtime::Request<'a>) -> Self {
+                    Self { request, operation: std::marker::PhantomData }
+                }
+
+                /// A timeout for this call (each attempt of it), instead of the client's.
+                pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+                    self.request.set_timeout(timeout);
+                    self
+                }
+
+                /// A header sent with this call beside those the operation sets. It never replaces the
+                /// credential the client's session sends, and a header that may carry a credential
+                /// (`Authorization`, `Cookie`, or a header a security scheme of the API uses) is marked sensitive.
+                pub fn with_header(mut self, name: &str, value: &str) -> Self {
+                    self.request.add_header(name, value);
+                    self
+                }
+
+                /// A query parameter sent with this call after those the operation sets.
+                pub fn with_query(mut self, name: &str, value: &str) -> Self {
+                    self.request.add_query(name, value);
+                    self
+                }
+
+                /// An idempotency key for this call, sent in the operation's idempotency header (the one its
+                /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
+                pub fn with_idempotency_key(mut self, key: &str) -> Self {
+                    self.request.set_idempotency_key(key);
+                    self
+                }
+            }
+
+            impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O> {
+                type Output = Result<ResponseValue<O::Output>, Error<O::Error>>;
+                type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    self.request.send(O::decode)
+                }
+            }
+    }
+}
+
 fn constructors(api: &Api) -> TokenStream {
+    // Headers the API's security schemes carry credentials in (beside `Authorization`, which the runtime
+    // always treats as one): a caller's per-call header of such a name is marked sensitive.
+    let mut credential_headers: Vec<&str> = api
+        .schemes
+        .iter()
+        .filter_map(|s| match &s.placement {
+            Placement::Header { name, .. } if name != "authorization" => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    credential_headers.sort_unstable();
+    credential_headers.dedup();
+    let core = if credential_headers.is_empty() {
+        quote!(ClientCore::new(base_url, http)?)
+    } else {
+        quote!(ClientCore::new(base_url, http)?.with_credential_headers(&[#(#credential_headers),*]))
+    };
     let user_agent = quote!(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
     let default = api.servers.first().map(|server| {
         let mut doc = format!("A client for the spec's default server, `{}`.", server.url);
@@ -131,7 +226,7 @@ fn constructors(api: &Api) -> TokenStream {
         /// A client for `base_url` that sends through `http`, a `reqwest::Client` set up by the caller
         /// (timeouts, proxies, TLS).
         pub fn with_http_client(base_url: &str, http: reqwest::Client) -> Result<Self, BuildError> {
-            Ok(Self { core: ClientCore::new(base_url, http)? })
+            Ok(Self { core: #core })
         }
     }
 }

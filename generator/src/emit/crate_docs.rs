@@ -61,39 +61,41 @@ fn example(api: &Api, crate_name: &str) -> String {
 }
 
 fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
-    let mut args: Vec<String> = op
-        .params
-        .iter()
-        .map(|p| {
-            let value = example_value(api, &p.ty, krate, 0);
-            let value = match &p.ty {
-                Ty::String => "\"value\"".to_owned(),
-                Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => value,
-                _ => format!("&{value}"),
-            };
-            if p.required { value } else { "None".to_owned() }
-        })
-        .collect();
+    // A parameter value as the `Client` method and the setters take it.
+    let arg = |ty: &Ty| match ty {
+        Ty::String => "\"value\"".to_owned(),
+        Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => example_value(api, ty, krate, 0),
+        Ty::Vec(_) => "&[]".to_owned(),
+        _ => format!("&{}", example_value(api, ty, krate, 0)),
+    };
+    let mut args: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| arg(&p.ty)).collect();
     let mut code = String::new();
+    let mut setters = String::new();
     if let Some(body) = &op.body {
         let value = match body.encoding {
             BodyEncoding::Json | BodyEncoding::Form => {
                 format!("&{}", example_value(api, &body.ty, krate, 0))
             }
             BodyEncoding::Text => "\"text\"".to_owned(),
-            BodyEncoding::Bytes if body.required => "Vec::<u8>::new()".to_owned(),
-            BodyEncoding::Bytes => "reqwest::Body::from(Vec::<u8>::new())".to_owned(),
+            BodyEncoding::Bytes => "Vec::<u8>::new()".to_owned(),
             BodyEncoding::Multipart => "reqwest::multipart::Form::new()".to_owned(),
         };
         code.push_str(&format!("let body = {value};\n"));
-        args.push(if body.required || body.encoding == BodyEncoding::Multipart {
-            "body".into()
+        if body.required || body.encoding == BodyEncoding::Multipart {
+            args.push("body".into());
         } else {
-            "Some(body)".into()
-        });
+            setters.push_str("\n    .body(body)");
+        }
     }
+    // The first optional parameter shows how optional inputs are set: by name.
+    if let Some(p) = op.params.iter().find(|p| !p.required) {
+        let name = if is_keyword(&p.ident) { format!("r#{}", p.ident) } else { p.ident.clone() };
+        setters.push_str(&format!("\n    .{name}({})", arg(&p.ty)));
+    }
+    setters.push_str("\n    .with_timeout(std::time::Duration::from_secs(10))");
     let method = if is_keyword(&op.fn_name) { format!("r#{}", op.fn_name) } else { op.fn_name.clone() };
-    code.push_str(&format!("match client.{method}({}).await {{\n", args.join(", ")));
+    code.push_str(&format!("let call = client.{method}({}){setters};\n", args.join(", ")));
+    code.push_str("match call.await {\n");
     code.push_str("    Ok(response) => println!(\"{} {:?}\", response.status(), response.into_inner()),\n");
     if op.error_type.is_some() {
         code.push_str(
@@ -145,23 +147,18 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                     }
                     _ => "serde_json::from_str(\"null\")?".into(),
                 },
-                TypeKind::Struct { fields, additional, .. } if depth < 4 => {
-                    let mut parts: Vec<String> = fields
+                TypeKind::Struct { fields, .. } if depth < 4 => {
+                    // `new` takes the required properties in order (strings as anything `Into<String>`).
+                    let args: Vec<String> = fields
                         .iter()
-                        .map(|f| {
-                            let value = if f.optional() {
-                                "None".to_owned()
-                            } else {
-                                example_value(api, &f.ty, krate, depth + 1)
-                            };
-                            let name = if is_keyword(&f.ident) { format!("r#{}", f.ident) } else { f.ident.clone() };
-                            format!("{name}: {value}")
+                        .filter(|f| f.required)
+                        .map(|f| match (&f.ty, f.nullable) {
+                            (_, true) => "None".to_owned(),
+                            (Ty::String, false) => "\"…\"".to_owned(),
+                            (ty, false) => example_value(api, ty, krate, depth + 1),
                         })
                         .collect();
-                    if additional.is_some() {
-                        parts.push("additional_properties: Default::default()".into());
-                    }
-                    format!("{path} {{ {} }}", parts.join(", "))
+                    format!("{path}::new({})", args.join(", "))
                 }
                 TypeKind::Struct { .. } => "serde_json::from_str(\"{}\")?".into(),
             }

@@ -4,24 +4,28 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_attrs;
+use super::docs::{doc_attrs, doc_attrs_with};
 use super::outcomes::{decode_arms, error_ty, success_ty};
 use super::{ident, lit, ty_tokens};
 use crate::model::{
     Api, Body, BodyEncoding, Operation, Param, ParamLocation, Security, Segment, Style, Ty, split_template,
 };
 
-/// The Rust type of an operation argument.
+/// The Rust type a parameter value is given as: `&str` for strings, slices for arrays, scalars by value,
+/// other types by reference.
 pub(super) fn param_ty(param: &Param) -> TokenStream {
-    let ty = match &param.ty {
+    match &param.ty {
         Ty::String => quote!(&str),
         Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => ty_tokens(&param.ty, false),
+        Ty::Vec(item) => {
+            let item = ty_tokens(item, false);
+            quote!(&[#item])
+        }
         other => {
             let ty = ty_tokens(other, false);
             quote!(&#ty)
         }
-    };
-    if param.required { ty } else { quote!(Option<#ty>) }
+    }
 }
 
 /// The text of a scalar path, header or cookie parameter value (named `value`), or `None` for a value the
@@ -50,161 +54,114 @@ fn style_tokens(style: Style) -> TokenStream {
     quote!(clientgen_runtime::params::Style::#style)
 }
 
-/// The request-building part of an operation.
-fn build_request(op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method.as_str());
-    let path = if op.params.iter().any(|p| p.location == ParamLocation::Path) {
-        // A format string: literal text with its braces doubled, `{}` for each path parameter.
-        let mut template = String::new();
-        let mut args = Vec::new();
-        for segment in split_template(&op.path) {
-            let param = match segment {
-                Segment::Variable(name) => {
-                    op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == name)
-                }
-                Segment::Literal(_) => None,
-            };
-            match (segment, param) {
-                (_, Some(param)) => {
-                    template.push_str("{}");
-                    let value = ident(&param.ident);
-                    let value = quote!(#value);
-                    args.push(match (scalar_text(&param.ty, &value), param.style) {
-                        (Some(text), Style::Simple) => quote!(clientgen_runtime::encode_path(#text)),
-                        _ => {
-                            let (wire, style, explode) = (lit(&param.wire), style_tokens(param.style), param.explode);
-                            let value = value_ref(&param.ty, &value);
-                            quote!(clientgen_runtime::params::path(#wire, #value, #style, #explode))
-                        }
-                    });
-                }
-                (Segment::Variable(name), None) => {
-                    template.push_str(&format!("{{{{{}}}}}", name.replace('{', "{{").replace('}', "}}")))
-                }
-                (Segment::Literal(text), None) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            }
-        }
-        let template = lit(&template);
-        quote!(&format!(#template, #(#args),*))
-    } else {
+/// The path as it goes in the URL: a literal, or `format!` with each path parameter encoded by its style.
+fn path_expr(op: &Operation) -> TokenStream {
+    if !op.params.iter().any(|p| p.location == ParamLocation::Path) {
         let path = lit(&op.path);
-        quote!(#path)
-    };
-    let mut steps = Vec::new();
-    let mut cookies = Vec::new();
-    for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
-        let name = ident(&param.ident);
-        let wire = lit(&param.wire);
-        let value = quote!(value);
-        let add = match param.location {
-            ParamLocation::Query => {
-                let (style, explode) = (style_tokens(param.style), param.explode);
-                quote! {
-                    request = request.query(&clientgen_runtime::params::query(#wire, &value, #style, #explode));
-                }
-            }
-            ParamLocation::Header => {
-                let explode = param.explode;
-                let text = scalar_text(&param.ty, &value).unwrap_or_else(|| {
-                    let value = value_ref(&param.ty, &value);
-                    quote!(&clientgen_runtime::params::header(#value, #explode))
-                });
-                quote!(request = request.header(#wire, #text);)
-            }
-            ParamLocation::Cookie => {
-                // Cookie values are percent-encoded, so no value can end the cookie or start another.
-                let push = match scalar_text(&param.ty, &value) {
-                    Some(text) => {
-                        let fmt = lit(&format!("{}={{}}", param.wire.replace('{', "{{").replace('}', "}}")));
-                        quote!(cookies.push(format!(#fmt, clientgen_runtime::encode_path(#text)));)
-                    }
-                    None => {
-                        let (explode, value) = (param.explode, value_ref(&param.ty, &value));
-                        quote!(cookies.extend(clientgen_runtime::params::cookie(#wire, #value, #explode));)
-                    }
-                };
-                cookies.push((param.required, name.clone(), push));
-                continue;
-            }
-            ParamLocation::Path => continue,
+        return quote!(#path);
+    }
+    // A format string: literal text with its braces doubled, `{}` for each path parameter.
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for segment in split_template(&op.path) {
+        let param = match segment {
+            Segment::Variable(name) => op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire == name),
+            Segment::Literal(_) => None,
         };
-        steps.push(if param.required {
-            quote! { let value = #name; #add }
-        } else {
-            quote! { if let Some(value) = #name { #add } }
-        });
-    }
-    if !cookies.is_empty() {
-        let pushes = cookies.iter().map(|(required, name, push)| {
-            if *required {
-                quote! { let value = #name; #push }
-            } else {
-                quote! { if let Some(value) = #name { #push } }
-            }
-        });
-        steps.push(quote! {
-            let mut cookies: Vec<String> = Vec::new();
-            #(#pushes)*
-            if !cookies.is_empty() { request = request.header(reqwest::header::COOKIE, cookies.join("; ")); }
-        });
-    }
-    if let Some(accept) = &op.accept {
-        let accept = lit(accept);
-        steps.push(quote!(request = request.header(reqwest::header::ACCEPT, #accept);));
-    }
-    if let Some(body) = &op.body {
-        let content_type = lit(&body.content_type);
-        let set = match body.encoding {
-            BodyEncoding::Json if body.content_type == "application/json" => quote!(request = request.json(body);),
-            // `+json` media types keep their own name on the wire.
-            BodyEncoding::Json => {
-                quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).json(body);)
-            }
-            BodyEncoding::Form => {
-                let encodings = body.encodings.iter().map(|(property, style, explode)| {
-                    let (property, style) = (lit(property), style_tokens(*style));
-                    quote!((#property, #style, #explode))
+        match (segment, param) {
+            (_, Some(param)) => {
+                template.push_str("{}");
+                let value = ident(&param.ident);
+                let value = quote!(#value);
+                args.push(match (scalar_text(&param.ty, &value), param.style) {
+                    (Some(text), Style::Simple) => quote!(clientgen_runtime::encode_path(#text)),
+                    _ => {
+                        let (wire, style, explode) = (lit(&param.wire), style_tokens(param.style), param.explode);
+                        let value = value_ref(&param.ty, &value);
+                        quote!(clientgen_runtime::params::path(#wire, #value, #style, #explode))
+                    }
                 });
-                let json = body.json_properties.iter().map(|property| lit(property));
-                quote! {
-                    request = request
-                        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                        .body(clientgen_runtime::params::form(body, &[#(#encodings),*], &[#(#json),*]));
-                }
             }
-            BodyEncoding::Multipart => quote!(request = request.multipart(body);),
-            BodyEncoding::Text | BodyEncoding::Bytes => {
-                let value = if body.encoding == BodyEncoding::Text { quote!(body.to_owned()) } else { quote!(body) };
-                quote!(request = request.header(reqwest::header::CONTENT_TYPE, #content_type).body(#value);)
+            (Segment::Variable(name), None) => {
+                template.push_str(&format!("{{{{{}}}}}", name.replace('{', "{{").replace('}', "}}")))
             }
-        };
-        let optional = !body.required && body.encoding != BodyEncoding::Multipart;
-        steps.push(if optional { quote!(if let Some(body) = body { #set }) } else { set });
+            (Segment::Literal(text), None) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+        }
     }
-    let mutability = (!steps.is_empty()).then(|| quote!(mut));
-    quote! {
-        let #mutability request = self.core.request(reqwest::Method::#method, #path);
-        #(#steps)*
+    let template = lit(&template);
+    quote!(&format!(#template, #(#args),*))
+}
+
+/// The statement that puts a query, header or cookie parameter (its value in `value`) into its slot of
+/// the runtime request `request`: the slot is the parameter's place in the operation, so the wire order is the spec's.
+fn set_param(request: &TokenStream, slot: usize, param: &Param, value: &TokenStream) -> TokenStream {
+    let slot = proc_macro2::Literal::u16_unsuffixed(slot as u16);
+    let wire = lit(&param.wire);
+    match param.location {
+        ParamLocation::Query => {
+            let (style, explode) = (style_tokens(param.style), param.explode);
+            let value = value_ref(&param.ty, value);
+            quote!(#request.query(#slot, #wire, #value, #style, #explode);)
+        }
+        ParamLocation::Header => {
+            let text = match &param.ty {
+                Ty::String => quote!(#value.to_owned()),
+                Ty::Secret => quote!(#value.expose().to_owned()),
+                Ty::Bool | Ty::I32 | Ty::I64 | Ty::U64 | Ty::F64 => quote!(#value.to_string()),
+                _ => {
+                    let (explode, value) = (param.explode, value_ref(&param.ty, value));
+                    quote!(clientgen_runtime::params::header(#value, #explode))
+                }
+            };
+            quote!(#request.header(#slot, #wire, #text);)
+        }
+        // Cookie values are percent-encoded, so no value can end the cookie or start another.
+        ParamLocation::Cookie => match scalar_text(&param.ty, value) {
+            Some(text) => quote!(#request.cookie(#slot, #wire, #text);),
+            None => {
+                let (explode, value) = (param.explode, value_ref(&param.ty, value));
+                quote!(#request.cookie_value(#slot, #wire, #value, #explode);)
+            }
+        },
+        ParamLocation::Path => TokenStream::new(),
     }
 }
 
-fn body_param(body: &Body) -> TokenStream {
-    let ty = match body.encoding {
+/// The expression that adds a body (named `body`) to the request expression `request`.
+fn set_body(body: &Body, request: TokenStream) -> TokenStream {
+    let content_type = lit(&body.content_type);
+    match body.encoding {
+        BodyEncoding::Json => quote!(#request.json(body, #content_type)),
+        BodyEncoding::Form => {
+            let encodings = body.encodings.iter().map(|(property, style, explode)| {
+                let (property, style) = (lit(property), style_tokens(*style));
+                quote!((#property, #style, #explode))
+            });
+            let json = body.json_properties.iter().map(|property| lit(property));
+            quote!(#request.form(body, &[#(#encodings),*], &[#(#json),*]))
+        }
+        BodyEncoding::Multipart => quote!(#request.map(|request| request.multipart(body))),
+        BodyEncoding::Text => quote!(#request.raw(body.to_owned(), #content_type)),
+        BodyEncoding::Bytes => quote!(#request.raw(body, #content_type)),
+    }
+}
+
+/// The type the body is given as.
+fn body_ty(body: &Body) -> TokenStream {
+    match body.encoding {
         BodyEncoding::Json | BodyEncoding::Form => {
             let ty = ty_tokens(&body.ty, false);
             quote!(&#ty)
         }
         BodyEncoding::Text => quote!(&str),
         BodyEncoding::Multipart => quote!(reqwest::multipart::Form),
-        // An optional body takes `reqwest::Body` itself, so that `None` needs no type annotation.
-        BodyEncoding::Bytes if body.required => quote!(impl Into<reqwest::Body>),
-        BodyEncoding::Bytes => quote!(reqwest::Body),
-    };
-    if body.required || body.encoding == BodyEncoding::Multipart {
-        quote!(body: #ty)
-    } else {
-        quote!(body: Option<#ty>)
+        BodyEncoding::Bytes => quote!(impl Into<reqwest::Body>),
     }
+}
+
+/// Whether the body is given to the `Client` method (else it is set on the call by name).
+fn body_required(body: &Body) -> bool {
+    body.required || body.encoding == BodyEncoding::Multipart
 }
 
 fn security_tokens(security: &Security) -> TokenStream {
@@ -221,8 +178,27 @@ fn security_tokens(security: &Security) -> TokenStream {
     }
 }
 
+/// A parameter's doc line (`- `name`: …`).
+fn param_doc(p: &Param) -> String {
+    match &p.doc {
+        // A wire name that the identifier cannot spell (`DateSent<`) is stated.
+        Some(d) if p.wire.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) => {
+            format!("- `{}`: {} (sent as {})", p.ident, d.trim().replace('\n', " "), super::docs::code(&p.wire))
+        }
+        Some(d) => format!("- `{}`: {}", p.ident, d.trim().replace('\n', " ")),
+        None => format!("- `{}`: the {} parameter `{}`", p.ident, p.location.as_str(), p.wire),
+    }
+}
+
+fn body_doc(body: &Body) -> String {
+    format!("- `body`: {}", body.doc.as_deref().unwrap_or("the request body").trim().replace('\n', " "))
+}
+
+/// The `Client` method of an operation: it takes the required inputs and returns the operation's `Call`,
+/// on which optional ones are set by name and which sends when awaited.
 pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.fn_name);
+    let marker = ident(&op.marker);
     let mut doc = String::new();
     if let Some(summary) = &op.summary {
         doc.push_str(summary.trim());
@@ -238,49 +214,169 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
         Security::Required(schemes) => doc.push_str(&format!("; needs credentials: {}", schemes.join(" or "))),
         Security::Optional(schemes) => doc.push_str(&format!("; sends credentials if held: {}", schemes.join(" or "))),
     }
-    let param_docs: Vec<String> =
-        op.params
-            .iter()
-            .map(|p| match &p.doc {
-                // A wire name that the identifier cannot spell (`DateSent<`) is stated.
-                Some(d) if p.wire.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) => {
-                    format!("- `{}`: {} (sent as {})", p.ident, d.trim().replace('\n', " "), super::docs::code(&p.wire))
-                }
-                Some(d) => format!("- `{}`: {}", p.ident, d.trim().replace('\n', " ")),
-                None => format!("- `{}`: the {} parameter `{}`", p.ident, p.location.as_str(), p.wire),
-            })
-            .chain(op.body.iter().map(|b| {
-                format!("- `body`: {}", b.doc.as_deref().unwrap_or("the request body").trim().replace('\n', " "))
-            }))
-            .collect();
-    if !param_docs.is_empty() {
+    let required: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(param_doc)
+        .chain(op.body.iter().filter(|b| body_required(b)).map(body_doc))
+        .collect();
+    if !required.is_empty() {
         doc.push_str("\n\n# Arguments\n\n");
-        doc.push_str(&param_docs.join("\n"));
+        doc.push_str(&required.join("\n"));
+    }
+    let optional: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(param_doc)
+        .chain(op.body.iter().filter(|b| !body_required(b)).map(body_doc))
+        .collect();
+    if !optional.is_empty() {
+        doc.push_str(&format!(
+            "\n\n# Optional inputs\n\nSet by name on the returned `Call` (for example `.{}(…)`):\n\n",
+            optional_name(op)
+        ));
+        doc.push_str(&optional.join("\n"));
     }
     let docs = doc_attrs(Some(&doc));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let params = op.params.iter().map(|p| {
+    let params = op.params.iter().filter(|p| p.required).map(|p| {
         let name = ident(&p.ident);
         let ty = param_ty(p);
         quote!(#name: #ty)
     });
-    let body = op.body.as_ref().map(body_param);
-    let build = build_request(op);
-    let success = success_ty(op);
-    let error = error_ty(op);
+    let body = op.body.as_ref().filter(|b| body_required(b)).map(|b| {
+        let ty = body_ty(b);
+        quote!(body: #ty)
+    });
+    let method = format_ident!("{}", op.method.as_str());
+    let path = path_expr(op);
     let security = security_tokens(&op.security);
     let sensitive = api.response_sensitive(op);
-    let arms = decode_arms(op);
+    let mut start =
+        quote!(clientgen_runtime::Request::new(&self.core, reqwest::Method::#method, #path, #security, #sensitive));
+    if let Some(accept) = &op.accept {
+        let accept = lit(accept);
+        start = quote!(#start.accept(#accept));
+    }
+    if let Some(header) = &op.idempotency_header {
+        let header = lit(header);
+        start = quote!(#start.idempotency_header(#header));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| body_required(b)) {
+        start = set_body(body, start);
+    }
+    let sets: Vec<TokenStream> = op
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.required && p.location != ParamLocation::Path)
+        .map(|(slot, p)| {
+            let value = ident(&p.ident);
+            set_param(&quote!(request), slot, p, &quote!(#value))
+        })
+        .collect();
+    let build = if sets.is_empty() {
+        quote!(Call::new(#start))
+    } else {
+        quote! {
+            let mut request = #start;
+            #(#sets)*
+            Call::new(request)
+        }
+    };
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#params,)* #body) -> Result<ResponseValue<#success>, Error<#error>> {
+        pub fn #name(&self, #(#params,)* #body) -> Call<'_, operations::#marker> {
             #build
-            self.core
-                .send(request, #security, #sensitive, |response| match response.status().as_u16() {
+        }
+    }
+}
+
+/// The name of an operation's first optional input, for the example in its docs.
+fn optional_name(op: &Operation) -> String {
+    op.params.iter().find(|p| !p.required).map_or_else(|| "body".to_owned(), |p| p.ident.clone())
+}
+
+/// The setters of an operation's optional inputs, on its `Call`.
+pub(super) fn setters(op: &Operation) -> TokenStream {
+    let marker = ident(&op.marker);
+    let mut methods: Vec<TokenStream> = op
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.required)
+        .map(|(slot, p)| {
+            let name = ident(&p.ident);
+            let ty = param_ty(p);
+            let set = set_param(&quote!(self.request), slot, p, &quote!(value));
+            let doc = match &p.doc {
+                Some(d) => d.trim().to_owned(),
+                None => format!("The {} parameter `{}`.", p.location.as_str(), p.wire),
+            };
+            let docs = doc_attrs(Some(&doc));
+            quote! {
+                #docs
+                pub fn #name(mut self, value: #ty) -> Self {
+                    #set
+                    self
+                }
+            }
+        })
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| !body_required(b)) {
+        let ty = body_ty(body);
+        let set = set_body(body, quote!(self.request));
+        let docs = doc_attrs(Some(body.doc.as_deref().unwrap_or("The request body.").trim()));
+        methods.push(quote! {
+            #docs
+            pub fn body(mut self, body: #ty) -> Self {
+                self.request = #set;
+                self
+            }
+        });
+    }
+    if methods.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        impl Call<'_, operations::#marker> {
+            #(#methods)*
+        }
+    }
+}
+
+/// The operation's marker type, in the `operations` module.
+pub(super) fn marker(op: &Operation) -> TokenStream {
+    let marker = ident(&op.marker);
+    let doc =
+        format!("[`Client::{}`](crate::Client::{}): `{} {}`.", op.fn_name, op.fn_name, op.method.as_str(), op.path);
+    let docs = doc_attrs_with(&doc, None);
+    quote! {
+        #docs
+        #[derive(Debug)]
+        pub enum #marker {}
+    }
+}
+
+/// What the operation answers with, and the table of statuses that decodes a response into it.
+pub(super) fn operation_impl(op: &Operation) -> TokenStream {
+    let marker = ident(&op.marker);
+    let success = success_ty(op);
+    let error = error_ty(op);
+    let arms = decode_arms(op);
+    quote! {
+        impl clientgen_runtime::Operation for operations::#marker {
+            type Output = #success;
+            type Error = #error;
+
+            fn decode(response: RawResponse) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
+                match response.status().as_u16() {
                     #arms
-                })
-                .await
+                }
+            }
         }
     }
 }

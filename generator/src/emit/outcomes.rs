@@ -139,6 +139,7 @@ pub(super) fn operation_types(op: &Operation) -> TokenStream {
             quote! {
                 #[doc = #doc]
                 #[derive(Debug, Clone, PartialEq)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                 }

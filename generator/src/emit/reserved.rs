@@ -26,9 +26,11 @@ pub(crate) const RESERVED: Reserved = Reserved {
     root_names: &[
         "AuthError",
         "BuildError",
+        "Call",
         "Client",
         "ClientCore",
         "Error",
+        "RawResponse",
         "ResponseValue",
         "Secret",
         "Security",
@@ -50,9 +52,21 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "with_base_url",
         "with_http_client",
     ],
-    // `operations::operation`: `&self`, the `body` argument, the `request` being built, `value` and `cookies`
-    // while adding parameters, the `response` closure argument.
-    operation_locals: &["body", "cookies", "request", "response", "self", "value"],
+    // `operations::operation` and `operations::setters`: `&self`, the `body` argument, the `request` being
+    // built, the setters' `value`; and the methods every `Call` has (`client::CALL`), which setters of
+    // optional inputs share a namespace with.
+    operation_locals: &[
+        "body",
+        "into_future",
+        "new",
+        "request",
+        "self",
+        "value",
+        "with_header",
+        "with_idempotency_key",
+        "with_query",
+        "with_timeout",
+    ],
     // `auth::login_methods`, which takes the exchange operation's parameters: the `options` argument and the
     // `response` and `session` locals.
     login_locals: &["options", "response", "session"],

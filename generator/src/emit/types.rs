@@ -35,6 +35,8 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let docs = doc_attrs(def.doc.as_deref());
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
+            let constructor = constructor(&name, fields, additional.is_some());
+            let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
             let fields = fields.iter().map(field);
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
@@ -46,11 +48,14 @@ fn type_def(def: &TypeDef) -> TokenStream {
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
                     #additional
                 }
+
+                #constructor
             }
         }
         TypeKind::Enum { variants } => {
@@ -70,6 +75,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     /// A value the spec does not list, kept as sent.
@@ -131,6 +137,7 @@ fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(from = #repr_name, into = #repr_name)]
+        #[non_exhaustive]
         pub enum #name {
             #(#items)*
             /// A value the spec does not list, kept as sent.
@@ -152,6 +159,48 @@ fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64
                     #(#into_arms)*
                     #name::Other(other) => other,
                 }
+            }
+        }
+    }
+}
+
+/// `new`, taking the required fields in order (the optional ones start as `None`, further properties
+/// empty): with `#[non_exhaustive]` on the struct, the one way to build it outside the crate, so that a
+/// property the spec adds later breaks no caller.
+fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream {
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let args = required.iter().map(|f| {
+        let name = ident(&f.ident);
+        let ty = ty_tokens(&f.ty, true);
+        match (&f.ty, f.nullable) {
+            (Ty::String, false) => quote!(#name: impl Into<String>),
+            (_, false) => quote!(#name: #ty),
+            (_, true) => quote!(#name: Option<#ty>),
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.ident);
+        match (f.required, &f.ty, f.nullable) {
+            (true, Ty::String, false) => quote!(#name: #name.into(),),
+            (true, _, _) => quote!(#name,),
+            (false, _, _) => quote!(#name: None,),
+        }
+    });
+    let additional = additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
+    let doc = if required.is_empty() {
+        " An empty value: every property unset.".to_owned()
+    } else {
+        " A value with the required properties given and the optional ones unset.".to_owned()
+    };
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            #many
+            #deprecated
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits)* #additional }
             }
         }
     }

@@ -90,6 +90,7 @@ pub(super) fn tagged_union(name: &Ident, docs: TokenStream, variants: &[Variant]
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
         #large
+        #[non_exhaustive]
         pub enum #name {
             #(#items)*
             /// A value whose tag the spec does not list, kept as sent.
@@ -184,6 +185,7 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Varian
         /// values) that decodes.
         #derive
         #large
+        #[non_exhaustive]
         pub enum #name {
             #(#items)*
         }

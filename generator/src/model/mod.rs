@@ -259,13 +259,6 @@ pub(crate) struct Field {
     pub deprecated: bool,
 }
 
-impl Field {
-    /// Whether the Rust field is an `Option`.
-    pub fn optional(&self) -> bool {
-        !self.required || self.nullable
-    }
-}
-
 /// A Rust type expression.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Ty {
@@ -369,6 +362,10 @@ impl HttpMethod {
 pub(crate) struct Operation {
     /// The Rust method name.
     pub fn_name: String,
+    /// The name of the operation's marker type in the generated `operations` module (`GetEntry`).
+    pub marker: String,
+    /// The header a spec-declared idempotency key parameter goes in (`Idempotency-Key`), if there is one.
+    pub idempotency_header: Option<String>,
     /// The HTTP method.
     pub method: HttpMethod,
     /// The path template.

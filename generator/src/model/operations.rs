@@ -59,8 +59,11 @@ impl<'a> Builder<'a> {
             }
         }
         let mut operations = Vec::with_capacity(found.len());
+        let mut markers = Scope::default();
         for (f, fn_name) in found.into_iter().zip(fn_names) {
-            operations.push(self.operation(f, fn_name.unwrap_or_default())?);
+            let fn_name = fn_name.unwrap_or_default();
+            let marker = markers.claim(pascal(&fn_name));
+            operations.push(self.operation(f, fn_name, marker)?);
         }
         // `login` for the one exchange operation; with several, `login_with_<operation>` each.
         let exchanges = operations.iter().filter(|op| op.token.as_ref().is_some_and(|t| t.role.is_exchange())).count();
@@ -76,7 +79,7 @@ impl<'a> Builder<'a> {
         Ok(operations)
     }
 
-    fn operation(&mut self, found: Found<'a>, fn_name: String) -> Result<Operation, Error> {
+    fn operation(&mut self, found: Found<'a>, fn_name: String, marker: String) -> Result<Operation, Error> {
         let Found { path, method, item, op, pointer } = found;
         // The operation's PascalCase stem, for its error and response types.
         let type_stem = pascal(&fn_name).trim_end_matches('_').to_owned();
@@ -96,8 +99,16 @@ impl<'a> Builder<'a> {
         let success_type = (success_types.len() > 1).then(|| self.type_scope.claim(format!("{type_stem}Response")));
         let error_type = (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
         let security = security_of(op.security.as_ref().or(self.refs.doc.security.as_ref()));
+        // A header parameter named like `Idempotency-Key` (or `X-Idempotency-Key`) is where per-call
+        // idempotency keys go for this operation.
+        let idempotency_header = params
+            .iter()
+            .find(|p| p.location == ParamLocation::Header && p.wire.to_ascii_lowercase().ends_with("idempotency-key"))
+            .map(|p| p.wire.clone());
         Ok(Operation {
             fn_name,
+            marker,
+            idempotency_header,
             method,
             path: path.to_owned(),
             summary: op.summary.clone(),

@@ -1,0 +1,284 @@
+//! One call to a generated operation, from the `Client` method that starts it to the awaited result.
+//!
+//! A generated method encodes the operation's required inputs into a [`Request`] at once; the generated
+//! `Call` wrapper lets the caller add optional parameters (each into its own slot, so that the wire order is
+//! the spec's whatever order they are set in) and per-call options (timeout, headers, query parameters, an
+//! idempotency key); awaiting it sends the request through [`Request::send`]. Everything here is written
+//! once: an operation contributes only a `decode` function (its status table), so the sending code is
+//! compiled once for all operations, not once per operation.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::params::{self, Style};
+use crate::response::{RawResponse, ResponseValue};
+use crate::{ClientCore, Error, Security};
+
+/// The header an idempotency key goes in when the spec declares none for the operation.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+/// What an operation's marker type tells the generic call machinery: the types it answers with and how a
+/// response is decoded into them (the operation's table of documented statuses).
+pub trait Operation {
+    /// The decoded success body.
+    type Output;
+    /// The enum of documented error responses.
+    type Error;
+    /// Decodes a read response by its status.
+    fn decode(response: RawResponse) -> Result<ResponseValue<Self::Output>, Error<Self::Error>>;
+}
+
+/// A parameter's encoded value, waiting in its slot until the request is sent.
+#[derive(Debug)]
+enum Encoded {
+    Query(Vec<(String, String)>),
+    Header(&'static str, String),
+    Cookie(Vec<String>),
+}
+
+/// The request of one call: method, encoded path and body, the encoded parameters by slot, and the
+/// caller's per-call options.
+pub struct Request<'a> {
+    core: &'a ClientCore,
+    builder: reqwest::RequestBuilder,
+    security: Security,
+    sensitive: bool,
+    /// `(slot, value)`: a slot is the parameter's place in the operation's parameter list.
+    params: Vec<(u16, Encoded)>,
+    accept: Option<&'static str>,
+    timeout: Option<Duration>,
+    extra_headers: Vec<(String, String)>,
+    extra_query: Vec<(String, String)>,
+    idempotency_header: &'static str,
+    idempotency_key: Option<String>,
+}
+
+impl<'a> Request<'a> {
+    /// A request for `method` on `path` (already encoded, starting with `/`) under the client's base URL,
+    /// sent with the credentials `security` asks for. `sensitive` says the response may carry credentials,
+    /// so errors do not quote its body.
+    pub fn new(core: &'a ClientCore, method: reqwest::Method, path: &str, security: Security, sensitive: bool) -> Self {
+        Self {
+            builder: core.request(method, path),
+            core,
+            security,
+            sensitive,
+            params: Vec::new(),
+            accept: None,
+            timeout: None,
+            extra_headers: Vec::new(),
+            extra_query: Vec::new(),
+            idempotency_header: IDEMPOTENCY_KEY,
+            idempotency_key: None,
+        }
+    }
+
+    /// The `Accept` header, from the media types of the operation's success responses.
+    pub fn accept(mut self, media_type: &'static str) -> Self {
+        self.accept = Some(media_type);
+        self
+    }
+
+    /// The header the operation's spec declares for idempotency keys (else `Idempotency-Key`).
+    pub fn idempotency_header(mut self, name: &'static str) -> Self {
+        self.idempotency_header = name;
+        self
+    }
+
+    fn set(&mut self, slot: u16, value: Encoded) {
+        match self.params.iter_mut().find(|(s, _)| *s == slot) {
+            Some(entry) => entry.1 = value,
+            None => self.params.push((slot, value)),
+        }
+    }
+
+    /// Sets query parameter `slot` (named `name` on the wire) to `value`, written by `style`.
+    pub fn query<T: Serialize + ?Sized>(&mut self, slot: u16, name: &str, value: &T, style: Style, explode: bool) {
+        self.set(slot, Encoded::Query(params::query(name, value, style, explode)));
+    }
+
+    /// Sets header parameter `slot` to its text.
+    pub fn header(&mut self, slot: u16, name: &'static str, text: String) {
+        self.set(slot, Encoded::Header(name, text));
+    }
+
+    /// Sets cookie parameter `slot` to a plain value (percent-encoded here).
+    pub fn cookie(&mut self, slot: u16, name: &str, text: &str) {
+        self.set(slot, Encoded::Cookie(vec![format!("{name}={}", crate::encode_path(text))]));
+    }
+
+    /// Sets cookie parameter `slot` to an array or object value, written as `form` cookies.
+    pub fn cookie_value<T: Serialize + ?Sized>(&mut self, slot: u16, name: &str, value: &T, explode: bool) {
+        self.set(slot, Encoded::Cookie(params::cookie(name, value, explode)));
+    }
+
+    /// A JSON body, sent as `content_type` (`application/json` or a `+json` type).
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T, content_type: &'static str) -> Self {
+        self.builder = self.builder.header(reqwest::header::CONTENT_TYPE, content_type).json(body);
+        self
+    }
+
+    /// An `application/x-www-form-urlencoded` body, each property written by its `encoding` style.
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T, encodings: &[(&str, Style, bool)], json: &[&str]) -> Self {
+        let text = params::form(body, encodings, json);
+        self.builder =
+            self.builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text);
+        self
+    }
+
+    /// Anything else on the underlying `reqwest` request, such as a `multipart/form-data` body (which
+    /// needs a `reqwest` feature that only crates with multipart operations enable).
+    pub fn map(mut self, f: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Self {
+        self.builder = f(self.builder);
+        self
+    }
+
+    /// A text or binary body sent as `content_type`.
+    pub fn raw(mut self, body: impl Into<reqwest::Body>, content_type: &'static str) -> Self {
+        self.builder = self.builder.header(reqwest::header::CONTENT_TYPE, content_type).body(body.into());
+        self
+    }
+
+    /// A timeout for this call alone (each attempt of it), instead of the HTTP client's.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// A header sent beside those the operation sets. It never replaces the credential the session places;
+    /// a header that may carry a credential is marked sensitive.
+    pub fn add_header(&mut self, name: &str, value: &str) {
+        self.extra_headers.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// A query parameter sent after those the operation sets.
+    pub fn add_query(&mut self, name: &str, value: &str) {
+        self.extra_query.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// An idempotency key, sent in the operation's idempotency header; it stays the same on every resend
+    /// of this call.
+    pub fn set_idempotency_key(&mut self, key: &str) {
+        self.idempotency_key = Some(key.to_owned());
+    }
+
+    /// Sends the request and decodes the answer with `decode`.
+    pub fn send<T, E>(self, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>) -> Pending<'a, T, E> {
+        Pending { response: Box::pin(self.execute()), decode }
+    }
+
+    fn build(self) -> Result<(reqwest::Request, &'a ClientCore, Security, bool), Error<Infallible>> {
+        let Self { core, mut builder, security, sensitive, mut params, accept, timeout, .. } = self;
+        params.sort_by_key(|(slot, _)| *slot);
+        if let Some(key) = &self.idempotency_key {
+            // The caller's key replaces a value given for the spec's own idempotency header parameter.
+            let header = self.idempotency_header;
+            params.retain(|(_, value)| !matches!(value, Encoded::Header(name, _) if name.eq_ignore_ascii_case(header)));
+            builder = builder.header(header, key.as_str());
+        }
+        let mut cookies = Vec::new();
+        for (_, value) in params {
+            match value {
+                Encoded::Query(pairs) => builder = builder.query(&pairs),
+                Encoded::Header(name, text) => builder = builder.header(name, text),
+                Encoded::Cookie(entries) => cookies.extend(entries),
+            }
+        }
+        if !cookies.is_empty() {
+            builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
+        }
+        if let Some(accept) = accept {
+            builder = builder.header(reqwest::header::ACCEPT, accept);
+        }
+        if !self.extra_query.is_empty() {
+            builder = builder.query(&self.extra_query);
+        }
+        for (name, value) in &self.extra_headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        let mut request = builder.build().map_err(Error::Transport)?;
+        core.mark_sensitive(request.headers_mut());
+        Ok((request, core, security, sensitive))
+    }
+
+    async fn execute(self) -> Result<RawResponse, Error<Infallible>> {
+        let (request, core, security, sensitive) = self.build()?;
+        core.execute(request, security, sensitive).await
+    }
+}
+
+/// A call on its way: resolves to the operation's typed result. Returned by awaiting a generated `Call`.
+#[must_use = "futures do nothing unless polled"]
+pub struct Pending<'a, T, E> {
+    response: Pin<Box<dyn Future<Output = Result<RawResponse, Error<Infallible>>> + Send + 'a>>,
+    decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>,
+}
+
+impl<T, E> Future for Pending<'_, T, E> {
+    type Output = Result<ResponseValue<T>, Error<E>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.response.as_mut().poll(cx).map(|read| match read {
+            Ok(response) => (self.decode)(response),
+            Err(err) => Err(err.widen()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn core() -> ClientCore {
+        ClientCore::new("http://127.0.0.1:1/api", reqwest::Client::new())
+            .unwrap()
+            .with_credential_headers(&["x-api-key"])
+    }
+
+    #[test]
+    fn caller_headers_that_may_carry_credentials_are_sensitive() {
+        let core = core();
+        let mut request = Request::new(&core, reqwest::Method::GET, "/things", Security::None, false);
+        for (name, value) in [("Authorization", "Bearer t"), ("X-Api-Key", "k"), ("Cookie", "c=1"), ("X-Trace", "t")] {
+            request.add_header(name, value);
+        }
+        let (request, ..) = request.build().unwrap();
+        let sensitive: Vec<(&str, bool)> =
+            request.headers().iter().map(|(name, value)| (name.as_str(), value.is_sensitive())).collect();
+        assert_eq!(sensitive, [("authorization", true), ("x-api-key", true), ("cookie", true), ("x-trace", false)]);
+    }
+
+    #[test]
+    fn parameters_go_out_in_slot_order_and_a_slot_set_twice_keeps_the_last_value() {
+        let core = core();
+        let mut request = Request::new(&core, reqwest::Method::GET, "/things", Security::None, false);
+        request.query(2, "b", "2", Style::Form, true);
+        request.query(0, "a", "1", Style::Form, true);
+        request.cookie(3, "c", "x y");
+        request.cookie(1, "d", "z");
+        request.query(2, "b", "3", Style::Form, true);
+        request.add_query("extra", "e");
+        let (request, ..) = request.build().unwrap();
+        assert_eq!(request.url().as_str(), "http://127.0.0.1:1/api/things?a=1&b=3&extra=e");
+        assert_eq!(request.headers()["cookie"], "d=z; c=x%20y");
+    }
+
+    #[test]
+    fn an_idempotency_key_replaces_the_spec_parameter_of_its_header() {
+        let core = core();
+        let mut request = Request::new(&core, reqwest::Method::POST, "/things", Security::None, false)
+            .idempotency_header("X-Idempotency-Key");
+        request.header(0, "X-Idempotency-Key", "from-parameter".to_owned());
+        request.set_idempotency_key("from-option");
+        let (request, ..) = request.build().unwrap();
+        let values: Vec<_> = request.headers().get_all("x-idempotency-key").iter().collect();
+        assert_eq!(values, ["from-option"]);
+    }
+}
