@@ -17,6 +17,7 @@ mod load;
 mod model;
 mod names;
 mod render;
+mod surface;
 
 use std::path::{Path, PathBuf};
 
@@ -101,6 +102,18 @@ pub fn generate(file: &Path, text: &str, options: &Options) -> Result<Vec<Genera
     ])
 }
 
+/// What `new` (a crate as [`generate`] renders it) breaks for code written against `old` (the same crate's
+/// files as they were, for example on disk before regenerating), one line each: removed operations, types,
+/// properties, variants and optional inputs; inputs and properties that became required; changed types of
+/// arguments, properties and answers. Additions (a new operation, optional input or property, enum value or
+/// error status) break nothing and are not listed.
+pub fn breaking_changes(old: &[GeneratedFile], new: &[GeneratedFile]) -> Vec<String> {
+    surface::breaking_changes(
+        old.iter().map(|f| (f.path.as_path(), f.contents.as_str())),
+        new.iter().map(|f| (f.path.as_path(), f.contents.as_str())),
+    )
+}
+
 /// Reads and generates the spec at `path`.
 pub fn generate_file(path: &Path, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
     let text = std::fs::read_to_string(path).map_err(|err| Error::new(path, "", ErrorKind::Io(err.to_string())))?;
@@ -177,6 +190,7 @@ mod tests {
         ("model", &["error", "names", "extensions"]),
         ("emit", &["error", "names", "extensions", "model"]),
         ("render", &["error", "emit", "model"]),
+        ("surface", &[]),
     ];
 
     /// Every `crate::<module>` a source file mentions.

@@ -73,8 +73,10 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     }
 }
 
-/// `cargo xtask gen`: regenerates every crate; on any spec error prints it and writes nothing.
-pub fn gen_all(root: &Path) -> Result<(), String> {
+/// `cargo xtask gen`: regenerates every crate and returns its report (a line per crate, with a
+/// `<crate>: breaking: …` line after each rewritten crate whose callers the change breaks); on any spec error
+/// writes nothing.
+pub fn gen_all(root: &Path) -> Result<Vec<String>, String> {
     let started = Instant::now();
     let planned = plan(root)?;
     let mut lines = Vec::new();
@@ -90,17 +92,34 @@ pub fn gen_all(root: &Path) -> Result<(), String> {
         let written = changes.len() - before;
         let state = if written == 0 { "unchanged".to_owned() } else { format!("written ({written} file(s))") };
         lines.push(format!("{:<24} {:<22} {:>8.1} ms", crate_plan.name, state, crate_plan.millis));
+        if written > 0 {
+            let breaking = breaking_changes(crate_plan);
+            if !breaking.is_empty() {
+                lines.push(format!("{}: breaking: {}", crate_plan.name, breaking.join("; ")));
+            }
+        }
     }
     write_all_atomic(&changes)?;
     for stale in stale_crates(root, &planned) {
         fs::remove_dir_all(&stale).map_err(|err| format!("cannot remove {}: {err}", stale.display()))?;
         lines.push(format!("{:<24} removed (its spec is gone)", stale.display()));
     }
-    for line in lines {
-        println!("{line}");
-    }
-    println!("{} crate(s) in {:.1} ms", planned.len(), started.elapsed().as_secs_f64() * 1000.0);
-    Ok(())
+    lines.push(format!("{} crate(s) in {:.1} ms", planned.len(), started.elapsed().as_secs_f64() * 1000.0));
+    Ok(lines)
+}
+
+/// What regenerating `crate_plan` breaks for code written against the crate now on disk (nothing for a new
+/// crate).
+fn breaking_changes(crate_plan: &Planned) -> Vec<String> {
+    let on_disk: Vec<clientgen::GeneratedFile> = crate_plan
+        .files
+        .iter()
+        .filter_map(|file| {
+            let contents = fs::read_to_string(crate_plan.dir.join(&file.path)).ok()?;
+            Some(clientgen::GeneratedFile { path: file.path.clone(), contents })
+        })
+        .collect();
+    clientgen::breaking_changes(&on_disk, &crate_plan.files)
 }
 
 /// `cargo xtask check`: `Err` naming the files when `generated/` differs from what `gen` would write.

@@ -10,7 +10,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = xtask::repo_root();
     let result = match args.first().map(String::as_str) {
-        Some("gen") => xtask::gen_all(&root),
+        Some("gen") => xtask::gen_all(&root).map(|report| {
+            for line in report {
+                println!("{line}");
+            }
+        }),
         Some("check") => xtask::check(&root),
         Some("corpus") => {
             let dir = args

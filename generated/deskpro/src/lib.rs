@@ -360,10 +360,10 @@ impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O
 
 /// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
 pub mod operations {
-    /// [`Client::create_api_token`](crate::Client::create_api_token): `POST /api_tokens`.
+    /// [`Client::create_api_token`](super::Client::create_api_token): `POST /api_tokens`.
     #[derive(Debug)]
     pub enum CreateApiToken {}
-    /// [`Client::get_me`](crate::Client::get_me): `GET /me`.
+    /// [`Client::get_me`](super::Client::get_me): `GET /me`.
     #[derive(Debug)]
     pub enum GetMe {}
 }

@@ -340,16 +340,16 @@ impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O
 
 /// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
 pub mod operations {
-    /// [`Client::exchange_token`](crate::Client::exchange_token): `POST /tokens`.
+    /// [`Client::exchange_token`](super::Client::exchange_token): `POST /tokens`.
     #[derive(Debug)]
     pub enum ExchangeToken {}
-    /// [`Client::get_accounts`](crate::Client::get_accounts): `POST /accounts/get`.
+    /// [`Client::get_accounts`](super::Client::get_accounts): `POST /accounts/get`.
     #[derive(Debug)]
     pub enum GetAccounts {}
-    /// [`Client::get_balances`](crate::Client::get_balances): `POST /balances/get`.
+    /// [`Client::get_balances`](super::Client::get_balances): `POST /balances/get`.
     #[derive(Debug)]
     pub enum GetBalances {}
-    /// [`Client::get_transactions`](crate::Client::get_transactions): `POST /transactions/get`.
+    /// [`Client::get_transactions`](super::Client::get_transactions): `POST /transactions/get`.
     #[derive(Debug)]
     pub enum GetTransactions {}
 }

@@ -270,7 +270,7 @@ impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O
 
 /// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
 pub mod operations {
-    /// [`Client::get_token`](crate::Client::get_token): `POST /api/token`.
+    /// [`Client::get_token`](super::Client::get_token): `POST /api/token`.
     #[derive(Debug)]
     pub enum GetToken {}
 }

@@ -308,10 +308,10 @@ impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O
 
 /// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
 pub mod operations {
-    /// [`Client::obtain_token_pair`](crate::Client::obtain_token_pair): `POST /accounts/token/obtain/`.
+    /// [`Client::obtain_token_pair`](super::Client::obtain_token_pair): `POST /accounts/token/obtain/`.
     #[derive(Debug)]
     pub enum ObtainTokenPair {}
-    /// [`Client::refresh_token_pair`](crate::Client::refresh_token_pair): `POST /accounts/token/refresh/`.
+    /// [`Client::refresh_token_pair`](super::Client::refresh_token_pair): `POST /accounts/token/refresh/`.
     #[derive(Debug)]
     pub enum RefreshTokenPair {}
 }

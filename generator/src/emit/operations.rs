@@ -352,7 +352,7 @@ pub(super) fn setters(op: &Operation) -> TokenStream {
 pub(super) fn marker(op: &Operation) -> TokenStream {
     let marker = ident(&op.marker);
     let doc =
-        format!("[`Client::{}`](crate::Client::{}): `{} {}`.", op.fn_name, op.fn_name, op.method.as_str(), op.path);
+        format!("[`Client::{}`](super::Client::{}): `{} {}`.", op.fn_name, op.fn_name, op.method.as_str(), op.path);
     let docs = doc_attrs_with(&doc, None);
     quote! {
         #docs
