@@ -1,16 +1,25 @@
 //! Generates the types of a few construct specs (`tests/constructs/`) into `OUT_DIR`, so that
-//! `tests/generated_types.rs` can compile them and check what they do on the wire, and the whole client of
-//! `parameters.yaml` as a module for `tests/calling_surface.rs`, with the generator as it is now (a change to
-//! the generator rebuilds them).
+//! `tests/generated_types.rs` can compile them and check what they do on the wire, and the whole clients of
+//! `parameters.yaml` and `token_resources.yaml` as modules for `tests/calling_surface.rs` and
+//! `tests/retries.rs`, with the generator as it is now (a change to the generator rebuilds them).
 
 use std::path::{Path, PathBuf};
 
 /// The construct specs whose whole client (`lib.rs` as a module, with its `types`) a behaviour test uses.
-const CLIENTS: &[&str] = &["parameters"];
+const CLIENTS: &[&str] = &["parameters", "token_resources"];
 
 /// The construct specs whose generated types the behaviour tests use.
-const SPECS: &[&str] =
-    &["all_of", "discriminator", "enums", "nullability", "additional_properties", "unions", "openapi_31", "parameters"];
+const SPECS: &[&str] = &[
+    "all_of",
+    "discriminator",
+    "enums",
+    "nullability",
+    "additional_properties",
+    "unions",
+    "openapi_31",
+    "parameters",
+    "token_resources",
+];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -15,7 +15,7 @@ mod api {
     include!(concat!(env!("OUT_DIR"), "/parameters_lib.rs"));
 }
 
-use api::Client;
+use api::{Client, RetryPolicy};
 
 const ENTRY: &str = "00000000-0000-0000-0000-000000000007";
 
@@ -138,11 +138,18 @@ async fn a_per_call_timeout_fires_where_the_clients_would_not() {
         .await;
     let client = client(&server);
     let token = clientgen_runtime::Secret::new("tok");
-    let err = client.get_secret(&token).with_timeout(Duration::from_millis(200)).await.unwrap_err();
+    let once = RetryPolicy::none();
+    let err = client.get_secret(&token).with_timeout(Duration::from_millis(200)).with_retry(once).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    // A timed-out GET is retried by the policy: each attempt has the per-call timeout.
+    let twice = RetryPolicy::default().max_attempts(2).initial_backoff(Duration::from_millis(10));
+    let err = client.get_secret(&token).with_timeout(Duration::from_millis(200)).with_retry(twice).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
     // The client's own timeout (5 s) lets the same call finish.
     assert_eq!(client.get_secret(&token).await.unwrap().status(), 204);
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
 
 #[tokio::test]

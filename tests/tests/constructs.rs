@@ -53,6 +53,7 @@ constructs!(
     reserved_names,
     unions,
     openapi_31,
+    token_resources,
 );
 
 /// The spec's path relative to the repository root, as shown in generated headers.

@@ -4,7 +4,9 @@
 //! Every case must end in a typed `Error` (never a panic, never a hang) whose `Debug` and `Display` hold none
 //! of the secrets sent with the request. Servers are loopback only: wiremock where a well-formed but unhelpful
 //! answer is enough, a raw `TcpListener` where the answer must break HTTP itself. Every raw server serves a
-//! bounded number of connections and stops by itself; no test asserts on timing, only on outcomes.
+//! bounded number of connections and stops by itself; no test asserts on timing, only on outcomes. Retries
+//! are off here (one request per call), so each failure is classified as one attempt sees it;
+//! `tests/retries.rs` covers what the retry policy does with them.
 
 use std::fmt::{self, Debug};
 use std::future::IntoFuture;
@@ -101,22 +103,30 @@ impl Op {
         let http = http_client(timeout);
         match self {
             Op::DeskproCreateApiToken => {
-                let client = deskpro_client::Client::with_http_client(base_url, http).unwrap();
+                let client = deskpro_client::Client::with_http_client(base_url, http)
+                    .unwrap()
+                    .with_retry(clientgen_runtime::RetryPolicy::none());
                 let body = deskpro_client::types::ApiTokenRequest::new("john@example.com", PASSWORD.into());
                 client.create_api_token(&body).await.map(drop).map_err(|err| Failure::new(self, err))
             }
             Op::DeskproGetMe => {
-                let client =
-                    deskpro_client::Client::with_http_client(base_url, http).unwrap().with_api_token(API_TOKEN.into());
+                let client = deskpro_client::Client::with_http_client(base_url, http)
+                    .unwrap()
+                    .with_retry(clientgen_runtime::RetryPolicy::none())
+                    .with_api_token(API_TOKEN.into());
                 client.get_me().await.map(drop).map_err(|err| Failure::new(self, err))
             }
             Op::ProgenyObtainTokenPair => {
-                let client = progeny_client::Client::with_http_client(base_url, http).unwrap();
+                let client = progeny_client::Client::with_http_client(base_url, http)
+                    .unwrap()
+                    .with_retry(clientgen_runtime::RetryPolicy::none());
                 let body = progeny_client::types::TokenObtainPairRequest::new("tenant", PASSWORD.into());
                 client.obtain_token_pair(&body).await.map(drop).map_err(|err| Failure::new(self, err))
             }
             Op::FinqwareExchangeToken => {
-                let client = finqware_client::Client::with_http_client(base_url, http).unwrap();
+                let client = finqware_client::Client::with_http_client(base_url, http)
+                    .unwrap()
+                    .with_retry(clientgen_runtime::RetryPolicy::none());
                 let body = finqware_client::types::TokenExchangeRequest::new(
                     "tenant-app",
                     CLIENT_SECRET.into(),
@@ -125,7 +135,9 @@ impl Op {
                 client.exchange_token(&body).await.map(drop).map_err(|err| Failure::new(self, err))
             }
             Op::FormflowGetToken => {
-                let client = formflow_client::Client::with_http_client(base_url, http).unwrap();
+                let client = formflow_client::Client::with_http_client(base_url, http)
+                    .unwrap()
+                    .with_retry(clientgen_runtime::RetryPolicy::none());
                 let body =
                     formflow_client::types::ApiClientsRequestDto::new("api-client", CLIENT_SECRET.into(), "org-1");
                 client.get_token(&body).await.map(drop).map_err(|err| Failure::new(self, err))
@@ -317,7 +329,11 @@ async fn connection_closed_mid_body_is_a_transport_error() {
                 matches!(failure.kind, Kind::Transport { timeout: false, connect: false }),
                 "status {status}: {failure:?}"
             );
-            assert_eq!(requests.load(Ordering::SeqCst), 1, "{op:?} must not retry");
+            assert_eq!(
+                requests.load(Ordering::SeqCst),
+                1,
+                "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+            );
         }
     }
 }
@@ -350,7 +366,11 @@ async fn html_502_page_is_an_unexpected_status_with_its_body() {
                 );
             }
         }
-        assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -367,7 +387,11 @@ async fn success_with_an_empty_body_is_a_decode_error() {
         if op.is_sensitive() {
             failure.assert_quotes_no_body();
         }
-        assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -385,7 +409,11 @@ async fn success_with_truncated_json_is_a_decode_error() {
         } else {
             assert!(message.contains("EOF"), "{failure:?}");
         }
-        assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -436,7 +464,11 @@ async fn huge_junk_body_on_a_documented_error_status_is_a_decode_error() {
         } else {
             assert!(!snippet.is_empty() && snippet.chars().count() <= 256, "{failure:?}");
         }
-        assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -453,7 +485,9 @@ async fn documented_error_body_over_the_error_body_limit_decodes_whole() {
                       "errors": {"errors": [], "fields": fields}});
     assert!(body.to_string().len() > 4 * ERROR_BODY_LIMIT);
     let server = mock_server(json(400, body)).await;
-    let client = deskpro_client::Client::with_http_client(&server.uri(), http_client(NORMAL)).unwrap();
+    let client = deskpro_client::Client::with_http_client(&server.uri(), http_client(NORMAL))
+        .unwrap()
+        .with_retry(clientgen_runtime::RetryPolicy::none());
     let login = deskpro_client::types::ApiTokenRequest::new("me@example.com", clientgen_runtime::Secret::new(PASSWORD));
     let err = client.create_api_token(&login).await.unwrap_err();
     let clientgen_runtime::Error::Api { error: deskpro_client::CreateApiTokenError::BadRequest(body), .. } = err else {
@@ -491,7 +525,11 @@ async fn server_that_never_answers_times_out() {
         let failure = op.fail(&base_url, SHORT).await;
         assert!(matches!(failure.kind, Kind::Transport { timeout: true, .. }), "{failure:?}");
         assert_eq!(failure.status, None, "{failure:?}");
-        assert_eq!(requests.load(Ordering::SeqCst), 1, "{op:?} must not retry");
+        assert_eq!(
+            requests.load(Ordering::SeqCst),
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -504,7 +542,11 @@ async fn server_that_stalls_in_the_body_times_out() {
             let (base_url, requests) = raw_server(reply, STALL).await;
             let failure = op.fail(&base_url, SHORT).await;
             assert!(matches!(failure.kind, Kind::Transport { timeout: true, .. }), "status {status}: {failure:?}");
-            assert_eq!(requests.load(Ordering::SeqCst), 1, "{op:?} must not retry");
+            assert_eq!(
+                requests.load(Ordering::SeqCst),
+                1,
+                "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+            );
         }
     }
 }
@@ -520,6 +562,7 @@ async fn documented_429_with_retry_after_is_a_typed_api_error() {
         mock_server(limited(json!({"status": 429, "code": "too_many_requests", "message": "Slow down"}))).await;
     let client = deskpro_client::Client::with_http_client(&server.uri(), http_client(NORMAL))
         .unwrap()
+        .with_retry(clientgen_runtime::RetryPolicy::none())
         .with_api_token(API_TOKEN.into());
     let err = guard(client.get_me()).await.unwrap_err();
     render_without_secrets(&err);
@@ -529,11 +572,13 @@ async fn documented_429_with_retry_after_is_a_typed_api_error() {
         panic!("{err:?}")
     };
     assert_eq!((status.as_u16(), body.code.as_str()), (429, "too_many_requests"));
-    assert_eq!(request_count(&server).await, 1, "the client must not retry");
+    assert_eq!(request_count(&server).await, 1, "one request (retries are off here; tests/retries.rs covers them)");
 
     let server =
         mock_server(limited(json!({"statusCode": 429, "message": "ThrottlerException: Too Many Requests"}))).await;
-    let client = formflow_client::Client::with_http_client(&server.uri(), http_client(NORMAL)).unwrap();
+    let client = formflow_client::Client::with_http_client(&server.uri(), http_client(NORMAL))
+        .unwrap()
+        .with_retry(clientgen_runtime::RetryPolicy::none());
     let credentials = formflow_client::types::ApiClientsRequestDto::new("api-client", CLIENT_SECRET.into(), "org-1");
     let err = guard(client.get_token(&credentials)).await.unwrap_err();
     render_without_secrets(&err);
@@ -544,7 +589,7 @@ async fn documented_429_with_retry_after_is_a_typed_api_error() {
     };
     assert_eq!(*status, 429);
     assert_eq!(body.status_code, Some(429));
-    assert_eq!(request_count(&server).await, 1, "the client must not retry");
+    assert_eq!(request_count(&server).await, 1, "one request (retries are off here; tests/retries.rs covers them)");
 
     // An empty 429 body: Formflow's loose `ErrorBody` reads it as `{}`, Deskpro's error body has required
     // members and does not decode; either way the delay is there.
@@ -556,7 +601,11 @@ async fn documented_429_with_retry_after_is_a_typed_api_error() {
             Op::DeskproGetMe => assert!(matches!(failure.kind, Kind::Decode { .. }), "{failure:?}"),
             _ => assert!(matches!(&failure.kind, Kind::Api { variant } if variant == "TooManyRequests"), "{failure:?}"),
         }
-        assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -576,7 +625,11 @@ async fn undocumented_503_with_retry_after_is_an_unexpected_status() {
             }
             _ => assert!(matches!(failure.kind, Kind::UnexpectedStatus { truncated: false, .. }), "{failure:?}"),
         }
-        assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -591,7 +644,11 @@ async fn retry_after_as_an_http_date_gives_the_remaining_delay() {
         let delay = failure.retry_after.unwrap_or_else(|| panic!("no delay from {date:?}: {failure:?}"));
         // Two minutes ahead, less the (second-rounded) time the test took so far.
         assert!(delay > Duration::from_secs(60) && delay <= Duration::from_secs(120), "{delay:?}");
-        assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+        assert_eq!(
+            request_count(&server).await,
+            1,
+            "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+        );
     }
 }
 
@@ -618,7 +675,11 @@ async fn garbage_instead_of_http_is_a_transport_error() {
                 String::from_utf8_lossy(reply)
             );
             assert_eq!(failure.status, None, "{failure:?}");
-            assert_eq!(requests.load(Ordering::SeqCst), 1, "{op:?} must not retry");
+            assert_eq!(
+                requests.load(Ordering::SeqCst),
+                1,
+                "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+            );
         }
     }
 }
@@ -657,7 +718,11 @@ async fn server_echoing_the_request_body_leaks_no_secret_into_errors() {
             assert_eq!(failure.status, Some(status), "{failure:?}");
             assert!(!matches!(failure.kind, Kind::Transport { .. } | Kind::Auth), "{failure:?}");
             failure.assert_quotes_no_body();
-            assert_eq!(request_count(&server).await, 1, "{op:?} must not retry");
+            assert_eq!(
+                request_count(&server).await,
+                1,
+                "{op:?}: one request (retries are off here; tests/retries.rs covers them)"
+            );
         }
     }
 }

@@ -1,5 +1,6 @@
-//! No secret ever shows: full login / refresh / error flows run with `tracing` at TRACE, and the `Debug`
-//! and `Display` of every value a user can touch are captured; no secret string may appear in any of it.
+//! No secret ever shows: full login / refresh / error flows run with `tracing` at TRACE (events, and each
+//! operation's span with its fields), and the `Debug` and `Display` of every value a user can touch are
+//! captured; no secret string may appear in any of it.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -32,8 +33,10 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
 async fn progeny_flows_leak_nothing() {
     let capture = Capture::default();
     let writer = capture.clone();
+    // Spans are written when they close, with every field recorded on them.
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
@@ -97,6 +100,7 @@ async fn progeny_flows_leak_nothing() {
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("refresh"), "tracing captured the flows:\n{logs}");
+    assert!(logs.contains("url.template=\"/accounts/token/refresh/\""), "operation spans were captured:\n{logs}");
     assert_clean("tracing output", &logs, &secrets);
     for text in &shown {
         assert_clean("a Debug or Display", text, &secrets);

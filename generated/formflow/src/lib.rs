@@ -39,7 +39,7 @@
 
 pub mod types;
 
-pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+pub use clientgen_runtime::{BuildError, Error, ResponseValue, RetryPolicy, Secret};
 
 /// Sessions, token stores and their errors (the whole credentials API of the runtime).
 pub use clientgen_runtime::auth;
@@ -90,6 +90,15 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
+    }
+
+    /// This client with another retry policy for its calls (a call may still set its own). The default,
+    /// [`RetryPolicy::default`], retries idempotent requests (and those with an idempotency key) up to
+    /// twice after a failed connection, a timeout, or a 408, 429, 502, 503 or 504 answer.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        Self {
+            core: self.core.with_retry(policy),
+        }
     }
 
     /// This client with a session resumed from tokens saved by a [`TokenStore`] (for example by a CLI
@@ -250,6 +259,12 @@ impl<'a, O> Call<'a, O> {
         self
     }
 
+    /// A retry policy for this call, instead of the client's.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.request.set_retry(policy);
+        self
+    }
+
     /// An idempotency key for this call, sent in the operation's idempotency header (the one its
     /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
     pub fn with_idempotency_key(mut self, key: &str) -> Self {
@@ -264,7 +279,7 @@ impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O
     type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
 
     fn into_future(self) -> Self::IntoFuture {
-        self.request.send(O::decode)
+        self.request.send::<O>()
     }
 }
 
@@ -279,6 +294,10 @@ impl clientgen_runtime::Operation for operations::GetToken {
     type Output = types::GetTokenResponseDto;
 
     type Error = GetTokenError;
+
+    const ID: &'static str = "getToken";
+
+    const TEMPLATE: (&'static str, &'static str) = ("POST", "/api/token");
 
     fn decode(
         response: RawResponse,

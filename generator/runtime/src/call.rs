@@ -14,9 +14,11 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use serde::Serialize;
+use tracing::Instrument;
 
 use crate::params::{self, Style};
 use crate::response::{RawResponse, ResponseValue};
+use crate::retry::RetryPolicy;
 use crate::{ClientCore, Error, Security};
 
 /// The header an idempotency key goes in when the spec declares none for the operation.
@@ -29,6 +31,11 @@ pub trait Operation {
     type Output;
     /// The enum of documented error responses.
     type Error;
+    /// The operation's `operationId` (its method name when the spec gives none), for traces.
+    const ID: &'static str;
+    /// The HTTP method and the path template as the spec writes it (`/pets/{id}`), for traces: never the
+    /// filled path, which may hold identifiers or secrets.
+    const TEMPLATE: (&'static str, &'static str);
     /// Decodes a read response by its status.
     fn decode(response: RawResponse) -> Result<ResponseValue<Self::Output>, Error<Self::Error>>;
 }
@@ -56,6 +63,7 @@ pub struct Request<'a> {
     extra_query: Vec<(String, String)>,
     idempotency_header: &'static str,
     idempotency_key: Option<String>,
+    retry: Option<RetryPolicy>,
 }
 
 impl<'a> Request<'a> {
@@ -75,6 +83,7 @@ impl<'a> Request<'a> {
             extra_query: Vec::new(),
             idempotency_header: IDEMPOTENCY_KEY,
             idempotency_key: None,
+            retry: None,
         }
     }
 
@@ -166,9 +175,30 @@ impl<'a> Request<'a> {
         self.idempotency_key = Some(key.to_owned());
     }
 
-    /// Sends the request and decodes the answer with `decode`.
-    pub fn send<T, E>(self, decode: fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>) -> Pending<'a, T, E> {
-        Pending { response: Box::pin(self.execute()), decode }
+    /// A retry policy for this call alone, instead of the client's.
+    pub fn set_retry(&mut self, policy: RetryPolicy) {
+        self.retry = Some(policy);
+    }
+
+    /// Sends the request of operation `O` (in a `tracing` span of its own) and decodes the answer with
+    /// `O::decode`.
+    pub fn send<O: Operation>(self) -> Pending<'a, O::Output, O::Error> {
+        let (method, template) = O::TEMPLATE;
+        // OpenTelemetry's HTTP client conventions; the status, resend count and error type are recorded when
+        // known. `url.template` is the spec's template: the filled path may hold identifiers or secrets.
+        let span = tracing::info_span!(
+            "http.client",
+            otel.name = format_args!("{method} {template}"),
+            otel.kind = "client",
+            operation_id = O::ID,
+            http.request.method = method,
+            url.template = template,
+            server.address = self.core.url().host_str().unwrap_or_default(),
+            http.response.status_code = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        );
+        Pending { response: Box::pin(self.execute().instrument(span)), decode: O::decode }
     }
 
     fn build(self) -> Result<(reqwest::Request, &'a ClientCore, Security, bool), Error<Infallible>> {
@@ -209,8 +239,12 @@ impl<'a> Request<'a> {
     }
 
     async fn execute(self) -> Result<RawResponse, Error<Infallible>> {
-        let (request, core, security, sensitive) = self.build()?;
-        core.execute(request, security, sensitive).await
+        let policy = self.retry.unwrap_or_else(|| self.core.retry_policy());
+        let keyed = self.idempotency_key.is_some();
+        let (request, core, security, sensitive) = self.build().inspect_err(|_| {
+            tracing::Span::current().record("error.type", "request");
+        })?;
+        core.execute(request, security, sensitive, policy, keyed).await
     }
 }
 

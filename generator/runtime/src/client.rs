@@ -2,7 +2,7 @@
 
 use std::convert::Infallible;
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 use reqwest::{Method, RequestBuilder};
@@ -10,6 +10,7 @@ use reqwest::{Method, RequestBuilder};
 use crate::Error;
 use crate::auth::{AuthError, SendError, Session};
 use crate::response::RawResponse;
+use crate::retry::{self, RetryPolicy};
 
 /// How long connecting may take with the default HTTP client.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -51,6 +52,7 @@ pub struct ClientCore {
     url: reqwest::Url,
     session: Option<Session>,
     credential_headers: &'static [&'static str],
+    retry: RetryPolicy,
 }
 
 impl ClientCore {
@@ -67,6 +69,7 @@ impl ClientCore {
             url,
             session: None,
             credential_headers: &[],
+            retry: RetryPolicy::default(),
         })
     }
 
@@ -123,32 +126,87 @@ impl ClientCore {
         self.http.request(method, format!("{}{}", self.base_url, path))
     }
 
-    /// Sends a request built by a generated operation, with the credentials `security` asks for, and reads
-    /// the response (bounded) for the operation to decode by status. Not generic: one copy serves every
-    /// operation.
+    /// Sends a request built by a generated operation, with the credentials `security` asks for, retrying as
+    /// `policy` says (`keyed`: the call carries an idempotency key), and reads the response (bounded) for the
+    /// operation to decode by status. Not generic: one copy serves every operation.
+    ///
+    /// A 401 makes the session renew its tokens and resend at most once per call, whatever the retry policy:
+    /// a later attempt that meets a 401 again gets that answer. Each retry re-places the current credentials,
+    /// so attempts made while another call renews wait for that one renewal.
     ///
     /// `sensitive` says the response may carry credentials, so errors do not quote its body.
     pub(crate) async fn execute(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         security: Security,
         sensitive: bool,
+        policy: RetryPolicy,
+        keyed: bool,
     ) -> Result<RawResponse, Error<Infallible>> {
-        tracing::debug!(method = %request.method(), path = request.url().path(), "sending request");
-        let response = match (security, self.session_for(security)) {
-            (Security::None, _) | (Security::Optional(_), None) => {
-                self.http.execute(request).await.map_err(Error::Transport)?
-            }
+        let span = tracing::Span::current();
+        let session = match (security, self.session_for(security)) {
+            (Security::None, _) | (Security::Optional(_), None) => None,
             (Security::Required(schemes), None) => {
+                span.record("error.type", "auth");
                 return Err(Error::Auth(AuthError::NoCredentials { schemes: schemes.join(", ") }));
             }
-            (_, Some(session)) => session.send(request).await.map_err(|err| match err {
-                SendError::Auth(err) => Error::Auth(err),
-                SendError::Transport(err) => Error::Transport(err),
-            })?,
+            (_, Some(session)) => Some(session),
         };
-        tracing::debug!(status = response.status().as_u16(), "received response");
+        let may_retry = policy.allows(request.method(), keyed);
+        let started = Instant::now();
+        let (mut attempt, mut resends, mut renewed) = (1, 0, false);
+        let result = loop {
+            let again = if may_retry { request.try_clone() } else { None };
+            let result = match session {
+                None => self.http.execute(request).await.map_err(Error::Transport),
+                Some(session) => match session.send_with(request, !renewed).await {
+                    Ok((response, renewal)) => {
+                        if renewal {
+                            renewed = true;
+                            resends += 1;
+                        }
+                        Ok(response)
+                    }
+                    Err(SendError::Auth(err)) => Err(Error::Auth(err)),
+                    Err(SendError::Transport(err)) => Err(Error::Transport(err)),
+                },
+            };
+            let (reason, asked) = match &result {
+                Ok(response) if retry::retryable_status(response.status()) => {
+                    (response.status().as_str().to_owned(), retry::retry_after(response.headers()))
+                }
+                Err(Error::Transport(err)) if retry::retryable_error(err) => {
+                    ((if err.is_timeout() { "timeout" } else { "connect" }).to_owned(), None)
+                }
+                _ => break result,
+            };
+            let (Some(again), Some(wait)) = (again, policy.wait(attempt, started, asked)) else { break result };
+            tracing::info!(attempt, reason, wait_ms = wait.as_millis() as u64, "retrying");
+            drop(result);
+            tokio::time::sleep(wait).await;
+            (attempt, resends, request) = (attempt + 1, resends + 1, again);
+        };
+        if resends > 0 {
+            span.record("http.request.resend_count", resends);
+        }
+        let response = result.inspect_err(|err| {
+            span.record("error.type", error_type(err));
+        })?;
+        span.record("http.response.status_code", response.status().as_u16());
+        if response.status().as_u16() >= 400 {
+            span.record("error.type", response.status().as_str());
+        }
         RawResponse::read(response, sensitive).await
+    }
+
+    /// The retry policy of calls that set none of their own.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// This core with another retry policy.
+    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+        Self { retry: policy, ..self.clone() }
     }
 
     /// Names the headers that carry this API's credentials (those its security schemes place in headers),
@@ -186,6 +244,17 @@ impl ClientCore {
             Security::Required(schemes) | Security::Optional(schemes) => schemes,
         };
         self.session.as_ref().filter(|session| schemes.contains(&session.scheme()))
+    }
+}
+
+/// OpenTelemetry's `error.type` for a failure without a response.
+fn error_type(err: &Error<Infallible>) -> &'static str {
+    match err {
+        Error::Transport(err) if err.is_timeout() => "timeout",
+        Error::Transport(err) if err.is_connect() => "connect",
+        Error::Transport(_) => "transport",
+        Error::Auth(_) => "auth",
+        _ => "response",
     }
 }
 

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use auth_support::{BEARER, Fake, SINGLE_USE, login_body};
 use chrono::Utc;
-use clientgen_runtime::Secret;
 use clientgen_runtime::auth::{
     AuthError, AuthSpec, LifetimeSpec, Placement, SendError, SessionOptions, StoredTokens, TokenSet, TokenSpec,
 };
+use clientgen_runtime::{RetryPolicy, Secret};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -80,8 +80,9 @@ async fn a_failed_refresh_ahead_falls_back_to_the_still_valid_token() {
     let tokens = TokenSet::new(Secret::new(&*access))
         .with_refresh_token(Secret::new(&*refresh))
         .with_lifetime(Duration::from_secs(3600));
-    // Margin = the whole lifetime: always due.
+    // Margin = the whole lifetime: always due. No retries: the refresh is to fail.
     let options = SessionOptions::new()
+        .retry(RetryPolicy::none())
         .refresh_margin(clientgen_runtime::auth::RefreshMargin { fraction: 1.0, cap: Duration::from_secs(7200) });
     let session = fake.session(&BEARER, tokens, options);
     assert_eq!(session.send(fake.resource()).await.unwrap().status(), 200);
@@ -449,7 +450,8 @@ async fn a_failed_refresh_is_seen_by_all_waiters_and_the_next_call_tries_again()
         state.refresh_delay = Duration::from_millis(300);
         state.refresh_failures.push_back(503);
     }
-    let session = fake.session(&BEARER, expired("old", &refresh), SessionOptions::new());
+    // No retries: the refresh is to fail.
+    let session = fake.session(&BEARER, expired("old", &refresh), SessionOptions::new().retry(RetryPolicy::none()));
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..32 {
         let session = session.clone();
@@ -547,4 +549,30 @@ async fn basic_credentials_are_sent_as_rfc_7617_says() {
     let received = server.received_requests().await.unwrap();
     assert_eq!(received.len(), 1);
     assert_eq!(received[0].headers.get("authorization").unwrap().as_bytes(), b"Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+}
+
+#[tokio::test]
+async fn a_429_on_the_refresh_is_retried_by_the_policy_and_waiters_share_the_outcome() {
+    let fake = Fake::start(300).await;
+    let (_, refresh) = fake.issue();
+    {
+        let mut state = fake.state();
+        state.refresh_delay = Duration::from_millis(100);
+        state.refresh_failures.extend([429, 503]);
+    }
+    let options = SessionOptions::new().retry(RetryPolicy::default().initial_backoff(Duration::from_millis(20)));
+    let session = fake.session(&BEARER, expired("old", &refresh), options);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..32 {
+        let session = session.clone();
+        let request = fake.resource();
+        tasks.spawn(async move { session.send(request).await.map(|r| r.status()) });
+    }
+    while let Some(result) = tasks.join_next().await {
+        assert_eq!(result.unwrap().unwrap(), 200);
+    }
+    let state = fake.state();
+    // One renewal: its request answered 429, then 503, then issued the tokens.
+    assert_eq!((state.refreshes, state.resources), (3, 32));
+    assert_eq!(session.generation(), 1);
 }

@@ -54,7 +54,7 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
 
         pub mod types;
 
-        pub use clientgen_runtime::{BuildError, Error, ResponseValue, Secret};
+        pub use clientgen_runtime::{BuildError, Error, ResponseValue, RetryPolicy, Secret};
         /// Sessions, token stores and their errors (the whole credentials API of the runtime).
         pub use clientgen_runtime::auth;
         pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};
@@ -73,6 +73,13 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
                 self.core.base_url()
+            }
+
+            /// This client with another retry policy for its calls (a call may still set its own). The default,
+            /// [`RetryPolicy::default`], retries idempotent requests (and those with an idempotency key) up to
+            /// twice after a failed connection, a timeout, or a 408, 429, 502, 503 or 504 answer.
+            pub fn with_retry(&self, policy: RetryPolicy) -> Self {
+                Self { core: self.core.with_retry(policy) }
             }
 
             #login
@@ -127,6 +134,12 @@ fn call_type() -> TokenStream {
                     self
                 }
 
+                /// A retry policy for this call, instead of the client's.
+                pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+                    self.request.set_retry(policy);
+                    self
+                }
+
                 /// An idempotency key for this call, sent in the operation's idempotency header (the one its
                 /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
                 pub fn with_idempotency_key(mut self, key: &str) -> Self {
@@ -140,7 +153,7 @@ fn call_type() -> TokenStream {
                 type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
 
                 fn into_future(self) -> Self::IntoFuture {
-                    self.request.send(O::decode)
+                    self.request.send::<O>()
                 }
             }
     }

@@ -367,10 +367,13 @@ pub(super) fn operation_impl(op: &Operation) -> TokenStream {
     let success = success_ty(op);
     let error = error_ty(op);
     let arms = decode_arms(op);
+    let (id, method, template) = (lit(&op.id), lit(op.method.as_str()), lit(&op.path));
     quote! {
         impl clientgen_runtime::Operation for operations::#marker {
             type Output = #success;
             type Error = #error;
+            const ID: &'static str = #id;
+            const TEMPLATE: (&'static str, &'static str) = (#method, #template);
 
             fn decode(response: RawResponse) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
                 match response.status().as_u16() {

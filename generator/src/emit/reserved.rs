@@ -32,6 +32,7 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "Error",
         "RawResponse",
         "ResponseValue",
+        "RetryPolicy",
         "Secret",
         "Security",
         "SendError",
@@ -51,6 +52,7 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "session",
         "with_base_url",
         "with_http_client",
+        "with_retry",
     ],
     // `operations::operation` and `operations::setters`: `&self`, the `body` argument, the `request` being
     // built, the setters' `value`; and the methods every `Call` has (`client::CALL`), which setters of
@@ -65,6 +67,7 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "with_header",
         "with_idempotency_key",
         "with_query",
+        "with_retry",
         "with_timeout",
     ],
     // `auth::login_methods`, which takes the exchange operation's parameters: the `options` argument and the

@@ -362,6 +362,8 @@ impl HttpMethod {
 pub(crate) struct Operation {
     /// The Rust method name.
     pub fn_name: String,
+    /// The spec's `operationId`, else the method name: how traces name the operation.
+    pub id: String,
     /// The name of the operation's marker type in the generated `operations` module (`GetEntry`).
     pub marker: String,
     /// The header a spec-declared idempotency key parameter goes in (`Idempotency-Key`), if there is one.

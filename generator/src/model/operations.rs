@@ -106,6 +106,7 @@ impl<'a> Builder<'a> {
             .find(|p| p.location == ParamLocation::Header && p.wire.to_ascii_lowercase().ends_with("idempotency-key"))
             .map(|p| p.wire.clone());
         Ok(Operation {
+            id: op.operation_id.clone().unwrap_or_else(|| fn_name.clone()),
             fn_name,
             marker,
             idempotency_header,

@@ -13,6 +13,7 @@ use super::store::{StoredTokens, TokenStore};
 use super::tokens::{Freshness, RefreshMargin, TokenSet};
 use super::{AuthError, SendError};
 use crate::Secret;
+use crate::retry::{self, RetryPolicy};
 
 /// The most of a token response body that is read.
 const TOKEN_BODY_LIMIT: usize = 1024 * 1024;
@@ -31,6 +32,7 @@ pub struct SessionOptions {
     store: Option<Arc<dyn TokenStore>>,
     on_change: Option<OnChange>,
     margin: RefreshMargin,
+    retry: RetryPolicy,
 }
 
 impl SessionOptions {
@@ -48,6 +50,14 @@ impl SessionOptions {
         if !enabled {
             self.kept_login = None;
         }
+        self
+    }
+
+    /// How the session's own token requests (refresh, re-exchange) are retried when the server answers 408,
+    /// 429, 502, 503 or 504 or the connection fails: [`RetryPolicy::default`] unless set. These requests count
+    /// as idempotent (a repeated login or refresh issues another token; none is lost).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -96,6 +106,7 @@ impl fmt::Debug for SessionOptions {
             .field("store", &self.store.is_some())
             .field("on_change", &self.on_change.is_some())
             .field("margin", &self.margin)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -274,33 +285,39 @@ impl Session {
     /// with a static credential returns the 401 answer.
     ///
     /// The request must be for the session's server (same scheme, host and port as its base URL).
-    pub async fn send(&self, mut request: Request) -> Result<Response, SendError> {
+    pub async fn send(&self, request: Request) -> Result<Response, SendError> {
+        self.send_with(request, true).await.map(|(response, _)| response)
+    }
+
+    /// [`Session::send`], renewing after a 401 only when `may_renew` (a call that already renewed once, on an
+    /// earlier attempt, gets the 401 answer back instead); also says whether this send renewed.
+    pub(crate) async fn send_with(&self, mut request: Request, may_renew: bool) -> Result<(Response, bool), SendError> {
         if request.url().origin() != self.inner.base_url.origin() {
             return Err(self.unplaceable("the request is not for the session's server").into());
         }
-        let retry = request.try_clone();
+        let retry = if may_renew { request.try_clone() } else { None };
         let held = self.valid().await?;
         self.place(&mut request, &held.tokens)?;
         let response = self.execute(request).await?;
-        if response.status() != StatusCode::UNAUTHORIZED {
-            return Ok(response);
+        if response.status() != StatusCode::UNAUTHORIZED || !may_renew {
+            return Ok((response, false));
         }
         let Some(mut retry) = retry else {
             tracing::debug!(scheme = self.scheme(), "401 answer; the request body cannot be replayed, so no retry");
-            return Ok(response);
+            return Ok((response, false));
         };
         tracing::debug!(scheme = self.scheme(), generation = held.generation, "401 answer; renewing once");
         let Some(renewed) = self.after_rejection(held.generation).await? else {
-            return Ok(response);
+            return Ok((response, false));
         };
         drop(response);
         self.place(&mut retry, &renewed.tokens)?;
-        tracing::debug!(scheme = self.scheme(), generation = renewed.generation, "retrying the request once");
+        tracing::debug!(scheme = self.scheme(), generation = renewed.generation, "resending the request once");
         let response = self.execute(retry).await?;
         if response.status() == StatusCode::UNAUTHORIZED {
             tracing::debug!(scheme = self.scheme(), "401 again after renewal; returning it");
         }
-        Ok(response)
+        Ok((response, true))
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -474,7 +491,7 @@ impl Session {
         let url = Url::parse(&url).map_err(|_| self.unplaceable(format!("the {operation} path makes no valid URL")))?;
         let bytes =
             serde_json::to_vec(body).map_err(|_| self.unplaceable("the token request body cannot be written"))?;
-        let request = self
+        let mut request = self
             .inner
             .http
             .request(endpoint.method.clone(), url)
@@ -483,7 +500,30 @@ impl Session {
             .body(bytes)
             .build()
             .map_err(|err| AuthError::Transport(Arc::new(err)))?;
-        let mut response = self.inner.http.execute(request).await.map_err(|err| AuthError::Transport(Arc::new(err)))?;
+        let policy = self.inner.options.retry;
+        let started = std::time::Instant::now();
+        let mut attempt = 1;
+        let mut response = loop {
+            let again = request.try_clone();
+            let result = self.inner.http.execute(request).await;
+            let asked = match &result {
+                Ok(response) if retry::retryable_status(response.status()) => retry::retry_after(response.headers()),
+                Err(err) if retry::retryable_error(err) => None,
+                _ => break result,
+            };
+            let (Some(again), Some(wait)) = (again, policy.wait(attempt, started, asked)) else { break result };
+            tracing::debug!(
+                scheme = self.scheme(),
+                operation,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retrying the token request"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+            request = again;
+        }
+        .map_err(|err| AuthError::Transport(Arc::new(err)))?;
         let status = response.status();
         tracing::trace!(scheme = self.scheme(), operation, status = status.as_u16(), "token response");
         if !status.is_success() {

@@ -1,0 +1,180 @@
+//! When a failed attempt is tried again, and how long to wait first.
+//!
+//! A [`RetryPolicy`] is set per client and may be replaced for one call. It retries what is worth
+//! retrying — a connection that failed, an attempt that timed out, and the statuses 408, 429, 502, 503 and
+//! 504 — with exponential backoff and full jitter, honouring `Retry-After` (seconds or an HTTP date) up to the
+//! cap on one wait, within a time budget for the whole call. It never retries a request whose body cannot be
+//! replayed (a stream), and never a non-idempotent one (POST, PATCH) unless the call carries an idempotency
+//! key or the policy opts in with [`RetryPolicy::non_idempotent`].
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, Instant};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+/// How a client retries failed attempts. The default makes at most 3 attempts (2 retries), waits 250 ms
+/// before the first retry and doubles that each time (with full jitter), waits at most 8 s at once (a
+/// `Retry-After` asking for more ends the retries), and stops once the call has taken 30 s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_backoff: Duration,
+    max_wait: Duration,
+    budget: Duration,
+    non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_wait: Duration::from_secs(8),
+            budget: Duration::from_secs(30),
+            non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries: every call makes one attempt.
+    pub fn none() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// At most `attempts` attempts in all (1 makes no retry; 0 is taken as 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The wait before the first retry; it doubles for each further one (each wait is drawn uniformly
+    /// between zero and that bound).
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The longest single wait. A `Retry-After` asking for longer ends the retries: the answer is returned.
+    pub fn max_wait(mut self, wait: Duration) -> Self {
+        self.max_wait = wait;
+        self
+    }
+
+    /// The time the whole call may take, attempts and waits included: no retry starts after it.
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Retries POST and PATCH requests too, with or without an idempotency key. Off by default: the server
+    /// may have acted on an attempt whose answer was lost.
+    pub fn non_idempotent(mut self, enabled: bool) -> Self {
+        self.non_idempotent = enabled;
+        self
+    }
+
+    /// Whether a request with `method` may be retried at all (`keyed`: it carries an idempotency key).
+    pub(crate) fn allows(&self, method: &Method, keyed: bool) -> bool {
+        self.max_attempts > 1 && (keyed || self.non_idempotent || method != Method::POST && method != Method::PATCH)
+    }
+
+    /// The wait before attempt `attempt + 1` (`attempt` counts from 1) after a failure, or `None` to stop:
+    /// out of attempts, out of budget, or a `Retry-After` over the cap.
+    pub(crate) fn wait(&self, attempt: u32, started: Instant, retry_after: Option<Duration>) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let wait = match retry_after {
+            Some(asked) if asked > self.max_wait => return None,
+            Some(asked) => asked,
+            None => {
+                let exponent = attempt.saturating_sub(1).min(20);
+                let bound = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_wait);
+                bound.mul_f64(jitter())
+            }
+        };
+        (started.elapsed() + wait < self.budget).then_some(wait)
+    }
+}
+
+/// Whether a status is worth another attempt.
+pub(crate) fn retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+/// Whether a transport failure is worth another attempt: the connection failed or the attempt timed out.
+pub(crate) fn retryable_error(err: &reqwest::Error) -> bool {
+    err.is_connect() || err.is_timeout()
+}
+
+/// The delay a response's `Retry-After` asks for.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    crate::response::retry_after(headers)
+}
+
+/// A number drawn uniformly from [0, 1) (the standard library's randomly keyed hasher is random enough to
+/// spread retries; no crate needed).
+fn jitter() -> f64 {
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(Instant::now().elapsed().as_nanos() as u64);
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_grow_exponentially_within_the_cap_and_stop_at_the_attempt_limit() {
+        let policy = RetryPolicy::default().max_attempts(5).initial_backoff(Duration::from_millis(100));
+        let started = Instant::now();
+        for (attempt, bound) in [(1, 100), (2, 200), (3, 400), (4, 800)] {
+            let wait = policy.wait(attempt, started, None).unwrap();
+            assert!(wait <= Duration::from_millis(bound), "attempt {attempt}: {wait:?}");
+        }
+        assert_eq!(policy.wait(5, started, None), None);
+        let capped = policy.max_wait(Duration::from_millis(150));
+        assert!(capped.wait(4, started, None).unwrap() <= Duration::from_millis(150));
+    }
+
+    #[test]
+    fn retry_after_is_honoured_up_to_the_cap_and_the_budget() {
+        let policy = RetryPolicy::default();
+        let started = Instant::now();
+        assert_eq!(policy.wait(1, started, Some(Duration::from_secs(2))), Some(Duration::from_secs(2)));
+        assert_eq!(policy.wait(1, started, Some(Duration::from_secs(9))), None);
+        let tight = policy.budget(Duration::from_secs(1));
+        assert_eq!(tight.wait(1, started, Some(Duration::from_secs(2))), None);
+        assert_eq!(RetryPolicy::none().wait(1, started, Some(Duration::ZERO)), None);
+    }
+
+    #[test]
+    fn only_idempotent_methods_retry_unless_keyed_or_opted_in() {
+        let policy = RetryPolicy::default();
+        for method in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+            assert!(policy.allows(&method, false), "{method}");
+        }
+        assert!(!policy.allows(&Method::POST, false));
+        assert!(!policy.allows(&Method::PATCH, false));
+        assert!(policy.allows(&Method::POST, true));
+        assert!(policy.non_idempotent(true).allows(&Method::PATCH, false));
+        assert!(!RetryPolicy::none().allows(&Method::GET, true));
+    }
+
+    #[test]
+    fn jitter_stays_in_the_unit_interval() {
+        for _ in 0..1000 {
+            let j = jitter();
+            assert!((0.0..1.0).contains(&j), "{j}");
+        }
+    }
+
+    #[test]
+    fn retryable_statuses_are_the_documented_ones() {
+        let retried: Vec<u16> = (100..600).filter(|s| retryable_status(StatusCode::from_u16(*s).unwrap())).collect();
+        assert_eq!(retried, [408, 429, 502, 503, 504]);
+    }
+}
