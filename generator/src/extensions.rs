@@ -45,6 +45,9 @@ pub(crate) struct TokenExtension {
     pub refresh_token: Option<String>,
     /// Where the lifetime is (`None`: no known lifetime, renewed on 401 only).
     pub lifetime: Option<Lifetime>,
+    /// JSON pointer to the refresh token's lifetime in seconds (`refresh_expires_in`), if the response has
+    /// one; without it, a refresh token that is a JWT expires at its `exp` claim.
+    pub refresh_expires_in: Option<String>,
     /// More values to keep for placing credentials, by name.
     pub keep: Vec<(String, ValueSource)>,
 }
@@ -102,6 +105,8 @@ struct RawToken {
     refresh_token: Option<String>,
     #[serde(default)]
     lifetime: Option<RawLifetime>,
+    #[serde(default)]
+    refresh_expires_in: Option<String>,
     #[serde(default)]
     keep: IndexMap<String, String>,
     #[serde(default)]
@@ -164,6 +169,7 @@ pub(crate) fn token(extensions: &IndexMap<String, Value>) -> Result<Option<Token
     let mut pointers: Vec<&str> = vec![&raw.access_token];
     pointers.extend(raw.refresh_token.as_deref());
     pointers.extend(raw.refresh_token_field.as_deref());
+    pointers.extend(raw.refresh_expires_in.as_deref());
     if let Some(Lifetime::ExpiresIn(pointer) | Lifetime::ExpiresAt(pointer)) = &lifetime {
         pointers.push(pointer);
     }
@@ -188,6 +194,7 @@ pub(crate) fn token(extensions: &IndexMap<String, Value>) -> Result<Option<Token
         access_token: raw.access_token,
         refresh_token: raw.refresh_token,
         lifetime,
+        refresh_expires_in: raw.refresh_expires_in,
         keep,
     }))
 }
@@ -297,12 +304,14 @@ mod tests {
     fn token_extensions_read_into_typed_values() {
         let ext = read(json!({
             "role": "refresh", "scheme": "jwt", "access-token": "/access", "refresh-token-field": "/refresh",
-            "lifetime": {"expires-in": "/expires_in"}, "keep": {"id": "request#/client_id"}
+            "lifetime": {"expires-in": "/expires_in"}, "keep": {"id": "request#/client_id"},
+            "refresh-expires-in": "/refresh_expires_in"
         }))
         .unwrap()
         .unwrap();
         assert_eq!(ext.role, TokenRole::Refresh { refresh_token_field: "/refresh".into() });
         assert_eq!(ext.lifetime, Some(Lifetime::ExpiresIn("/expires_in".into())));
+        assert_eq!(ext.refresh_expires_in.as_deref(), Some("/refresh_expires_in"));
         assert_eq!(ext.keep, vec![("id".to_owned(), ValueSource::Request("/client_id".into()))]);
         let ext = read(json!({"role": "exchange", "scheme": "s", "access-token": "/t", "single-use": true}));
         assert_eq!(ext.unwrap().unwrap().role, TokenRole::Exchange { single_use: true });

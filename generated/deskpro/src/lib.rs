@@ -455,6 +455,7 @@ static API_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::A
             access_token: "/data/token",
             refresh_token: None,
             lifetime: clientgen_runtime::auth::LifetimeSpec::None,
+            refresh_lifetime: None,
             keep: &[],
         },
     }),

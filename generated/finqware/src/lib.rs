@@ -475,6 +475,7 @@ static ACCESS_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth
             access_token: "/access_token",
             refresh_token: None,
             lifetime: clientgen_runtime::auth::LifetimeSpec::ExpiresAt("/consent_exp"),
+            refresh_lifetime: None,
             keep: &[
                 (
                     "credentials_id",

@@ -326,6 +326,7 @@ static BEARER_AUTH: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth:
             access_token: "/token",
             refresh_token: None,
             lifetime: clientgen_runtime::auth::LifetimeSpec::ExpiresIn("/expires_in"),
+            refresh_lifetime: None,
             keep: &[],
         },
     }),

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::Secret;
 use crate::auth::{AuthError, AuthSpec, Session, SessionOptions, TokenSet};
+use crate::secret::WipedJson;
 
 impl Session {
     /// A session from a successful login: the token set is read from `response` (and `request`, for kept
@@ -20,8 +21,9 @@ impl Session {
     ) -> Result<Self, AuthError> {
         let invalid = || AuthError::InvalidTokenResponse { pointer: "" };
         let exchange = spec.exchange.as_ref().ok_or_else(invalid)?;
-        let request = serde_json::to_value(request).map_err(|_| invalid())?;
-        let response = serde_json::to_value(response).map_err(|_| invalid())?;
+        // Both hold credentials: their strings are zeroized when dropped, and the kept copy is a `Secret`.
+        let request = WipedJson(serde_json::to_value(request).map_err(|_| invalid())?);
+        let response = WipedJson(serde_json::to_value(response).map_err(|_| invalid())?);
         let tokens = TokenSet::from_response(&exchange.token, &request, &response)?;
         if options.wants_reexchange() && !spec.single_use {
             options = options.keep_login(Secret::new(request.to_string()));

@@ -13,6 +13,46 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone)]
 pub struct Secret(SecretString);
 
+/// A JSON value that may hold credentials (a login or refresh request, a token response): every string in it
+/// is zeroized when it is dropped.
+pub(crate) struct WipedJson(pub serde_json::Value);
+
+impl std::ops::Deref for WipedJson {
+    type Target = serde_json::Value;
+
+    fn deref(&self) -> &serde_json::Value {
+        &self.0
+    }
+}
+
+impl Drop for WipedJson {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
+/// Zeroizes every string in `value` (left empty, in place).
+fn wipe(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => zeroize::Zeroize::zeroize(text),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(wipe),
+        serde_json::Value::Object(members) => members.values_mut().for_each(wipe),
+        _ => {}
+    }
+}
+
+/// A request body that holds credentials: its bytes are zeroized when the last copy of the body is dropped
+/// (resends share them).
+pub(crate) fn wiped_body(bytes: Vec<u8>) -> reqwest::Body {
+    struct Wiped(zeroize::Zeroizing<Vec<u8>>);
+    impl AsRef<[u8]> for Wiped {
+        fn as_ref(&self) -> &[u8] {
+            &self.0
+        }
+    }
+    reqwest::Body::from(bytes::Bytes::from_owner(Wiped(zeroize::Zeroizing::new(bytes))))
+}
+
 /// What `Debug` and `Display` print instead of a secret.
 pub const REDACTED: &str = "[REDACTED]";
 
@@ -75,6 +115,13 @@ impl<'de> Deserialize<'de> for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wiping_json_zeroizes_every_string() {
+        let mut value = serde_json::json!({"password": "hunter2", "nested": [{"token": "abc"}], "n": 1});
+        wipe(&mut value);
+        assert_eq!(value, serde_json::json!({"password": "", "nested": [{"token": ""}], "n": 1}));
+    }
 
     #[test]
     fn debug_and_display_redact() {

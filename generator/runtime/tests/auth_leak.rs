@@ -52,6 +52,7 @@ static BODY: AuthSpec = AuthSpec {
             access_token: "/access",
             refresh_token: None,
             lifetime: LifetimeSpec::JwtExp,
+            refresh_lifetime: None,
             keep: &[("client_secret", ValueSource::Request("/password"))],
         },
     }),

@@ -52,6 +52,7 @@ async fn a_token_in_its_margin_is_refreshed_ahead_once_and_the_new_one_used() {
         received_at,
         expires_at: Some(received_at + chrono::TimeDelta::seconds(300)),
         deadline: None,
+        refresh_expires_at: None,
         values: Default::default(),
     };
     let session = clientgen_runtime::auth::Session::resume(
@@ -242,6 +243,7 @@ static DEADLINE: AuthSpec = AuthSpec {
             access_token: "/access",
             refresh_token: None,
             lifetime: LifetimeSpec::ExpiresAt("/exp"),
+            refresh_lifetime: None,
             keep: &[],
         },
     }),
@@ -387,7 +389,13 @@ async fn a_token_without_lifetime_re_exchanges_only_on_401() {
         exchange: Some(clientgen_runtime::auth::EndpointSpec {
             method: reqwest::Method::POST,
             path: "/token/",
-            token: TokenSpec { access_token: "/access", refresh_token: None, lifetime: LifetimeSpec::None, keep: &[] },
+            token: TokenSpec {
+                access_token: "/access",
+                refresh_token: None,
+                lifetime: LifetimeSpec::None,
+                refresh_lifetime: None,
+                keep: &[],
+            },
         }),
         ..BEARER
     };
@@ -517,6 +525,7 @@ async fn jwt_lifetimes_are_read_from_token_responses() {
         access_token: "/access",
         refresh_token: Some("/refresh"),
         lifetime: LifetimeSpec::JwtExp,
+        refresh_lifetime: None,
         keep: &[],
     };
     let tokens = TokenSet::from_response(&spec, &json!(null), &json!({"access": jwt})).unwrap();

@@ -40,6 +40,7 @@ fn endpoint(op: &Operation, token: &TokenExtension) -> TokenStream {
     let path = &op.path;
     let access = &token.access_token;
     let refresh = opt_str(token.refresh_token.as_deref());
+    let refresh_lifetime = opt_str(token.refresh_expires_in.as_deref());
     let lifetime = match &token.lifetime {
         None => quote!(clientgen_runtime::auth::LifetimeSpec::None),
         Some(Lifetime::ExpiresIn(pointer)) => quote!(clientgen_runtime::auth::LifetimeSpec::ExpiresIn(#pointer)),
@@ -61,6 +62,7 @@ fn endpoint(op: &Operation, token: &TokenExtension) -> TokenStream {
                 access_token: #access,
                 refresh_token: #refresh,
                 lifetime: #lifetime,
+                refresh_lifetime: #refresh_lifetime,
                 keep: &[#(#keep),*],
             },
         }

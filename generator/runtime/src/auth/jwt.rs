@@ -1,4 +1,5 @@
-//! Reading the lifetime of a JWT access token from its `exp` and `iat` claims.
+//! Reading the lifetime of a JWT access token from its `exp` and `iat` claims, and the expiry of a JWT
+//! refresh token from its `exp`.
 //!
 //! The signature is not checked: the token is the server's business, and the claims only tell the client
 //! when to renew it ahead of time. A token that cannot be read simply has no known lifetime.
@@ -16,9 +17,7 @@ use serde_json::Value;
 /// With an `iat` claim the lifetime is `exp - iat`, which does not depend on the two clocks agreeing;
 /// without it, `exp - now` by the local wall clock. A lifetime that is already over is zero.
 pub fn lifetime(token: &str, now: DateTime<Utc>) -> Option<Duration> {
-    let payload = token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    let claims = claims(token)?;
     let exp = claims.get("exp").and_then(Value::as_f64)?;
     let start = match claims.get("iat").and_then(Value::as_f64) {
         Some(iat) => iat,
@@ -30,6 +29,19 @@ pub fn lifetime(token: &str, now: DateTime<Utc>) -> Option<Duration> {
         return None;
     }
     Some(Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX))
+}
+
+/// When a JWT expires by its `exp` claim (wall clock), or `None` if it is not a readable JWT with one.
+pub fn expiry(token: &str) -> Option<DateTime<Utc>> {
+    let exp = claims(token)?.get("exp").and_then(Value::as_f64)?;
+    DateTime::from_timestamp_millis((exp * 1000.0) as i64)
+}
+
+/// The claims of a JWT (its payload, read without checking the signature).
+fn claims(token: &str) -> Option<Value> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 #[cfg(test)]

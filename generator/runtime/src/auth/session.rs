@@ -14,6 +14,7 @@ use super::tokens::{Freshness, RefreshMargin, TokenSet};
 use super::{AuthError, SendError};
 use crate::Secret;
 use crate::retry::{self, RetryPolicy};
+use crate::secret::{WipedJson, wiped_body};
 
 /// The most of a token response body that is read.
 const TOKEN_BODY_LIMIT: usize = 1024 * 1024;
@@ -340,7 +341,8 @@ impl Session {
     }
 
     fn can_renew(&self, tokens: &TokenSet) -> bool {
-        (self.inner.spec.refresh.is_some() && tokens.refresh_token().is_some()) || self.reexchange_with().is_some()
+        (self.inner.spec.refresh.is_some() && tokens.usable_refresh_token().is_some())
+            || self.reexchange_with().is_some()
     }
 
     /// The error for tokens that are not valid and cannot be renewed.
@@ -444,7 +446,11 @@ impl Session {
     /// New tokens, by refresh, else by re-exchange.
     async fn obtain(&self, current: &TokenSet) -> Result<TokenSet, AuthError> {
         let scheme = self.scheme();
-        if let (Some(refresh), Some(token)) = (&self.inner.spec.refresh, current.refresh_token()) {
+        // A refresh token known to have expired is not tried: straight to logging in again, or LoginRequired.
+        if current.refresh_token().is_some() && current.usable_refresh_token().is_none() {
+            tracing::debug!(scheme, "the refresh token has expired");
+        }
+        if let (Some(refresh), Some(token)) = (&self.inner.spec.refresh, current.usable_refresh_token()) {
             match self.refresh(refresh, token).await {
                 Ok(tokens) => {
                     if tokens.refresh_token().is_some() {
@@ -461,8 +467,10 @@ impl Session {
         match self.reexchange_with() {
             Some((exchange, login)) => {
                 tracing::debug!(scheme, "logging in again with the kept login request");
-                let body: Value = serde_json::from_str(login.expose())
-                    .map_err(|_| self.unplaceable("the kept login request is not JSON"))?;
+                let body = WipedJson(
+                    serde_json::from_str(login.expose())
+                        .map_err(|_| self.unplaceable("the kept login request is not JSON"))?,
+                );
                 let response = match self.call(exchange, &body, "exchange").await {
                     Ok(response) => response,
                     Err(AuthError::Rejected { status: status @ (400 | 401 | 403), .. }) => {
@@ -479,14 +487,19 @@ impl Session {
 
     async fn refresh(&self, refresh: &'static RefreshSpec, token: &Secret) -> Result<TokenSet, AuthError> {
         tracing::debug!(scheme = self.scheme(), "refreshing the access token");
-        let mut body = Value::Object(Map::new());
-        set_pointer(&mut body, refresh.refresh_token_field, Value::String(token.expose().to_owned()));
+        let mut body = WipedJson(Value::Object(Map::new()));
+        set_pointer(&mut body.0, refresh.refresh_token_field, Value::String(token.expose().to_owned()));
         let response = self.call(&refresh.endpoint, &body, "refresh").await?;
         TokenSet::from_response(&refresh.endpoint.token, &body, &response)
     }
 
     /// Sends a token request and reads its JSON success body.
-    async fn call(&self, endpoint: &EndpointSpec, body: &Value, operation: &'static str) -> Result<Value, AuthError> {
+    async fn call(
+        &self,
+        endpoint: &EndpointSpec,
+        body: &Value,
+        operation: &'static str,
+    ) -> Result<WipedJson, AuthError> {
         let url = format!("{}{}", self.inner.base_url.as_str().trim_end_matches('/'), endpoint.path);
         let url = Url::parse(&url).map_err(|_| self.unplaceable(format!("the {operation} path makes no valid URL")))?;
         let bytes =
@@ -497,7 +510,7 @@ impl Session {
             .request(endpoint.method.clone(), url)
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
-            .body(bytes)
+            .body(wiped_body(bytes))
             .build()
             .map_err(|err| AuthError::Transport(Arc::new(err)))?;
         let policy = self.inner.options.retry;
@@ -536,7 +549,7 @@ impl Session {
             }
             read.extend_from_slice(&chunk);
         }
-        serde_json::from_slice(&read).map_err(|_| AuthError::InvalidTokenResponse { pointer: "" })
+        serde_json::from_slice(&read).map(WipedJson).map_err(|_| AuthError::InvalidTokenResponse { pointer: "" })
     }
 
     /// Puts the credential on the request, as the spec's placement says.

@@ -80,6 +80,10 @@ pub struct TokenSpec {
     pub refresh_token: Option<&'static str>,
     /// How long the access token is valid.
     pub lifetime: LifetimeSpec,
+    /// JSON pointer to the refresh token's lifetime in seconds (`refresh_expires_in`), if the response
+    /// states it. Without it, a refresh token that is a JWT expires at its `exp` claim, and any other lives
+    /// until the server refuses it.
+    pub refresh_lifetime: Option<&'static str>,
     /// Values kept for later requests (see [`Placement::Body`]), by name, and where each is read.
     pub keep: &'static [(&'static str, ValueSource)],
 }

@@ -52,6 +52,9 @@ pub struct StoredTokens {
     /// The hard deadline, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<DateTime<Utc>>,
+    /// When the refresh token stops being accepted, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at: Option<DateTime<Utc>>,
     /// The kept values, by name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub values: BTreeMap<String, Secret>,
@@ -68,6 +71,7 @@ impl StoredTokens {
             received_at: tokens.received_at(),
             expires_at: tokens.expires_at(),
             deadline: tokens.deadline(),
+            refresh_expires_at: tokens.refresh_expires_at(),
             values: tokens
                 .value_names()
                 .filter_map(|name| Some((name.to_owned(), tokens.value(name)?.clone())))
@@ -83,6 +87,7 @@ impl StoredTokens {
             self.received_at,
             self.expires_at,
             self.deadline,
+            self.refresh_expires_at,
             self.values.clone(),
         )
     }

@@ -29,6 +29,8 @@ pub struct TokenSet {
     lifetime: Option<Duration>,
     /// A hard deadline by the wall clock.
     deadline: Option<DateTime<Utc>>,
+    /// When the refresh token stops being accepted, by the wall clock, if known.
+    refresh_expires_at: Option<DateTime<Utc>>,
     values: BTreeMap<String, Secret>,
 }
 
@@ -42,6 +44,7 @@ impl TokenSet {
             received_at: Utc::now(),
             lifetime: None,
             deadline: None,
+            refresh_expires_at: None,
             values: BTreeMap::new(),
         }
     }
@@ -51,7 +54,8 @@ impl TokenSet {
     /// `request_body` is the JSON body that was sent (for values kept from the request; pass
     /// [`Value::Null`] if there was none). The token counts as received now. A pointer that finds nothing,
     /// or a value of the wrong type, is [`AuthError::InvalidTokenResponse`] naming the pointer (never the
-    /// value). A JWT lifetime that cannot be read leaves the token without a lifetime.
+    /// value). A lifetime the response leaves out (or a JWT lifetime that cannot be read) leaves the token
+    /// without a known lifetime: it is renewed when the server answers 401.
     pub fn from_response(spec: &TokenSpec, request_body: &Value, response_body: &Value) -> Result<Self, AuthError> {
         let mut tokens = Self::new(Secret::new(string_at(response_body, spec.access_token)?));
         if let Some(pointer) = spec.refresh_token {
@@ -61,8 +65,20 @@ impl TokenSet {
                 Some(_) => Some(Secret::new(string_at(response_body, pointer)?)),
             };
         }
+        // The refresh token's own expiry: as the response states it, else its JWT `exp`.
+        tokens.refresh_expires_at = match (spec.refresh_lifetime, &tokens.refresh) {
+            (_, None) => None,
+            (Some(pointer), Some(_)) if !absent(response_body, pointer) => {
+                Some(add(tokens.received_at, seconds_at(response_body, pointer)?))
+            }
+            (_, Some(refresh)) => super::jwt::expiry(refresh.expose()),
+        };
         match spec.lifetime {
             LifetimeSpec::None => {}
+            // A response that leaves the lifetime out has none known: the token is renewed on a 401.
+            LifetimeSpec::ExpiresIn(pointer) | LifetimeSpec::ExpiresAt(pointer) if absent(response_body, pointer) => {
+                tracing::debug!(pointer, "the token response gives no lifetime; it is renewed on a 401 only");
+            }
             LifetimeSpec::ExpiresIn(pointer) => tokens.lifetime = Some(seconds_at(response_body, pointer)?),
             LifetimeSpec::ExpiresAt(pointer) => {
                 let text = string_at(response_body, pointer)?;
@@ -88,10 +104,27 @@ impl TokenSet {
         Ok(tokens)
     }
 
-    /// This token set with a refresh token.
+    /// This token set with a refresh token (whose expiry is its JWT `exp`, if it is a JWT).
     pub fn with_refresh_token(mut self, refresh_token: Secret) -> Self {
+        self.refresh_expires_at = super::jwt::expiry(refresh_token.expose());
         self.refresh = Some(refresh_token);
         self
+    }
+
+    /// This token set with a refresh token that stops being accepted at `at`.
+    pub fn with_refresh_expiry(mut self, at: DateTime<Utc>) -> Self {
+        self.refresh_expires_at = Some(at);
+        self
+    }
+
+    /// When the refresh token stops being accepted, if known.
+    pub fn refresh_expires_at(&self) -> Option<DateTime<Utc>> {
+        self.refresh_expires_at
+    }
+
+    /// The refresh token, unless it is known to have expired (a refresh with it would be refused).
+    pub(crate) fn usable_refresh_token(&self) -> Option<&Secret> {
+        self.refresh.as_ref().filter(|_| self.refresh_expires_at.is_none_or(|at| Utc::now() < at))
     }
 
     /// This token set with an access token that expires `lifetime` after it was received.
@@ -167,6 +200,7 @@ impl TokenSet {
         received_at: DateTime<Utc>,
         expires_at: Option<DateTime<Utc>>,
         deadline: Option<DateTime<Utc>>,
+        refresh_expires_at: Option<DateTime<Utc>>,
         values: BTreeMap<String, Secret>,
     ) -> Self {
         let now = Instant::now();
@@ -181,7 +215,9 @@ impl TokenSet {
                 now
             }
         };
-        Self { access, refresh, received, received_at, lifetime, deadline, values }
+        let refresh_expires_at =
+            refresh_expires_at.or_else(|| refresh.as_ref().and_then(|token| super::jwt::expiry(token.expose())));
+        Self { access, refresh, received, received_at, lifetime, deadline, refresh_expires_at, values }
     }
 
     /// The tokens after a renewal: `self` is the new set, `old` what was held. Kept values not renewed keep
@@ -190,6 +226,7 @@ impl TokenSet {
     pub(crate) fn merged_over(mut self, old: &TokenSet, keep_refresh: bool) -> Self {
         if keep_refresh && self.refresh.is_none() {
             self.refresh = old.refresh.clone();
+            self.refresh_expires_at = old.refresh_expires_at;
         }
         for (name, value) in &old.values {
             self.values.entry(name.clone()).or_insert_with(|| value.clone());
@@ -227,6 +264,7 @@ impl fmt::Debug for TokenSet {
             .field("refresh_token", &self.refresh)
             .field("expires_in", &self.expires_in())
             .field("deadline", &self.deadline)
+            .field("refresh_expires_at", &self.refresh_expires_at)
             .field("values", &self.values.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -282,6 +320,11 @@ pub(crate) fn add(at: DateTime<Utc>, duration: Duration) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
 }
 
+/// Whether the body has nothing (or `null`) at `pointer`.
+fn absent(body: &Value, pointer: &str) -> bool {
+    matches!(body.pointer(pointer), None | Some(Value::Null))
+}
+
 fn string_at(body: &Value, pointer: &'static str) -> Result<String, AuthError> {
     match body.pointer(pointer) {
         Some(Value::String(text)) => Ok(text.clone()),
@@ -321,6 +364,7 @@ mod tests {
         access_token: "/data/access",
         refresh_token: Some("/data/refresh"),
         lifetime: LifetimeSpec::ExpiresIn("/expires_in"),
+        refresh_lifetime: None,
         keep: &[("account", ValueSource::Response("/data/account")), ("client_id", ValueSource::Request("/client_id"))],
     };
 
@@ -375,8 +419,13 @@ mod tests {
 
     #[test]
     fn reads_a_hard_deadline_and_quoted_seconds() {
-        const AT: TokenSpec =
-            TokenSpec { access_token: "/t", refresh_token: None, lifetime: LifetimeSpec::ExpiresAt("/exp"), keep: &[] };
+        const AT: TokenSpec = TokenSpec {
+            access_token: "/t",
+            refresh_token: None,
+            lifetime: LifetimeSpec::ExpiresAt("/exp"),
+            refresh_lifetime: None,
+            keep: &[],
+        };
         let tokens =
             TokenSet::from_response(&AT, &Value::Null, &json!({"t": "x", "exp": "2001-02-03T04:05:06Z"})).unwrap();
         assert_eq!(tokens.deadline().unwrap().to_rfc3339(), "2001-02-03T04:05:06+00:00");
@@ -384,14 +433,61 @@ mod tests {
         let err = TokenSet::from_response(&AT, &Value::Null, &json!({"t": "x", "exp": "tomorrow"})).unwrap_err();
         assert!(matches!(err, AuthError::InvalidTokenResponse { pointer: "/exp" }), "{err:?}");
 
-        const IN: TokenSpec =
-            TokenSpec { access_token: "/t", refresh_token: None, lifetime: LifetimeSpec::ExpiresIn("/e"), keep: &[] };
+        const IN: TokenSpec = TokenSpec {
+            access_token: "/t",
+            refresh_token: None,
+            lifetime: LifetimeSpec::ExpiresIn("/e"),
+            refresh_lifetime: None,
+            keep: &[],
+        };
         let tokens = TokenSet::from_response(&IN, &Value::Null, &json!({"t": "x", "e": "3600"})).unwrap();
         assert_eq!(tokens.lifetime(), Some(Duration::from_secs(3600)));
         let forever = TokenSet::from_response(&IN, &Value::Null, &json!({"t": "x", "e": 1e300})).unwrap();
         assert_eq!(forever.lifetime(), Some(Duration::MAX));
         assert_eq!(forever.freshness(&RefreshMargin::default()), Freshness::Fresh);
         assert_eq!(forever.expires_at(), Some(DateTime::<Utc>::MAX_UTC));
+    }
+
+    #[test]
+    fn a_response_without_its_lifetime_has_no_known_lifetime() {
+        let response = json!({"data": {"access": "A", "account": 1}, "expires_in": null});
+        let tokens = TokenSet::from_response(&SPEC, &json!({"client_id": "c"}), &response).unwrap();
+        assert_eq!(tokens.lifetime(), None);
+        let response = json!({"data": {"access": "A", "account": 1}});
+        let tokens = TokenSet::from_response(&SPEC, &json!({"client_id": "c"}), &response).unwrap();
+        assert_eq!((tokens.lifetime(), tokens.freshness(&RefreshMargin::default())), (None, Freshness::Fresh));
+    }
+
+    fn jwt_expiring(at: i64) -> String {
+        use base64::Engine as _;
+        let encode = |text: String| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+        format!("{}.{}.sig", encode(r#"{"alg":"none"}"#.to_owned()), encode(format!(r#"{{"exp":{at}}}"#)))
+    }
+
+    #[test]
+    fn a_refresh_tokens_expiry_is_read_from_the_response_or_its_jwt_exp() {
+        const STATED: TokenSpec = TokenSpec {
+            access_token: "/a",
+            refresh_token: Some("/r"),
+            lifetime: LifetimeSpec::None,
+            refresh_lifetime: Some("/refresh_expires_in"),
+            keep: &[],
+        };
+        let tokens =
+            TokenSet::from_response(&STATED, &Value::Null, &json!({"a": "x", "r": "y", "refresh_expires_in": 60}))
+                .unwrap();
+        let left = tokens.refresh_expires_at().unwrap() - Utc::now();
+        assert!(left > TimeDelta::seconds(55) && left <= TimeDelta::seconds(60), "{left:?}");
+        assert!(tokens.usable_refresh_token().is_some());
+        // Not stated: a JWT refresh token expires at its `exp`; an opaque one has no known expiry.
+        let past = Utc::now().timestamp() - 10;
+        let tokens =
+            TokenSet::from_response(&STATED, &Value::Null, &json!({"a": "x", "r": jwt_expiring(past)})).unwrap();
+        assert_eq!(tokens.refresh_expires_at().map(|at| at.timestamp()), Some(past));
+        assert!(tokens.refresh_token().is_some() && tokens.usable_refresh_token().is_none());
+        let tokens = TokenSet::from_response(&STATED, &Value::Null, &json!({"a": "x", "r": "opaque"})).unwrap();
+        assert_eq!(tokens.refresh_expires_at(), None);
+        assert!(tokens.usable_refresh_token().is_some());
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub const TOKEN: TokenSpec = TokenSpec {
     access_token: "/access",
     refresh_token: Some("/refresh"),
     lifetime: LifetimeSpec::ExpiresIn("/expires_in"),
+    refresh_lifetime: None,
     keep: &[],
 };
 
