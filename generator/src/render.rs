@@ -1,9 +1,12 @@
 //! Render: tokens → `syn::File` → text with prettyplease, under the generated-file header.
 //!
-//! [`rust_files`] renders a crate's `lib.rs` and `types.rs` side by side on threads, a `types.rs` much
-//! larger than `lib.rs` (Stripe's) in pieces cut at item boundaries; the text is the same however it is cut.
+//! [`rust_files`] renders a crate's `lib.rs` and `types.rs` side by side on threads, a large `types.rs`
+//! (Stripe's) in pieces cut at item boundaries that the threads take in turn; the text is the same however
+//! it is cut.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use proc_macro2::TokenStream;
 
@@ -14,13 +17,13 @@ use crate::model::{Api, TypeKind};
 /// How a crate's Rust files are rendered. The output is the same byte for byte whichever is chosen.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Rendering {
-    /// `lib.rs` and `types.rs` on threads side by side, a `types.rs` much larger than `lib.rs` in two
-    /// pieces (the default: fastest on large specs).
+    /// `lib.rs` beside `types.rs`, a large `types.rs` in pieces that threads (one per core) take in turn
+    /// (the default: fastest on large specs, and a large spec's memory is reused from piece to piece).
     #[default]
     Parallel,
     /// Each file whole, on the calling thread.
     Sequential,
-    /// `types.rs` in this many pieces on threads of their own, whatever its size (to test the cut).
+    /// `types.rs` in this many pieces, whatever its size (to test the cut).
     Pieces(usize),
 }
 
@@ -38,34 +41,54 @@ pub(crate) fn rust_files(
             let types = render(file, header, emit::types_file_part(api, 0..api.types.len()))?;
             return Ok((lib, types));
         }
-        Rendering::Parallel if types_weight(api) > 2 * lib_weight(api) => 2,
-        Rendering::Parallel => 1,
+        Rendering::Parallel => (types_weight(api) / PIECE_WEIGHT).clamp(1, MAX_PIECES),
         Rendering::Pieces(pieces) => pieces.max(1),
     };
     let ranges = balanced(api, pieces);
-    // Token streams are not `Send`: each piece is emitted on the thread that renders it.
-    let (lib, types) = std::thread::scope(|scope| {
-        let parts: Vec<_> = ranges
-            .into_iter()
-            .map(|range| scope.spawn(move || render_items(file, emit::types_file_part(api, range))))
-            .collect();
+    let rendered: Vec<Mutex<Option<Result<String, Error>>>> = ranges.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    // Workers take the pieces in turn; each piece's tokens and syntax tree are freed before its next, so the
+    // memory is reused instead of growing with the spec. Token streams are not `Send`: each piece is emitted
+    // on the thread that renders it.
+    let render_pieces = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        let Some(range) = ranges.get(index) else { break };
+        let text = render_items(file, emit::types_file_part(api, range.clone()));
+        *rendered[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(text);
+    };
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(pieces);
+    let lib = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(render_pieces)).collect();
         let lib = render(file, header, emit::lib_file(api, crate_name));
-        let types = parts.into_iter().try_fold(header.to_owned(), |mut types, part| {
-            let text = part.join().unwrap_or_else(|_| {
-                Err(Error::new(file, "", ErrorKind::Internal("rendering the types panicked".into())))
-            })?;
-            if !text.is_empty() {
-                if types.len() > header.len() {
-                    types.push('\n');
-                }
-                types.push_str(&text);
-            }
-            Ok::<_, Error>(types)
-        });
-        (lib, types)
+        // The calling thread helps with what is left once `lib.rs` is done.
+        render_pieces();
+        // A worker that panicked leaves its piece empty, reported below as an internal error.
+        for handle in handles {
+            let _ = handle.join();
+        }
+        lib
     });
-    Ok((lib?, types?))
+    let mut types = header.to_owned();
+    for piece in rendered {
+        let text = piece
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(|| Err(Error::new(file, "", ErrorKind::Internal("rendering the types panicked".into()))))?;
+        if !text.is_empty() {
+            if types.len() > header.len() {
+                types.push('\n');
+            }
+            types.push_str(&text);
+        }
+    }
+    Ok((lib?, types))
 }
+
+/// The weight of one piece of `types.rs` rendered at a time: small enough that a large spec's memory is
+/// reused from piece to piece, large enough that a small spec's `types.rs` is one piece.
+const PIECE_WEIGHT: usize = 4000;
+/// The most pieces `types.rs` is cut into.
+const MAX_PIECES: usize = 32;
 
 /// A rough measure of how much code a type's items hold (items and their members).
 fn type_weight(kind: &TypeKind) -> usize {
@@ -99,11 +122,6 @@ fn balanced(api: &Api, pieces: usize) -> Vec<std::ops::Range<usize>> {
     }
     ranges.push(start..api.types.len());
     ranges
-}
-
-/// A rough measure of how much code `lib.rs` will hold, in the units of [`types_weight`].
-fn lib_weight(api: &Api) -> usize {
-    api.operations.iter().map(|op| 12 + op.params.len() * 4 + (op.success.len() + op.errors.len()) * 3).sum()
 }
 
 /// Formats one generated Rust file. A parse failure is a generator bug and is reported as such.

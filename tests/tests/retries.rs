@@ -85,7 +85,7 @@ async fn a_post_is_retried_only_with_an_idempotency_key() {
     let (responder, seen) = counted(|_, _| ResponseTemplate::new(503));
     Mock::given(method("POST")).and(path("/things")).respond_with(responder).mount(&server).await;
     let client = logged_in(&server, fast()).await;
-    let body = api::types::CreateThingRequest::new();
+    let body = api::types::CreateThingRequest::default();
     let err = client.create_thing(&body).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(hits(&seen), 1, "a POST without an idempotency key is not retried");

@@ -183,19 +183,6 @@ pub struct Person {
     pub primary_email: Option<Option<String>>,
 }
 
-impl Person {
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            first_name: None,
-            last_name: None,
-            primary_email: None,
-        }
-    }
-}
-
 /// Response metadata of the Deskpro envelope (for example paging
 /// information on lists); `{}` on the responses in this document.
 pub type Meta = serde_json::Map<String, serde_json::Value>;
@@ -254,13 +241,6 @@ pub struct ErrorTree {
     /// Errors of each input field, by field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<std::collections::BTreeMap<String, ErrorTree>>,
-}
-
-impl ErrorTree {
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self { errors: None, fields: None }
-    }
 }
 
 /// One validation error.

@@ -119,14 +119,3 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
-
-impl ErrorBody {
-    /// An empty value: every property unset.
-    pub fn new() -> Self {
-        Self {
-            status_code: None,
-            message: None,
-            error: None,
-        }
-    }
-}

@@ -148,7 +148,8 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                     _ => "serde_json::from_str(\"null\")?".into(),
                 },
                 TypeKind::Struct { fields, .. } if depth < 4 => {
-                    // `new` takes the required properties in order (strings as anything `Into<String>`).
+                    // `new` takes the required properties in order (strings as anything `Into<String>`); a struct with
+                    // none is `Default`.
                     let args: Vec<String> = fields
                         .iter()
                         .filter(|f| f.required)
@@ -158,7 +159,11 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
                             (ty, false) => example_value(api, ty, krate, depth + 1),
                         })
                         .collect();
-                    format!("{path}::new({})", args.join(", "))
+                    if args.is_empty() {
+                        format!("{path}::default()")
+                    } else {
+                        format!("{path}::new({})", args.join(", "))
+                    }
                 }
                 TypeKind::Struct { .. } => "serde_json::from_str(\"{}\")?".into(),
             }

@@ -165,10 +165,14 @@ fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64
 }
 
 /// `new`, taking the required fields in order (the optional ones start as `None`, further properties
-/// empty): with `#[non_exhaustive]` on the struct, the one way to build it outside the crate, so that a
-/// property the spec adds later breaks no caller.
+/// empty): with `#[non_exhaustive]` on the struct, the one way to build it outside the crate (with
+/// `Default`, for a struct without required fields), so that a property the spec adds later breaks no caller.
 fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    // Nothing required: the struct derives `Default`, which is how it is built.
+    if required.is_empty() {
+        return TokenStream::new();
+    }
     let args = required.iter().map(|f| {
         let name = ident(&f.ident);
         let ty = ty_tokens(&f.ty, true);
@@ -187,11 +191,7 @@ fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream 
         }
     });
     let additional = additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
-    let doc = if required.is_empty() {
-        " An empty value: every property unset.".to_owned()
-    } else {
-        " A value with the required properties given and the optional ones unset.".to_owned()
-    };
+    let doc = " A value with the required properties given and the optional ones unset.";
     let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
