@@ -2,26 +2,10 @@
 //! operation's span with its fields), and the `Debug` and `Display` of every value a user can touch are
 //! captured; no secret string may appear in any of it.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clientgen_tests::{Mock, MockServer, ResponseTemplate, counted, http_client, json, jwt, method, path};
+use clientgen_tests::{Capture, Mock, MockServer, ResponseTemplate, counted, http_client, json, jwt, method, path};
 use serde_json::json;
-
-/// Collects everything tracing writes.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
     for secret in secrets {
@@ -32,15 +16,7 @@ fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
 #[tokio::test(flavor = "current_thread")]
 async fn progeny_flows_leak_nothing() {
     let capture = Capture::default();
-    let writer = capture.clone();
-    // Spans are written when they close, with every field recorded on them.
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = capture.install();
 
     let access1 = jwt("first-access", 1);
     let access2 = jwt("second-access", 300);
@@ -98,7 +74,7 @@ async fn progeny_flows_leak_nothing() {
     let bad_login = client.obtain_token_pair(&login).await;
     shown.push(format!("{bad_login:?}"));
 
-    let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let logs = capture.text();
     assert!(logs.contains("refresh"), "tracing captured the flows:\n{logs}");
     assert!(logs.contains("url.template=\"/accounts/token/refresh/\""), "operation spans were captured:\n{logs}");
     assert_clean("tracing output", &logs, &secrets);
@@ -107,8 +83,10 @@ async fn progeny_flows_leak_nothing() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "current_thread")]
 async fn finqware_and_deskpro_values_leak_nothing() {
+    let capture = Capture::default();
+    let _guard = capture.install();
     let secrets = ["finq-secret-leak", "finq-temp-leak", "finq-access-leak", "desk-pass-leak", "9:DESKTOKENLEAK"];
     let server = MockServer::start().await;
     Mock::given(path("/v1/tokens"))
@@ -157,6 +135,9 @@ async fn finqware_and_deskpro_values_leak_nothing() {
         let err = session.get_me().await.unwrap_err();
         shown.push(format!("{login:?} {token:?} {session:?} {err:?} {err}"));
     }
+    let logs = capture.text();
+    assert!(logs.contains("url.template=\"/me\""), "operation spans were captured:\n{logs}");
+    assert_clean("tracing output", &logs, &secrets);
     for text in &shown {
         assert_clean("a Debug or Display", text, &secrets);
     }

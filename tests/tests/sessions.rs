@@ -215,7 +215,9 @@ mod progeny {
         });
         Mock::given(path("/api/v3/accounts/token/refresh/")).respond_with(refresh).mount(&server).await;
         let resource = resource(&server, &["a2"]).await;
-        let client = client(&server).await.login(&login(), SessionOptions::default()).await.unwrap();
+        // No retries: the refresh is to fail (the runtime's auth_session tests retry a 429 on the refresh).
+        let options = SessionOptions::default().retry(progeny_client::RetryPolicy::none());
+        let client = client(&server).await.login(&login(), options).await.unwrap();
         tokio::time::sleep(SHORT).await;
         let calls: Vec<_> = (0..50)
             .map(|_| {

@@ -311,67 +311,7 @@ impl Client {
         )
     }
 }
-
-/// A call to one operation, returned by its [`Client`] method with the operation's required inputs
-/// set. Optional inputs are set by name (the operation's docs list them) and per-call options with
-/// the `with_…` methods; awaiting the call sends it and gives the operation's typed result.
-#[must_use = "a call is sent only when it is awaited"]
-pub struct Call<'a, O> {
-    request: clientgen_runtime::Request<'a>,
-    operation: std::marker::PhantomData<O>,
-}
-
-impl<'a, O> Call<'a, O> {
-    fn new(request: clientgen_runtime::Request<'a>) -> Self {
-        Self {
-            request,
-            operation: std::marker::PhantomData,
-        }
-    }
-
-    /// A timeout for this call (each attempt of it), instead of the client's.
-    pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.request.set_timeout(timeout);
-        self
-    }
-
-    /// A header sent with this call beside those the operation sets. It never replaces the
-    /// credential the client's session sends, and a header that may carry a credential
-    /// (`Authorization`, `Cookie`, or a header a security scheme of the API uses) is marked sensitive.
-    pub fn with_header(mut self, name: &str, value: &str) -> Self {
-        self.request.add_header(name, value);
-        self
-    }
-
-    /// A query parameter sent with this call after those the operation sets.
-    pub fn with_query(mut self, name: &str, value: &str) -> Self {
-        self.request.add_query(name, value);
-        self
-    }
-
-    /// A retry policy for this call, instead of the client's.
-    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
-        self.request.set_retry(policy);
-        self
-    }
-
-    /// An idempotency key for this call, sent in the operation's idempotency header (the one its
-    /// spec declares, else `Idempotency-Key`); every resend of the call carries the same key.
-    pub fn with_idempotency_key(mut self, key: &str) -> Self {
-        self.request.set_idempotency_key(key);
-        self
-    }
-}
-
-impl<'a, O: clientgen_runtime::Operation> std::future::IntoFuture for Call<'a, O> {
-    type Output = Result<ResponseValue<O::Output>, Error<O::Error>>;
-
-    type IntoFuture = clientgen_runtime::Pending<'a, O::Output, O::Error>;
-
-    fn into_future(self) -> Self::IntoFuture {
-        self.request.send::<O>()
-    }
-}
+clientgen_runtime::call_type!();
 
 /// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
 pub mod operations {

@@ -248,6 +248,72 @@ impl<'a> Request<'a> {
     }
 }
 
+/// Declares a generated crate's `Call` type: what every operation's `Client` method returns. Each generated
+/// crate invokes it once (`clientgen_runtime::call_type!();` at its root): the type must be the crate's own so
+/// that each operation's setters of optional inputs can be inherent methods of `Call<'_, operations::…>`,
+/// while its per-call options and its sending are the same everywhere and written here once.
+#[macro_export]
+macro_rules! call_type {
+    () => {
+        /// A call to one operation, returned by its `Client` method with the operation's required inputs set.
+        /// Optional inputs are set by name (the operation's docs list them) and per-call options with the
+        /// `with_…` methods; awaiting the call sends it and gives the operation's typed result.
+        #[must_use = "a call is sent only when it is awaited"]
+        pub struct Call<'a, O> {
+            request: $crate::Request<'a>,
+            operation: ::std::marker::PhantomData<O>,
+        }
+
+        impl<'a, O> Call<'a, O> {
+            fn new(request: $crate::Request<'a>) -> Self {
+                Self { request, operation: ::std::marker::PhantomData }
+            }
+
+            /// A timeout for this call (each attempt of it), instead of the client's.
+            pub fn with_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.request.set_timeout(timeout);
+                self
+            }
+
+            /// A header sent with this call beside those the operation sets. It never replaces the credential
+            /// the client's session sends, and a header that may carry a credential (`Authorization`, `Cookie`,
+            /// or a header a security scheme of the API uses) is marked sensitive.
+            pub fn with_header(mut self, name: &str, value: &str) -> Self {
+                self.request.add_header(name, value);
+                self
+            }
+
+            /// A query parameter sent with this call after those the operation sets.
+            pub fn with_query(mut self, name: &str, value: &str) -> Self {
+                self.request.add_query(name, value);
+                self
+            }
+
+            /// A retry policy for this call, instead of the client's.
+            pub fn with_retry(mut self, policy: $crate::RetryPolicy) -> Self {
+                self.request.set_retry(policy);
+                self
+            }
+
+            /// An idempotency key for this call, sent in the operation's idempotency header (the one its spec
+            /// declares, else `Idempotency-Key`); every resend of the call carries the same key.
+            pub fn with_idempotency_key(mut self, key: &str) -> Self {
+                self.request.set_idempotency_key(key);
+                self
+            }
+        }
+
+        impl<'a, O: $crate::Operation> ::std::future::IntoFuture for Call<'a, O> {
+            type Output = ::std::result::Result<$crate::ResponseValue<O::Output>, $crate::Error<O::Error>>;
+            type IntoFuture = $crate::Pending<'a, O::Output, O::Error>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                self.request.send::<O>()
+            }
+        }
+    };
+}
+
 /// A call on its way: resolves to the operation's typed result. Returned by awaiting a generated `Call`.
 #[must_use = "futures do nothing unless polled"]
 pub struct Pending<'a, T, E> {
