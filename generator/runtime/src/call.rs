@@ -52,6 +52,9 @@ enum Encoded {
 /// caller's per-call options.
 pub struct Request<'a> {
     core: &'a ClientCore,
+    method: reqwest::Method,
+    path: String,
+    /// The method, URL and body; everything else is added when the request is built.
     builder: reqwest::RequestBuilder,
     security: Security,
     sensitive: bool,
@@ -72,7 +75,9 @@ impl<'a> Request<'a> {
     /// so errors do not quote its body.
     pub fn new(core: &'a ClientCore, method: reqwest::Method, path: &str, security: Security, sensitive: bool) -> Self {
         Self {
-            builder: core.request(method, path),
+            builder: core.request(method.clone(), path),
+            method,
+            path: path.to_owned(),
             core,
             security,
             sensitive,
@@ -127,29 +132,34 @@ impl<'a> Request<'a> {
     }
 
     /// A JSON body, sent as `content_type` (`application/json` or a `+json` type).
-    pub fn json<T: Serialize + ?Sized>(mut self, body: &T, content_type: &'static str) -> Self {
-        self.builder = self.builder.header(reqwest::header::CONTENT_TYPE, content_type).json(body);
-        self
+    pub fn json<T: Serialize + ?Sized>(self, body: &T, content_type: &'static str) -> Self {
+        self.with_body(|builder| builder.header(reqwest::header::CONTENT_TYPE, content_type).json(body))
     }
 
     /// An `application/x-www-form-urlencoded` body, each property written by its `encoding` style.
-    pub fn form<T: Serialize + ?Sized>(mut self, body: &T, encodings: &[(&str, Style, bool)], json: &[&str]) -> Self {
+    pub fn form<T: Serialize + ?Sized>(self, body: &T, encodings: &[(&str, Style, bool)], json: &[&str]) -> Self {
         let text = params::form(body, encodings, json);
-        self.builder =
-            self.builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text);
-        self
+        self.with_body(|builder| {
+            builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text)
+        })
     }
 
-    /// Anything else on the underlying `reqwest` request, such as a `multipart/form-data` body (which
-    /// needs a `reqwest` feature that only crates with multipart operations enable).
-    pub fn map(mut self, f: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Self {
-        self.builder = f(self.builder);
-        self
+    /// A body the underlying `reqwest` request sets itself, such as `multipart/form-data` (which needs a
+    /// `reqwest` feature that only crates with multipart operations enable).
+    pub fn map(self, f: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Self {
+        self.with_body(f)
     }
 
     /// A text or binary body sent as `content_type`.
-    pub fn raw(mut self, body: impl Into<reqwest::Body>, content_type: &'static str) -> Self {
-        self.builder = self.builder.header(reqwest::header::CONTENT_TYPE, content_type).body(body.into());
+    pub fn raw(self, body: impl Into<reqwest::Body>, content_type: &'static str) -> Self {
+        let body = body.into();
+        self.with_body(|builder| builder.header(reqwest::header::CONTENT_TYPE, content_type).body(body))
+    }
+
+    /// Sets the body (and its content type) on a fresh request, so that a body set again replaces the first
+    /// one and its headers.
+    fn with_body(mut self, f: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder) -> Self {
+        self.builder = f(self.core.request(self.method.clone(), &self.path));
         self
     }
 
@@ -368,6 +378,18 @@ mod tests {
         let (request, ..) = request.build().unwrap();
         assert_eq!(request.url().as_str(), "http://127.0.0.1:1/api/things?a=1&b=3&extra=e");
         assert_eq!(request.headers()["cookie"], "d=z; c=x%20y");
+    }
+
+    #[test]
+    fn a_body_set_again_replaces_the_first_and_its_content_type() {
+        let core = core();
+        let request = Request::new(&core, reqwest::Method::POST, "/things", Security::None, false)
+            .json(&serde_json::json!({"a": 1}), "application/merge-patch+json")
+            .json(&serde_json::json!({"b": 2}), "application/json");
+        let (request, ..) = request.build().unwrap();
+        let types: Vec<_> = request.headers().get_all("content-type").iter().collect();
+        assert_eq!(types, ["application/json"]);
+        assert_eq!(request.body().and_then(reqwest::Body::as_bytes), Some(&br#"{"b":2}"#[..]));
     }
 
     #[test]
