@@ -32,12 +32,11 @@ pub(crate) fn rust_files(
     file: &Path,
     header: &str,
     api: &Api,
-    crate_name: &str,
     rendering: Rendering,
 ) -> Result<(String, String), Error> {
     let pieces = match rendering {
         Rendering::Sequential => {
-            let lib = render(file, header, emit::lib_file(api, crate_name))?;
+            let lib = render(file, header, emit::lib_file(api))?;
             let types = render(file, header, emit::types_file_part(api, 0..api.types.len()))?;
             return Ok((lib, types));
         }
@@ -59,7 +58,7 @@ pub(crate) fn rust_files(
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(pieces);
     let lib = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers).map(|_| scope.spawn(render_pieces)).collect();
-        let lib = render(file, header, emit::lib_file(api, crate_name));
+        let lib = render(file, header, emit::lib_file(api));
         // The calling thread helps with what is left once `lib.rs` is done.
         render_pieces();
         // A worker that panicked leaves its piece empty, reported below as an internal error.

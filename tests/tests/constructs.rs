@@ -1,7 +1,8 @@
 //! Focused specs in `tests/constructs/`, one family of OpenAPI constructs per file. Each spec must generate,
 //! each generated `.rs` file must parse, and the output is a snapshot (`constructs__<spec>__<file>.snap`) to
 //! review with `cargo insta review`. `constructs_compile_without_warnings` builds every generated crate in a
-//! scratch workspace under `target/` and fails on any error or warning.
+//! scratch workspace under `target/` and fails on any error or warning; `docs_render_as_written` documents the
+//! `docs` construct with rustdoc and reads the HTML.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -54,6 +55,7 @@ constructs!(
     unions,
     openapi_31,
     token_resources,
+    docs,
 );
 
 /// The spec's path relative to the repository root, as shown in generated headers.
@@ -180,4 +182,60 @@ fn constructs_compile_without_warnings() {
         ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The `docs` construct's crate, documented by rustdoc with warnings as errors: the spec's links are links
+/// in the rendered pages (not escaped text), its HTML is gone, its non-links are text.
+#[test]
+fn docs_render_as_written() {
+    let root = xtask::repo_root();
+    let scratch = root.join("target").join("constructs-doc");
+    let runtime = root.join("generator").join("runtime");
+    let runtime_dependency = format!("{{ path = {:?} }}", runtime.display().to_string());
+    let mut options = clientgen::Options::for_spec(&spec_path("docs"), &runtime_dependency);
+    options.crate_name = "construct-docs".to_owned();
+    let files = generate("docs", &options).unwrap_or_else(|err| panic!("docs.yaml does not generate: {err}"));
+    for file in files {
+        write_if_changed(&scratch.join("docs").join(&file.path), &file.contents);
+    }
+    write_if_changed(&scratch.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = [\"docs\"]\n");
+    let lock = fs::read_to_string(root.join("Cargo.lock")).expect("the repository has a Cargo.lock");
+    write_if_changed(&scratch.join("Cargo.lock"), &lock);
+    // The target directory of `constructs_compile_without_warnings`: its dependencies are checked there.
+    let target = root.join("target").join("constructs-check-target");
+    let output = Command::new(env!("CARGO"))
+        .args(["doc", "--no-deps", "-p", "construct-docs"])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "cargo doc failed:\n{stderr}");
+    assert!(!stderr.contains("warning"), "cargo doc warned:\n{stderr}");
+    let page = |name: &str| {
+        let path = target.join("doc").join("construct_docs").join(name);
+        fs::read_to_string(&path).unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+    };
+    let client = page("struct.Client.html");
+    // A Markdown link, an HTML link and a bare URL of an operation's and a parameter's descriptions.
+    for link in [
+        r#"<a href="https://example.com/docs/things#get">Get a thing</a>"#,
+        r#"<a href="https://example.com/guide">the guide</a>"#,
+        r#"<a href="https://example.com/names">https://example.com/names</a>"#,
+    ] {
+        assert!(client.contains(link), "struct.Client.html has no {link}");
+    }
+    assert!(client.contains("<code>Thing</code> objects &amp; their <strong>owners</strong>"), "HTML became Markdown");
+    assert!(client.contains("is [optional]; <code>tags</code> is an array[string]."), "bracketed text is text");
+    assert!(client.contains("&lt;script&gt;alert"), "a script tag is shown as text");
+    assert!(!client.contains("&lt;p&gt;") && !client.contains("\\["), "no escaped markup shows");
+    assert!(client.contains("<table>"), "the table is a table");
+    // The README is the front page, its link a link.
+    let index = page("index.html");
+    assert!(index.contains(r#"<a href="https://spec.commonmark.org/0.31.2/">CommonMark spec</a>"#), "{index}");
+    let thing = page("types/struct.Thing.html");
+    assert!(thing.contains(r#"<a href="https://example.com/notes?a=1&amp;b=2">notes</a>"#), "a property's link");
 }

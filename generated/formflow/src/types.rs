@@ -10,12 +10,18 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct ApiClientsRequestDto {
     /// The API client ID provided when the API client was created.
+    ///
+    /// Wire name: `clientId`
     #[serde(rename = "clientId")]
     pub client_id: String,
     /// The API client secret provided when the API client was created.
+    ///
+    /// Wire name: `clientSecret`
     #[serde(rename = "clientSecret")]
     pub client_secret: clientgen_runtime::Secret,
     /// The organization ID associated with this API client.
+    ///
+    /// Wire name: `organizationId`
     #[serde(rename = "organizationId")]
     pub organization_id: String,
 }
@@ -108,6 +114,8 @@ impl<'de> Deserialize<'de> for ErrorBodyMessage {
 #[non_exhaustive]
 pub struct ErrorBody {
     /// The HTTP status code, repeated in the body.
+    ///
+    /// Wire name: `statusCode`
     #[serde(rename = "statusCode")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,

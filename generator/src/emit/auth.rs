@@ -204,8 +204,11 @@ pub(super) fn login_methods(api: &Api) -> TokenStream {
             let ty = param_ty(p);
             quote!(#name: #ty,)
         });
+        // Logging in through a deprecated operation is not a use the caller wrote.
+        let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
         quote! {
             #docs
+            #allow
             pub async fn #method(&self, #(#param_decls)* #param options: SessionOptions) -> Result<Self, Error<#error>> {
                 let response = self.#op_fn(#(#params,)* #arg).await?;
                 let session = Session::login(self.core.http().clone(), self.core.url().clone(), &#spec, #request, &*response, options)?;
@@ -253,7 +256,7 @@ pub(super) fn login_methods(api: &Api) -> TokenStream {
     }
 }
 
-fn placement_words(placement: &Placement) -> String {
+pub(super) fn placement_words(placement: &Placement) -> String {
     match placement {
         Placement::Header { name, prefix } if name == "authorization" => {
             format!("`Authorization: {prefix}…`")

@@ -5,17 +5,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::auth::{login_methods, schemes};
-use super::crate_docs::crate_docs;
-use super::docs::doc_attrs;
+use super::docs::{code, lines, list_item, spec};
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::{ident, lit};
 use crate::model::{Api, Placement};
 use crate::names::is_keyword;
 
-/// `src/lib.rs`: crate docs, the client, and one method and error type per operation.
-pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
-    let crate_docs = crate_docs(api, crate_name);
+/// `src/lib.rs`: the README as crate docs, the client, and one method and error type per operation.
+pub(crate) fn lib_file(api: &Api) -> TokenStream {
     let constructors = constructors(api);
     let operations = api.operations.iter().map(|op| operation(api, op));
     let op_types = api.operations.iter().map(operation_types);
@@ -33,7 +31,7 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
     let calls = (!api.operations.is_empty()).then(|| {
         let markers = api.operations.iter().map(marker);
         let impls = api.operations.iter().map(operation_impl);
-        let setters = api.operations.iter().map(setters);
+        let setters = api.operations.iter().map(|op| setters(api, op));
         quote! {
             // `Call`, what every operation returns: the same in every crate, so written once in the runtime.
             clientgen_runtime::call_type!();
@@ -49,7 +47,8 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
         }
     });
     quote! {
-        #crate_docs
+        // The front page is the README (`readme.rs`), which the package also shows.
+        #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
 
         pub mod types;
@@ -115,11 +114,11 @@ fn constructors(api: &Api) -> TokenStream {
     };
     let user_agent = quote!(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
     let default = api.servers.first().map(|server| {
-        let mut doc = format!("A client for the spec's default server, `{}`.", server.url);
-        if let Some(description) = &server.description {
+        let mut doc = format!("A client for the spec's default server, {}.", code(&server.url));
+        if let Some(description) = server.description.as_deref().map(spec).filter(|d| !d.is_empty()) {
             doc = format!("{doc}\n\n{description}");
         }
-        let docs = doc_attrs(Some(&doc));
+        let docs = lines(&doc);
         if server.variables.is_empty() {
             let url = lit(&server.url);
             quote! {
@@ -148,13 +147,16 @@ fn constructors(api: &Api) -> TokenStream {
                     template = template.replace(&format!("{{{{{}}}}}", var.wire), &format!("{{{}}}", var.ident));
                 }
                 params.push(quote!(#var_ident: &str));
-                arg_docs.push_str(&format!(
-                    "\n- `{}`: {}",
-                    var.ident,
-                    var.description.as_deref().unwrap_or("the server variable of that name").replace('\n', " ").trim()
+                arg_docs.push('\n');
+                arg_docs.push_str(&list_item(
+                    &format!("- `{}`:", var.ident),
+                    var.description
+                        .as_deref()
+                        .filter(|d| !d.trim().is_empty())
+                        .unwrap_or("The server variable of that name."),
                 ));
             }
-            let docs = doc_attrs(Some(&format!("{doc}{arg_docs}")));
+            let docs = lines(&format!("{doc}{arg_docs}"));
             let template = lit(&template);
             quote! {
                 #docs

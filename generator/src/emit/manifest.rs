@@ -25,6 +25,7 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     let _ = writeln!(toml, "rust-version = \"1.85\"");
     let _ = writeln!(toml, "description = {description}");
     let _ = writeln!(toml, "license = \"MIT OR Apache-2.0\"");
+    let _ = writeln!(toml, "readme = \"README.md\"");
     let _ = writeln!(toml, "publish = false");
     let _ = writeln!(toml, "\n[dependencies]");
     let _ = writeln!(toml, "clientgen-runtime = {}", package.runtime_dependency);

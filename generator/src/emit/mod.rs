@@ -3,17 +3,17 @@
 //! One module per part of a generated crate: [`types`] (`src/types.rs`), [`client`] (the `Client` and the
 //! skeleton of `src/lib.rs`), [`operations`] (one method per operation) with [`outcomes`] (its success and
 //! error enums and how a response is decoded into them), [`auth`] (credentials: specs, `with_…`, `login`),
-//! [`docs`] (doc comments from spec text) with [`crate_docs`] (the crate's front page and example), and
+//! [`docs`] (doc comments from spec text), [`readme`] (the crate's `README.md`, its front page, with an example), and
 //! [`manifest`] (`Cargo.toml`). [`reserved`] declares every name this code introduces, which the model keeps
 //! spec names off.
 
 mod auth;
 mod client;
-mod crate_docs;
 mod docs;
 mod manifest;
 mod operations;
 mod outcomes;
+mod readme;
 mod reserved;
 mod types;
 mod unions;
@@ -23,6 +23,7 @@ use quote::quote;
 
 pub(crate) use client::lib_file;
 pub(crate) use manifest::{Package, cargo_toml};
+pub(crate) use readme::readme;
 pub(crate) use reserved::RESERVED;
 pub(crate) use types::types_file_part;
 

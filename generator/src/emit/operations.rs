@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, doc_attrs_with};
+use super::docs::{Facts, code, deprecation_note, doc_attrs_with, facts, lines, list_item, spec};
 use super::outcomes::{decode_arms, error_ty, success_ty};
 use super::{ident, lit, ty_tokens};
 use crate::model::{
@@ -178,20 +178,45 @@ fn security_tokens(security: &Security) -> TokenStream {
     }
 }
 
-/// A parameter's doc line (`- `name`: …`).
-fn param_doc(p: &Param) -> String {
-    match &p.doc {
-        // A wire name that the identifier cannot spell (`DateSent<`) is stated.
-        Some(d) if p.wire.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) => {
-            format!("- `{}`: {} (sent as {})", p.ident, d.trim().replace('\n', " "), super::docs::code(&p.wire))
-        }
-        Some(d) => format!("- `{}`: {}", p.ident, d.trim().replace('\n', " ")),
-        None => format!("- `{}`: the {} parameter `{}`", p.ident, p.location.as_str(), p.wire),
+/// A parameter's facts line: wire name, default, constraints.
+fn param_facts(api: &Api, p: &Param) -> Option<String> {
+    facts(&Facts {
+        names: (&p.ident, &p.wire),
+        constraints: &p.constraints,
+        list_values: !api.is_enum(&p.ty),
+        deprecated: p.deprecated,
+    })
+}
+
+/// A parameter's item in the argument list: its description, then its facts line.
+fn param_doc(api: &Api, p: &Param) -> String {
+    let lead = format!("- `{}`:", p.ident);
+    let mut item = match &p.doc {
+        Some(d) if !d.trim().is_empty() => list_item(&lead, d),
+        _ => format!("{lead} {} parameter.", capitalized(p.location.as_str())),
+    };
+    if let Some(facts) = param_facts(api, p) {
+        item.push_str("\n\n  ");
+        item.push_str(&facts);
     }
+    item
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn body_doc(body: &Body) -> String {
-    format!("- `body`: {}", body.doc.as_deref().unwrap_or("the request body").trim().replace('\n', " "))
+    list_item("- `body`:", body.doc.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or("The request body."))
+}
+
+/// `#[deprecated]` with the spec's words on it, if `deprecated`.
+pub(super) fn deprecated_attr(deprecated: bool, doc: Option<&str>, what: &str) -> Option<TokenStream> {
+    deprecated.then(|| {
+        let note = deprecation_note(doc, what);
+        quote!(#[deprecated(note = #note)])
+    })
 }
 
 /// The `Client` method of an operation: it takes the required inputs and returns the operation's `Call`,
@@ -200,25 +225,25 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.fn_name);
     let marker = ident(&op.marker);
     let mut doc = String::new();
-    if let Some(summary) = &op.summary {
-        doc.push_str(summary.trim());
-        doc.push_str("\n\n");
+    for text in [&op.summary, &op.description].into_iter().flatten() {
+        let text = spec(text);
+        if !text.is_empty() {
+            doc.push_str(&text);
+            doc.push_str("\n\n");
+        }
     }
-    if let Some(description) = &op.description {
-        doc.push_str(description.trim());
-        doc.push_str("\n\n");
-    }
-    doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path));
+    doc.push_str(&code(&format!("{} {}", op.method.as_str(), op.path)));
+    let schemes = |schemes: &[String]| schemes.iter().map(|s| code(s)).collect::<Vec<_>>().join(" or ");
     match &op.security {
         Security::None => {}
-        Security::Required(schemes) => doc.push_str(&format!("; needs credentials: {}", schemes.join(" or "))),
-        Security::Optional(schemes) => doc.push_str(&format!("; sends credentials if held: {}", schemes.join(" or "))),
+        Security::Required(list) => doc.push_str(&format!("; needs credentials: {}", schemes(list))),
+        Security::Optional(list) => doc.push_str(&format!("; sends credentials if held: {}", schemes(list))),
     }
     let required: Vec<String> = op
         .params
         .iter()
         .filter(|p| p.required)
-        .map(param_doc)
+        .map(|p| param_doc(api, p))
         .chain(op.body.iter().filter(|b| body_required(b)).map(body_doc))
         .collect();
     if !required.is_empty() {
@@ -229,7 +254,7 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
         .params
         .iter()
         .filter(|p| !p.required)
-        .map(param_doc)
+        .map(|p| param_doc(api, p))
         .chain(op.body.iter().filter(|b| !body_required(b)).map(body_doc))
         .collect();
     if !optional.is_empty() {
@@ -239,8 +264,8 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
         ));
         doc.push_str(&optional.join("\n"));
     }
-    let docs = doc_attrs(Some(&doc));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let docs = lines(&doc);
+    let deprecated = deprecated_attr(op.deprecated, op.description.as_deref().or(op.summary.as_deref()), "operation");
     let params = op.params.iter().filter(|p| p.required).map(|p| {
         let name = ident(&p.ident);
         let ty = param_ty(p);
@@ -301,7 +326,7 @@ fn optional_name(op: &Operation) -> String {
 }
 
 /// The setters of an operation's optional inputs, on its `Call`.
-pub(super) fn setters(op: &Operation) -> TokenStream {
+pub(super) fn setters(api: &Api, op: &Operation) -> TokenStream {
     let marker = ident(&op.marker);
     let mut methods: Vec<TokenStream> = op
         .params
@@ -312,13 +337,19 @@ pub(super) fn setters(op: &Operation) -> TokenStream {
             let name = ident(&p.ident);
             let ty = param_ty(p);
             let set = set_param(&quote!(self.request), slot, p, &quote!(value));
-            let doc = match &p.doc {
-                Some(d) => d.trim().to_owned(),
-                None => format!("The {} parameter `{}`.", p.location.as_str(), p.wire),
+            let mut doc = match p.doc.as_deref().map(spec).filter(|d| !d.is_empty()) {
+                Some(d) => d,
+                None => format!("The {} parameter {}.", p.location.as_str(), code(&p.wire)),
             };
-            let docs = doc_attrs(Some(&doc));
+            if let Some(facts) = param_facts(api, p) {
+                doc.push_str("\n\n");
+                doc.push_str(&facts);
+            }
+            let docs = lines(&doc);
+            let deprecated = deprecated_attr(p.deprecated, p.doc.as_deref(), "parameter");
             quote! {
                 #docs
+                #deprecated
                 pub fn #name(mut self, value: #ty) -> Self {
                     #set
                     self
@@ -329,7 +360,7 @@ pub(super) fn setters(op: &Operation) -> TokenStream {
     if let Some(body) = op.body.as_ref().filter(|b| !body_required(b)) {
         let ty = body_ty(body);
         let set = set_body(body, quote!(self.request));
-        let docs = doc_attrs(Some(body.doc.as_deref().unwrap_or("The request body.").trim()));
+        let docs = lines(&spec(body.doc.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or("The request body.")));
         methods.push(quote! {
             #docs
             pub fn body(mut self, body: #ty) -> Self {

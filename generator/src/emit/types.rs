@@ -4,7 +4,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::docs::{code, doc_attrs};
+use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
+use super::operations::deprecated_attr;
 use super::unions::{tagged_union, untagged_union};
 use super::{ident, lit, ty_tokens};
 use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
@@ -13,7 +14,7 @@ use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
 /// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
 pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let first = range.start == 0;
-    let items = api.types.get(range).unwrap_or_default().iter().map(type_def);
+    let items = api.types.get(range).unwrap_or_default().iter().map(|def| type_def(api, def));
     if !first {
         return items.collect();
     }
@@ -30,14 +31,14 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> Token
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
             let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
-            let fields = fields.iter().map(field);
+            let fields = fields.iter().map(|f| field(api, f));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
                 quote! {
@@ -206,20 +207,26 @@ fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream 
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+fn field(api: &Api, field: &Field) -> TokenStream {
     let name = ident(&field.ident);
-    let mut doc = field.doc.clone().unwrap_or_default();
+    let mut paragraphs = Vec::new();
+    paragraphs.extend(field.doc.as_deref().map(spec).filter(|d| !d.is_empty()));
     if field.nullable && !field.required {
-        let note = "Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.";
-        doc = if doc.is_empty() { note.to_owned() } else { format!("{doc}\n\n{note}") };
+        paragraphs.push("Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.".to_owned());
     }
-    let docs = doc_attrs(Some(&doc).filter(|d| !d.is_empty()).map(String::as_str));
+    paragraphs.extend(facts(&Facts {
+        names: (&field.ident, &field.wire),
+        constraints: &field.constraints,
+        list_values: !api.is_enum(&field.ty),
+        deprecated: field.deprecated,
+    }));
+    let docs = lines(&paragraphs.join("\n\n"));
     let ty = ty_tokens(&field.ty, true);
     let rename = (field.ident != field.wire).then(|| {
         let wire = lit(&field.wire);
         quote!(#[serde(rename = #wire)])
     });
-    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let deprecated = deprecated_attr(field.deprecated, field.doc.as_deref(), "property");
     // Date-times are read leniently (see the runtime's `datetime`), through the field's own reader.
     let lenient = field.ty == Ty::DateTime;
     let reader = |plain: &str, with_datetime: &str| -> Option<String> {

@@ -257,6 +257,37 @@ pub(crate) struct Field {
     pub nullable: bool,
     /// Marked deprecated.
     pub deprecated: bool,
+    /// What the spec states about its values.
+    pub constraints: Constraints,
+}
+
+/// What a spec states about the values of a parameter or property beyond their type, for its docs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Constraints {
+    /// `default`, as JSON.
+    pub default: Option<serde_json::Value>,
+    /// `minimum`, and whether it is exclusive.
+    pub minimum: Option<(String, bool)>,
+    /// `maximum`, and whether it is exclusive.
+    pub maximum: Option<(String, bool)>,
+    /// `multipleOf`.
+    pub multiple_of: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `format`.
+    pub format: Option<String>,
+    /// `enum`: the allowed values, as JSON.
+    pub values: Vec<serde_json::Value>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+    /// `uniqueItems`.
+    pub unique_items: bool,
 }
 
 /// A Rust type expression.
@@ -446,6 +477,10 @@ pub(crate) struct Param {
     pub style: Style,
     /// `explode` (by default true for `form`, false for the other styles).
     pub explode: bool,
+    /// Marked deprecated.
+    pub deprecated: bool,
+    /// What the spec states about its values.
+    pub constraints: Constraints,
 }
 
 /// How a parameter or a form-body property is written (OpenAPI `style`).
@@ -626,5 +661,23 @@ impl Api {
     /// The named type called `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.index.get(name).map(|&i| &self.types[i])
+    }
+
+    /// Whether `ty` (or the item type of an array of it) is a Rust enum of the spec's values.
+    pub fn is_enum(&self, ty: &Ty) -> bool {
+        let mut ty = ty;
+        // Aliases of aliases end (the model makes a type that contains itself a newtype); the bound is for safety.
+        for _ in 0..64 {
+            ty = match ty {
+                Ty::Vec(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => inner,
+                Ty::Named(name) => match self.type_def(name).map(|def| &def.kind) {
+                    Some(TypeKind::Enum { .. } | TypeKind::IntEnum { .. }) => return true,
+                    Some(TypeKind::Alias(inner)) => inner,
+                    _ => return false,
+                },
+                _ => return false,
+            };
+        }
+        false
     }
 }

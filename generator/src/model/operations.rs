@@ -4,13 +4,16 @@
 use std::collections::{BTreeSet, HashMap};
 
 use indexmap::IndexMap;
-use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, RequestBody};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody};
 
 use super::responses::{encoding_of, pick_media};
 use super::schemas::Builder;
 use super::security::security_of;
 use super::templates::template_names;
-use super::{Body, BodyEncoding, HttpMethod, Operation, Param, ParamLocation, ResponseBody, SecurityScheme, Style, Ty};
+use super::{
+    Body, BodyEncoding, Constraints, HttpMethod, Operation, Param, ParamLocation, ResponseBody, SecurityScheme, Style,
+    Ty,
+};
 use crate::error::{Error, ErrorKind, pointer_push};
 use crate::extensions;
 use crate::names::{Scope, pascal, snake};
@@ -203,6 +206,8 @@ impl<'a> Builder<'a> {
                 )),
                 style: Style::Simple,
                 explode: false,
+                deprecated: false,
+                constraints: Constraints::default(),
             });
         }
         // Path parameters first, in the order the path uses them, then the rest in spec order.
@@ -233,6 +238,13 @@ impl<'a> Builder<'a> {
                 }
                 ParameterSchemaOrContent::Content(_) => Ty::String,
             };
+            let constraints = match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => self.constraints(schema),
+                ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+                    self.refs.inner_schema(reference).map(super::schemas::constraints_of).unwrap_or_default()
+                }
+                ParameterSchemaOrContent::Content(_) => Constraints::default(),
+            };
             params.push(Param {
                 ident: scope.claim(snake(&data.name)),
                 wire: data.name.clone(),
@@ -242,6 +254,8 @@ impl<'a> Builder<'a> {
                 doc: data.description.clone(),
                 style,
                 explode,
+                deprecated: data.deprecated == Some(true),
+                constraints,
             });
         }
         Ok(params)

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::compose::narrows;
 use super::refs::Refs;
-use super::{Field, Reserved, Ty, TypeDef, TypeKind};
+use super::{Constraints, Field, Reserved, Ty, TypeDef, TypeKind};
 use crate::error::{Error, ErrorKind, pointer_push};
 use crate::extensions;
 use crate::names::{Scope, pascal, snake};
@@ -455,13 +455,16 @@ impl<'a> Builder<'a> {
                     ty
                 }
             };
-            let (doc, nullable, deprecated) = match property {
-                ReferenceOr::Item(schema) => {
-                    (doc_of(schema), schema.schema_data.nullable, schema.schema_data.deprecated)
-                }
+            let (doc, nullable, deprecated, constraints) = match property {
+                ReferenceOr::Item(schema) => (
+                    doc_of(schema),
+                    schema.schema_data.nullable,
+                    schema.schema_data.deprecated,
+                    self.constraints(schema),
+                ),
                 ReferenceOr::Reference { reference } => match self.refs.schema(reference, &field_pointer) {
-                    Ok((schema, _)) => (None, schema.schema_data.nullable, false),
-                    Err(_) => (None, false, false),
+                    Ok((schema, _)) => (None, schema.schema_data.nullable, false, constraints_of(schema)),
+                    Err(_) => (None, false, false, Constraints::default()),
                 },
             };
             fields.push(Field {
@@ -472,10 +475,88 @@ impl<'a> Builder<'a> {
                 required: required.contains(wire),
                 nullable,
                 deprecated,
+                constraints,
             });
         }
         Ok(fields)
     }
+
+    /// The constraints of a schema, through an `allOf` of one reference (how a `$ref` with a description
+    /// beside it is read): its own default first.
+    pub(super) fn constraints(&self, schema: &Schema) -> Constraints {
+        if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+            if let [ReferenceOr::Reference { reference }] = all_of.as_slice() {
+                let mut constraints = match self.refs.inner_schema(reference) {
+                    Some(target) => constraints_of(target),
+                    None => Constraints::default(),
+                };
+                if schema.schema_data.default.is_some() {
+                    constraints.default.clone_from(&schema.schema_data.default);
+                }
+                return constraints;
+            }
+        }
+        constraints_of(schema)
+    }
+}
+
+/// What a schema states about its values beyond its type.
+pub(super) fn constraints_of(schema: &Schema) -> Constraints {
+    let mut c = Constraints { default: schema.schema_data.default.clone(), ..Constraints::default() };
+    let kind = match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            let number = |n: Option<f64>, exclusive: Option<bool>| n.map(|n| (n.to_string(), exclusive == Some(true)));
+            c.minimum = number(any.minimum, any.exclusive_minimum);
+            c.maximum = number(any.maximum, any.exclusive_maximum);
+            c.multiple_of = any.multiple_of.map(|n| n.to_string());
+            (c.min_length, c.max_length, c.pattern) = (any.min_length, any.max_length, any.pattern.clone());
+            c.format.clone_from(&any.format);
+            c.values.clone_from(&any.enumeration);
+            (c.min_items, c.max_items, c.unique_items) = (any.min_items, any.max_items, any.unique_items == Some(true));
+            return c;
+        }
+        other => other,
+    };
+    fn format<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
+        match format {
+            VariantOrUnknownOrEmpty::Item(item) => {
+                // `DateTime` → `date-time`.
+                let name = format!("{item:?}");
+                Some(heck::ToKebabCase::to_kebab_case(name.as_str()))
+            }
+            VariantOrUnknownOrEmpty::Unknown(name) => Some(name.clone()),
+            VariantOrUnknownOrEmpty::Empty => None,
+        }
+    }
+    match kind {
+        SchemaKind::Type(Type::String(s)) => {
+            c.format = format(&s.format);
+            (c.min_length, c.max_length, c.pattern) = (s.min_length, s.max_length, s.pattern.clone());
+            c.values = s.enumeration.iter().cloned().map(|v| v.map_or(Value::Null, Value::String)).collect();
+        }
+        SchemaKind::Type(Type::Integer(i)) => {
+            c.format = format(&i.format);
+            c.minimum = i.minimum.map(|n| (n.to_string(), i.exclusive_minimum));
+            c.maximum = i.maximum.map(|n| (n.to_string(), i.exclusive_maximum));
+            c.multiple_of = i.multiple_of.map(|n| n.to_string());
+            c.values = i.enumeration.iter().copied().map(|v| v.map_or(Value::Null, Value::from)).collect();
+        }
+        SchemaKind::Type(Type::Number(n)) => {
+            c.format = format(&n.format);
+            c.minimum = n.minimum.map(|v| (v.to_string(), n.exclusive_minimum));
+            c.maximum = n.maximum.map(|v| (v.to_string(), n.exclusive_maximum));
+            c.multiple_of = n.multiple_of.map(|v| v.to_string());
+            c.values = n.enumeration.iter().copied().map(|v| v.map_or(Value::Null, Value::from)).collect();
+        }
+        SchemaKind::Type(Type::Boolean(b)) => {
+            c.values = b.enumeration.iter().copied().map(|v| v.map_or(Value::Null, Value::Bool)).collect();
+        }
+        SchemaKind::Type(Type::Array(a)) => {
+            (c.min_items, c.max_items, c.unique_items) = (a.min_items, a.max_items, a.unique_items);
+        }
+        _ => {}
+    }
+    c
 }
 
 /// "Allowed values: …" for an enum of numbers or booleans (string and integer enums become Rust enums).
