@@ -9,7 +9,7 @@ use super::docs::{code, lines, list_item, spec};
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::{ident, lit};
-use crate::model::{Api, Placement};
+use crate::model::{Api, Placement, Ty};
 use crate::names::is_keyword;
 
 /// `src/lib.rs`: the README as crate docs, the client, and one method and error type per operation.
@@ -46,10 +46,14 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
             #(#setters)*
         }
     });
+    // rustdoc works out the auto traits (`Send`, `RefUnwindSafe`, …) of every type, through each `Box` of a
+    // recursive one: deep graphs such as Stripe's exceed the default limit of 128 there (E0275).
+    let recursion_limit = api.uses(|ty| matches!(ty, Ty::Boxed(_))).then(|| quote!(#![recursion_limit = "256"]));
     quote! {
         // The front page is the README (`readme.rs`), which the package also shows.
         #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]
+        #recursion_limit
 
         pub mod types;
 

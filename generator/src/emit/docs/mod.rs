@@ -28,6 +28,14 @@ pub(super) fn code(text: &str) -> String {
     if span.is_empty() { format!("`{:?}`", text) } else { span }
 }
 
+/// A line of spec text taken as plain text (a title, a version), escaped to read as written mid-line.
+pub(super) fn text(text: &str) -> String {
+    let mut out = String::new();
+    let text = clean(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    markdown::escape(&text, false, false, false, &mut out);
+    out
+}
+
 /// Spec text (any Markdown and HTML) as rustdoc Markdown; empty for blank text.
 pub(super) fn spec(text: &str) -> String {
     to_rustdoc(clean(text).trim())
