@@ -80,7 +80,8 @@ pub(super) fn deprecation_note(text: Option<&str>, what: &str) -> String {
     let fallback = || format!("The API marks this {what} as deprecated.");
     let Some(text) = text else { return fallback() };
     let plain = plain_text(text);
-    let lower = plain.to_lowercase();
+    // ASCII lower case keeps every byte offset of `plain`.
+    let lower = plain.to_ascii_lowercase();
     let Some(at) = lower.find("deprecat") else { return fallback() };
     // The sentence around it: from after the previous `. ` to its own end.
     let start = plain[..at].rfind(". ").map_or(0, |i| i + 2);
