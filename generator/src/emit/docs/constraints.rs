@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use super::markdown::code_span;
+use super::escape::code_span;
 use crate::model::Constraints;
 
 /// Formats the type already states (`chrono::DateTime`, `uuid::Uuid`, `i32`, `Secret`, …), not repeated.

@@ -1,8 +1,9 @@
 //! Doc comments from spec text: the spec's CommonMark (and HTML) rewritten as rustdoc Markdown
-//! ([`markdown`], on [`html`] for the tags), and the line of facts a parameter or property states beside
+//! ([`markdown`], reading tags with [`html`], writing text with [`escape`]), and the line of facts a parameter or property states beside
 //! its description ([`constraints`]).
 
 mod constraints;
+mod escape;
 mod html;
 mod markdown;
 
@@ -24,7 +25,7 @@ pub(super) fn clean(text: &str) -> String {
 
 /// `text` as inline code in a doc comment, whatever backticks or line breaks it holds.
 pub(super) fn code(text: &str) -> String {
-    let span = markdown::code_span(&clean(text), false);
+    let span = escape::code_span(&clean(text), false);
     if span.is_empty() { format!("`{:?}`", text) } else { span }
 }
 
@@ -32,7 +33,7 @@ pub(super) fn code(text: &str) -> String {
 pub(super) fn text(text: &str) -> String {
     let mut out = String::new();
     let text = clean(text).split_whitespace().collect::<Vec<_>>().join(" ");
-    markdown::escape(&text, false, false, false, &mut out);
+    escape::escape(&text, false, false, false, &mut out);
     out
 }
 
