@@ -71,8 +71,9 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// A request for `method` on `path` (already encoded, starting with `/`) under the client's base URL,
-    /// sent with the credentials `security` asks for. `sensitive` says the response may carry credentials,
-    /// so errors do not quote its body.
+    /// sent with the credentials `security` asks for. `sensitive` says the exchange may carry credentials
+    /// outside the headers marked sensitive (in a parameter, the body or the response), so errors do not
+    /// quote its response body and request middleware does not see it (see [`crate::transport`]).
     pub fn new(core: &'a ClientCore, method: reqwest::Method, path: &str, security: Security, sensitive: bool) -> Self {
         Self {
             builder: core.request(method.clone(), path),

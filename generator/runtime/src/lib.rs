@@ -17,6 +17,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod tagged;
+pub mod transport;
 pub mod untagged;
 
 pub use call::{Operation, Pending, Request};
@@ -25,3 +26,8 @@ pub use error::Error;
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use transport::MiddlewareError;
+
+/// The middleware crate whose `Middleware` trait a client accepts (with the `middleware` feature).
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;

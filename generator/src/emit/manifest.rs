@@ -47,6 +47,9 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     if api.uses(|ty| matches!(ty, Ty::Uuid)) {
         let _ = writeln!(toml, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
     }
+    let _ = writeln!(toml, "\n[features]");
+    let _ = writeln!(toml, "# Request middleware (reqwest-middleware): `Client::with_middleware`.");
+    let _ = writeln!(toml, "middleware = [\"clientgen-runtime/middleware\"]");
     toml
 }
 

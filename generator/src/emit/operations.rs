@@ -253,7 +253,7 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let path = path_expr(op);
     let security = security_tokens(&op.security);
-    let sensitive = api.response_sensitive(op);
+    let sensitive = api.carries_credentials(op);
     let mut start =
         quote!(clientgen_runtime::Request::new(&self.core, reqwest::Method::#method, #path, #security, #sensitive));
     if let Some(accept) = &op.accept {

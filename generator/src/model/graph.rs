@@ -322,9 +322,13 @@ impl Api {
         })
     }
 
-    /// Whether any response of the operation may carry a credential.
-    pub fn response_sensitive(&self, op: &Operation) -> bool {
+    /// Whether the operation's exchange may carry a credential outside the headers the runtime marks
+    /// sensitive: in a parameter, the request body or any response (so errors do not quote its response
+    /// body, and request middleware does not see it).
+    pub fn carries_credentials(&self, op: &Operation) -> bool {
         op.token.is_some()
+            || op.params.iter().any(|p| self.is_sensitive(&p.ty))
+            || op.body.as_ref().is_some_and(|b| self.is_sensitive(&b.ty))
             || op
                 .success
                 .iter()
