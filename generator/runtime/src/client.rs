@@ -151,7 +151,8 @@ impl ClientCore {
     /// so attempts made while another call renews wait for that one renewal.
     ///
     /// `sensitive` says the exchange may carry credentials outside the marked headers, so errors do not quote
-    /// its response body and the middleware does not see it.
+    /// its response body and the middleware does not see it. A response whose status `streams` picks is
+    /// returned unread, for the operation to stream.
     pub(crate) async fn execute(
         &self,
         request: reqwest::Request,
@@ -159,6 +160,7 @@ impl ClientCore {
         sensitive: bool,
         policy: RetryPolicy,
         keyed: bool,
+        streams: Option<fn(u16) -> bool>,
     ) -> Result<RawResponse, Error<Infallible>> {
         let span = tracing::Span::current();
         let session = match (security, self.session_for(security)) {
@@ -199,6 +201,9 @@ impl ClientCore {
         span.record("http.response.status_code", response.status().as_u16());
         if response.status().as_u16() >= 400 {
             span.record("error.type", response.status().as_str());
+        }
+        if streams.is_some_and(|streams| streams(response.status().as_u16())) {
+            return Ok(RawResponse::unread(response, sensitive));
         }
         RawResponse::read(response, sensitive).await
     }

@@ -16,6 +16,7 @@ pub mod params;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod stream;
 pub mod tagged;
 pub mod transport;
 pub mod untagged;
@@ -26,6 +27,7 @@ pub use error::Error;
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use stream::{ByteStream, StreamError};
 pub use transport::MiddlewareError;
 
 /// The middleware crate whose `Middleware` trait a client accepts (with the `middleware` feature).

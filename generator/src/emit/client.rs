@@ -10,7 +10,7 @@ use super::docs::doc_attrs;
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::{ident, lit};
-use crate::model::{Api, Placement};
+use crate::model::{Api, Placement, ResponseBody};
 use crate::names::is_keyword;
 
 /// `src/lib.rs`: crate docs, the client, and one method and error type per operation.
@@ -30,6 +30,13 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
             use clientgen_runtime::{ClientCore, RawResponse, Security};
         )
     };
+    // Binary success bodies stream: the types a caller reads them with.
+    let streams = api.operations.iter().any(|op| op.success.iter().any(|o| o.body == ResponseBody::Bytes));
+    let stream_exports = streams.then(|| {
+        quote!(
+            pub use clientgen_runtime::{ByteStream, StreamError};
+        )
+    });
     let calls = (!api.operations.is_empty()).then(|| {
         let markers = api.operations.iter().map(marker);
         let impls = api.operations.iter().map(operation_impl);
@@ -55,6 +62,7 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
         pub mod types;
 
         pub use clientgen_runtime::{BuildError, Error, ResponseValue, RetryPolicy, Secret};
+        #stream_exports
         /// Sessions, token stores and their errors (the whole credentials API of the runtime).
         pub use clientgen_runtime::auth;
         pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Api, BodyEncoding, ResponseBody, Ty, TypeKind};
+use crate::model::{Api, BodyEncoding, Ty, TypeKind};
 
 /// The package the manifest describes.
 pub(crate) struct Package<'a> {
@@ -40,9 +40,6 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     }
     if api.uses(|ty| matches!(ty, Ty::DateTime | Ty::Date)) {
         let _ = writeln!(toml, "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\"] }}");
-    }
-    if api.operations.iter().any(|op| op.success.iter().any(|o| o.body == ResponseBody::Bytes)) {
-        let _ = writeln!(toml, "bytes = \"1\"");
     }
     if api.uses(|ty| matches!(ty, Ty::Uuid)) {
         let _ = writeln!(toml, "uuid = {{ version = \"1\", features = [\"serde\"] }}");

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_attrs_with};
-use super::outcomes::{decode_arms, error_ty, success_ty};
+use super::outcomes::{decode_arms, error_ty, streamed_statuses, success_ty};
 use super::{ident, lit, ty_tokens};
 use crate::model::{
     Api, Body, BodyEncoding, Operation, Param, ParamLocation, Security, Segment, Style, Ty, split_template,
@@ -259,6 +259,9 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     if let Some(accept) = &op.accept {
         let accept = lit(accept);
         start = quote!(#start.accept(#accept));
+    }
+    if let Some(statuses) = streamed_statuses(op) {
+        start = quote!(#start.streams(#statuses));
     }
     if let Some(header) = &op.idempotency_header {
         let header = lit(header);

@@ -18,7 +18,7 @@ pub(super) fn success_ty(op: &Operation) -> TokenStream {
         None | Some(ResponseBody::Empty) => quote!(()),
         Some(ResponseBody::Json(ty)) => ty_tokens(ty, false),
         Some(ResponseBody::Text) => quote!(String),
-        Some(ResponseBody::Bytes) => quote!(bytes::Bytes),
+        Some(ResponseBody::Bytes) => quote!(ByteStream),
     }
 }
 
@@ -48,6 +48,17 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
+/// The statuses whose success bodies stream (binary ones), as a closure for `Request::streams`, if any.
+pub(super) fn streamed_statuses(op: &Operation) -> Option<TokenStream> {
+    let patterns: Vec<TokenStream> = op
+        .success
+        .iter()
+        .filter(|o| o.body == ResponseBody::Bytes)
+        .map(|o| status_pattern(if o.status == StatusMatch::Default { StatusMatch::Range(2) } else { o.status }))
+        .collect();
+    (!patterns.is_empty()).then(|| quote!(|status| matches!(status, #(#patterns)|*)))
+}
+
 pub(super) fn decode_arms(op: &Operation) -> TokenStream {
     let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
     for outcome in &op.success {
@@ -55,7 +66,7 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
             ResponseBody::Empty => quote!(response.empty()),
             ResponseBody::Json(_) => quote!(response.json()),
             ResponseBody::Text => quote!(response.text()),
-            ResponseBody::Bytes => quote!(response.bytes()),
+            ResponseBody::Bytes => quote!(response.stream()),
         };
         let expr = match &op.success_type {
             Some(name) => {
@@ -124,7 +135,8 @@ fn outcome_payload(body: &ResponseBody, boxed: bool) -> Option<TokenStream> {
         ResponseBody::Empty => return None,
         ResponseBody::Json(ty) => ty_tokens(ty, false),
         ResponseBody::Text => quote!(String),
-        ResponseBody::Bytes => quote!(bytes::Bytes),
+        // Only success bodies stream (error bodies of non-JSON responses are read as text).
+        ResponseBody::Bytes => quote!(ByteStream),
     };
     Some(if boxed { quote!(Box<#ty>) } else { ty })
 }
@@ -136,9 +148,15 @@ pub(super) fn operation_types(op: &Operation) -> TokenStream {
             let name = ident(name);
             let doc = format!(" The documented {what} responses of [`Client::{}`].", op.fn_name);
             let variants = outcomes.iter().map(|outcome| variant(outcome, boxed));
+            // A streamed body is read once: it can be neither cloned nor compared.
+            let derives = if outcomes.iter().any(|o| o.body == ResponseBody::Bytes) && !boxed {
+                quote!(#[derive(Debug)])
+            } else {
+                quote!(#[derive(Debug, Clone, PartialEq)])
+            };
             quote! {
                 #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq)]
+                #derives
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*

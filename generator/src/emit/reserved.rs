@@ -26,6 +26,7 @@ pub(crate) const RESERVED: Reserved = Reserved {
     root_names: &[
         "AuthError",
         "BuildError",
+        "ByteStream",
         "Call",
         "Client",
         "ClientCore",
@@ -39,6 +40,7 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "Session",
         "SessionOptions",
         "StoredTokens",
+        "StreamError",
         "TokenStore",
     ],
     // `client` (constructors, `base_url`) and `auth` (`resume`, `session`, `request`, `send`, `login`).
