@@ -15,7 +15,8 @@ mod api {
     include!(concat!(env!("OUT_DIR"), "/responses_lib.rs"));
 }
 
-use api::{Client, StreamError};
+use api::Client;
+use api::stream::StreamError;
 
 const GIB: u64 = 1 << 30;
 

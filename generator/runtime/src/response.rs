@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use crate::Error;
+use crate::events::EventStream;
 use crate::stream::ByteStream;
 
 /// The most of an undocumented response's body that is kept in [`Error::UnexpectedStatus`].
@@ -134,6 +135,18 @@ impl RawResponse {
             None => ByteStream::from_bytes(self.body),
         };
         Ok(ResponseValue { status: self.status, headers: self.headers, body })
+    }
+
+    /// A success whose body is a stream of server-sent events with JSON payloads.
+    pub fn events<T: DeserializeOwned, E>(self) -> Result<ResponseValue<EventStream<T>>, Error<E>> {
+        let sensitive = self.sensitive;
+        self.stream().map(|value| value.map(|body| EventStream::json(body, sensitive)))
+    }
+
+    /// A success whose body is a stream of server-sent events with text payloads.
+    pub fn text_events<E>(self) -> Result<ResponseValue<EventStream<String>>, Error<E>> {
+        let sensitive = self.sensitive;
+        self.stream().map(|value| value.map(|body| EventStream::text(body, sensitive)))
     }
 
     /// Decodes a documented JSON error body and wraps it with `variant` into [`Error::Api`].

@@ -30,11 +30,19 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
             use clientgen_runtime::{ClientCore, RawResponse, Security};
         )
     };
-    // Binary success bodies stream: the types a caller reads them with.
-    let streams = api.operations.iter().any(|op| op.success.iter().any(|o| o.body == ResponseBody::Bytes));
-    let stream_exports = streams.then(|| {
+    // Binary and event-stream success bodies stream: the types a caller reads them with.
+    let answers =
+        |pred: fn(&ResponseBody) -> bool| api.operations.iter().any(|op| op.success.iter().any(|o| pred(&o.body)));
+    let stream_exports = answers(|body| *body == ResponseBody::Bytes).then(|| {
         quote!(
-            pub use clientgen_runtime::{ByteStream, StreamError};
+            /// Streamed response bodies: [`ByteStream`](stream::ByteStream) and its errors.
+            pub use clientgen_runtime::stream;
+        )
+    });
+    let event_exports = answers(|body| matches!(body, ResponseBody::Events(_))).then(|| {
+        quote!(
+            /// Server-sent events: [`EventStream`](events::EventStream), its events and errors.
+            pub use clientgen_runtime::events;
         )
     });
     let calls = (!api.operations.is_empty()).then(|| {
@@ -63,6 +71,7 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
 
         pub use clientgen_runtime::{BuildError, Error, ResponseValue, RetryPolicy, Secret};
         #stream_exports
+        #event_exports
         /// Sessions, token stores and their errors (the whole credentials API of the runtime).
         pub use clientgen_runtime::auth;
         pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::{ident, ty_tokens};
-use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
+use crate::model::{Operation, Outcome, ResponseBody, StatusMatch, Ty};
 
 /// The success type of an operation, as seen from the crate root.
 pub(super) fn success_ty(op: &Operation) -> TokenStream {
@@ -18,7 +18,11 @@ pub(super) fn success_ty(op: &Operation) -> TokenStream {
         None | Some(ResponseBody::Empty) => quote!(()),
         Some(ResponseBody::Json(ty)) => ty_tokens(ty, false),
         Some(ResponseBody::Text) => quote!(String),
-        Some(ResponseBody::Bytes) => quote!(ByteStream),
+        Some(ResponseBody::Bytes) => quote!(stream::ByteStream),
+        Some(ResponseBody::Events(ty)) => {
+            let ty = ty_tokens(ty, false);
+            quote!(events::EventStream<#ty>)
+        }
     }
 }
 
@@ -53,7 +57,7 @@ pub(super) fn streamed_statuses(op: &Operation) -> Option<TokenStream> {
     let patterns: Vec<TokenStream> = op
         .success
         .iter()
-        .filter(|o| o.body == ResponseBody::Bytes)
+        .filter(|o| o.body.streams())
         .map(|o| status_pattern(if o.status == StatusMatch::Default { StatusMatch::Range(2) } else { o.status }))
         .collect();
     (!patterns.is_empty()).then(|| quote!(|status| matches!(status, #(#patterns)|*)))
@@ -67,6 +71,8 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
             ResponseBody::Json(_) => quote!(response.json()),
             ResponseBody::Text => quote!(response.text()),
             ResponseBody::Bytes => quote!(response.stream()),
+            ResponseBody::Events(Ty::String) => quote!(response.text_events()),
+            ResponseBody::Events(_) => quote!(response.events()),
         };
         let expr = match &op.success_type {
             Some(name) => {
@@ -77,6 +83,10 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
                     ResponseBody::Json(ty) => {
                         let ty = ty_tokens(ty, false);
                         quote!(response.json::<#ty, _>())
+                    }
+                    ResponseBody::Events(ty) if *ty != Ty::String => {
+                        let ty = ty_tokens(ty, false);
+                        quote!(response.events::<#ty, _>())
                     }
                     _ => read,
                 };
@@ -99,7 +109,7 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
             let expr = match &outcome.body {
                 ResponseBody::Empty => quote!(response.error_empty(#error_type::#variant)),
                 ResponseBody::Json(_) => quote!(response.error(#error_type::#variant)),
-                ResponseBody::Text | ResponseBody::Bytes => {
+                ResponseBody::Text | ResponseBody::Bytes | ResponseBody::Events(_) => {
                     quote!(response.error_text(#error_type::#variant))
                 }
             };
@@ -136,7 +146,11 @@ fn outcome_payload(body: &ResponseBody, boxed: bool) -> Option<TokenStream> {
         ResponseBody::Json(ty) => ty_tokens(ty, false),
         ResponseBody::Text => quote!(String),
         // Only success bodies stream (error bodies of non-JSON responses are read as text).
-        ResponseBody::Bytes => quote!(ByteStream),
+        ResponseBody::Bytes => quote!(stream::ByteStream),
+        ResponseBody::Events(ty) => {
+            let ty = ty_tokens(ty, false);
+            quote!(events::EventStream<#ty>)
+        }
     };
     Some(if boxed { quote!(Box<#ty>) } else { ty })
 }
@@ -149,7 +163,7 @@ pub(super) fn operation_types(op: &Operation) -> TokenStream {
             let doc = format!(" The documented {what} responses of [`Client::{}`].", op.fn_name);
             let variants = outcomes.iter().map(|outcome| variant(outcome, boxed));
             // A streamed body is read once: it can be neither cloned nor compared.
-            let derives = if outcomes.iter().any(|o| o.body == ResponseBody::Bytes) && !boxed {
+            let derives = if outcomes.iter().any(|o| o.body.streams()) && !boxed {
                 quote!(#[derive(Debug)])
             } else {
                 quote!(#[derive(Debug, Clone, PartialEq)])
@@ -174,7 +188,7 @@ fn variant(outcome: &Outcome, boxed: bool) -> TokenStream {
     let variant = ident(&outcome.variant);
     let body = match (&outcome.body, boxed) {
         // Error bodies of non-JSON responses are read as text.
-        (ResponseBody::Bytes, true) => &ResponseBody::Text,
+        (ResponseBody::Bytes | ResponseBody::Events(_), true) => &ResponseBody::Text,
         (body, _) => body,
     };
     match outcome_payload(body, boxed) {

@@ -26,7 +26,6 @@ pub(crate) const RESERVED: Reserved = Reserved {
     root_names: &[
         "AuthError",
         "BuildError",
-        "ByteStream",
         "Call",
         "Client",
         "ClientCore",
@@ -40,7 +39,6 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "Session",
         "SessionOptions",
         "StoredTokens",
-        "StreamError",
         "TokenStore",
     ],
     // `client` (constructors, `base_url`) and `auth` (`resume`, `session`, `request`, `send`, `login`).

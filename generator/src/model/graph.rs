@@ -333,7 +333,7 @@ impl Api {
                 .success
                 .iter()
                 .chain(&op.errors)
-                .any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) if self.is_sensitive(ty)))
+                .any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) | ResponseBody::Events(ty) if self.is_sensitive(ty)))
     }
 
     /// Whether any generated item uses a type expression that `pred` picks (inside others too): to list only
@@ -344,7 +344,7 @@ impl Api {
             let params = op.params.iter().map(|p| &p.ty);
             let body = op.body.iter().filter(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
             let responses = op.success.iter().chain(&op.errors).filter_map(|o| match &o.body {
-                ResponseBody::Json(ty) => Some(ty),
+                ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
                 _ => None,
             });
             params.chain(body.map(|b| &b.ty)).chain(responses)

@@ -521,8 +521,17 @@ pub(crate) enum ResponseBody {
     Json(Ty),
     /// Text.
     Text,
-    /// Bytes.
+    /// Bytes, streamed.
     Bytes,
+    /// Server-sent events (`text/event-stream`), each payload of this type (`Ty::String`: text as it is).
+    Events(Ty),
+}
+
+impl ResponseBody {
+    /// Whether a success body of this kind is handed over unread, to stream.
+    pub fn streams(&self) -> bool {
+        matches!(self, Self::Bytes | Self::Events(_))
+    }
 }
 
 /// A documented response.

@@ -59,6 +59,15 @@ impl Builder<'_> {
                 // `*/*` with no schema, and any media type whose schema is a binary string, is bytes.
                 Some((_, media)) if media.schema.as_ref().is_some_and(is_binary_string) => ResponseBody::Bytes,
                 Some((content_type, media)) if media.schema.is_none() && is_any(content_type) => ResponseBody::Bytes,
+                Some((content_type, media)) if is_event_stream(content_type) => match &media.schema {
+                    Some(schema) => {
+                        let hint = format!("{type_stem}{label}Event");
+                        let media_pointer = media_at.as_deref().unwrap_or_default();
+                        let ty = self.schema_ty(schema, &hint, &pointer_push(media_pointer, "schema"), false)?;
+                        ResponseBody::Events(ty)
+                    }
+                    None => ResponseBody::Events(Ty::String),
+                },
                 Some((content_type, media)) => match encoding_of(content_type) {
                     BodyEncoding::Json => match &media.schema {
                         Some(schema) => {
@@ -201,6 +210,11 @@ fn is_binary_string(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool 
             ..
         })
     )
+}
+
+/// `text/event-stream`: server-sent events.
+fn is_event_stream(media: &str) -> bool {
+    media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream")
 }
 
 /// `*/*`: any media type.
