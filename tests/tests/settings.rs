@@ -97,8 +97,7 @@ fn types_take_the_derives_they_can() {
     assert_eq!(BTreeSet::from([bob.clone(), ann.clone()]).into_iter().next(), Some(ann));
     assert!(Kind::Company > Kind::Person);
     // `Measure` holds an `f64`: `PartialOrd` only.
-    let mut light = Measure::default();
-    light.weight = Some(1.5);
+    let light = Measure { weight: Some(1.5) };
     assert!(light > Measure::default());
     // `Note` holds JSON: `Eq` and `Hash`, not the orderings.
     assert_eq!(HashSet::from([Note::default(), Note::default()]).len(), 1);

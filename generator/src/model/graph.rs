@@ -171,8 +171,11 @@ fn string_enum(types: &[TypeDef], index: &HashMap<String, usize>, ty: &Ty) -> Op
     }
 }
 
+/// Whether a type expression that holds no named type has a trait.
+type LeafHas = fn(&Ty) -> bool;
+
 /// The derives that hold only where every part of a type has them, and the leaf types that lack each.
-const CONDITIONAL: &[(&str, fn(&Ty) -> bool)] = &[
+const CONDITIONAL: &[(&str, LeafHas)] = &[
     ("Eq", |ty| !matches!(ty, Ty::F64)),
     ("Hash", |ty| !matches!(ty, Ty::F64 | Ty::Secret)),
     ("PartialOrd", |ty| !matches!(ty, Ty::Json | Ty::JsonObject | Ty::Secret)),
