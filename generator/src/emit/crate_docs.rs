@@ -119,6 +119,7 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
         Ty::Uuid => "uuid::Uuid::nil()".into(),
         Ty::Json => "serde_json::Value::Null".into(),
         Ty::JsonObject => "serde_json::Map::new()".into(),
+        Ty::External(_) => "serde_json::from_str(\"null\")?".into(),
         Ty::Vec(_) => "Vec::new()".into(),
         Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
         Ty::Boxed(inner) => format!("Box::new({})", example_value(api, inner, krate, depth + 1)),

@@ -12,7 +12,13 @@ pub(crate) struct Package<'a> {
     pub version: &'a str,
     /// The `clientgen-runtime` dependency as a TOML value.
     pub runtime_dependency: &'a str,
+    /// Further dependencies the user asks for: name and TOML value.
+    pub dependencies: &'a [(String, String)],
 }
+
+/// The dependencies a generated manifest may declare itself, which the user's cannot name again.
+pub(crate) const OWN_DEPENDENCIES: &[&str] =
+    &["clientgen-runtime", "reqwest", "serde", "serde_json", "chrono", "bytes", "uuid"];
 
 /// The manifest text (without the header).
 pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
@@ -43,6 +49,9 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     }
     if api.uses(|ty| matches!(ty, Ty::Uuid)) {
         let _ = writeln!(toml, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
+    }
+    for (name, value) in package.dependencies {
+        let _ = writeln!(toml, "{name} = {value}");
     }
     let _ = writeln!(toml, "\n[features]");
     let _ = writeln!(toml, "# Request middleware (reqwest-middleware): `Client::with_middleware`.");

@@ -10,6 +10,7 @@
 mod auth;
 mod client;
 mod crate_docs;
+mod custom;
 mod docs;
 mod manifest;
 mod operations;
@@ -22,6 +23,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 pub(crate) use client::lib_file;
+pub(crate) use custom::check_options;
 pub(crate) use manifest::{Package, cargo_toml};
 pub(crate) use reserved::RESERVED;
 pub(crate) use types::types_file_part;
@@ -64,6 +66,7 @@ fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
             let name = ident(name);
             if in_types { quote!(#name) } else { quote!(types::#name) }
         }
+        Ty::External(path) => custom::external(path),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, in_types);
             quote!(Vec<#inner>)

@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::custom::derive_attr;
 use super::docs::{code, doc_attrs};
 use super::unions::{tagged_union, untagged_union};
 use super::{ident, lit, ty_tokens};
@@ -13,7 +14,9 @@ use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
 /// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
 pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let first = range.start == 0;
-    let items = api.types.get(range).unwrap_or_default().iter().map(type_def);
+    let derives = |i: usize| api.derives.get(i).map_or(&[][..], Vec::as_slice);
+    let items =
+        api.types.get(range.clone()).unwrap_or_default().iter().zip(range).map(|(def, i)| type_def(def, derives(i)));
     if !first {
         return items.collect();
     }
@@ -30,9 +33,10 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> Token
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, derives: &[String]) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
+    let extra = derive_attr(derives);
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
@@ -49,6 +53,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #extra
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
@@ -75,6 +80,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #extra
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
@@ -84,14 +90,15 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, repr, variants),
-        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, variants, tag),
-        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, variants),
+        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, extra, repr, variants),
+        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, extra, variants, tag),
+        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, extra, variants),
         TypeKind::Newtype(ty) => {
             let ty = ty_tokens(ty, true);
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #extra
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
             }
@@ -108,7 +115,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
 
 /// An integer enum, read and written as the integer through `From` conversions (serde `from`/`into`), so a
 /// value the spec does not list is kept in `Other`.
-fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64)]) -> TokenStream {
+fn int_enum(name: &Ident, docs: TokenStream, extra: TokenStream, repr: &Ty, variants: &[(String, i64)]) -> TokenStream {
     let repr_tokens = ty_tokens(repr, true);
     let repr_name = lit(&repr_tokens.to_string());
     let literal = |value: i64| match repr {
@@ -136,6 +143,7 @@ fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #extra
         #[serde(from = #repr_name, into = #repr_name)]
         #[non_exhaustive]
         pub enum #name {

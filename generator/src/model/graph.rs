@@ -130,7 +130,7 @@ fn shape(types: &[TypeDef], index: &HashMap<String, usize>, ty: &Ty, depth: usiz
         Ty::F64 => of(JsonKind::Number),
         Ty::Vec(_) => of(JsonKind::Array),
         Ty::Map(_) | Ty::JsonObject => of(JsonKind::Object),
-        Ty::Json => of(JsonKind::Any),
+        Ty::Json | Ty::External(_) => of(JsonKind::Any),
         Ty::Boxed(inner) | Ty::Nullable(inner) => shape(types, index, inner, depth),
         Ty::Named(name) => {
             let Some(def) = index.get(name).map(|&i| &types[i]).filter(|_| depth < 16) else {
@@ -169,6 +169,67 @@ fn string_enum(types: &[TypeDef], index: &HashMap<String, usize>, ty: &Ty) -> Op
         TypeKind::Enum { variants } => Some(variants.iter().map(|(_, wire)| wire.clone()).collect()),
         _ => None,
     }
+}
+
+/// Whether a type expression that holds no named type has a trait.
+type LeafHas = fn(&Ty) -> bool;
+
+/// The derives that hold only where every part of a type has them, and the leaf types that lack each.
+const CONDITIONAL: &[(&str, LeafHas)] = &[
+    ("Eq", |ty| !matches!(ty, Ty::F64)),
+    ("Hash", |ty| !matches!(ty, Ty::F64 | Ty::Secret)),
+    ("PartialOrd", |ty| !matches!(ty, Ty::Json | Ty::JsonObject | Ty::Secret)),
+    ("Ord", |ty| !matches!(ty, Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Secret)),
+];
+
+/// Which of `asked` each type takes (parallel to `types`; aliases take none, having no item to derive on):
+/// the derives of [`CONDITIONAL`] where every type the type holds has them (a greatest fixed point, so
+/// recursive types keep them), any other on every type. A union's `Other(serde_json::Value)` counts.
+pub(super) fn derives(types: &[TypeDef], asked: &[String]) -> Vec<Vec<String>> {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
+    let mut out = vec![Vec::new(); types.len()];
+    for derive in asked {
+        let Some((_, leaf_has)) = CONDITIONAL.iter().find(|(name, _)| name == derive) else {
+            for (i, def) in types.iter().enumerate() {
+                if !matches!(def.kind, TypeKind::Alias(_)) {
+                    out[i].push(derive.clone());
+                }
+            }
+            continue;
+        };
+        let mut has = vec![true; types.len()];
+        loop {
+            let mut changed = false;
+            for (i, def) in types.iter().enumerate() {
+                let other = match &def.kind {
+                    TypeKind::Union { tag: Some(_), .. } => leaf_has(&Ty::Json),
+                    _ => true,
+                };
+                let holds = |ty: &Ty| {
+                    ty.walk().all(|inner| match inner {
+                        Ty::Named(name) => index.get(name.as_str()).is_some_and(|&j| has[j]),
+                        leaf => leaf_has(leaf),
+                    })
+                };
+                if has[i] && !(other && def.kind.members().into_iter().all(|(ty, _)| holds(ty))) {
+                    has[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (i, def) in types.iter().enumerate() {
+            // String and integer enums derive `Eq` and `Hash` already.
+            let built_in = matches!(def.kind, TypeKind::Enum { .. } | TypeKind::IntEnum { .. })
+                && matches!(derive.as_str(), "Eq" | "Hash");
+            if has[i] && !built_in && !matches!(def.kind, TypeKind::Alias(_)) {
+                out[i].push(derive.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Turns aliases whose target mentions the alias itself (through other aliases) into newtypes.
