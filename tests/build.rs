@@ -1,13 +1,13 @@
 //! Generates the types of a few construct specs (`tests/constructs/`) into `OUT_DIR`, so that
 //! `tests/generated_types.rs` can compile them and check what they do on the wire, and the whole clients of
-//! `parameters.yaml`, `responses.yaml` and `token_resources.yaml` as modules for `tests/calling_surface.rs`,
-//! `tests/downloads.rs` and `tests/retries.rs`, with the generator as it is now (a change to the generator
-//! rebuilds them).
+//! `parameters.yaml`, `request_body_encodings.yaml`, `responses.yaml` and `token_resources.yaml` as modules
+//! for the behaviour tests (`calling_surface`, `downloads`, `events`, `uploads`, `retries`, …), with the
+//! generator as it is now (a change to the generator rebuilds them).
 
 use std::path::{Path, PathBuf};
 
 /// The construct specs whose whole client (`lib.rs` as a module, with its `types`) a behaviour test uses.
-const CLIENTS: &[&str] = &["parameters", "responses", "token_resources"];
+const CLIENTS: &[&str] = &["parameters", "request_body_encodings", "responses", "token_resources"];
 
 /// The construct specs whose generated types the behaviour tests use.
 const SPECS: &[&str] = &[
@@ -19,6 +19,7 @@ const SPECS: &[&str] = &[
     "unions",
     "openapi_31",
     "parameters",
+    "request_body_encodings",
     "responses",
     "token_resources",
 ];

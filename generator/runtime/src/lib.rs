@@ -12,6 +12,8 @@ pub mod datetime;
 pub mod error;
 pub mod events;
 mod login;
+#[cfg(feature = "multipart")]
+pub mod multipart;
 pub mod nullable;
 pub mod params;
 pub mod response;

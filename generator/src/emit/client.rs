@@ -7,6 +7,7 @@ use quote::quote;
 use super::auth::{login_methods, schemes};
 use super::crate_docs::crate_docs;
 use super::docs::doc_attrs;
+use super::forms::form_type;
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::{ident, lit};
@@ -19,6 +20,7 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
     let constructors = constructors(api);
     let operations = api.operations.iter().map(|op| operation(api, op));
     let op_types = api.operations.iter().map(operation_types);
+    let forms = api.operations.iter().filter_map(form_type);
     let schemes = schemes(api);
     let login = login_methods(api);
     let imports = if api.operations.is_empty() {
@@ -43,6 +45,12 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
         quote!(
             /// Server-sent events: [`EventStream`](events::EventStream), its events and errors.
             pub use clientgen_runtime::events;
+        )
+    });
+    let form_exports = api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.form.is_some())).then(|| {
+        quote!(
+            /// Multipart bodies: [`FilePart`](multipart::FilePart), a file part's content.
+            pub use clientgen_runtime::multipart;
         )
     });
     let calls = (!api.operations.is_empty()).then(|| {
@@ -72,6 +80,7 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
         pub use clientgen_runtime::{BuildError, Error, ResponseValue, RetryPolicy, Secret};
         #stream_exports
         #event_exports
+        #form_exports
         /// Sessions, token stores and their errors (the whole credentials API of the runtime).
         pub use clientgen_runtime::auth;
         pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};
@@ -132,6 +141,8 @@ pub(crate) fn lib_file(api: &Api, crate_name: &str) -> TokenStream {
         #schemes
 
         #(#op_types)*
+
+        #(#forms)*
     }
 }
 

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 
 use super::docs::{code, inner_doc_attrs, sanitize};
-use crate::model::{Api, BodyEncoding, Operation, Payload, Security, Ty, TypeKind};
+use crate::model::{Api, BodyEncoding, Operation, PartKind, Payload, Security, Ty, TypeKind};
 use crate::names::is_keyword;
 
 /// The crate docs: the API's description and an example that compiles.
@@ -78,7 +78,21 @@ fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
             }
             BodyEncoding::Text => "\"text\"".to_owned(),
             BodyEncoding::Bytes => "Vec::<u8>::new()".to_owned(),
-            BodyEncoding::Multipart => "reqwest::multipart::Form::new()".to_owned(),
+            BodyEncoding::Multipart => match &body.form {
+                Some(form) => {
+                    let args: Vec<String> = form
+                        .parts
+                        .iter()
+                        .filter(|part| part.required && !part.repeated)
+                        .map(|part| match &part.kind {
+                            PartKind::File => format!("{krate}::multipart::FilePart::bytes(Vec::new())"),
+                            PartKind::Text(ty) | PartKind::Json(ty) => example_value(api, ty, krate, 0),
+                        })
+                        .collect();
+                    format!("{krate}::{}::new({})", form.name, args.join(", "))
+                }
+                None => "reqwest::multipart::Form::new()".to_owned(),
+            },
         };
         code.push_str(&format!("let body = {value};\n"));
         if body.required || body.encoding == BodyEncoding::Multipart {

@@ -33,7 +33,13 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     let _ = writeln!(toml, "license = \"MIT OR Apache-2.0\"");
     let _ = writeln!(toml, "publish = false");
     let _ = writeln!(toml, "\n[dependencies]");
-    let _ = writeln!(toml, "clientgen-runtime = {}", package.runtime_dependency);
+    // Typed multipart bodies are written by the runtime's `multipart` module.
+    let forms = api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.form.is_some()));
+    let runtime = match package.runtime_dependency.trim().strip_suffix('}') {
+        Some(table) if forms => format!("{}, features = [\"multipart\"] }}", table.trim_end()),
+        _ => package.runtime_dependency.to_owned(),
+    };
+    let _ = writeln!(toml, "clientgen-runtime = {runtime}");
     let multipart =
         api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart));
     let features = if multipart { ", features = [\"multipart\"]" } else { "" };

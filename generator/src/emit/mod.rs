@@ -12,6 +12,7 @@ mod client;
 mod crate_docs;
 mod custom;
 mod docs;
+mod forms;
 mod manifest;
 mod operations;
 mod outcomes;

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, doc_attrs_with};
+use super::forms::form_name;
 use super::outcomes::{decode_arms, error_ty, streamed_statuses, success_ty};
 use super::{ident, lit, ty_tokens};
 use crate::model::{
@@ -140,6 +141,9 @@ fn set_body(body: &Body, request: TokenStream) -> TokenStream {
             let json = body.json_properties.iter().map(|property| lit(property));
             quote!(#request.form(body, &[#(#encodings),*], &[#(#json),*]))
         }
+        BodyEncoding::Multipart if body.form.is_some() => {
+            quote!(#request.map(|request| request.multipart(body.into_form().into_inner())))
+        }
         BodyEncoding::Multipart => quote!(#request.map(|request| request.multipart(body))),
         BodyEncoding::Text => quote!(#request.raw(body.to_owned(), #content_type)),
         BodyEncoding::Bytes => quote!(#request.raw(body, #content_type)),
@@ -154,7 +158,10 @@ fn body_ty(body: &Body) -> TokenStream {
             quote!(&#ty)
         }
         BodyEncoding::Text => quote!(&str),
-        BodyEncoding::Multipart => quote!(reqwest::multipart::Form),
+        BodyEncoding::Multipart => match &body.form {
+            Some(form) => form_name(form),
+            None => quote!(reqwest::multipart::Form),
+        },
         BodyEncoding::Bytes => quote!(impl Into<reqwest::Body>),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Api, BodyEncoding, JsonKind, Operation, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
+use super::{Api, BodyEncoding, JsonKind, Operation, PartKind, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
 
 /// How a named type holds a member type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -408,7 +408,14 @@ impl Api {
                 ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
                 _ => None,
             });
-            params.chain(body.map(|b| &b.ty)).chain(responses)
+            let parts =
+                op.body.iter().filter_map(|b| b.form.as_ref()).flat_map(|form| &form.parts).filter_map(|part| {
+                    match &part.kind {
+                        PartKind::Text(ty) | PartKind::Json(ty) => Some(ty),
+                        PartKind::File => None,
+                    }
+                });
+            params.chain(body.map(|b| &b.ty)).chain(responses).chain(parts)
         });
         in_types.chain(in_ops).any(|ty| ty.walk().any(&pred))
     }

@@ -527,6 +527,47 @@ pub(crate) struct Body {
     pub encodings: Vec<(String, Style, bool)>,
     /// Form bodies: properties the `encoding` map sends as JSON text (`contentType: application/json`).
     pub json_properties: Vec<String>,
+    /// Multipart bodies whose schema is an object: the generated type with a field per part.
+    pub form: Option<Form>,
+}
+
+/// A `multipart/form-data` body as a type of its own: one field per part.
+#[derive(Debug)]
+pub(crate) struct Form {
+    /// The type's name (at the crate root, beside the operation's other types).
+    pub name: String,
+    /// The parts, in the schema's property order.
+    pub parts: Vec<Part>,
+}
+
+/// One part (or, for an array, a repeated part) of a multipart body.
+#[derive(Debug)]
+pub(crate) struct Part {
+    /// The field name.
+    pub ident: String,
+    /// The part's name on the wire.
+    pub wire: String,
+    /// Whether the schema requires it.
+    pub required: bool,
+    /// An array: one part per item, all of that name.
+    pub repeated: bool,
+    /// What the part holds.
+    pub kind: PartKind,
+    /// The part's media type from the spec's `encoding` map (its first, when it lists several).
+    pub content_type: Option<String>,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// What a multipart part holds.
+#[derive(Debug, PartialEq)]
+pub(crate) enum PartKind {
+    /// A file (`type: string, format: binary`): bytes or a stream, with a file name and media type.
+    File,
+    /// A scalar, sent as its text.
+    Text(Ty),
+    /// Anything else, sent as JSON.
+    Json(Ty),
 }
 
 /// Which statuses a response covers.
