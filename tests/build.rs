@@ -1,12 +1,13 @@
 //! Generates the types of a few construct specs (`tests/constructs/`) into `OUT_DIR`, so that
 //! `tests/generated_types.rs` can compile them and check what they do on the wire, and the whole clients of
-//! `parameters.yaml` and `token_resources.yaml` as modules for `tests/calling_surface.rs` and
-//! `tests/retries.rs`, with the generator as it is now (a change to the generator rebuilds them).
+//! `parameters.yaml`, `request_body_encodings.yaml`, `responses.yaml` and `token_resources.yaml` as modules
+//! for the behaviour tests (`calling_surface`, `downloads`, `events`, `uploads`, `retries`, …), with the
+//! generator as it is now (a change to the generator rebuilds them).
 
 use std::path::{Path, PathBuf};
 
 /// The construct specs whose whole client (`lib.rs` as a module, with its `types`) a behaviour test uses.
-const CLIENTS: &[&str] = &["parameters", "token_resources"];
+const CLIENTS: &[&str] = &["parameters", "request_body_encodings", "responses", "token_resources"];
 
 /// The construct specs whose generated types the behaviour tests use.
 const SPECS: &[&str] = &[
@@ -18,11 +19,14 @@ const SPECS: &[&str] = &[
     "unions",
     "openapi_31",
     "parameters",
+    "request_body_encodings",
+    "responses",
     "token_resources",
 ];
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    settings_client(&out);
     for name in SPECS {
         let relative = Path::new("tests").join("constructs").join(format!("{name}.yaml"));
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("constructs").join(format!("{name}.yaml"));
@@ -55,5 +59,38 @@ fn main() {
                 .collect();
             std::fs::write(out.join(format!("{name}_lib.rs")), items).expect("OUT_DIR is writable");
         }
+    }
+}
+
+/// The client of `settings/pets.yaml` with the settings of `settings/clientgen.toml` (`tests/settings.rs`
+/// checks these options give what `cargo xtask gen` makes of that file), as a module using the replacement
+/// type of `fixtures/replacement-types`.
+fn settings_client(out: &Path) {
+    let relative = Path::new("specs").join("pets.yaml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("settings").join("pets.yaml");
+    println!("cargo::rerun-if-changed={}", path.display());
+    let mut options = clientgen::Options::for_spec(&relative, "unused");
+    options.lenient = true;
+    options.derives = ["Eq", "Hash", "PartialOrd", "Ord"].map(String::from).to_vec();
+    options.replacements.insert("Pet".into(), "replacement_types::Pet".into());
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
+    let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
+    for file in files.iter().filter(|file| file.path.extension().is_some_and(|e| e == "rs")) {
+        let name = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        // `include!` takes items only: no inner docs or attributes, and `types` as an inline module.
+        let items: String = file
+            .contents
+            .lines()
+            .filter(|line| !line.starts_with("//!") && !line.starts_with("#!["))
+            .map(|line| {
+                if line == "pub mod types;" {
+                    "pub mod types { include!(concat!(env!(\"OUT_DIR\"), \"/settings_types.rs\")); }"
+                } else {
+                    line
+                }
+            })
+            .flat_map(|line| [line, "\n"])
+            .collect();
+        std::fs::write(out.join(format!("settings_{name}.rs")), items).expect("OUT_DIR is writable");
     }
 }

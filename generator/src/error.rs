@@ -83,6 +83,33 @@ pub enum ErrorKind {
         /// What is wrong.
         reason: String,
     },
+    /// A replacement names a schema the document does not define.
+    #[error("no schema {0:?} in `components/schemas` to replace (keys are written as in the spec)")]
+    UnknownReplacement(String),
+    /// A replacement's target is not a Rust type.
+    #[error("the replacement of {schema:?} must be a Rust type path such as `my_crate::Pet`, not {path:?}")]
+    BadReplacement {
+        /// The schema key.
+        schema: String,
+        /// What was given.
+        path: String,
+    },
+    /// A derive asked for cannot be added.
+    #[error("derive {derive:?}: {reason}")]
+    BadDerive {
+        /// The derive as given.
+        derive: String,
+        /// Why not.
+        reason: String,
+    },
+    /// A dependency asked for cannot be added to the generated manifest.
+    #[error("dependency {name:?}: {reason}")]
+    BadDependency {
+        /// The dependency's name.
+        name: String,
+        /// Why not.
+        reason: String,
+    },
     /// The generated code could not be formatted (a generator bug: please report it with the spec).
     #[error("internal error, please report it with this spec: {0}")]
     Internal(String),

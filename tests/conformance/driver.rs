@@ -16,8 +16,9 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
+use wire_client::multipart::FilePart;
 use wire_client::types::{CreateFormRequest, Palette, QueryRgb, Rgb};
-use wire_client::{Client, Error, ResponseValue, Secret};
+use wire_client::{Client, Error, ResponseValue, Secret, UploadForm};
 
 /// Every call, in the order the harness runs them.
 const CALLS: &[&str] = &[
@@ -128,12 +129,11 @@ async fn call(client: &Client, name: &str) -> Option<String> {
             outcome(client.create_form(&form).await)
         }
         "upload" => {
-            let file = reqwest::multipart::Part::bytes(b"R,G,B\n100,200,150\n".to_vec())
+            let file = FilePart::bytes(b"R,G,B\n100,200,150\n".to_vec())
                 .file_name("palette.csv")
-                .mime_str("text/csv")
+                .media_type("text/csv")
                 .expect("a valid media type");
-            let form = reqwest::multipart::Form::new().part("file", file).text("caption", "a palette");
-            outcome(client.upload(form).await)
+            outcome(client.upload(UploadForm::new(file, "a palette".to_owned())).await)
         }
         "authBasic" => outcome(client.with_basic(Secret::new("alice"), Secret::new("s3cret")).auth_basic().await),
         "authBearer" => outcome(client.with_bearer(Secret::new("token-123")).auth_bearer().await),

@@ -88,3 +88,41 @@ fn check_names_stale_missing_and_stray_files() {
     assert!(err.contains("generated/progeny/src/extra.rs"), "{err}");
     fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn changed_settings_make_generated_stale_and_check_shows_how() {
+    let root = scratch("settings-stale");
+    xtask::gen_all(&root).unwrap();
+    xtask::check(&root).unwrap();
+    // A settings file that changes nothing leaves the crates as they are.
+    fs::write(root.join("specs/clientgen.toml"), "[specs.progeny]\nlenient = false\n").unwrap();
+    xtask::check(&root).unwrap();
+    fs::write(root.join("specs/clientgen.toml"), "[specs.progeny]\nversion = \"3.1.0\"\n").unwrap();
+    let err = xtask::check(&root).unwrap_err();
+    insta::assert_snapshot!(err);
+    xtask::gen_all(&root).unwrap();
+    xtask::check(&root).unwrap();
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn gen_regenerates_only_the_specs_named() {
+    let root = scratch("subset");
+    xtask::gen_all(&root).unwrap();
+    for spec in ["progeny.yaml", "deskpro.yaml"] {
+        let path = root.join("specs").join(spec);
+        fs::write(&path, fs::read_to_string(&path).unwrap().replace("version: \"", "version: \"9")).unwrap();
+    }
+    let deskpro = snapshot(&root.join("generated/deskpro"));
+    let report = xtask::gen_specs(&root, &["progeny.yaml".to_owned()]).unwrap();
+    assert!(report[0].starts_with("progeny-client") && report[0].contains("written"), "{report:?}");
+    assert_eq!(report.len(), 2, "one crate and the total: {report:?}");
+    assert_eq!(snapshot(&root.join("generated/deskpro")), deskpro, "deskpro is left as it was");
+    let err = xtask::check(&root).unwrap_err();
+    assert!(err.contains("stale: generated/deskpro/") && !err.contains("generated/progeny/"), "{err}");
+    xtask::gen_specs(&root, &["deskpro".to_owned()]).unwrap();
+    xtask::check(&root).unwrap();
+    let err = xtask::gen_specs(&root, &["pets".to_owned()]).unwrap_err();
+    assert_eq!(err, "error: no spec `pets` in specs/; the specs are: deskpro, progeny");
+    fs::remove_dir_all(&root).unwrap();
+}

@@ -50,7 +50,7 @@ pub(crate) fn crate_name(document: &str) -> String {
 }
 
 /// Which documents `run` also `cargo check`s.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Check {
     /// None: generate only.
     None,

@@ -2,15 +2,18 @@
 //! `generated/` differs from what `gen` would write; `corpus` and `examples` run the generator on the
 //! real-world documents. A library too, so tests can run the same checks.
 
+pub mod cli;
 pub mod corpus;
+mod diff;
 pub mod examples;
+pub mod settings;
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clientgen::{GeneratedFile, Options};
+use clientgen::GeneratedFile;
 
 /// How the generated crates depend on the runtime: by path, inside this repository.
 pub const RUNTIME_DEPENDENCY: &str = "{ path = \"../../generator/runtime\" }";
@@ -33,8 +36,8 @@ pub struct Planned {
     pub millis: f64,
 }
 
-/// Generates every spec in memory. Any failure fails the whole run, before anything is written.
-pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
+/// The spec files in `specs/`, sorted.
+fn spec_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     let specs_dir = root.join("specs");
     let mut specs: Vec<PathBuf> = fs::read_dir(&specs_dir)
         .map_err(|err| format!("cannot read {}: {err}", specs_dir.display()))?
@@ -42,12 +45,37 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
         .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
         .collect();
     specs.sort();
+    Ok(specs)
+}
+
+fn stem(spec: &Path) -> String {
+    spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Generates every spec in memory. Any failure fails the whole run, before anything is written.
+pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
+    plan_specs(root, &[])
+}
+
+/// Generates the specs named in `only` (stems or file names; every spec when empty) in memory, with the
+/// settings of `specs/clientgen.toml`. Any failure fails the whole run, before anything is written.
+pub fn plan_specs(root: &Path, only: &[String]) -> Result<Vec<Planned>, String> {
+    let mut specs = spec_files(root)?;
+    let stems: Vec<String> = specs.iter().map(|spec| stem(spec)).collect();
+    let settings = settings::Settings::load(root, &stems).map_err(|err| format!("error: {err}"))?;
+    if let Some(unknown) = only.iter().find(|name| !specs.iter().any(|spec| names_spec(spec, name))) {
+        let known = if stems.is_empty() { "there are none".to_owned() } else { stems.join(", ") };
+        return Err(format!("error: no spec `{unknown}` in specs/; the specs are: {known}"));
+    }
+    if !only.is_empty() {
+        specs.retain(|spec| only.iter().any(|name| names_spec(spec, name)));
+    }
     let mut planned = Vec::new();
     let mut failures = Vec::new();
     for spec in specs {
         let relative = spec.strip_prefix(root).unwrap_or(&spec).to_path_buf();
-        let options = Options::for_spec(&relative, RUNTIME_DEPENDENCY);
-        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = stem(&spec);
+        let options = settings.options(&relative, &stem);
         let started = Instant::now();
         let text = fs::read_to_string(&spec);
         let result = match text {
@@ -62,7 +90,10 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
                 files,
                 millis,
             }),
-            Err(err) => failures.push(format!("error: {err}")),
+            Err(err) => match settings.locate(&stem, &err) {
+                Some(located) => failures.push(format!("error: {located}")),
+                None => failures.push(format!("error: {err}")),
+            },
         }
     }
     if failures.is_empty() {
@@ -73,12 +104,23 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     }
 }
 
+/// Whether `name` (a stem or a file name) names the spec file `spec`.
+fn names_spec(spec: &Path, name: &str) -> bool {
+    stem(spec) == name || spec.file_name().is_some_and(|file| file.to_string_lossy() == name)
+}
+
 /// `cargo xtask gen`: regenerates every crate and returns its report (a line per crate, with a
 /// `<crate>: breaking: …` line after each rewritten crate whose callers the change breaks); on any spec error
 /// writes nothing.
 pub fn gen_all(root: &Path) -> Result<Vec<String>, String> {
+    gen_specs(root, &[])
+}
+
+/// `cargo xtask gen SPEC…`: regenerates the crates of the specs `only` names (every spec when empty) as
+/// [`gen_all`] does; crates whose spec is gone are removed only when every spec is regenerated.
+pub fn gen_specs(root: &Path, only: &[String]) -> Result<Vec<String>, String> {
     let started = Instant::now();
-    let planned = plan(root)?;
+    let planned = plan_specs(root, only)?;
     let mut lines = Vec::new();
     let mut changes: Vec<(PathBuf, &[u8])> = Vec::new();
     for crate_plan in &planned {
@@ -100,7 +142,8 @@ pub fn gen_all(root: &Path) -> Result<Vec<String>, String> {
         }
     }
     write_all_atomic(&changes)?;
-    for stale in stale_crates(root, &planned) {
+    let stale = if only.is_empty() { stale_crates(root, &planned) } else { Vec::new() };
+    for stale in stale {
         fs::remove_dir_all(&stale).map_err(|err| format!("cannot remove {}: {err}", stale.display()))?;
         lines.push(format!("{:<24} removed (its spec is gone)", stale.display()));
     }
@@ -122,17 +165,25 @@ fn breaking_changes(crate_plan: &Planned) -> Vec<String> {
     clientgen::breaking_changes(&on_disk, &crate_plan.files)
 }
 
-/// `cargo xtask check`: `Err` naming the files when `generated/` differs from what `gen` would write.
+/// `cargo xtask check`: `Err` naming the files when `generated/` differs from what `gen` would write, with a
+/// short unified diff of each stale one (the first few in full, then only their names).
 pub fn check(root: &Path) -> Result<(), String> {
     let planned = plan(root)?;
     let mut problems = Vec::new();
+    let mut diffs = 0;
     for crate_plan in &planned {
         let expected: BTreeMap<PathBuf, &str> =
             crate_plan.files.iter().map(|f| (crate_plan.dir.join(&f.path), f.contents.as_str())).collect();
         for (path, contents) in &expected {
             match fs::read(path) {
                 Ok(bytes) if bytes == contents.as_bytes() => {}
-                Ok(_) => problems.push(format!("stale: {}", display(root, path))),
+                Ok(bytes) if diffs < MAX_DIFFS => {
+                    diffs += 1;
+                    let name = display(root, path);
+                    let diff = diff::unified(&name, &String::from_utf8_lossy(&bytes), contents);
+                    problems.push(format!("stale: {name}\n{}", diff.trim_end()));
+                }
+                Ok(_) => problems.push(format!("stale: {} (diff not shown)", display(root, path))),
                 Err(_) => problems.push(format!("missing: {}", display(root, path))),
             }
         }
@@ -153,6 +204,9 @@ pub fn check(root: &Path) -> Result<(), String> {
         Err(problems.join("\n"))
     }
 }
+
+/// How many stale files `check` shows a diff of.
+const MAX_DIFFS: usize = 5;
 
 fn display(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).display().to_string()

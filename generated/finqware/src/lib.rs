@@ -68,6 +68,36 @@ impl Client {
         }
     }
 
+    /// This client with `middleware` added to its request middleware (after any added before: the
+    /// first added sees a request first), with the `middleware` feature. Any
+    /// [`reqwest_middleware::Middleware`](clientgen_runtime::reqwest_middleware::Middleware) fits:
+    /// `reqwest-tracing`, `reqwest-retry`, `http-cache-reqwest` or one's own.
+    ///
+    /// The middleware sees each attempt of a call as it goes on the wire, credentials placed (a
+    /// signing middleware sees the final request); credential headers are marked sensitive, so
+    /// `Debug` shows them as `Sensitive`. Calls whose request or response carries a credential no
+    /// marking can hide (logins and token operations, credentials in the query string or the body)
+    /// bypass it, unless [`Client::middleware_sees_secrets`] says otherwise; the session's own
+    /// refresh and re-exchange requests always do.
+    #[cfg(feature = "middleware")]
+    pub fn with_middleware(
+        &self,
+        middleware: impl clientgen_runtime::reqwest_middleware::Middleware,
+    ) -> Self {
+        Self {
+            core: self.core.with_middleware(middleware),
+        }
+    }
+
+    /// This client with its middleware also seeing the calls that carry a credential no header marking
+    /// can hide (see [`Client::with_middleware`]); off by default.
+    #[cfg(feature = "middleware")]
+    pub fn middleware_sees_secrets(&self, sees_secrets: bool) -> Self {
+        Self {
+            core: self.core.middleware_sees_secrets(sees_secrets),
+        }
+    }
+
     /// This client with a session resumed from tokens saved by a [`TokenStore`] (for example by a CLI
     /// in an earlier run). Tokens saved for another scheme or server are refused.
     pub fn resume(

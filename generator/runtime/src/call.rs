@@ -67,12 +67,14 @@ pub struct Request<'a> {
     idempotency_header: &'static str,
     idempotency_key: Option<String>,
     retry: Option<RetryPolicy>,
+    streams: Option<fn(u16) -> bool>,
 }
 
 impl<'a> Request<'a> {
     /// A request for `method` on `path` (already encoded, starting with `/`) under the client's base URL,
-    /// sent with the credentials `security` asks for. `sensitive` says the response may carry credentials,
-    /// so errors do not quote its body.
+    /// sent with the credentials `security` asks for. `sensitive` says the exchange may carry credentials
+    /// outside the headers marked sensitive (in a parameter, the body or the response), so errors do not
+    /// quote its response body and request middleware does not see it (see [`crate::transport`]).
     pub fn new(core: &'a ClientCore, method: reqwest::Method, path: &str, security: Security, sensitive: bool) -> Self {
         Self {
             builder: core.request(method.clone(), path),
@@ -89,7 +91,15 @@ impl<'a> Request<'a> {
             idempotency_header: IDEMPOTENCY_KEY,
             idempotency_key: None,
             retry: None,
+            streams: None,
         }
+    }
+
+    /// The statuses whose bodies the operation streams (binary success bodies): their responses are handed
+    /// to `decode` unread, for [`RawResponse::stream`].
+    pub fn streams(mut self, statuses: fn(u16) -> bool) -> Self {
+        self.streams = Some(statuses);
+        self
     }
 
     /// The `Accept` header, from the media types of the operation's success responses.
@@ -251,10 +261,11 @@ impl<'a> Request<'a> {
     async fn execute(self) -> Result<RawResponse, Error<Infallible>> {
         let policy = self.retry.unwrap_or_else(|| self.core.retry_policy());
         let keyed = self.idempotency_key.is_some();
+        let streams = self.streams;
         let (request, core, security, sensitive) = self.build().inspect_err(|_| {
             tracing::Span::current().record("error.type", "request");
         })?;
-        core.execute(request, security, sensitive, policy, keyed).await
+        core.execute(request, security, sensitive, policy, keyed, streams).await
     }
 }
 

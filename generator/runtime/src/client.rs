@@ -2,7 +2,8 @@
 
 use std::convert::Infallible;
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 use reqwest::{Method, RequestBuilder};
@@ -11,6 +12,7 @@ use crate::Error;
 use crate::auth::{AuthError, SendError, Session};
 use crate::response::RawResponse;
 use crate::retry::{self, RetryPolicy};
+use crate::transport::Transport;
 
 /// How long connecting may take with the default HTTP client.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,7 +49,7 @@ pub enum Security {
 /// The shared part of a generated client.
 #[derive(Clone)]
 pub struct ClientCore {
-    http: reqwest::Client,
+    transport: Transport,
     base_url: String,
     url: reqwest::Url,
     session: Option<Session>,
@@ -64,7 +66,7 @@ impl ClientCore {
             return Err(BuildError::BaseUrl { url: base_url.to_owned(), reason: "not an http(s) base URL".to_owned() });
         }
         Ok(Self {
-            http,
+            transport: Transport::new(http),
             base_url: base_url.trim_end_matches('/').to_owned(),
             url,
             session: None,
@@ -96,9 +98,23 @@ impl ClientCore {
             .map_err(BuildError::Http)
     }
 
-    /// The HTTP client.
+    /// The HTTP client (without the middleware).
     pub fn http(&self) -> &reqwest::Client {
-        &self.http
+        self.transport.http()
+    }
+
+    /// This core with `middleware` added to its stack (after those added before: the first added sees a
+    /// request first). What the stack sees, and what bypasses it, is said in [`crate::transport`].
+    #[cfg(feature = "middleware")]
+    pub fn with_middleware(&self, middleware: impl reqwest_middleware::Middleware) -> Self {
+        Self { transport: self.transport.with_middleware(middleware), ..self.clone() }
+    }
+
+    /// This core with its middleware also handed the requests that carry a secret no header marking can
+    /// hide (login and token operations, credentials in the query string or body). Off by default.
+    #[cfg(feature = "middleware")]
+    pub fn middleware_sees_secrets(&self, sees_secrets: bool) -> Self {
+        Self { transport: self.transport.middleware_sees_secrets(sees_secrets), ..self.clone() }
     }
 
     /// The base URL, without a trailing `/`.
@@ -123,7 +139,7 @@ impl ClientCore {
 
     /// A request to `path` (already encoded, starting with `/`) under the base URL.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.http.request(method, format!("{}{}", self.base_url, path))
+        self.http().request(method, format!("{}{}", self.base_url, path))
     }
 
     /// Sends a request built by a generated operation, with the credentials `security` asks for, retrying as
@@ -134,14 +150,17 @@ impl ClientCore {
     /// a later attempt that meets a 401 again gets that answer. Each retry re-places the current credentials,
     /// so attempts made while another call renews wait for that one renewal.
     ///
-    /// `sensitive` says the response may carry credentials, so errors do not quote its body.
+    /// `sensitive` says the exchange may carry credentials outside the marked headers, so errors do not quote
+    /// its response body and the middleware does not see it. A response whose status `streams` picks is
+    /// returned unread, for the operation to stream.
     pub(crate) async fn execute(
         &self,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         security: Security,
         sensitive: bool,
         policy: RetryPolicy,
         keyed: bool,
+        streams: Option<fn(u16) -> bool>,
     ) -> Result<RawResponse, Error<Infallible>> {
         let span = tracing::Span::current();
         let session = match (security, self.session_for(security)) {
@@ -153,48 +172,38 @@ impl ClientCore {
             (_, Some(session)) => Some(session),
         };
         let may_retry = policy.allows(request.method(), keyed);
-        let started = Instant::now();
-        let (mut attempt, mut resends, mut renewed) = (1, 0, false);
-        let result = loop {
-            let again = if may_retry { request.try_clone() } else { None };
-            let result = match session {
-                None => self.http.execute(request).await.map_err(Error::Transport),
-                Some(session) => match session.send_with(request, !renewed).await {
-                    Ok((response, renewal)) => {
-                        if renewal {
-                            renewed = true;
-                            resends += 1;
-                        }
-                        Ok(response)
-                    }
-                    Err(SendError::Auth(err)) => Err(Error::Auth(err)),
-                    Err(SendError::Transport(err)) => Err(Error::Transport(err)),
-                },
-            };
-            let (reason, asked) = match &result {
-                Ok(response) if retry::retryable_status(response.status()) => {
-                    (response.status().as_str().to_owned(), retry::retry_after(response.headers()))
-                }
-                Err(Error::Transport(err)) if retry::retryable_error(err) => {
-                    ((if err.is_timeout() { "timeout" } else { "connect" }).to_owned(), None)
-                }
-                _ => break result,
-            };
-            let (Some(again), Some(wait)) = (again, policy.wait(attempt, started, asked)) else { break result };
-            tracing::info!(attempt, reason, wait_ms = wait.as_millis() as u64, "retrying");
-            drop(result);
-            tokio::time::sleep(wait).await;
-            (attempt, resends, request) = (attempt + 1, resends + 1, again);
-        };
+        // Set once an attempt renewed the tokens after a 401: later attempts get a 401 answer back as it is.
+        let renewed = AtomicBool::new(false);
+        let (result, attempts) = retry::run(policy, may_retry, request, |request| {
+            let renewed = &renewed;
+            async move {
+                let Some(session) = session else { return self.transport.send(request, sensitive).await };
+                let may_renew = !renewed.load(Ordering::Relaxed);
+                let (response, renewal) = session
+                    .send_with(request, may_renew, Some(&self.transport), sensitive)
+                    .await
+                    .map_err(SendError::into_failure)?;
+                renewed.fetch_or(renewal, Ordering::Relaxed);
+                Ok(response)
+            }
+        })
+        .await;
+        let renewed = renewed.into_inner();
+        // Every attempt after the first is a resend, and so is the one after a renewal.
+        let resends = attempts - 1 + u32::from(renewed);
         if resends > 0 {
             span.record("http.request.resend_count", resends);
         }
+        let result = result.map_err(Error::from);
         let response = result.inspect_err(|err| {
             span.record("error.type", error_type(err));
         })?;
         span.record("http.response.status_code", response.status().as_u16());
         if response.status().as_u16() >= 400 {
             span.record("error.type", response.status().as_str());
+        }
+        if streams.is_some_and(|streams| streams(response.status().as_u16())) {
+            return Ok(RawResponse::unread(response, sensitive));
         }
         RawResponse::read(response, sensitive).await
     }
@@ -230,11 +239,11 @@ impl ClientCore {
     }
 
     /// Sends any request: through the session (credentials placed, renewed as needed, one retry after a
-    /// 401) when there is one, else as it is.
+    /// 401) when there is one, else as it is; through the middleware, if any.
     pub async fn send_raw(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
         match &self.session {
-            Some(session) => session.send(request).await,
-            None => self.http.execute(request).await.map_err(SendError::Transport),
+            Some(session) => session.send_with(request, true, Some(&self.transport), false).await.map(|(r, _)| r),
+            None => self.transport.send(request, false).await.map_err(SendError::from),
         }
     }
 

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 use crate::auth::AuthError;
+use crate::transport::MiddlewareError;
 
 /// How a call to an operation failed.
 ///
@@ -14,7 +15,9 @@ use crate::auth::AuthError;
 /// every outcome is reachable by matching on this one type. No variant holds a credential: request bodies are
 /// never kept, and bodies of responses that may carry credentials are not quoted. Headers are boxed (and
 /// generated error enums box their bodies) so that `Result<T, Error<E>>` stays small on the happy path.
+/// Non-exhaustive: a later runtime may tell more kinds of failure apart.
 #[derive(thiserror::Error)]
+#[non_exhaustive]
 pub enum Error<E> {
     /// The server answered with a status the spec documents as an error, and its body decoded.
     #[error("the server answered {status} (a documented error)")]
@@ -67,6 +70,9 @@ pub enum Error<E> {
     /// Credentials could not be supplied for an operation that needs them.
     #[error(transparent)]
     Auth(#[from] AuthError),
+    /// A request middleware of the client failed (see [`crate::transport`]).
+    #[error(transparent)]
+    Middleware(MiddlewareError),
 }
 
 impl<E> Error<E> {
@@ -78,7 +84,7 @@ impl<E> Error<E> {
             | Self::Decode { status, .. }
             | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Transport(err) => err.status(),
-            Self::Auth(_) => None,
+            Self::Auth(_) | Self::Middleware(_) => None,
         }
     }
 
@@ -89,7 +95,7 @@ impl<E> Error<E> {
             | Self::UnexpectedStatus { headers, .. }
             | Self::Decode { headers, .. }
             | Self::BodyTooLarge { headers, .. } => Some(headers),
-            Self::Transport(_) | Self::Auth(_) => None,
+            Self::Transport(_) | Self::Auth(_) | Self::Middleware(_) => None,
         }
     }
 
@@ -124,6 +130,7 @@ impl Error<std::convert::Infallible> {
             Self::BodyTooLarge { status, headers, limit } => Error::BodyTooLarge { status, headers, limit },
             Self::Transport(err) => Error::Transport(err),
             Self::Auth(err) => Error::Auth(err),
+            Self::Middleware(err) => Error::Middleware(err),
         }
     }
 }
@@ -156,6 +163,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .finish(),
             Self::Transport(err) => f.debug_tuple("Transport").field(err).finish(),
             Self::Auth(err) => f.debug_tuple("Auth").field(err).finish(),
+            Self::Middleware(err) => f.debug_tuple("Middleware").field(err).finish(),
         }
     }
 }

@@ -10,18 +10,30 @@ pub mod call;
 pub mod client;
 pub mod datetime;
 pub mod error;
+pub mod events;
 mod login;
+#[cfg(feature = "multipart")]
+pub mod multipart;
 pub mod nullable;
 pub mod params;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod stream;
 pub mod tagged;
+pub mod transport;
 pub mod untagged;
 
 pub use call::{Operation, Pending, Request};
 pub use client::{BuildError, ClientCore, Security, encode_path};
 pub use error::Error;
+pub use events::{Event, EventError, EventStream};
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use stream::{ByteStream, StreamError};
+pub use transport::MiddlewareError;
+
+/// The middleware crate whose `Middleware` trait a client accepts (with the `middleware` feature).
+#[cfg(feature = "middleware")]
+pub use reqwest_middleware;

@@ -9,6 +9,8 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use crate::Error;
+use crate::events::EventStream;
+use crate::stream::ByteStream;
 
 /// The most of an undocumented response's body that is kept in [`Error::UnexpectedStatus`].
 pub const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -67,6 +69,8 @@ pub struct RawResponse {
     truncated: bool,
     /// Whether the body may hold credentials (the operation's spec marks secret fields in it).
     sensitive: bool,
+    /// The response itself, its body not read, when the operation streams this status's body.
+    unread: Option<reqwest::Response>,
 }
 
 impl RawResponse {
@@ -91,7 +95,14 @@ impl RawResponse {
         if truncated && status.is_success() {
             return Err(Error::BodyTooLarge { status, headers: Box::new(headers), limit });
         }
-        Ok(Self { status, headers, body: body.freeze(), truncated, sensitive })
+        Ok(Self { status, headers, body: body.freeze(), truncated, sensitive, unread: None })
+    }
+
+    /// A response whose body is left to stream.
+    pub(crate) fn unread(mut response: reqwest::Response, sensitive: bool) -> Self {
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        Self { status, headers, body: Bytes::new(), truncated: false, sensitive, unread: Some(response) }
     }
 
     /// The status of the response.
@@ -116,9 +127,26 @@ impl RawResponse {
         Ok(ResponseValue { status: self.status, headers: self.headers, body })
     }
 
-    /// A success whose body is kept as bytes.
-    pub fn bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
-        Ok(ResponseValue { status: self.status, headers: self.headers, body: self.body })
+    /// A success whose body streams: unread when the operation asked for it ([`crate::Request::streams`]),
+    /// else over the bytes read.
+    pub fn stream<E>(self) -> Result<ResponseValue<ByteStream>, Error<E>> {
+        let body = match self.unread {
+            Some(response) => ByteStream::new(response),
+            None => ByteStream::from_bytes(self.body),
+        };
+        Ok(ResponseValue { status: self.status, headers: self.headers, body })
+    }
+
+    /// A success whose body is a stream of server-sent events with JSON payloads.
+    pub fn events<T: DeserializeOwned, E>(self) -> Result<ResponseValue<EventStream<T>>, Error<E>> {
+        let sensitive = self.sensitive;
+        self.stream().map(|value| value.map(|body| EventStream::json(body, sensitive)))
+    }
+
+    /// A success whose body is a stream of server-sent events with text payloads.
+    pub fn text_events<E>(self) -> Result<ResponseValue<EventStream<String>>, Error<E>> {
+        let sensitive = self.sensitive;
+        self.stream().map(|value| value.map(|body| EventStream::text(body, sensitive)))
     }
 
     /// Decodes a documented JSON error body and wraps it with `variant` into [`Error::Api`].

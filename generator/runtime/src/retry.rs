@@ -7,12 +7,14 @@
 //! replayed (a stream), and never a non-idempotent one (POST, PATCH) unless the call carries an idempotency
 //! key or the policy opts in with [`RetryPolicy::non_idempotent`].
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
-use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, Request, Response, StatusCode};
+
+use crate::transport::Failure;
 
 /// How a client retries failed attempts. The default makes at most 3 attempts (2 retries), waits 250 ms
 /// before the first retry and doubles that each time (with full jitter), waits at most 8 s at once (a
@@ -105,14 +107,68 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
-/// Whether a transport failure is worth another attempt: the connection failed or the attempt timed out.
-pub(crate) fn retryable_error(err: &reqwest::Error) -> bool {
-    err.is_connect() || err.is_timeout()
+/// Why a failed attempt is worth another one (a status, `"connect"` or `"timeout"`), and the wait its
+/// answer asked for; `None` for an outcome to keep.
+pub(crate) fn reason<E: SendFailure>(result: &Result<Response, E>) -> Option<(Cow<'static, str>, Option<Duration>)> {
+    match result {
+        Ok(response) if retryable_status(response.status()) => {
+            Some((response.status().as_str().to_owned().into(), crate::response::retry_after(response.headers())))
+        }
+        Ok(_) => None,
+        Err(err) => match err.transport() {
+            Some(err) if err.is_timeout() => Some(("timeout".into(), None)),
+            Some(err) if err.is_connect() => Some(("connect".into(), None)),
+            _ => None,
+        },
+    }
 }
 
-/// The delay a response's `Retry-After` asks for.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    crate::response::retry_after(headers)
+/// A failure to send: reqwest's own, or one that may hold it.
+pub(crate) trait SendFailure {
+    /// reqwest's failure, if this is one.
+    fn transport(&self) -> Option<&reqwest::Error>;
+}
+
+impl SendFailure for reqwest::Error {
+    fn transport(&self) -> Option<&reqwest::Error> {
+        Some(self)
+    }
+}
+
+impl SendFailure for Failure {
+    fn transport(&self) -> Option<&reqwest::Error> {
+        match self {
+            Self::Transport(err) => Some(err),
+            Self::Middleware(_) | Self::Auth(_) => None,
+        }
+    }
+}
+
+/// Sends `request` with `send` and retries as `policy` says while [`reason`] finds the outcome worth it
+/// (`may_retry`: the request's method and key allow retries at all; a body that cannot be cloned, a
+/// stream, is never retried). Returns the last outcome and the number of attempts made. The one retry
+/// loop of the runtime: operations and the session's token requests both go through it.
+pub(crate) async fn run<E: SendFailure, F: Future<Output = Result<Response, E>>>(
+    policy: RetryPolicy,
+    may_retry: bool,
+    mut request: Request,
+    mut send: impl FnMut(Request) -> F,
+) -> (Result<Response, E>, u32) {
+    let started = Instant::now();
+    let mut attempt = 1;
+    loop {
+        let again = if may_retry { request.try_clone() } else { None };
+        let result = send(request).await;
+        let Some((reason, asked)) = reason(&result) else { return (result, attempt) };
+        let (Some(again), Some(wait)) = (again, policy.wait(attempt, started, asked)) else {
+            return (result, attempt);
+        };
+        tracing::info!(attempt, reason = reason.as_ref(), wait_ms = wait.as_millis() as u64, "retrying");
+        drop(result);
+        tokio::time::sleep(wait).await;
+        attempt += 1;
+        request = again;
+    }
 }
 
 /// A number drawn uniformly from [0, 1) (the standard library's randomly keyed hasher is random enough to

@@ -6,10 +6,11 @@ use quote::quote;
 
 use super::auth::{login_methods, schemes};
 use super::docs::{code, lines, list_item, spec};
+use super::forms::form_type;
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::{ident, lit};
-use crate::model::{Api, Placement, Ty};
+use crate::model::{Api, Placement, ResponseBody, Ty};
 use crate::names::is_keyword;
 
 /// `src/lib.rs`: the README as crate docs, the client, and one method and error type per operation.
@@ -17,6 +18,7 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
     let constructors = constructors(api);
     let operations = api.operations.iter().map(|op| operation(api, op));
     let op_types = api.operations.iter().map(operation_types);
+    let forms = api.operations.iter().filter_map(form_type);
     let schemes = schemes(api);
     let login = login_methods(api);
     let imports = if api.operations.is_empty() {
@@ -28,6 +30,27 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
             use clientgen_runtime::{ClientCore, RawResponse, Security};
         )
     };
+    // Binary and event-stream success bodies stream: the types a caller reads them with.
+    let answers =
+        |pred: fn(&ResponseBody) -> bool| api.operations.iter().any(|op| op.success.iter().any(|o| pred(&o.body)));
+    let stream_exports = answers(|body| *body == ResponseBody::Bytes).then(|| {
+        quote!(
+            /// Streamed response bodies: [`ByteStream`](stream::ByteStream) and its errors.
+            pub use clientgen_runtime::stream;
+        )
+    });
+    let event_exports = answers(|body| matches!(body, ResponseBody::Events(_))).then(|| {
+        quote!(
+            /// Server-sent events: [`EventStream`](events::EventStream), its events and errors.
+            pub use clientgen_runtime::events;
+        )
+    });
+    let form_exports = api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.form.is_some())).then(|| {
+        quote!(
+            /// Multipart bodies: [`FilePart`](multipart::FilePart), a file part's content.
+            pub use clientgen_runtime::multipart;
+        )
+    });
     let calls = (!api.operations.is_empty()).then(|| {
         let markers = api.operations.iter().map(marker);
         let impls = api.operations.iter().map(operation_impl);
@@ -58,6 +81,9 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
         pub mod types;
 
         pub use clientgen_runtime::{BuildError, Error, ResponseValue, RetryPolicy, Secret};
+        #stream_exports
+        #event_exports
+        #form_exports
         /// Sessions, token stores and their errors (the whole credentials API of the runtime).
         pub use clientgen_runtime::auth;
         pub use clientgen_runtime::auth::{AuthError, SendError, Session, SessionOptions, StoredTokens, TokenStore};
@@ -85,6 +111,29 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
                 Self { core: self.core.with_retry(policy) }
             }
 
+            /// This client with `middleware` added to its request middleware (after any added before: the
+            /// first added sees a request first), with the `middleware` feature. Any
+            /// [`reqwest_middleware::Middleware`](clientgen_runtime::reqwest_middleware::Middleware) fits:
+            /// `reqwest-tracing`, `reqwest-retry`, `http-cache-reqwest` or one's own.
+            ///
+            /// The middleware sees each attempt of a call as it goes on the wire, credentials placed (a
+            /// signing middleware sees the final request); credential headers are marked sensitive, so
+            /// `Debug` shows them as `Sensitive`. Calls whose request or response carries a credential no
+            /// marking can hide (logins and token operations, credentials in the query string or the body)
+            /// bypass it, unless [`Client::middleware_sees_secrets`] says otherwise; the session's own
+            /// refresh and re-exchange requests always do.
+            #[cfg(feature = "middleware")]
+            pub fn with_middleware(&self, middleware: impl clientgen_runtime::reqwest_middleware::Middleware) -> Self {
+                Self { core: self.core.with_middleware(middleware) }
+            }
+
+            /// This client with its middleware also seeing the calls that carry a credential no header marking
+            /// can hide (see [`Client::with_middleware`]); off by default.
+            #[cfg(feature = "middleware")]
+            pub fn middleware_sees_secrets(&self, sees_secrets: bool) -> Self {
+                Self { core: self.core.middleware_sees_secrets(sees_secrets) }
+            }
+
             #login
 
             #(#operations)*
@@ -95,6 +144,8 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
         #schemes
 
         #(#op_types)*
+
+        #(#forms)*
     }
 }
 

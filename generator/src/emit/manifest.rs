@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Api, BodyEncoding, ResponseBody, Ty, TypeKind};
+use crate::model::{Api, BodyEncoding, Ty, TypeKind};
 
 /// The package the manifest describes.
 pub(crate) struct Package<'a> {
@@ -12,7 +12,13 @@ pub(crate) struct Package<'a> {
     pub version: &'a str,
     /// The `clientgen-runtime` dependency as a TOML value.
     pub runtime_dependency: &'a str,
+    /// Further dependencies the user asks for: name and TOML value.
+    pub dependencies: &'a [(String, String)],
 }
+
+/// The dependencies a generated manifest may declare itself, which the user's cannot name again.
+pub(crate) const OWN_DEPENDENCIES: &[&str] =
+    &["clientgen-runtime", "reqwest", "serde", "serde_json", "chrono", "bytes", "uuid"];
 
 /// The manifest text (without the header).
 pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
@@ -28,7 +34,13 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     let _ = writeln!(toml, "readme = \"README.md\"");
     let _ = writeln!(toml, "publish = false");
     let _ = writeln!(toml, "\n[dependencies]");
-    let _ = writeln!(toml, "clientgen-runtime = {}", package.runtime_dependency);
+    // Typed multipart bodies are written by the runtime's `multipart` module.
+    let forms = api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.form.is_some()));
+    let runtime = match package.runtime_dependency.trim().strip_suffix('}') {
+        Some(table) if forms => format!("{}, features = [\"multipart\"] }}", table.trim_end()),
+        _ => package.runtime_dependency.to_owned(),
+    };
+    let _ = writeln!(toml, "clientgen-runtime = {runtime}");
     let multipart =
         api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart));
     let features = if multipart { ", features = [\"multipart\"]" } else { "" };
@@ -42,12 +54,15 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     if api.uses(|ty| matches!(ty, Ty::DateTime | Ty::Date)) {
         let _ = writeln!(toml, "chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\"] }}");
     }
-    if api.operations.iter().any(|op| op.success.iter().any(|o| o.body == ResponseBody::Bytes)) {
-        let _ = writeln!(toml, "bytes = \"1\"");
-    }
     if api.uses(|ty| matches!(ty, Ty::Uuid)) {
         let _ = writeln!(toml, "uuid = {{ version = \"1\", features = [\"serde\"] }}");
     }
+    for (name, value) in package.dependencies {
+        let _ = writeln!(toml, "{name} = {value}");
+    }
+    let _ = writeln!(toml, "\n[features]");
+    let _ = writeln!(toml, "# Request middleware (reqwest-middleware): `Client::with_middleware`.");
+    let _ = writeln!(toml, "middleware = [\"clientgen-runtime/middleware\"]");
     toml
 }
 

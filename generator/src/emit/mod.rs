@@ -9,7 +9,9 @@
 
 mod auth;
 mod client;
+mod custom;
 mod docs;
+mod forms;
 mod manifest;
 mod operations;
 mod outcomes;
@@ -22,6 +24,7 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 pub(crate) use client::lib_file;
+pub(crate) use custom::check_options;
 pub(crate) use manifest::{Package, cargo_toml};
 pub(crate) use readme::readme;
 pub(crate) use reserved::RESERVED;
@@ -65,6 +68,7 @@ fn ty_tokens(ty: &Ty, in_types: bool) -> TokenStream {
             let name = ident(name);
             if in_types { quote!(#name) } else { quote!(types::#name) }
         }
+        Ty::External(path) => custom::external(path),
         Ty::Vec(inner) => {
             let inner = ty_tokens(inner, in_types);
             quote!(Vec<#inner>)

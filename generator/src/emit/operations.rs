@@ -5,7 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{Facts, code, deprecation_note, doc_attrs_with, facts, lines, list_item, spec};
-use super::outcomes::{decode_arms, error_ty, success_ty};
+use super::forms::form_name;
+use super::outcomes::{decode_arms, error_ty, streamed_statuses, success_ty};
 use super::{ident, lit, ty_tokens};
 use crate::model::{
     Api, Body, BodyEncoding, Operation, Param, ParamLocation, Security, Segment, Style, Ty, split_template,
@@ -140,6 +141,9 @@ fn set_body(body: &Body, request: TokenStream) -> TokenStream {
             let json = body.json_properties.iter().map(|property| lit(property));
             quote!(#request.form(body, &[#(#encodings),*], &[#(#json),*]))
         }
+        BodyEncoding::Multipart if body.form.is_some() => {
+            quote!(#request.map(|request| request.multipart(body.into_form().into_inner())))
+        }
         BodyEncoding::Multipart => quote!(#request.map(|request| request.multipart(body))),
         BodyEncoding::Text => quote!(#request.raw(body.to_owned(), #content_type)),
         BodyEncoding::Bytes => quote!(#request.raw(body, #content_type)),
@@ -154,7 +158,10 @@ fn body_ty(body: &Body) -> TokenStream {
             quote!(&#ty)
         }
         BodyEncoding::Text => quote!(&str),
-        BodyEncoding::Multipart => quote!(reqwest::multipart::Form),
+        BodyEncoding::Multipart => match &body.form {
+            Some(form) => form_name(form),
+            None => quote!(reqwest::multipart::Form),
+        },
         BodyEncoding::Bytes => quote!(impl Into<reqwest::Body>),
     }
 }
@@ -278,12 +285,15 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method.as_str());
     let path = path_expr(op);
     let security = security_tokens(&op.security);
-    let sensitive = api.response_sensitive(op);
+    let sensitive = api.carries_credentials(op);
     let mut start =
         quote!(clientgen_runtime::Request::new(&self.core, reqwest::Method::#method, #path, #security, #sensitive));
     if let Some(accept) = &op.accept {
         let accept = lit(accept);
         start = quote!(#start.accept(#accept));
+    }
+    if let Some(statuses) = streamed_statuses(op) {
+        start = quote!(#start.streams(#statuses));
     }
     if let Some(header) = &op.idempotency_header {
         let header = lit(header);

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::docs::doc_attrs;
 use super::{ident, ty_tokens};
-use crate::model::{Operation, Outcome, ResponseBody, StatusMatch};
+use crate::model::{Operation, Outcome, ResponseBody, StatusMatch, Ty};
 
 /// The success type of an operation, as seen from the crate root.
 pub(super) fn success_ty(op: &Operation) -> TokenStream {
@@ -18,7 +18,11 @@ pub(super) fn success_ty(op: &Operation) -> TokenStream {
         None | Some(ResponseBody::Empty) => quote!(()),
         Some(ResponseBody::Json(ty)) => ty_tokens(ty, false),
         Some(ResponseBody::Text) => quote!(String),
-        Some(ResponseBody::Bytes) => quote!(bytes::Bytes),
+        Some(ResponseBody::Bytes) => quote!(stream::ByteStream),
+        Some(ResponseBody::Events(ty)) => {
+            let ty = ty_tokens(ty, false);
+            quote!(events::EventStream<#ty>)
+        }
     }
 }
 
@@ -48,6 +52,17 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
+/// The statuses whose success bodies stream (binary ones), as a closure for `Request::streams`, if any.
+pub(super) fn streamed_statuses(op: &Operation) -> Option<TokenStream> {
+    let patterns: Vec<TokenStream> = op
+        .success
+        .iter()
+        .filter(|o| o.body.streams())
+        .map(|o| status_pattern(if o.status == StatusMatch::Default { StatusMatch::Range(2) } else { o.status }))
+        .collect();
+    (!patterns.is_empty()).then(|| quote!(|status| matches!(status, #(#patterns)|*)))
+}
+
 pub(super) fn decode_arms(op: &Operation) -> TokenStream {
     let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
     for outcome in &op.success {
@@ -55,7 +70,9 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
             ResponseBody::Empty => quote!(response.empty()),
             ResponseBody::Json(_) => quote!(response.json()),
             ResponseBody::Text => quote!(response.text()),
-            ResponseBody::Bytes => quote!(response.bytes()),
+            ResponseBody::Bytes => quote!(response.stream()),
+            ResponseBody::Events(Ty::String) => quote!(response.text_events()),
+            ResponseBody::Events(_) => quote!(response.events()),
         };
         let expr = match &op.success_type {
             Some(name) => {
@@ -66,6 +83,10 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
                     ResponseBody::Json(ty) => {
                         let ty = ty_tokens(ty, false);
                         quote!(response.json::<#ty, _>())
+                    }
+                    ResponseBody::Events(ty) if *ty != Ty::String => {
+                        let ty = ty_tokens(ty, false);
+                        quote!(response.events::<#ty, _>())
                     }
                     _ => read,
                 };
@@ -88,7 +109,7 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
             let expr = match &outcome.body {
                 ResponseBody::Empty => quote!(response.error_empty(#error_type::#variant)),
                 ResponseBody::Json(_) => quote!(response.error(#error_type::#variant)),
-                ResponseBody::Text | ResponseBody::Bytes => {
+                ResponseBody::Text | ResponseBody::Bytes | ResponseBody::Events(_) => {
                     quote!(response.error_text(#error_type::#variant))
                 }
             };
@@ -124,7 +145,12 @@ fn outcome_payload(body: &ResponseBody, boxed: bool) -> Option<TokenStream> {
         ResponseBody::Empty => return None,
         ResponseBody::Json(ty) => ty_tokens(ty, false),
         ResponseBody::Text => quote!(String),
-        ResponseBody::Bytes => quote!(bytes::Bytes),
+        // Only success bodies stream (error bodies of non-JSON responses are read as text).
+        ResponseBody::Bytes => quote!(stream::ByteStream),
+        ResponseBody::Events(ty) => {
+            let ty = ty_tokens(ty, false);
+            quote!(events::EventStream<#ty>)
+        }
     };
     Some(if boxed { quote!(Box<#ty>) } else { ty })
 }
@@ -136,9 +162,15 @@ pub(super) fn operation_types(op: &Operation) -> TokenStream {
             let name = ident(name);
             let doc = format!(" The documented {what} responses of [`Client::{}`].", op.fn_name);
             let variants = outcomes.iter().map(|outcome| variant(outcome, boxed));
+            // A streamed body is read once: it can be neither cloned nor compared.
+            let derives = if outcomes.iter().any(|o| o.body.streams()) && !boxed {
+                quote!(#[derive(Debug)])
+            } else {
+                quote!(#[derive(Debug, Clone, PartialEq)])
+            };
             quote! {
                 #[doc = #doc]
-                #[derive(Debug, Clone, PartialEq)]
+                #derives
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
@@ -156,7 +188,7 @@ fn variant(outcome: &Outcome, boxed: bool) -> TokenStream {
     let variant = ident(&outcome.variant);
     let body = match (&outcome.body, boxed) {
         // Error bodies of non-JSON responses are read as text.
-        (ResponseBody::Bytes, true) => &ResponseBody::Text,
+        (ResponseBody::Bytes | ResponseBody::Events(_), true) => &ResponseBody::Text,
         (body, _) => body,
     };
     match outcome_payload(body, boxed) {

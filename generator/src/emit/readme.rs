@@ -9,7 +9,7 @@ use super::auth::placement_words;
 use super::docs::{code, spec, text as plain};
 use serde_json::Value;
 
-use crate::model::{Api, BodyEncoding, Operation, Param, Payload, Placement, Security, Ty, TypeKind};
+use crate::model::{Api, BodyEncoding, Operation, Param, PartKind, Payload, Placement, Security, Ty, TypeKind};
 use crate::names::is_keyword;
 
 /// The README text.
@@ -261,7 +261,21 @@ fn call_example(api: &Api, op: &Operation, krate: &str) -> String {
             }
             BodyEncoding::Text => "\"text\"".to_owned(),
             BodyEncoding::Bytes => "Vec::<u8>::new()".to_owned(),
-            BodyEncoding::Multipart => "reqwest::multipart::Form::new()".to_owned(),
+            BodyEncoding::Multipart => match &body.form {
+                Some(form) => {
+                    let args: Vec<String> = form
+                        .parts
+                        .iter()
+                        .filter(|part| part.required && !part.repeated)
+                        .map(|part| match &part.kind {
+                            PartKind::File => format!("{krate}::multipart::FilePart::bytes(Vec::new())"),
+                            PartKind::Text(ty) | PartKind::Json(ty) => example_value(api, ty, krate, 0),
+                        })
+                        .collect();
+                    format!("{krate}::{}::new({})", form.name, args.join(", "))
+                }
+                None => "reqwest::multipart::Form::new()".to_owned(),
+            },
         };
         code.push_str(&format!("let body = {value};\n"));
         if body.required || body.encoding == BodyEncoding::Multipart {
@@ -302,6 +316,7 @@ fn example_value(api: &Api, ty: &Ty, krate: &str, depth: usize) -> String {
         Ty::Uuid => "uuid::Uuid::nil()".into(),
         Ty::Json => "serde_json::Value::Null".into(),
         Ty::JsonObject => "serde_json::Map::new()".into(),
+        Ty::External(_) => "serde_json::from_str(\"null\")?".into(),
         Ty::Vec(_) => "Vec::new()".into(),
         Ty::Map(_) => "std::collections::BTreeMap::new()".into(),
         Ty::Boxed(inner) => format!("Box::new({})", example_value(api, inner, krate, depth + 1)),

@@ -45,6 +45,7 @@ pub(crate) const RESERVED: Reserved = Reserved {
     client_methods: &[
         "base_url",
         "login",
+        "middleware_sees_secrets",
         "new",
         "request",
         "resume",
@@ -52,6 +53,7 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "session",
         "with_base_url",
         "with_http_client",
+        "with_middleware",
         "with_retry",
     ],
     // `operations::operation` and `operations::setters`: `&self`, the `body` argument, the `request` being

@@ -4,6 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::custom::derive_attr;
 use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
 use super::operations::deprecated_attr;
 use super::unions::{tagged_union, untagged_union};
@@ -14,7 +15,14 @@ use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
 /// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
 pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let first = range.start == 0;
-    let items = api.types.get(range).unwrap_or_default().iter().map(|def| type_def(api, def));
+    let derives = |i: usize| api.derives.get(i).map_or(&[][..], Vec::as_slice);
+    let items = api
+        .types
+        .get(range.clone())
+        .unwrap_or_default()
+        .iter()
+        .zip(range)
+        .map(|(def, i)| type_def(api, def, derives(i)));
     if !first {
         return items.collect();
     }
@@ -31,9 +39,10 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> Token
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, derives: &[String]) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
+    let extra = derive_attr(derives);
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
@@ -50,6 +59,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #extra
                 #[non_exhaustive]
                 pub struct #name {
                     #(#fields)*
@@ -76,6 +86,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #extra
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
@@ -85,14 +96,15 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, repr, variants),
-        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, variants, tag),
-        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, variants),
+        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, extra, repr, variants),
+        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, extra, variants, tag),
+        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, extra, variants),
         TypeKind::Newtype(ty) => {
             let ty = ty_tokens(ty, true);
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #extra
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
             }
@@ -109,7 +121,7 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
 
 /// An integer enum, read and written as the integer through `From` conversions (serde `from`/`into`), so a
 /// value the spec does not list is kept in `Other`.
-fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64)]) -> TokenStream {
+fn int_enum(name: &Ident, docs: TokenStream, extra: TokenStream, repr: &Ty, variants: &[(String, i64)]) -> TokenStream {
     let repr_tokens = ty_tokens(repr, true);
     let repr_name = lit(&repr_tokens.to_string());
     let literal = |value: i64| match repr {
@@ -137,6 +149,7 @@ fn int_enum(name: &Ident, docs: TokenStream, repr: &Ty, variants: &[(String, i64
     quote! {
         #docs
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #extra
         #[serde(from = #repr_name, into = #repr_name)]
         #[non_exhaustive]
         pub enum #name {

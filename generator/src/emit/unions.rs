@@ -33,7 +33,13 @@ fn variant_item(variant: &Variant, doc: Option<String>) -> TokenStream {
 
 /// A union chosen by its tag: serde cannot express "the variant struct keeps the tag field" nor a fallback
 /// that keeps the whole value, so the impls dispatch on the tag through the runtime's `tagged` helpers.
-pub(super) fn tagged_union(name: &Ident, docs: TokenStream, variants: &[Variant], tag: &Tag) -> TokenStream {
+pub(super) fn tagged_union(
+    name: &Ident,
+    docs: TokenStream,
+    extra: TokenStream,
+    variants: &[Variant],
+    tag: &Tag,
+) -> TokenStream {
     let property = lit(&tag.property);
     let values = |i: usize| tag.values.iter().filter(move |(_, index)| *index == i).map(|(value, _)| value);
     let items = variants.iter().enumerate().map(|(i, variant)| {
@@ -89,6 +95,7 @@ pub(super) fn tagged_union(name: &Ident, docs: TokenStream, variants: &[Variant]
         #separator
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq)]
+        #extra
         #large
         #[non_exhaustive]
         pub enum #name {
@@ -120,7 +127,7 @@ pub(super) fn tagged_union(name: &Ident, docs: TokenStream, variants: &[Variant]
 
 /// A union without a tag: written as the variant's own JSON, read by trying the variants in the order
 /// their shapes give for the value.
-pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Variant]) -> TokenStream {
+pub(super) fn untagged_union(name: &Ident, docs: TokenStream, extra: TokenStream, variants: &[Variant]) -> TokenStream {
     let items = variants.iter().map(|variant| {
         let doc = match &variant.payload {
             Payload::Literal(value) => Some(format!(" The string {}.", code(&format!("{value:?}")))),
@@ -184,6 +191,7 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, variants: &[Varian
         /// Chosen by the shape of the JSON: the variant it fits best (required and known properties, listed
         /// values) that decodes.
         #derive
+        #extra
         #large
         #[non_exhaustive]
         pub enum #name {

@@ -72,7 +72,7 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
     }
     normalize::const_as_enum(&mut raw, "");
     normalize::default_form_explode(&mut raw, false);
-    let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(&raw).map_err(|err| {
+    let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(raw).map_err(|err| {
         let pointer = path_to_pointer(err.path());
         let mut error = fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()));
         // Reading the text again, straight into the typed document, gives the line where YAML can tell it.

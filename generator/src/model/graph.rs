@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Api, BodyEncoding, JsonKind, Operation, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
+use super::{Api, BodyEncoding, JsonKind, Operation, PartKind, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
 
 /// How a named type holds a member type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,7 @@ fn shape(types: &[TypeDef], index: &HashMap<String, usize>, ty: &Ty, depth: usiz
         Ty::F64 => of(JsonKind::Number),
         Ty::Vec(_) => of(JsonKind::Array),
         Ty::Map(_) | Ty::JsonObject => of(JsonKind::Object),
-        Ty::Json => of(JsonKind::Any),
+        Ty::Json | Ty::External(_) => of(JsonKind::Any),
         Ty::Boxed(inner) | Ty::Nullable(inner) => shape(types, index, inner, depth),
         Ty::Named(name) => {
             let Some(def) = index.get(name).map(|&i| &types[i]).filter(|_| depth < 16) else {
@@ -169,6 +169,67 @@ fn string_enum(types: &[TypeDef], index: &HashMap<String, usize>, ty: &Ty) -> Op
         TypeKind::Enum { variants } => Some(variants.iter().map(|(_, wire)| wire.clone()).collect()),
         _ => None,
     }
+}
+
+/// Whether a type expression that holds no named type has a trait.
+type LeafHas = fn(&Ty) -> bool;
+
+/// The derives that hold only where every part of a type has them, and the leaf types that lack each.
+const CONDITIONAL: &[(&str, LeafHas)] = &[
+    ("Eq", |ty| !matches!(ty, Ty::F64)),
+    ("Hash", |ty| !matches!(ty, Ty::F64 | Ty::Secret)),
+    ("PartialOrd", |ty| !matches!(ty, Ty::Json | Ty::JsonObject | Ty::Secret)),
+    ("Ord", |ty| !matches!(ty, Ty::F64 | Ty::Json | Ty::JsonObject | Ty::Secret)),
+];
+
+/// Which of `asked` each type takes (parallel to `types`; aliases take none, having no item to derive on):
+/// the derives of [`CONDITIONAL`] where every type the type holds has them (a greatest fixed point, so
+/// recursive types keep them), any other on every type. A union's `Other(serde_json::Value)` counts.
+pub(super) fn derives(types: &[TypeDef], asked: &[String]) -> Vec<Vec<String>> {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
+    let mut out = vec![Vec::new(); types.len()];
+    for derive in asked {
+        let Some((_, leaf_has)) = CONDITIONAL.iter().find(|(name, _)| name == derive) else {
+            for (i, def) in types.iter().enumerate() {
+                if !matches!(def.kind, TypeKind::Alias(_)) {
+                    out[i].push(derive.clone());
+                }
+            }
+            continue;
+        };
+        let mut has = vec![true; types.len()];
+        loop {
+            let mut changed = false;
+            for (i, def) in types.iter().enumerate() {
+                let other = match &def.kind {
+                    TypeKind::Union { tag: Some(_), .. } => leaf_has(&Ty::Json),
+                    _ => true,
+                };
+                let holds = |ty: &Ty| {
+                    ty.walk().all(|inner| match inner {
+                        Ty::Named(name) => index.get(name.as_str()).is_some_and(|&j| has[j]),
+                        leaf => leaf_has(leaf),
+                    })
+                };
+                if has[i] && !(other && def.kind.members().into_iter().all(|(ty, _)| holds(ty))) {
+                    has[i] = false;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (i, def) in types.iter().enumerate() {
+            // String and integer enums derive `Eq` and `Hash` already.
+            let built_in = matches!(def.kind, TypeKind::Enum { .. } | TypeKind::IntEnum { .. })
+                && matches!(derive.as_str(), "Eq" | "Hash");
+            if has[i] && !built_in && !matches!(def.kind, TypeKind::Alias(_)) {
+                out[i].push(derive.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Turns aliases whose target mentions the alias itself (through other aliases) into newtypes.
@@ -322,14 +383,18 @@ impl Api {
         })
     }
 
-    /// Whether any response of the operation may carry a credential.
-    pub fn response_sensitive(&self, op: &Operation) -> bool {
+    /// Whether the operation's exchange may carry a credential outside the headers the runtime marks
+    /// sensitive: in a parameter, the request body or any response (so errors do not quote its response
+    /// body, and request middleware does not see it).
+    pub fn carries_credentials(&self, op: &Operation) -> bool {
         op.token.is_some()
+            || op.params.iter().any(|p| self.is_sensitive(&p.ty))
+            || op.body.as_ref().is_some_and(|b| self.is_sensitive(&b.ty))
             || op
                 .success
                 .iter()
                 .chain(&op.errors)
-                .any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) if self.is_sensitive(ty)))
+                .any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) | ResponseBody::Events(ty) if self.is_sensitive(ty)))
     }
 
     /// Whether any generated item uses a type expression that `pred` picks (inside others too): to list only
@@ -340,10 +405,17 @@ impl Api {
             let params = op.params.iter().map(|p| &p.ty);
             let body = op.body.iter().filter(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
             let responses = op.success.iter().chain(&op.errors).filter_map(|o| match &o.body {
-                ResponseBody::Json(ty) => Some(ty),
+                ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
                 _ => None,
             });
-            params.chain(body.map(|b| &b.ty)).chain(responses)
+            let parts =
+                op.body.iter().filter_map(|b| b.form.as_ref()).flat_map(|form| &form.parts).filter_map(|part| {
+                    match &part.kind {
+                        PartKind::Text(ty) | PartKind::Json(ty) => Some(ty),
+                        PartKind::File => None,
+                    }
+                });
+            params.chain(body.map(|b| &b.ty)).chain(responses).chain(parts)
         });
         in_types.chain(in_ops).any(|ty| ty.walk().any(&pred))
     }

@@ -18,7 +18,7 @@ mod security;
 mod templates;
 mod unions;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use openapiv3::OpenAPI;
@@ -77,6 +77,32 @@ pub(crate) struct Api {
     pub dangling: Vec<String>,
     /// The webhooks the API sends (OpenAPI 3.1): no client method, a payload type to decode them with.
     pub webhooks: Vec<Webhook>,
+    /// The derives asked for beyond the generated ones, per type (parallel to `types`): those each type can
+    /// take (see [`Custom::derives`]).
+    pub derives: Vec<Vec<String>>,
+}
+
+/// What the user asks of the generated code beyond what the spec says.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Custom<'a> {
+    /// Accept mistakes that have one safe reading (see [`build`]).
+    pub lenient: bool,
+    /// Component schema key → the path of an existing Rust type used instead: the schema is not generated,
+    /// its name becomes an alias of that type.
+    pub replacements: &'a BTreeMap<String, String>,
+    /// Derives to add to every generated type. `Eq`, `Hash`, `PartialOrd` and `Ord` go only on the types
+    /// whose every part has them (no `f64` for `Eq`, `Hash` and `Ord`, no `serde_json::Value` for the
+    /// orderings, no `Secret` for `Hash` and the orderings); a replacement type is taken to have them all.
+    /// Any other derive goes on every type.
+    pub derives: &'a [String],
+}
+
+impl Custom<'static> {
+    /// Nothing beyond the spec (strict or `lenient`).
+    pub fn none(lenient: bool) -> Self {
+        static NONE: BTreeMap<String, String> = BTreeMap::new();
+        Self { lenient, replacements: &NONE, derives: &[] }
+    }
 }
 
 /// A webhook the API sends.
@@ -319,6 +345,8 @@ pub(crate) enum Ty {
     JsonObject,
     /// A named type.
     Named(String),
+    /// A type of the user's, by its path (a replaced schema's target, `pet_types::Pet`).
+    External(String),
     /// `Vec<T>`.
     Vec(Box<Ty>),
     /// `BTreeMap<String, T>`.
@@ -534,6 +562,47 @@ pub(crate) struct Body {
     pub encodings: Vec<(String, Style, bool)>,
     /// Form bodies: properties the `encoding` map sends as JSON text (`contentType: application/json`).
     pub json_properties: Vec<String>,
+    /// Multipart bodies whose schema is an object: the generated type with a field per part.
+    pub form: Option<Form>,
+}
+
+/// A `multipart/form-data` body as a type of its own: one field per part.
+#[derive(Debug)]
+pub(crate) struct Form {
+    /// The type's name (at the crate root, beside the operation's other types).
+    pub name: String,
+    /// The parts, in the schema's property order.
+    pub parts: Vec<Part>,
+}
+
+/// One part (or, for an array, a repeated part) of a multipart body.
+#[derive(Debug)]
+pub(crate) struct Part {
+    /// The field name.
+    pub ident: String,
+    /// The part's name on the wire.
+    pub wire: String,
+    /// Whether the schema requires it.
+    pub required: bool,
+    /// An array: one part per item, all of that name.
+    pub repeated: bool,
+    /// What the part holds.
+    pub kind: PartKind,
+    /// The part's media type from the spec's `encoding` map (its first, when it lists several).
+    pub content_type: Option<String>,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// What a multipart part holds.
+#[derive(Debug, PartialEq)]
+pub(crate) enum PartKind {
+    /// A file (`type: string, format: binary`): bytes or a stream, with a file name and media type.
+    File,
+    /// A scalar, sent as its text.
+    Text(Ty),
+    /// Anything else, sent as JSON.
+    Json(Ty),
 }
 
 /// Which statuses a response covers.
@@ -556,8 +625,17 @@ pub(crate) enum ResponseBody {
     Json(Ty),
     /// Text.
     Text,
-    /// Bytes.
+    /// Bytes, streamed.
     Bytes,
+    /// Server-sent events (`text/event-stream`), each payload of this type (`Ty::String`: text as it is).
+    Events(Ty),
+}
+
+impl ResponseBody {
+    /// Whether a success body of this kind is handed over unread, to stream.
+    pub fn streams(&self) -> bool {
+        matches!(self, Self::Bytes | Self::Events(_))
+    }
 }
 
 /// A documented response.
@@ -605,10 +683,11 @@ pub(crate) struct SecurityScheme {
 
 /// Builds the model of `doc`, read from `file`, keeping spec names off the names in `reserved`.
 ///
-/// `lenient` accepts mistakes that real-world specs make and that have one safe reading (a path
+/// `custom.lenient` accepts mistakes that real-world specs make and that have one safe reading (a path
 /// parameter used in the path but never declared becomes a required string), noting it in the docs.
-pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserved) -> Result<Api, Error> {
-    let mut builder = schemas::Builder::new(file, doc, lenient, reserved);
+pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &Reserved) -> Result<Api, Error> {
+    let mut builder = schemas::Builder::new(file, doc, custom.lenient, reserved);
+    builder.replace(custom.replacements)?;
     builder.register_components()?;
     let schemes = security::schemes(&builder.refs, reserved)?;
     let operations = builder.operations(&schemes)?;
@@ -624,6 +703,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserv
         .collect();
     let (mut types, dangling) = builder.into_types();
     graph::finish(&mut types);
+    let derives = graph::derives(&types, custom.derives);
     let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
     let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
     Ok(Api {
@@ -637,6 +717,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, lenient: bool, reserved: &Reserv
         schemes,
         dangling,
         webhooks,
+        derives,
     })
 }
 

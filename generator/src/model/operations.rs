@@ -6,13 +6,14 @@ use std::collections::{BTreeSet, HashMap};
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody};
 
+use super::refs::Refs;
 use super::responses::{encoding_of, pick_media};
 use super::schemas::Builder;
 use super::security::security_of;
 use super::templates::template_names;
 use super::{
-    Body, BodyEncoding, Constraints, HttpMethod, Operation, Param, ParamLocation, ResponseBody, SecurityScheme, Style,
-    Ty,
+    Body, BodyEncoding, Constraints, Form, HttpMethod, Operation, Param, ParamLocation, Part, PartKind, ResponseBody,
+    SecurityScheme, Style, Ty,
 };
 use crate::error::{Error, ErrorKind, pointer_push};
 use crate::extensions;
@@ -302,6 +303,12 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let form = match (&media.schema, encoding) {
+            (Some(schema), BodyEncoding::Multipart) => {
+                self.form(schema, media, hint, &pointer_push(&media_pointer, "schema"))?
+            }
+            _ => None,
+        };
         Ok(Some(Body {
             ty,
             encoding,
@@ -310,7 +317,76 @@ impl<'a> Builder<'a> {
             doc: body.description.clone(),
             encodings,
             json_properties,
+            form,
         }))
+    }
+
+    /// The parts of a multipart body whose schema is an object with properties (`None` for any other
+    /// schema, which stays an untyped form).
+    fn form(
+        &mut self,
+        schema: &openapiv3::ReferenceOr<openapiv3::Schema>,
+        media: &openapiv3::MediaType,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Option<Form>, Error> {
+        use openapiv3::{ReferenceOr, SchemaKind, Type};
+        let (schema, pointer) = match schema {
+            ReferenceOr::Item(schema) => (schema, pointer.to_owned()),
+            ReferenceOr::Reference { reference } => match self.refs.schema(reference, pointer) {
+                Ok((schema, at)) => (schema, at),
+                Err(_) => return Ok(None),
+            },
+        };
+        let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return Ok(None) };
+        if object.properties.is_empty() {
+            return Ok(None);
+        }
+        let stem = hint.strip_suffix("Request").unwrap_or(hint);
+        let mut fields = Scope::default();
+        let mut parts = Vec::with_capacity(object.properties.len());
+        for (wire, property) in &object.properties {
+            let property_pointer = pointer_push(&pointer_push(&pointer, "properties"), wire);
+            let resolved = match property {
+                ReferenceOr::Item(schema) => Some(schema.as_ref()),
+                ReferenceOr::Reference { reference } => self.refs.schema(reference, "").ok().map(|(s, _)| s),
+            };
+            let items = resolved.and_then(|schema| match &schema.schema_kind {
+                SchemaKind::Type(Type::Array(array)) => array.items.as_ref(),
+                _ => None,
+            });
+            let (repeated, element) = match items {
+                Some(items) => (true, items.clone().unbox()),
+                None => (false, property.clone().unbox()),
+            };
+            let element_pointer = if repeated { pointer_push(&property_pointer, "items") } else { property_pointer };
+            let part_hint = format!("{stem}{}", pascal(wire));
+            let kind = if is_binary(&self.refs, &element) {
+                PartKind::File
+            } else {
+                let ty = self.schema_ty(&element, &part_hint, &element_pointer, false)?;
+                // Scalars (and enums of them) go as their text, anything else as JSON.
+                if is_scalar(&self.refs, &element) { PartKind::Text(ty) } else { PartKind::Json(ty) }
+            };
+            let content_type = media
+                .encoding
+                .get(wire)
+                .and_then(|how| how.content_type.as_deref())
+                .and_then(|types| types.split(',').next())
+                .map(|media| media.trim().to_owned())
+                .filter(|media| !media.is_empty());
+            let doc = resolved.and_then(|schema| schema.schema_data.description.clone());
+            parts.push(Part {
+                ident: fields.claim(snake(wire)),
+                wire: wire.clone(),
+                required: object.required.contains(wire),
+                repeated,
+                kind,
+                content_type,
+                doc,
+            });
+        }
+        Ok(Some(Form { name: self.type_scope.claim(format!("{stem}Form")), parts }))
     }
 
     /// Whether a body schema holds nothing: an object with no properties and no further ones.
@@ -332,6 +408,38 @@ impl<'a> Builder<'a> {
             _ => false,
         }
     }
+}
+
+/// A schema, through a `$ref` (`None` for a dangling one).
+fn resolved<'a>(
+    refs: &Refs<'a>,
+    schema: &'a openapiv3::ReferenceOr<openapiv3::Schema>,
+) -> Option<&'a openapiv3::Schema> {
+    match schema {
+        openapiv3::ReferenceOr::Item(schema) => Some(schema),
+        openapiv3::ReferenceOr::Reference { reference } => refs.schema(reference, "").ok().map(|(schema, _)| schema),
+    }
+}
+
+/// Whether a schema is a string, number, integer or boolean (an enum of them too), but not binary.
+fn is_scalar(refs: &Refs<'_>, schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
+    use openapiv3::{SchemaKind, Type};
+    resolved(refs, schema).is_some_and(|schema| {
+        matches!(
+            &schema.schema_kind,
+            SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_))
+        )
+    })
+}
+
+/// Whether a schema is `type: string, format: binary` (through a `$ref` too): a file part.
+fn is_binary(refs: &Refs<'_>, schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
+    use openapiv3::{SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+    let Some(schema) = resolved(refs, schema) else { return false };
+    matches!(
+        &schema.schema_kind,
+        SchemaKind::Type(Type::String(string)) if string.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+    )
 }
 
 /// The style of a query parameter or a form-body property.

@@ -56,6 +56,18 @@ impl Builder<'_> {
                 .map(|(content_type, _)| pointer_push(&pointer_push(&response_pointer, "content"), content_type));
             let body = match pick_media(&response.content) {
                 None => ResponseBody::Empty,
+                // `*/*` with no schema, and any media type whose schema is a binary string, is bytes.
+                Some((_, media)) if media.schema.as_ref().is_some_and(is_binary_string) => ResponseBody::Bytes,
+                Some((content_type, media)) if media.schema.is_none() && is_any(content_type) => ResponseBody::Bytes,
+                Some((content_type, media)) if is_event_stream(content_type) => match &media.schema {
+                    Some(schema) => {
+                        let hint = format!("{type_stem}{label}Event");
+                        let media_pointer = media_at.as_deref().unwrap_or_default();
+                        let ty = self.schema_ty(schema, &hint, &pointer_push(media_pointer, "schema"), false)?;
+                        ResponseBody::Events(ty)
+                    }
+                    None => ResponseBody::Events(Ty::String),
+                },
                 Some((content_type, media)) => match encoding_of(content_type) {
                     BodyEncoding::Json => match &media.schema {
                         Some(schema) => {
@@ -183,6 +195,31 @@ pub(super) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str,
         BodyEncoding::Bytes => 4,
     };
     content.iter().min_by_key(|(media, _)| rank(media)).map(|(media, value)| (media.as_str(), value))
+}
+
+/// An inline `type: string, format: binary` schema: raw bytes, whatever the media type says.
+fn is_binary_string(schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
+    use openapiv3::{ReferenceOr, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+    matches!(
+        schema,
+        ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: SchemaKind::Type(Type::String(openapiv3::StringType {
+                format: VariantOrUnknownOrEmpty::Item(StringFormat::Binary),
+                ..
+            })),
+            ..
+        })
+    )
+}
+
+/// `text/event-stream`: server-sent events.
+fn is_event_stream(media: &str) -> bool {
+    media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("text/event-stream")
+}
+
+/// `*/*`: any media type.
+fn is_any(media: &str) -> bool {
+    media.split(';').next().unwrap_or("").trim() == "*/*"
 }
 
 pub(super) fn encoding_of(media: &str) -> BodyEncoding {

@@ -2,7 +2,7 @@
 //! shapes. Compositions (`allOf`, `oneOf`/`anyOf`, discriminators) are in `compose`.
 
 use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -47,6 +47,8 @@ pub(super) struct Builder<'a> {
     /// The type already built for an inline property schema, by its JSON pointer: a property that allOf
     /// merges into several structs gets one type, named from the schema that declares it.
     property_types: HashMap<String, Ty>,
+    /// Component schema key → the user's Rust type used instead of generating one.
+    replacements: BTreeMap<String, String>,
 }
 
 impl<'a> Builder<'a> {
@@ -65,7 +67,25 @@ impl<'a> Builder<'a> {
             dangling: Vec::new(),
             depth: 0,
             property_types: HashMap::new(),
+            replacements: BTreeMap::new(),
         }
+    }
+
+    /// Replaces component schemas by the user's types (key → Rust type path): each must be a schema of the
+    /// document, and each path a Rust type.
+    pub fn replace(&mut self, replacements: &BTreeMap<String, String>) -> Result<(), Error> {
+        let schemas = self.refs.doc.components.as_ref().map(|c| &c.schemas);
+        for (key, path) in replacements {
+            if !schemas.is_some_and(|schemas| schemas.contains_key(key)) {
+                return Err(self.error("/components/schemas", ErrorKind::UnknownReplacement(key.clone())));
+            }
+            if syn::parse_str::<syn::Type>(path).is_err() {
+                let kind = ErrorKind::BadReplacement { schema: key.clone(), path: path.clone() };
+                return Err(self.error(&pointer_push("/components/schemas", key), kind));
+            }
+        }
+        self.replacements = replacements.clone();
+        Ok(())
     }
 
     /// The types built, in the order they were made, and the dangling references kept as JSON.
@@ -97,6 +117,12 @@ impl<'a> Builder<'a> {
         for (key, schema) in &components.schemas {
             let pointer = pointer_push("/components/schemas", key);
             let name = self.component_names[key].clone();
+            if let Some(path) = self.replacements.get(key) {
+                let doc = format!("The schema `{key}`, replaced by the existing type `{path}` (not generated).");
+                let kind = TypeKind::Alias(Ty::External(path.clone()));
+                self.types.push(TypeDef { name, doc: Some(doc), kind, sensitive: false });
+                continue;
+            }
             if let (Some(children), ReferenceOr::Item(base)) = (extensions.get(key), schema) {
                 self.push_base_union(name, base, children);
                 continue;

@@ -22,7 +22,7 @@ pub use document::Key;
 pub use report::table;
 
 /// Which documents to run, by size in bytes.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Select {
     /// Every document.
     All,

@@ -102,4 +102,7 @@ pub enum SendError {
     /// The request itself could not be sent or its answer not received.
     #[error("the request failed: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A request middleware of the client failed (see [`crate::transport`]).
+    #[error(transparent)]
+    Middleware(crate::MiddlewareError),
 }

@@ -15,6 +15,7 @@ use super::{AuthError, SendError};
 use crate::Secret;
 use crate::retry::{self, RetryPolicy};
 use crate::secret::{WipedJson, wiped_body};
+use crate::transport::{Failure, Transport};
 
 /// The most of a token response body that is read.
 const TOKEN_BODY_LIMIT: usize = 1024 * 1024;
@@ -287,19 +288,28 @@ impl Session {
     ///
     /// The request must be for the session's server (same scheme, host and port as its base URL).
     pub async fn send(&self, request: Request) -> Result<Response, SendError> {
-        self.send_with(request, true).await.map(|(response, _)| response)
+        self.send_with(request, true, None, false).await.map(|(response, _)| response)
     }
 
     /// [`Session::send`], renewing after a 401 only when `may_renew` (a call that already renewed once, on an
-    /// earlier attempt, gets the 401 answer back instead); also says whether this send renewed.
-    pub(crate) async fn send_with(&self, mut request: Request, may_renew: bool) -> Result<(Response, bool), SendError> {
+    /// earlier attempt, gets the 401 answer back instead); also says whether this send renewed. The request
+    /// goes out through `via` (a client's transport, with its middleware) when given, as one that carries
+    /// a `secret` if it does or if this scheme puts the credential in the query string or the body.
+    pub(crate) async fn send_with(
+        &self,
+        mut request: Request,
+        may_renew: bool,
+        via: Option<&Transport>,
+        secret: bool,
+    ) -> Result<(Response, bool), SendError> {
+        let secret = secret || matches!(self.inner.spec.placement, Placement::Query { .. } | Placement::Body { .. });
         if request.url().origin() != self.inner.base_url.origin() {
             return Err(self.unplaceable("the request is not for the session's server").into());
         }
         let retry = if may_renew { request.try_clone() } else { None };
         let held = self.valid().await?;
         self.place(&mut request, &held.tokens)?;
-        let response = self.execute(request).await?;
+        let response = self.execute(request, via, secret).await?;
         if response.status() != StatusCode::UNAUTHORIZED || !may_renew {
             return Ok((response, false));
         }
@@ -314,7 +324,7 @@ impl Session {
         drop(response);
         self.place(&mut retry, &renewed.tokens)?;
         tracing::debug!(scheme = self.scheme(), generation = renewed.generation, "resending the request once");
-        let response = self.execute(retry).await?;
+        let response = self.execute(retry, via, secret).await?;
         if response.status() == StatusCode::UNAUTHORIZED {
             tracing::debug!(scheme = self.scheme(), "401 again after renewal; returning it");
         }
@@ -504,7 +514,7 @@ impl Session {
         let url = Url::parse(&url).map_err(|_| self.unplaceable(format!("the {operation} path makes no valid URL")))?;
         let bytes =
             serde_json::to_vec(body).map_err(|_| self.unplaceable("the token request body cannot be written"))?;
-        let mut request = self
+        let request = self
             .inner
             .http
             .request(endpoint.method.clone(), url)
@@ -513,30 +523,11 @@ impl Session {
             .body(wiped_body(bytes))
             .build()
             .map_err(|err| AuthError::Transport(Arc::new(err)))?;
-        let policy = self.inner.options.retry;
-        let started = std::time::Instant::now();
-        let mut attempt = 1;
-        let mut response = loop {
-            let again = request.try_clone();
-            let result = self.inner.http.execute(request).await;
-            let asked = match &result {
-                Ok(response) if retry::retryable_status(response.status()) => retry::retry_after(response.headers()),
-                Err(err) if retry::retryable_error(err) => None,
-                _ => break result,
-            };
-            let (Some(again), Some(wait)) = (again, policy.wait(attempt, started, asked)) else { break result };
-            tracing::debug!(
-                scheme = self.scheme(),
-                operation,
-                attempt,
-                wait_ms = wait.as_millis() as u64,
-                "retrying the token request"
-            );
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-            request = again;
-        }
-        .map_err(|err| AuthError::Transport(Arc::new(err)))?;
+        let http = &self.inner.http;
+        // Token requests count as idempotent (a repeated login or refresh issues another token; none is lost).
+        let (result, _) =
+            retry::run(self.inner.options.retry, true, request, async |request| http.execute(request).await).await;
+        let mut response = result.map_err(|err| AuthError::Transport(Arc::new(err)))?;
         let status = response.status();
         tracing::trace!(scheme = self.scheme(), operation, status = status.as_u16(), "token response");
         if !status.is_success() {
@@ -613,13 +604,17 @@ impl Session {
         Ok(value)
     }
 
-    async fn execute(&self, request: Request) -> Result<Response, SendError> {
-        self.inner.http.execute(request).await.map_err(|err| {
+    async fn execute(&self, request: Request, via: Option<&Transport>, secret: bool) -> Result<Response, SendError> {
+        let result = match via {
+            Some(transport) => transport.send(request, secret).await,
+            None => self.inner.http.execute(request).await.map_err(Failure::Transport),
+        };
+        result.map_err(|failure| match failure {
             // Only a query placement puts the credential in the URL.
-            SendError::Transport(match self.inner.spec.placement {
-                Placement::Query { .. } => err.without_url(),
-                _ => err,
-            })
+            Failure::Transport(err) if matches!(self.inner.spec.placement, Placement::Query { .. }) => {
+                SendError::Transport(err.without_url())
+            }
+            failure => failure.into(),
         })
     }
 

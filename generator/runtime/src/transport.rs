@@ -1,0 +1,130 @@
+//! How a request leaves the client: straight to reqwest, or through the caller's middleware stack.
+//!
+//! With the `middleware` feature, a client takes any [`reqwest_middleware::Middleware`] (so
+//! `reqwest-tracing`, `reqwest-retry` or `http-cache-reqwest` work unchanged). The stack sees each request
+//! of an operation as it goes on the wire: after its credentials are placed (a signing middleware sees the
+//! final request) and once per attempt (retries and the resend after a renewal pass through it again).
+//! Credential headers reach it marked sensitive, so their `Debug` output is `Sensitive`; reading one takes
+//! an explicit `HeaderValue::to_str` or `as_bytes`. Requests that carry a secret where no marking can hide
+//! it — a login or token operation (credentials in the body or the response), a credential the spec puts
+//! in the query string or the JSON body, and the session's own refresh and re-exchange requests — bypass
+//! the stack, unless the caller lets it see them with `middleware_sees_secrets(true)` (the session's token
+//! requests bypass it always).
+
+use std::fmt;
+
+use reqwest::{Request, Response};
+
+/// A request middleware failed: the error it returned, as it returned it. The runtime never puts a
+/// credential in one; what a caller's own middleware puts there is the caller's.
+#[derive(Debug)]
+pub struct MiddlewareError(Box<dyn std::error::Error + Send + Sync>);
+
+impl fmt::Display for MiddlewareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a request middleware failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for MiddlewareError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// Why sending failed.
+pub(crate) enum Failure {
+    /// reqwest could not send the request or receive the answer.
+    Transport(reqwest::Error),
+    /// A middleware returned an error of its own.
+    Middleware(MiddlewareError),
+    /// The session could not supply credentials.
+    Auth(crate::auth::AuthError),
+}
+
+impl From<Failure> for crate::auth::SendError {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Transport(err) => Self::Transport(err),
+            Failure::Middleware(err) => Self::Middleware(err),
+            Failure::Auth(err) => Self::Auth(err),
+        }
+    }
+}
+
+impl crate::auth::SendError {
+    pub(crate) fn into_failure(self) -> Failure {
+        match self {
+            Self::Transport(err) => Failure::Transport(err),
+            Self::Middleware(err) => Failure::Middleware(err),
+            Self::Auth(err) => Failure::Auth(err),
+        }
+    }
+}
+
+impl<E> From<Failure> for crate::Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Transport(err) => Self::Transport(err),
+            Failure::Middleware(err) => Self::Middleware(err),
+            Failure::Auth(err) => Self::Auth(err),
+        }
+    }
+}
+
+/// The HTTP client, and the middleware stack around it when the caller set one.
+#[derive(Clone)]
+pub(crate) struct Transport {
+    http: reqwest::Client,
+    #[cfg(feature = "middleware")]
+    stack: Option<reqwest_middleware::ClientWithMiddleware>,
+    #[cfg(feature = "middleware")]
+    sees_secrets: bool,
+}
+
+impl Transport {
+    pub(crate) fn new(http: reqwest::Client) -> Self {
+        Self {
+            http,
+            #[cfg(feature = "middleware")]
+            stack: None,
+            #[cfg(feature = "middleware")]
+            sees_secrets: false,
+        }
+    }
+
+    /// The HTTP client (without the middleware).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// Sends `request`: through the middleware stack if there is one, unless the request carries a
+    /// `secret` the stack may not see.
+    pub(crate) async fn send(&self, request: Request, secret: bool) -> Result<Response, Failure> {
+        #[cfg(feature = "middleware")]
+        if let Some(stack) = self.stack.as_ref().filter(|_| !secret || self.sees_secrets) {
+            return stack.execute(request).await.map_err(|err| match err {
+                reqwest_middleware::Error::Reqwest(err) => Failure::Transport(err),
+                reqwest_middleware::Error::Middleware(err) => Failure::Middleware(MiddlewareError(err.into())),
+            });
+        }
+        #[cfg(not(feature = "middleware"))]
+        let _ = secret;
+        self.http.execute(request).await.map_err(Failure::Transport)
+    }
+
+    /// This transport with `middleware` added as the innermost layer of the stack (the first added sees a
+    /// request first).
+    #[cfg(feature = "middleware")]
+    pub(crate) fn with_middleware(&self, middleware: impl reqwest_middleware::Middleware) -> Self {
+        let stack = self.stack.clone().unwrap_or_else(|| self.http.clone().into());
+        let stack = reqwest_middleware::ClientBuilder::from_client(stack).with(middleware).build();
+        Self { stack: Some(stack), ..self.clone() }
+    }
+
+    /// This transport with the stack also seeing requests that carry a secret it cannot be kept from.
+    #[cfg(feature = "middleware")]
+    pub(crate) fn middleware_sees_secrets(&self, sees_secrets: bool) -> Self {
+        Self { sees_secrets, ..self.clone() }
+    }
+}

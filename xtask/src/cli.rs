@@ -1,0 +1,338 @@
+//! The command line of `cargo xtask`, parsed with `lexopt`: a command, its flags (`--flag=value` or
+//! `--flag value`) and arguments; `--help` (`-h`) on every command; an unknown flag, a missing or bad
+//! value, or an argument a command does not take is an error that says what was expected.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use lexopt::{Arg, Parser, ValueExt};
+
+use crate::corpus::Check;
+use crate::examples::Select;
+
+/// What to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Print this text and succeed.
+    Help(&'static str),
+    /// `gen [SPEC…]`: regenerate these specs' crates (every spec's when none is named).
+    Gen {
+        /// Spec stems or file names (`pets`, `pets.yaml`).
+        specs: Vec<String>,
+    },
+    /// `check`: fail, showing the differences, when `generated/` is not what `gen` would write.
+    Check,
+    /// `corpus [DIR]`.
+    Corpus {
+        /// The corpus directory (default `../shared/corpus`).
+        dir: Option<PathBuf>,
+        /// Which documents are `cargo check`ed.
+        check: Check,
+    },
+    /// `examples [DIR]`.
+    Examples {
+        /// The corpus directory (default `../shared/corpus`).
+        dir: Option<PathBuf>,
+        /// Which documents are run.
+        select: Select,
+    },
+}
+
+/// What `cargo xtask` and `cargo xtask --help` print.
+pub const USAGE: &str = "\
+usage: cargo xtask <COMMAND> [OPTIONS]
+
+commands:
+  gen [SPEC…]      regenerate generated/ from specs/ (the named specs only, when given)
+  check            fail, showing the differences, if generated/ is not what `gen` would write
+  corpus [DIR]     generate and cargo-check every document in DIR (default ../shared/corpus)
+  examples [DIR]   decode the response examples of DIR's documents into their generated types
+
+Per-spec settings (crate name and version, lenient, derives, replacement types, dependencies, runtime)
+are read from specs/clientgen.toml. `cargo xtask <COMMAND> --help` describes a command.
+";
+
+const GEN_HELP: &str = "\
+usage: cargo xtask gen [SPEC…]
+
+Regenerates generated/<stem>/ from specs/<stem>.yaml (or .yml, .json) with the settings of
+specs/clientgen.toml. Every spec and the settings are validated before anything is written; a failure
+prints `file:line:column at where: what is wrong` and leaves generated/ untouched. Only files whose bytes
+change are written. Each rewritten crate whose public surface breaks callers gets a `breaking:` line.
+
+arguments:
+  SPEC…   regenerate these specs only, by stem or file name (`pets`, `pets.yaml`); default: all, and
+          crates whose spec is gone are removed
+
+options:
+  -h, --help   print this help
+";
+
+const CHECK_HELP: &str = "\
+usage: cargo xtask check
+
+Fails when generated/ is not what `gen` would write from specs/ and specs/clientgen.toml: names each
+stale, missing or extra file and shows a unified diff (3 lines of context, at most 40 lines a file).
+
+options:
+  -h, --help   print this help
+";
+
+const CORPUS_HELP: &str = "\
+usage: cargo xtask corpus [DIR] [--no-check | --max-bytes=SIZE | --min-bytes=SIZE]
+
+Generates a crate (leniently) for every OpenAPI document under DIR (default ../shared/corpus) and
+`cargo check`s them in one workspace under target/corpus/, then prints a table and `N passed, M failed`.
+
+options:
+  --no-check         generate only
+  --max-bytes=SIZE   check only the documents of at most SIZE bytes
+  --min-bytes=SIZE   check only the documents of more than SIZE bytes
+  -h, --help         print this help
+
+SIZE is bytes, or a whole number with a unit: kB, MB, GB (1000, 1000², 1000³) or KiB, MiB, GiB
+(1024, 1024², 1024³), upper or lower case, `B` optional (`2000000`, `2MB`, `2m`, `1536KiB`).
+";
+
+const EXAMPLES_HELP: &str = "\
+usage: cargo xtask examples [DIR] [--max-bytes=SIZE | --min-bytes=SIZE]
+
+Decodes every response example of DIR's documents (default ../shared/corpus) into its generated type;
+fails unless the failures are those tests/examples/known_failures.txt lists
+(CLIENTGEN_EXAMPLES_BLESS=1 rewrites it).
+
+options:
+  --max-bytes=SIZE   only the documents of at most SIZE bytes
+  --min-bytes=SIZE   only the documents of more than SIZE bytes
+  -h, --help         print this help
+
+SIZE is bytes, or a whole number with a unit: kB, MB, GB (1000, 1000², 1000³) or KiB, MiB, GiB
+(1024, 1024², 1024³), upper or lower case, `B` optional (`2000000`, `2MB`, `2m`, `1536KiB`).
+";
+
+/// Parses the arguments after `cargo xtask`. `Err` is the message to print (with the command's usage).
+pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Command, String> {
+    let mut parser = Parser::from_args(args);
+    let command = match parser.next().map_err(|e| e.to_string())? {
+        Some(Arg::Short('h') | Arg::Long("help")) => return Ok(Command::Help(USAGE)),
+        Some(Arg::Value(name)) => name.string().map_err(|e| e.to_string())?,
+        Some(other) => return Err(format!("{}\n\n{USAGE}", other.unexpected())),
+        None => return Err(format!("a command is needed\n\n{USAGE}")),
+    };
+    let with_usage = |help: &'static str| move |message: String| format!("{message}\n\n{}", usage_line(help));
+    match command.as_str() {
+        "gen" => parse_gen(&mut parser).map_err(with_usage(GEN_HELP)),
+        "check" => parse_check(&mut parser).map_err(with_usage(CHECK_HELP)),
+        "corpus" => parse_corpus(&mut parser).map_err(with_usage(CORPUS_HELP)),
+        "examples" => parse_examples(&mut parser).map_err(with_usage(EXAMPLES_HELP)),
+        "help" => Ok(Command::Help(USAGE)),
+        other => Err(format!("unknown command `{other}`: expected gen, check, corpus or examples\n\n{USAGE}")),
+    }
+}
+
+/// The first line of a command's help, and where to read the rest.
+fn usage_line(help: &str) -> String {
+    let first = help.lines().next().unwrap_or_default();
+    let command = first.trim_start_matches("usage: cargo xtask ").split(' ').next().unwrap_or_default();
+    format!("{first}\nRun `cargo xtask {command} --help` for more.")
+}
+
+fn parse_gen(parser: &mut Parser) -> Result<Command, String> {
+    let mut specs = Vec::new();
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(GEN_HELP)),
+            Arg::Value(spec) => specs.push(spec.string().map_err(|e| e.to_string())?),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(Command::Gen { specs })
+}
+
+fn parse_check(parser: &mut Parser) -> Result<Command, String> {
+    match parser.next().map_err(|e| e.to_string())? {
+        None => Ok(Command::Check),
+        Some(Arg::Short('h') | Arg::Long("help")) => Ok(Command::Help(CHECK_HELP)),
+        Some(Arg::Value(value)) => Err(format!("`check` takes no argument, not {value:?} (it checks every spec)")),
+        Some(other) => Err(other.unexpected().to_string()),
+    }
+}
+
+/// The size flags of `corpus` and `examples`, and `--no-check` where `no_check` allows it: at most one.
+#[derive(Debug, PartialEq, Eq)]
+enum Limit {
+    All,
+    None,
+    UpTo(u64),
+    Over(u64),
+}
+
+fn parse_dir_and_limit(parser: &mut Parser, no_check: bool) -> Result<(Option<PathBuf>, Limit), String> {
+    let mut dir = None;
+    let mut limit: Option<(String, Limit)> = None;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        let (flag, value) = match arg {
+            Arg::Short('h') | Arg::Long("help") => return Err(String::new()),
+            Arg::Long("no-check") if no_check => ("--no-check", Limit::None),
+            Arg::Long("max-bytes") => ("--max-bytes", Limit::UpTo(size(parser, "--max-bytes")?)),
+            Arg::Long("min-bytes") => ("--min-bytes", Limit::Over(size(parser, "--min-bytes")?)),
+            Arg::Value(value) if dir.is_none() => {
+                dir = Some(PathBuf::from(value));
+                continue;
+            }
+            Arg::Value(value) => return Err(format!("one directory is taken, not also {value:?}")),
+            other => return Err(other.unexpected().to_string()),
+        };
+        if let Some((first, _)) = &limit {
+            return Err(format!("{flag} and {first} cannot both be given: choose one"));
+        }
+        limit = Some((flag.to_owned(), value));
+    }
+    Ok((dir, limit.map_or(Limit::All, |(_, limit)| limit)))
+}
+
+fn parse_corpus(parser: &mut Parser) -> Result<Command, String> {
+    match parse_dir_and_limit(parser, true) {
+        Err(message) if message.is_empty() => Ok(Command::Help(CORPUS_HELP)),
+        Err(message) => Err(message),
+        Ok((dir, limit)) => {
+            let check = match limit {
+                Limit::All => Check::All,
+                Limit::None => Check::None,
+                Limit::UpTo(bytes) => Check::UpTo(bytes),
+                Limit::Over(bytes) => Check::Over(bytes),
+            };
+            Ok(Command::Corpus { dir, check })
+        }
+    }
+}
+
+fn parse_examples(parser: &mut Parser) -> Result<Command, String> {
+    match parse_dir_and_limit(parser, false) {
+        Err(message) if message.is_empty() => Ok(Command::Help(EXAMPLES_HELP)),
+        Err(message) => Err(message),
+        Ok((dir, limit)) => {
+            let select = match limit {
+                Limit::UpTo(bytes) => Select::UpTo(bytes),
+                Limit::Over(bytes) => Select::Over(bytes),
+                Limit::All | Limit::None => Select::All,
+            };
+            Ok(Command::Examples { dir, select })
+        }
+    }
+}
+
+/// The value of a size flag.
+fn size(parser: &mut Parser, flag: &str) -> Result<u64, String> {
+    let value = parser.value().map_err(|e| e.to_string())?;
+    let text = value.string().map_err(|e| e.to_string())?;
+    parse_size(&text).map_err(|why| format!("{flag}={text}: {why}"))
+}
+
+/// Bytes from `2000000`, `2MB`, `2m`, `1536KiB`: a whole number, then an optional unit.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let expected = "expected bytes such as 2000000, or a whole number with a unit: kB, MB, GB (powers of 1000) or \
+                    KiB, MiB, GiB (powers of 1024)";
+    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number.parse().map_err(|_| expected.to_owned())?;
+    let unit = unit.to_ascii_lowercase();
+    let unit = unit.strip_suffix('b').filter(|u| !u.is_empty() || unit.len() == 1).unwrap_or(&unit);
+    let factor: u64 = match unit {
+        "" => 1,
+        "k" => 1000,
+        "m" => 1000u64.pow(2),
+        "g" => 1000u64.pow(3),
+        "ki" => 1024,
+        "mi" => 1024u64.pow(2),
+        "gi" => 1024u64.pow(3),
+        _ => return Err(expected.to_owned()),
+    };
+    number.checked_mul(factor).ok_or_else(|| format!("{text} is more bytes than fit in 64 bits"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, String> {
+        super::parse(args.iter().copied())
+    }
+
+    #[test]
+    fn every_command_has_help() {
+        assert_eq!(parse(&["--help"]), Ok(Command::Help(USAGE)));
+        assert_eq!(parse(&["gen", "--help"]), Ok(Command::Help(GEN_HELP)));
+        assert_eq!(parse(&["gen", "pets", "-h"]), Ok(Command::Help(GEN_HELP)));
+        assert_eq!(parse(&["check", "--help"]), Ok(Command::Help(CHECK_HELP)));
+        assert_eq!(parse(&["corpus", "--help"]), Ok(Command::Help(CORPUS_HELP)));
+        assert_eq!(parse(&["examples", "dir", "--help"]), Ok(Command::Help(EXAMPLES_HELP)));
+    }
+
+    #[test]
+    fn commands_and_their_arguments() {
+        assert_eq!(parse(&["gen"]), Ok(Command::Gen { specs: vec![] }));
+        assert_eq!(
+            parse(&["gen", "pets", "deskpro.yaml"]),
+            Ok(Command::Gen { specs: vec!["pets".into(), "deskpro.yaml".into()] })
+        );
+        assert_eq!(parse(&["check"]), Ok(Command::Check));
+        assert_eq!(parse(&["corpus"]), Ok(Command::Corpus { dir: None, check: Check::All }));
+        assert_eq!(
+            parse(&["corpus", "some/dir", "--max-bytes=2MB"]),
+            Ok(Command::Corpus { dir: Some("some/dir".into()), check: Check::UpTo(2_000_000) })
+        );
+        assert_eq!(
+            parse(&["corpus", "--min-bytes", "2000000"]),
+            Ok(Command::Corpus { dir: None, check: Check::Over(2_000_000) })
+        );
+        assert_eq!(parse(&["corpus", "--no-check"]), Ok(Command::Corpus { dir: None, check: Check::None }));
+        assert_eq!(
+            parse(&["examples", "--max-bytes=1MiB"]),
+            Ok(Command::Examples { dir: None, select: Select::UpTo(1 << 20) })
+        );
+    }
+
+    #[test]
+    fn mistakes_say_what_was_expected() {
+        let cases: &[&[&str]] = &[
+            &[],
+            &["generate"],
+            &["gen", "--lenient"],
+            &["check", "pets"],
+            &["corpus", "--max-bytes=2XB"],
+            &["corpus", "--max-bytes"],
+            &["corpus", "--no-check", "--min-bytes=1"],
+            &["corpus", "a", "b"],
+            &["examples", "--no-check"],
+        ];
+        let shown: Vec<String> = cases
+            .iter()
+            .map(|args| format!("$ cargo xtask {}\n{}", args.join(" "), parse(args).unwrap_err()))
+            .collect();
+        insta::assert_snapshot!(shown.join("\n\n"));
+    }
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        for (text, bytes) in [
+            ("2000000", 2_000_000),
+            ("2MB", 2_000_000),
+            ("2mb", 2_000_000),
+            ("2M", 2_000_000),
+            ("2kB", 2_000),
+            ("2K", 2_000),
+            ("1GB", 1_000_000_000),
+            ("2MiB", 2 * 1024 * 1024),
+            ("1536KiB", 1536 * 1024),
+            ("1Gi", 1 << 30),
+            ("7B", 7),
+            ("0", 0),
+        ] {
+            assert_eq!(parse_size(text), Ok(bytes), "{text}");
+        }
+        for bad in ["", "MB", "2XB", "2 MB", "-1", "1.5MB", "2MBB", "99999999999GiB"] {
+            assert!(parse_size(bad).is_err(), "{bad} was accepted");
+        }
+    }
+}
