@@ -66,6 +66,21 @@ pub fn header_of(request: &Request, name: &str) -> String {
     request.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
 
+/// Reads an HTTP/1.1 request's head from `socket` (the body, if any, is left unread) and returns its path;
+/// `None` if the connection closes first. For the raw loopback servers of tests that stream bodies.
+pub async fn request_path(socket: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if socket.read(&mut byte).await.ok()? == 0 {
+            return None;
+        }
+        head.push(byte[0]);
+    }
+    Some(String::from_utf8_lossy(&head).split(' ').nth(1).unwrap_or("/").to_owned())
+}
+
 /// Reads a counter.
 pub fn hits(count: &AtomicUsize) -> usize {
     count.load(Ordering::SeqCst)

@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use clientgen_tests::http_client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use clientgen_tests::{http_client, request_path};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 // A crate root used as a module: what the crate re-exports for its users is unused here.
@@ -43,16 +43,7 @@ async fn serve(answer: fn(&str) -> Answer) -> String {
         loop {
             let (mut socket, _) = listener.accept().await.unwrap();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if socket.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head);
-                let path = head.split(' ').nth(1).unwrap_or("/").to_owned();
+                let Some(path) = request_path(&mut socket).await else { return };
                 let Answer { status, content_type, length, written } = answer(&path);
                 let header = format!(
                     "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {length}\r\nx-request-path: {path}\r\nconnection: close\r\n\r\n"

@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use clientgen_tests::http_client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use clientgen_tests::{http_client, request_path};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 // A crate root used as a module: what the crate re-exports for its users is unused here.
@@ -29,16 +29,8 @@ async fn serve(answer: fn(&str) -> (&'static str, Vec<&'static str>)) -> String 
             let (mut socket, _) = listener.accept().await.unwrap();
             socket.set_nodelay(true).unwrap();
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if socket.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head);
-                let (status_and_headers, chunks) = answer(head.split(' ').nth(1).unwrap_or("/"));
+                let Some(path) = request_path(&mut socket).await else { return };
+                let (status_and_headers, chunks) = answer(&path);
                 let start = format!("HTTP/1.1 {status_and_headers}\r\nconnection: close\r\n\r\n");
                 if socket.write_all(start.as_bytes()).await.is_err() {
                     return;

@@ -97,34 +97,45 @@ impl Form {
     /// A text part named `name` for each value (none for `None`, one per item of an array): a string as it
     /// is, anything else as its JSON text (`42`, `true`, an enum's wire value), with `media_type` if given.
     pub fn text<'a, T: Serialize + 'a>(
-        mut self,
+        self,
         name: &'static str,
         values: impl IntoIterator<Item = &'a T>,
         media_type: Option<&'static str>,
     ) -> Self {
-        for value in values {
-            let text = match serde_json::to_value(value) {
-                Ok(serde_json::Value::String(text)) => text,
-                Ok(other) => other.to_string(),
-                Err(_) => continue,
+        self.parts(name, values, |value| {
+            let text = match serde_json::to_value(value).ok()? {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
             };
-            self.0 = self.0.part(name, typed(multipart::Part::text(text), media_type));
-        }
-        self
+            Some(typed(multipart::Part::text(text), media_type))
+        })
     }
 
     /// A JSON part named `name` for each value, as `media_type` (`application/json` unless the spec says
     /// otherwise).
     pub fn json<'a, T: Serialize + 'a>(
-        mut self,
+        self,
         name: &'static str,
         values: impl IntoIterator<Item = &'a T>,
         media_type: Option<&'static str>,
     ) -> Self {
+        self.parts(name, values, |value| {
+            let json = serde_json::to_vec(value).ok()?;
+            Some(typed(multipart::Part::bytes(json), Some(media_type.unwrap_or("application/json"))))
+        })
+    }
+
+    /// A part named `name` for each value that `part` writes (a value serde cannot write is left out).
+    fn parts<'a, T: 'a>(
+        mut self,
+        name: &'static str,
+        values: impl IntoIterator<Item = &'a T>,
+        part: impl Fn(&T) -> Option<multipart::Part>,
+    ) -> Self {
         for value in values {
-            let Ok(json) = serde_json::to_vec(value) else { continue };
-            let part = multipart::Part::bytes(json);
-            self.0 = self.0.part(name, typed(part, Some(media_type.unwrap_or("application/json"))));
+            if let Some(part) = part(value) {
+                self.0 = self.0.part(name, part);
+            }
         }
         self
     }
