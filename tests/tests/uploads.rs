@@ -31,6 +31,12 @@ fn client(server: &MockServer) -> Client {
 
 /// The parts of the one request the server received, parsed by `multer`; and that request.
 async fn received(server: &MockServer) -> (Vec<Parsed>, wiremock::Request) {
+    let (parts, _, request) = received_with_headers(server).await;
+    (parts, request)
+}
+
+/// [`received`], with each part's `x-checksum` header.
+async fn received_with_headers(server: &MockServer) -> (Vec<Parsed>, Vec<Option<String>>, wiremock::Request) {
     let mut requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
     let request = requests.remove(0);
@@ -38,14 +44,15 @@ async fn received(server: &MockServer) -> (Vec<Parsed>, wiremock::Request) {
     let body = request.body.clone();
     let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
-    let mut parts = Vec::new();
+    let (mut parts, mut checksums) = (Vec::new(), Vec::new());
     while let Some(field) = multipart.next_field().await.unwrap() {
+        checksums.push(field.headers().get("x-checksum").map(|v| v.to_str().unwrap().to_owned()));
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().map(str::to_owned);
         let media = field.content_type().map(|m| m.to_string());
         parts.push((name, file_name, media, field.bytes().await.unwrap().to_vec()));
     }
-    (parts, request)
+    (parts, checksums, request)
 }
 
 fn part(name: &str, file_name: Option<&str>, media: Option<&str>, bytes: &[u8]) -> Parsed {
@@ -61,13 +68,16 @@ async fn every_part_arrives_with_its_name_file_name_media_type_and_bytes() {
     form.tags = vec!["x".to_owned(), "y z".to_owned()];
     form.meta = Some(api::types::UploadMeta { author: Some("me".to_owned()), ..Default::default() });
     let note = FilePart::bytes("a note").file_name("note.txt").media_type("text/plain").unwrap();
+    // A header the spec's `encoding` declares for the part; its value is the caller's.
+    let note = note.header("X-Checksum", "sha1-abc").unwrap();
     // A stream of unknown length: sent as it is read, chunk by chunk.
     let chunks = ["stre", "amed ", "bytes"].map(|c| Ok::<_, std::io::Error>(c.as_bytes().to_vec()));
     let streamed = FilePart::stream(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)), None);
     form.attachments = vec![note, streamed.file_name("s.bin")];
     client(&server).upload(form).await.unwrap();
 
-    let (parts, request) = received(&server).await;
+    let (parts, checksums, request) = received_with_headers(&server).await;
+    assert_eq!(checksums, [None, None, None, None, None, None, Some("sha1-abc".to_owned()), None]);
     assert_eq!(
         parts,
         [
@@ -114,7 +124,9 @@ async fn a_file_on_disk_streams_with_its_name() {
 }
 
 #[test]
-fn a_media_type_that_does_not_parse_is_refused() {
+fn a_media_type_or_header_that_cannot_be_sent_is_refused() {
     let err = FilePart::bytes(&b""[..]).media_type("not a media type").unwrap_err();
     assert_eq!(err.to_string(), "\"not a media type\" is not a valid media type");
+    let err = FilePart::bytes(&b""[..]).header("x-checksum", "line\nbreak").unwrap_err();
+    assert_eq!(err.to_string(), "the part header \"x-checksum\" has a name or value that cannot be sent");
 }

@@ -14,6 +14,11 @@ use serde::Serialize;
 #[error("{0:?} is not a valid media type")]
 pub struct InvalidMediaType(String);
 
+/// A part header whose name or value cannot be sent (named by the header, never quoting the value).
+#[derive(Debug, thiserror::Error)]
+#[error("the part header {0:?} has a name or value that cannot be sent")]
+pub struct InvalidHeader(String);
+
 /// The content of a file part: bytes, or a stream sent as it is read.
 pub struct FilePart {
     body: reqwest::Body,
@@ -22,6 +27,7 @@ pub struct FilePart {
     streamed: bool,
     file_name: Option<String>,
     media_type: Option<String>,
+    headers: reqwest::header::HeaderMap,
 }
 
 impl FilePart {
@@ -29,14 +35,28 @@ impl FilePart {
     pub fn bytes(bytes: impl Into<Bytes>) -> Self {
         let bytes = bytes.into();
         let length = Some(bytes.len() as u64);
-        Self { body: bytes.into(), length, streamed: false, file_name: None, media_type: None }
+        Self {
+            body: bytes.into(),
+            length,
+            streamed: false,
+            file_name: None,
+            media_type: None,
+            headers: reqwest::header::HeaderMap::new(),
+        }
     }
 
     /// A file part whose content is read from `body` (for example `reqwest::Body::wrap_stream`) while it is
     /// sent, `length` bytes long if known. A request with a streamed part is never retried (it cannot be
     /// replayed).
     pub fn stream(body: impl Into<reqwest::Body>, length: Option<u64>) -> Self {
-        Self { body: body.into(), length, streamed: true, file_name: None, media_type: None }
+        Self {
+            body: body.into(),
+            length,
+            streamed: true,
+            file_name: None,
+            media_type: None,
+            headers: reqwest::header::HeaderMap::new(),
+        }
     }
 
     /// A file part streamed from the file at `path`, named by the path's file name.
@@ -58,6 +78,15 @@ impl FilePart {
         self
     }
 
+    /// A header of the part (such as those the spec's `encoding` declares for it).
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, InvalidHeader> {
+        let name =
+            reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(|_| InvalidHeader(name.to_owned()))?;
+        let value = reqwest::header::HeaderValue::from_str(value).map_err(|_| InvalidHeader(name.to_string()))?;
+        self.headers.append(name, value);
+        Ok(self)
+    }
+
     /// The part's media type (else the spec's, else `application/octet-stream`).
     pub fn media_type(mut self, media_type: &str) -> Result<Self, InvalidMediaType> {
         if !valid(media_type) {
@@ -75,6 +104,7 @@ impl fmt::Debug for FilePart {
             .field("streamed", &self.streamed)
             .field("file_name", &self.file_name)
             .field("media_type", &self.media_type)
+            .field("headers", &self.headers)
             .finish_non_exhaustive()
     }
 }
@@ -157,6 +187,7 @@ impl Form {
                 Some(file_name) => part.file_name(file_name),
                 None => part,
             };
+            let part = if file.headers.is_empty() { part } else { part.headers(file.headers) };
             let media = file.media_type.as_deref().or(media_type).unwrap_or("application/octet-stream");
             self.0 = self.0.part(name, typed(part, Some(media)));
         }

@@ -83,6 +83,11 @@ fn part_doc(part: &Part) -> String {
         doc.push_str(&format!(" (`{media}`)"));
     }
     doc.push('.');
+    if !part.headers.is_empty() {
+        let names: Vec<String> = part.headers.iter().map(|name| format!("`{name}`")).collect();
+        let how = if part.kind == PartKind::File { "set them with `FilePart::header`" } else { "not sent" };
+        doc.push_str(&format!(" The spec declares part headers {} ({how}).", names.join(", ")));
+    }
     if let Some(text) = part.doc.as_deref().filter(|t| !t.trim().is_empty()) {
         doc.push_str("\n\n");
         doc.push_str(text.trim());

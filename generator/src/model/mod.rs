@@ -590,6 +590,8 @@ pub(crate) struct Part {
     pub kind: PartKind,
     /// The part's media type from the spec's `encoding` map (its first, when it lists several).
     pub content_type: Option<String>,
+    /// The headers the spec's `encoding` map declares for the part (their values are the caller's).
+    pub headers: Vec<String>,
     /// Doc text.
     pub doc: Option<String>,
 }

@@ -376,6 +376,7 @@ impl<'a> Builder<'a> {
                 .map(|media| media.trim().to_owned())
                 .filter(|media| !media.is_empty());
             let doc = resolved.and_then(|schema| schema.schema_data.description.clone());
+            let headers = media.encoding.get(wire).map(|how| how.headers.keys().cloned().collect()).unwrap_or_default();
             parts.push(Part {
                 ident: fields.claim(snake(wire)),
                 wire: wire.clone(),
@@ -383,6 +384,7 @@ impl<'a> Builder<'a> {
                 repeated,
                 kind,
                 content_type,
+                headers,
                 doc,
             });
         }
