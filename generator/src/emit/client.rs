@@ -32,7 +32,7 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
     };
     // Binary and event-stream success bodies stream: the types a caller reads them with.
     let answers =
-        |pred: fn(&ResponseBody) -> bool| api.operations.iter().any(|op| op.success.iter().any(|o| pred(&o.body)));
+        |pred: fn(&ResponseBody) -> bool| api.operations.iter().any(|op| op.outcomes().any(|o| pred(&o.body)));
     let stream_exports = answers(|body| *body == ResponseBody::Bytes).then(|| {
         quote!(
             /// Streamed response bodies: [`ByteStream`](stream::ByteStream) and its errors.

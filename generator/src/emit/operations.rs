@@ -9,7 +9,8 @@ use super::forms::form_name;
 use super::outcomes::{decode_arms, error_ty, streamed_statuses, success_ty};
 use super::{ident, lit, ty_tokens};
 use crate::model::{
-    Api, Body, BodyEncoding, Operation, Param, ParamLocation, Security, Segment, Style, Ty, split_template,
+    Api, Body, BodyEncoding, EventStreamForm, Operation, Outcome, Param, ParamLocation, Security, Segment, Style, Ty,
+    split_template,
 };
 
 /// The Rust type a parameter value is given as: `&str` for strings, slices for arrays, scalars by value,
@@ -246,6 +247,12 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
         Security::Required(list) => doc.push_str(&format!("; needs credentials: {}", schemes(list))),
         Security::Optional(list) => doc.push_str(&format!("; sends credentials if held: {}", schemes(list))),
     }
+    if op.event_stream.is_some() {
+        let answer = op.accept.as_deref().map_or_else(|| "its other media type".to_owned(), code);
+        doc.push_str(&format!(
+            "\n\nAnswers {answer}; `.event_stream()` on the returned `Call` asks for server-sent events instead."
+        ));
+    }
     let required: Vec<String> = op
         .params
         .iter()
@@ -292,7 +299,7 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
         let accept = lit(accept);
         start = quote!(#start.accept(#accept));
     }
-    if let Some(statuses) = streamed_statuses(op) {
+    if let Some(statuses) = streamed_statuses(&op.success) {
         start = quote!(#start.streams(#statuses));
     }
     if let Some(header) = &op.idempotency_header {
@@ -379,39 +386,92 @@ pub(super) fn setters(api: &Api, op: &Operation) -> TokenStream {
             }
         });
     }
+    let lifetime = match &op.event_stream {
+        Some(form) => {
+            methods.push(event_stream_method(op, form));
+            quote!(<'a>)
+        }
+        None => TokenStream::new(),
+    };
     if methods.is_empty() {
         return TokenStream::new();
     }
+    let call_lifetime = if op.event_stream.is_some() { quote!('a) } else { quote!('_) };
     quote! {
-        impl Call<'_, operations::#marker> {
+        impl #lifetime Call<#call_lifetime, operations::#marker> {
             #(#methods)*
         }
     }
 }
 
-/// The operation's marker type, in the `operations` module.
+/// `Call::event_stream`: the call, asking for the success response as server-sent events instead.
+fn event_stream_method(op: &Operation, form: &EventStreamForm) -> TokenStream {
+    let events_marker = ident(&form.marker);
+    let outcomes = std::slice::from_ref(&form.outcome);
+    let statuses = streamed_statuses(outcomes);
+    let doc = format!(
+        "Asks for the answer as server-sent events (`text/event-stream`) instead of {}: awaiting the call \
+         gives an [`EventStream`](events::EventStream) of the events as they arrive, with the same errors.\n\n\
+         Only the `Accept` header changes: an API that also decides by the request (a `stream` field of the \
+         body, say) needs that set too.",
+        op.accept.as_deref().map_or_else(|| "its other media type".to_owned(), code),
+    );
+    let docs = lines(&doc);
+    quote! {
+        #docs
+        pub fn event_stream(self) -> Call<'a, operations::#events_marker> {
+            Call::new(self.request.accept("text/event-stream").streams(#statuses))
+        }
+    }
+}
+
+/// The operation's marker type (and its event-stream form's), in the `operations` module.
 pub(super) fn marker(op: &Operation) -> TokenStream {
     let marker = ident(&op.marker);
     let doc =
         format!("[`Client::{}`](super::Client::{}): `{} {}`.", op.fn_name, op.fn_name, op.method.as_str(), op.path);
     let docs = doc_attrs_with(&doc, None);
+    let events = op.event_stream.as_ref().map(|form| {
+        let marker = ident(&form.marker);
+        let doc = format!(
+            "[`Client::{}`](super::Client::{}) asking for server-sent events ([`Call::event_stream`](super::Call)).",
+            op.fn_name, op.fn_name
+        );
+        let docs = doc_attrs_with(&doc, None);
+        quote! {
+            #docs
+            #[derive(Debug)]
+            pub enum #marker {}
+        }
+    });
     quote! {
         #docs
         #[derive(Debug)]
         pub enum #marker {}
+        #events
     }
 }
 
-/// What the operation answers with, and the table of statuses that decodes a response into it.
+/// What the operation answers with (and its event-stream form), and the table of statuses that decodes a
+/// response into it.
 pub(super) fn operation_impl(op: &Operation) -> TokenStream {
-    let marker = ident(&op.marker);
-    let success = success_ty(op);
+    let main = operation_impl_for(op, &op.marker, &op.success, op.success_type.as_ref());
+    let events = op
+        .event_stream
+        .as_ref()
+        .map(|form| operation_impl_for(op, &form.marker, std::slice::from_ref(&form.outcome), None));
+    quote!(#main #events)
+}
+
+fn operation_impl_for(op: &Operation, marker: &str, success: &[Outcome], success_type: Option<&String>) -> TokenStream {
+    let marker = ident(marker);
+    let success_ty = success_ty(success, success_type);
     let error = error_ty(op);
-    let arms = decode_arms(op);
+    let arms = decode_arms(op, success, success_type);
     let (id, method, template) = (lit(&op.id), lit(op.method.as_str()), lit(&op.path));
     quote! {
         impl clientgen_runtime::Operation for operations::#marker {
-            type Output = #success;
+            type Output = #success_ty;
             type Error = #error;
             const ID: &'static str = #id;
             const TEMPLATE: (&'static str, &'static str) = (#method, #template);

@@ -8,13 +8,14 @@ use super::docs::doc_attrs;
 use super::{ident, ty_tokens};
 use crate::model::{Operation, Outcome, ResponseBody, StatusMatch, Ty};
 
-/// The success type of an operation, as seen from the crate root.
-pub(super) fn success_ty(op: &Operation) -> TokenStream {
-    if let Some(name) = &op.success_type {
+/// The success type of an operation (whose successes are `success`, their enum `success_type` if they
+/// differ), as seen from the crate root.
+pub(super) fn success_ty(success: &[Outcome], success_type: Option<&String>) -> TokenStream {
+    if let Some(name) = success_type {
         let name = ident(name);
         return quote!(#name);
     }
-    match op.success.first().map(|o| &o.body) {
+    match success.first().map(|o| &o.body) {
         None | Some(ResponseBody::Empty) => quote!(()),
         Some(ResponseBody::Json(ty)) => ty_tokens(ty, false),
         Some(ResponseBody::Text) => quote!(String),
@@ -52,10 +53,10 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-/// The statuses whose success bodies stream (binary ones), as a closure for `Request::streams`, if any.
-pub(super) fn streamed_statuses(op: &Operation) -> Option<TokenStream> {
-    let patterns: Vec<TokenStream> = op
-        .success
+/// The statuses whose success bodies stream (binary ones and events), as a closure for `Request::streams`,
+/// if any.
+pub(super) fn streamed_statuses(success: &[Outcome]) -> Option<TokenStream> {
+    let patterns: Vec<TokenStream> = success
         .iter()
         .filter(|o| o.body.streams())
         .map(|o| status_pattern(if o.status == StatusMatch::Default { StatusMatch::Range(2) } else { o.status }))
@@ -63,9 +64,11 @@ pub(super) fn streamed_statuses(op: &Operation) -> Option<TokenStream> {
     (!patterns.is_empty()).then(|| quote!(|status| matches!(status, #(#patterns)|*)))
 }
 
-pub(super) fn decode_arms(op: &Operation) -> TokenStream {
+/// The arms of the `match` on the status that decodes a response into `success` (their enum `success_type`
+/// if they differ) or the operation's errors.
+pub(super) fn decode_arms(op: &Operation, success: &[Outcome], success_type: Option<&String>) -> TokenStream {
     let mut arms: Vec<(StatusMatch, TokenStream)> = Vec::new();
-    for outcome in &op.success {
+    for outcome in success {
         let read = match &outcome.body {
             ResponseBody::Empty => quote!(response.empty()),
             ResponseBody::Json(_) => quote!(response.json()),
@@ -74,7 +77,7 @@ pub(super) fn decode_arms(op: &Operation) -> TokenStream {
             ResponseBody::Events(Ty::String) => quote!(response.text_events()),
             ResponseBody::Events(_) => quote!(response.events()),
         };
-        let expr = match &op.success_type {
+        let expr = match success_type {
             Some(name) => {
                 let name = ident(name);
                 let variant = ident(&outcome.variant);

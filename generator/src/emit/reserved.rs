@@ -57,10 +57,12 @@ pub(crate) const RESERVED: Reserved = Reserved {
         "with_retry",
     ],
     // `operations::operation` and `operations::setters`: `&self`, the `body` argument, the `request` being
-    // built, the setters' `value`; and the methods every `Call` has (`client::CALL`), which setters of
-    // optional inputs share a namespace with.
+    // built, the setters' `value`; the methods every `Call` has (`client::CALL`), which setters of
+    // optional inputs share a namespace with, and `event_stream`, which some calls have
+    // (`operations::event_stream_method`).
     operation_locals: &[
         "body",
+        "event_stream",
         "into_future",
         "new",
         "request",

@@ -391,9 +391,7 @@ impl Api {
             || op.params.iter().any(|p| self.is_sensitive(&p.ty))
             || op.body.as_ref().is_some_and(|b| self.is_sensitive(&b.ty))
             || op
-                .success
-                .iter()
-                .chain(&op.errors)
+                .outcomes()
                 .any(|outcome| matches!(&outcome.body, ResponseBody::Json(ty) | ResponseBody::Events(ty) if self.is_sensitive(ty)))
     }
 
@@ -404,7 +402,7 @@ impl Api {
         let in_ops = self.operations.iter().flat_map(|op| {
             let params = op.params.iter().map(|p| &p.ty);
             let body = op.body.iter().filter(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
-            let responses = op.success.iter().chain(&op.errors).filter_map(|o| match &o.body {
+            let responses = op.outcomes().filter_map(|o| match &o.body {
                 ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
                 _ => None,
             });

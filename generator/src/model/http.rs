@@ -97,6 +97,8 @@ pub(crate) struct Operation {
     pub success_type: Option<String>,
     /// The media type to ask for (`Accept`), from the success responses.
     pub accept: Option<String>,
+    /// The event-stream form, when a success response offers `text/event-stream` beside another media type.
+    pub event_stream: Option<EventStreamForm>,
     /// Which credentials it needs.
     pub security: Security,
     /// Our token extension, if this operation issues or refreshes a token.
@@ -105,6 +107,24 @@ pub(crate) struct Operation {
     pub login_method: Option<String>,
     /// JSON pointer of the operation (for messages).
     pub pointer: String,
+}
+
+impl Operation {
+    /// Every documented response: successes, errors, and the event-stream form's success.
+    pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
+        self.success.iter().chain(&self.errors).chain(self.event_stream.iter().map(|form| &form.outcome))
+    }
+}
+
+/// The second form of an operation whose success response offers server-sent events (`text/event-stream`)
+/// beside another media type (OpenAI's chat completions answer JSON or events): the operation's call turns
+/// into it by asking for the events, and answers an event stream, with the same errors.
+#[derive(Debug)]
+pub(crate) struct EventStreamForm {
+    /// The name of its marker type in the generated `operations` module (`CreateCompletionEvents`).
+    pub marker: String,
+    /// The success response, its body [`ResponseBody::Events`].
+    pub outcome: Outcome,
 }
 
 /// Where a parameter goes.

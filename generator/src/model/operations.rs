@@ -7,13 +7,13 @@ use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody};
 
 use super::refs::Refs;
-use super::responses::{encoding_of, pick_media};
+use super::responses::{Responses, encoding_of, pick_media};
 use super::schemas::Builder;
 use super::security::security_of;
 use super::templates::template_names;
 use super::{
-    Body, BodyEncoding, Constraints, Form, HttpMethod, Operation, Param, ParamLocation, Part, PartKind, ResponseBody,
-    SecurityScheme, Style, Ty,
+    Body, BodyEncoding, Constraints, EventStreamForm, Form, HttpMethod, Operation, Param, ParamLocation, Part,
+    PartKind, ResponseBody, SecurityScheme, Style, Ty,
 };
 use crate::error::{Error, ErrorKind, pointer_push};
 use crate::extensions;
@@ -69,6 +69,12 @@ impl<'a> Builder<'a> {
             let marker = markers.claim(pascal(&fn_name));
             operations.push(self.operation(f, fn_name, marker)?);
         }
+        // Event-stream forms are named after every operation is, so that adding one renames no operation.
+        for op in &mut operations {
+            if let Some(form) = &mut op.event_stream {
+                form.marker = markers.claim(format!("{}Events", op.marker));
+            }
+        }
         // `login` for the one exchange operation; with several, `login_with_<operation>` each.
         let exchanges = operations.iter().filter(|op| op.token.as_ref().is_some_and(|t| t.role.is_exchange())).count();
         for op in &mut operations {
@@ -98,7 +104,7 @@ impl<'a> Builder<'a> {
             }
             None => None,
         };
-        let (success, errors, accept) = self.responses(op, &type_stem, &pointer)?;
+        let Responses { success, errors, accept, event_stream } = self.responses(op, &type_stem, &pointer)?;
         let success_types: BTreeSet<&ResponseBody> = success.iter().map(|o| &o.body).collect();
         let success_type = (success_types.len() > 1).then(|| self.type_scope.claim(format!("{type_stem}Response")));
         let error_type = (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
@@ -126,6 +132,7 @@ impl<'a> Builder<'a> {
             error_type,
             success_type,
             accept,
+            event_stream: event_stream.map(|outcome| EventStreamForm { marker: String::new(), outcome }),
             security,
             token,
             login_method: None,

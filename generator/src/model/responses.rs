@@ -9,8 +9,17 @@ use super::{BodyEncoding, Outcome, ResponseBody, StatusMatch, Ty};
 use crate::error::{Error, pointer_push};
 use crate::names::{Scope, pascal};
 
-/// An operation's responses: successes, documented errors, and the media type to ask for.
-type Responses = (Vec<Outcome>, Vec<Outcome>, Option<String>);
+/// An operation's responses.
+pub(super) struct Responses {
+    /// Successes.
+    pub success: Vec<Outcome>,
+    /// Documented errors.
+    pub errors: Vec<Outcome>,
+    /// The media type to ask for.
+    pub accept: Option<String>,
+    /// The first success that offers `text/event-stream` beside the media type it is read as, read as events.
+    pub event_stream: Option<Outcome>,
+}
 
 impl Builder<'_> {
     pub(super) fn responses(
@@ -21,6 +30,7 @@ impl Builder<'_> {
     ) -> Result<Responses, Error> {
         let responses_pointer = pointer_push(pointer, "responses");
         let mut accept = None;
+        let mut event_stream = None;
         let mut entries: Vec<(StatusMatch, &ReferenceOr<Response>, String)> = op
             .responses
             .responses
@@ -54,6 +64,27 @@ impl Builder<'_> {
             }
             let media_at = pick_media(&response.content)
                 .map(|(content_type, _)| pointer_push(&pointer_push(&response_pointer, "content"), content_type));
+            // Events offered beside another media type: the operation's event-stream form reads them.
+            let offered_events = response.content.iter().find(|(media, _)| is_event_stream(media));
+            if let (Some((media, offered)), true, None) = (offered_events, is_ok, &event_stream) {
+                if pick_media(&response.content).is_some_and(|(picked, _)| !is_event_stream(picked)) {
+                    let at = pointer_push(&pointer_push(&response_pointer, "content"), media);
+                    let ty = match &offered.schema {
+                        Some(schema) => {
+                            let hint = format!("{type_stem}{label}Event");
+                            self.schema_ty(schema, &hint, &pointer_push(&at, "schema"), false)?
+                        }
+                        None => Ty::String,
+                    };
+                    event_stream = Some(Outcome {
+                        status,
+                        variant: label.clone(),
+                        body: ResponseBody::Events(ty),
+                        media: Some(at),
+                        doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                    });
+                }
+            }
             let body = match pick_media(&response.content) {
                 None => ResponseBody::Empty,
                 // `*/*` with no schema, and any media type whose schema is a binary string, is bytes.
@@ -103,7 +134,7 @@ impl Builder<'_> {
                 errors.push(outcome(&mut error_scope));
             }
         }
-        Ok((success, errors, accept))
+        Ok(Responses { success, errors, accept, event_stream })
     }
 }
 
@@ -185,9 +216,11 @@ fn reason(code: u16) -> Option<&'static str> {
     })
 }
 
-/// The media type to use from a `content` map: JSON first, then form, text, anything.
+/// The media type to use from a `content` map: JSON first, then form, text, anything, and server-sent events
+/// only when nothing else is offered (an operation offering both has an event-stream form for them).
 pub(super) fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
     let rank = |media: &str| match encoding_of(media) {
+        _ if is_event_stream(media) => 5,
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
         BodyEncoding::Text => 2,
