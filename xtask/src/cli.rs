@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use lexopt::{Arg, Parser, ValueExt};
 
+use crate::bench::Bench;
 use crate::corpus::Check;
 use crate::examples::Select;
 
@@ -36,6 +37,8 @@ pub enum Command {
         /// Which documents are run.
         select: Select,
     },
+    /// `bench-compile DOC`.
+    BenchCompile(Bench),
 }
 
 /// What `cargo xtask` and `cargo xtask --help` print.
@@ -43,10 +46,11 @@ pub const USAGE: &str = "\
 usage: cargo xtask <COMMAND> [OPTIONS]
 
 commands:
-  gen [SPEC…]      regenerate generated/ from specs/ (the named specs only, when given)
-  check            fail, showing the differences, if generated/ is not what `gen` would write
-  corpus [DIR]     generate and cargo-check every document in DIR (default ../shared/corpus)
-  examples [DIR]   decode the response examples of DIR's documents into their generated types
+  gen [SPEC…]        regenerate generated/ from specs/ (the named specs only, when given)
+  check              fail, showing the differences, if generated/ is not what `gen` would write
+  corpus [DIR]       generate and cargo-check every document in DIR (default ../shared/corpus)
+  examples [DIR]     decode the response examples of DIR's documents into their generated types
+  bench-compile DOC  time `cargo check` and `cargo build` of DOC's generated crate (a benchmark)
 
 Per-spec settings (crate name and version, lenient, derives, replacement types, dependencies, runtime)
 are read from specs/clientgen.toml. `cargo xtask <COMMAND> --help` describes a command.
@@ -110,6 +114,21 @@ SIZE is bytes, or a whole number with a unit: kB, MB, GB (1000, 1000², 1000³) 
 (1024, 1024², 1024³), upper or lower case, `B` optional (`2000000`, `2MB`, `2m`, `1536KiB`).
 ";
 
+const BENCH_HELP: &str = "\
+usage: cargo xtask bench-compile DOC [--vs-progenitor] [--runs=N] [--features=LIST]
+
+Generates DOC's crate (leniently) under target/bench-compile/, builds its dependencies, then times
+`cargo check` and `cargo build` (debug) of the crate alone, N runs after touching its sources, with
+CARGO_INCREMENTAL=0, and prints the medians. A benchmark: run it on an idle machine.
+
+options:
+  --vs-progenitor    also time cargo-progenitor's crate for DOC (runs interleaved) and print the ratio;
+                     needs `cargo install cargo-progenitor`
+  --runs=N           timed runs of each command (default 5)
+  --features=LIST    build the crate with only these features (comma-separated; empty: none)
+  -h, --help         print this help
+";
+
 /// Parses the arguments after `cargo xtask`. `Err` is the message to print (with the command's usage).
 pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Command, String> {
     let mut parser = Parser::from_args(args);
@@ -125,8 +144,11 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "check" => parse_check(&mut parser).map_err(with_usage(CHECK_HELP)),
         "corpus" => parse_corpus(&mut parser).map_err(with_usage(CORPUS_HELP)),
         "examples" => parse_examples(&mut parser).map_err(with_usage(EXAMPLES_HELP)),
+        "bench-compile" => parse_bench(&mut parser).map_err(with_usage(BENCH_HELP)),
         "help" => Ok(Command::Help(USAGE)),
-        other => Err(format!("unknown command `{other}`: expected gen, check, corpus or examples\n\n{USAGE}")),
+        other => {
+            Err(format!("unknown command `{other}`: expected gen, check, corpus, examples or bench-compile\n\n{USAGE}"))
+        }
     }
 }
 
@@ -220,6 +242,35 @@ fn parse_examples(parser: &mut Parser) -> Result<Command, String> {
             Ok(Command::Examples { dir, select })
         }
     }
+}
+
+fn parse_bench(parser: &mut Parser) -> Result<Command, String> {
+    let mut document = None;
+    let mut bench = Bench { document: PathBuf::new(), vs_progenitor: false, runs: 5, features: None };
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(BENCH_HELP)),
+            Arg::Long("vs-progenitor") => bench.vs_progenitor = true,
+            Arg::Long("runs") => {
+                let text = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                bench.runs = text
+                    .parse()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("--runs={text}: expected a whole number of runs, at least 1"))?;
+            }
+            Arg::Long("features") => {
+                let text = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                bench.features =
+                    Some(text.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned).collect());
+            }
+            Arg::Value(value) if document.is_none() => document = Some(PathBuf::from(value)),
+            Arg::Value(value) => return Err(format!("one document is taken, not also {value:?}")),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    bench.document = document.ok_or("the OpenAPI document to build is needed")?;
+    Ok(Command::BenchCompile(bench))
 }
 
 /// The value of a size flag.

@@ -2,6 +2,7 @@
 //! `generated/` differs from what `gen` would write; `corpus` and `examples` run the generator on the
 //! real-world documents. A library too, so tests can run the same checks.
 
+pub mod bench;
 pub mod cli;
 pub mod corpus;
 mod diff;

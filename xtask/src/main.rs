@@ -1,4 +1,4 @@
-//! `cargo xtask <gen|check|corpus|examples>`: see the library docs.
+//! `cargo xtask <gen|check|corpus|examples|bench-compile>`: see the library docs.
 
 use std::process::ExitCode;
 
@@ -37,6 +37,7 @@ fn main() -> ExitCode {
             print!("{}", xtask::examples::table(&report));
             xtask::examples::enforce(&root, &report)
         }),
+        Command::BenchCompile(bench) => xtask::bench::run(&root, &bench).map(|report| print!("{report}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

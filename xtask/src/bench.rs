@@ -1,0 +1,230 @@
+//! `cargo xtask bench-compile DOC`: what a generated crate costs its users at every build. Generates the
+//! crate for one document (and, with `--vs-progenitor`, cargo-progenitor's for the same document), builds
+//! their dependencies once, then times `cargo check` and `cargo build` (debug) of each crate alone, runs
+//! interleaved, `CARGO_INCREMENTAL=0`, after touching the crate's sources, and prints the medians and the
+//! ratio. A benchmark: it reports, it asserts nothing, and CI does not run it.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+/// What to measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bench {
+    /// The OpenAPI document.
+    pub document: PathBuf,
+    /// Also generate and time cargo-progenitor's crate.
+    pub vs_progenitor: bool,
+    /// Timed runs of each command per crate.
+    pub runs: usize,
+    /// Only these cargo features of our crate (`--no-default-features --features …`); `None`: the default.
+    pub features: Option<Vec<String>>,
+}
+
+/// One crate's figures.
+struct Measured {
+    label: String,
+    lines: usize,
+    check: Vec<Duration>,
+    build: Vec<Duration>,
+}
+
+/// A crate to time: where it is and the cargo arguments that select it.
+struct Subject {
+    label: String,
+    dir: PathBuf,
+    cargo_args: Vec<String>,
+}
+
+/// Runs the benchmark and returns its report.
+pub fn run(root: &Path, bench: &Bench) -> Result<String, String> {
+    let scratch = root.join("target").join("bench-compile");
+    let target_dir = scratch.join("target");
+    let text = fs::read_to_string(&bench.document).map_err(|e| format!("{}: {e}", bench.document.display()))?;
+    let ours = scratch.join("clientgen");
+    let _ = fs::remove_dir_all(&ours);
+    let runtime = root.join("generator").join("runtime");
+    let mut options =
+        clientgen::Options::for_spec(&bench.document, &format!("{{ path = {:?} }}", runtime.display().to_string()));
+    options.crate_name = "bench-clientgen".to_owned();
+    options.lenient = true;
+    let files = clientgen::generate(&bench.document, &text, &options).map_err(|e| e.to_string())?;
+    for file in &files {
+        write(&ours.join(&file.path), &file.contents)?;
+    }
+    // Its own workspace, with the repository's lock file: the dependency versions the project tests.
+    append_workspace(&ours.join("Cargo.toml"))?;
+    let _ = fs::copy(root.join("Cargo.lock"), ours.join("Cargo.lock"));
+    let mut cargo_args = vec!["-p".to_owned(), "bench-clientgen".to_owned()];
+    if let Some(features) = &bench.features {
+        cargo_args.push("--no-default-features".to_owned());
+        if !features.is_empty() {
+            cargo_args.push(format!("--features={}", features.join(",")));
+        }
+    }
+    let mut subjects = vec![Subject { label: "clientgen".to_owned(), dir: ours, cargo_args }];
+    if bench.vs_progenitor {
+        let theirs = scratch.join("progenitor");
+        let _ = fs::remove_dir_all(&theirs);
+        let status = Command::new(env!("CARGO"))
+            .args(["progenitor", "-i"])
+            .arg(&bench.document)
+            .arg("-o")
+            .arg(&theirs)
+            .args(["-n", "bench-progenitor", "-v", "0.1.0"])
+            // It prints its type space.
+            .stdout(std::process::Stdio::null())
+            .status()
+            .map_err(|e| {
+                format!("cannot run `cargo progenitor` ({e}): install it with `cargo install cargo-progenitor`")
+            })?;
+        if !status.success() {
+            return Err("cargo progenitor failed (install it with `cargo install cargo-progenitor`)".into());
+        }
+        append_workspace(&theirs.join("Cargo.toml"))?;
+        subjects.push(Subject {
+            label: "progenitor".to_owned(),
+            dir: theirs,
+            cargo_args: vec!["-p".to_owned(), "bench-progenitor".to_owned()],
+        });
+    }
+    // Dependencies built once per profile, so that each timing is the crate's own.
+    for subject in &subjects {
+        for command in ["check", "build"] {
+            cargo(subject, command, &target_dir)?;
+        }
+    }
+    let mut measured: Vec<Measured> = subjects
+        .iter()
+        .map(|s| Measured {
+            label: s.label.clone(),
+            lines: rust_lines(&s.dir.join("src")),
+            check: vec![],
+            build: vec![],
+        })
+        .collect();
+    for run in 0..bench.runs {
+        for (subject, figures) in subjects.iter().zip(&mut measured) {
+            for command in ["check", "build"] {
+                touch(&subject.dir.join("src"))?;
+                let took = cargo(subject, command, &target_dir)?;
+                eprintln!("run {}/{}: {} {command}: {:.2} s", run + 1, bench.runs, subject.label, took.as_secs_f64());
+                if command == "check" { figures.check.push(took) } else { figures.build.push(took) }
+            }
+        }
+    }
+    Ok(report(bench, &measured))
+}
+
+/// `cargo <command>` of the subject, timed.
+fn cargo(subject: &Subject, command: &str, target_dir: &Path) -> Result<Duration, String> {
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO"))
+        .arg(command)
+        .arg("--quiet")
+        .args(&subject.cargo_args)
+        .current_dir(&subject.dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_INCREMENTAL", "0")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let took = started.elapsed();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        return Err(format!("cargo {command} of {} failed:\n{}", subject.label, tail.join("\n")));
+    }
+    Ok(took)
+}
+
+/// Makes the crate its own workspace, so that it builds outside this repository's.
+fn append_workspace(manifest: &Path) -> Result<(), String> {
+    let text = fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    if text.lines().any(|line| line.trim() == "[workspace]") {
+        return Ok(());
+    }
+    write(manifest, &format!("{text}\n[workspace]\n"))
+}
+
+fn write(path: &Path, contents: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    fs::write(path, contents).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Sets every Rust file's modification time to now, so that cargo rebuilds the crate.
+fn touch(dir: &Path) -> Result<(), String> {
+    let now = SystemTime::now();
+    for file in crate::files_under(dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+        fs::File::options()
+            .append(true)
+            .open(&file)
+            .and_then(|f| f.set_modified(now))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(())
+}
+
+fn rust_lines(dir: &Path) -> usize {
+    crate::files_under(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|p| fs::read_to_string(p).ok())
+        .map(|text| text.lines().count())
+        .sum()
+}
+
+/// The median of some durations, in seconds.
+fn median(times: &[Duration]) -> f64 {
+    let mut secs: Vec<f64> = times.iter().map(Duration::as_secs_f64).collect();
+    secs.sort_by(f64::total_cmp);
+    match secs.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => secs[n / 2],
+        n => (secs[n / 2 - 1] + secs[n / 2]) / 2.0,
+    }
+}
+
+fn report(bench: &Bench, measured: &[Measured]) -> String {
+    let mut out = format!("{} ({} runs, CARGO_INCREMENTAL=0", bench.document.display(), bench.runs);
+    match &bench.features {
+        Some(features) => {
+            let _ =
+                write!(out, ", features: {}", if features.is_empty() { "none".to_owned() } else { features.join(",") });
+        }
+        None => out.push_str(", default features"),
+    }
+    out.push_str(")\n");
+    let _ = writeln!(out, "{:<12} {:>9} {:>10} {:>10}", "crate", "lines", "check s", "build s");
+    for m in measured {
+        let _ = writeln!(out, "{:<12} {:>9} {:>10.2} {:>10.2}", m.label, m.lines, median(&m.check), median(&m.build));
+    }
+    if let [ours, theirs] = measured {
+        let _ = writeln!(
+            out,
+            "{:<12} {:>9} {:>9.2}× {:>9.2}×",
+            "ratio",
+            "",
+            median(&ours.check) / median(&theirs.check),
+            median(&ours.build) / median(&theirs.build)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        let secs = |list: &[u64]| list.iter().map(|&s| Duration::from_secs(s)).collect::<Vec<_>>();
+        assert_eq!(median(&secs(&[5, 1, 3])), 3.0);
+        assert_eq!(median(&secs(&[4, 1, 3, 2])), 2.5);
+        assert!(median(&[]).is_nan());
+    }
+}
