@@ -11,6 +11,7 @@ pub mod client;
 pub mod datetime;
 pub mod error;
 pub mod events;
+mod json_path;
 mod login;
 #[cfg(feature = "multipart")]
 pub mod multipart;

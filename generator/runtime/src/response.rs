@@ -1,5 +1,6 @@
 //! Reading a response once, with bounded memory, and decoding it for a generated operation.
 
+use std::convert::Infallible;
 use std::ops::Deref;
 use std::time::{Duration, SystemTime};
 
@@ -10,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use crate::Error;
 use crate::events::EventStream;
+use crate::json_path;
 use crate::stream::ByteStream;
 
 /// The most of an undocumented response's body that is kept in [`Error::UnexpectedStatus`].
@@ -112,8 +114,10 @@ impl RawResponse {
 
     /// Decodes a JSON success body.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
-        let body = self.decode()?;
-        Ok(ResponseValue { status: self.status, headers: self.headers, body })
+        match self.decode() {
+            Ok(body) => Ok(ResponseValue { status: self.status, headers: self.headers, body }),
+            Err(err) => Err(err.widen()),
+        }
     }
 
     /// A success that has no body (any body sent is ignored).
@@ -150,10 +154,8 @@ impl RawResponse {
     }
 
     /// Decodes a documented JSON error body and wraps it with `variant` into [`Error::Api`].
-    pub fn error<B: DeserializeOwned, T, E>(self, variant: impl FnOnce(Box<B>) -> E) -> Result<T, Error<E>> {
-        self.whole()?;
-        let body = Box::new(self.decode()?);
-        Err(Error::Api { status: self.status, headers: Box::new(self.headers), error: variant(body) })
+    pub fn error<B: DeserializeOwned, T, E>(self, variant: fn(Box<B>) -> E) -> Result<T, Error<E>> {
+        Err(self.api_error(variant))
     }
 
     /// A documented error status that has no body (or whose body is not documented).
@@ -162,22 +164,50 @@ impl RawResponse {
     }
 
     /// A documented error status whose body is kept as text.
-    pub fn error_text<T, E>(self, variant: impl FnOnce(Box<String>) -> E) -> Result<T, Error<E>> {
-        self.whole()?;
-        let body = Box::new(String::from_utf8_lossy(&self.body).into_owned());
-        Err(Error::Api { status: self.status, headers: Box::new(self.headers), error: variant(body) })
+    pub fn error_text<T, E>(self, variant: fn(Box<String>) -> E) -> Result<T, Error<E>> {
+        match self.whole() {
+            Ok(()) => {
+                let body = Box::new(String::from_utf8_lossy(&self.body).into_owned());
+                Err(Error::Api { status: self.status, headers: Box::new(self.headers), error: variant(body) })
+            }
+            Err(err) => Err(err.widen()),
+        }
     }
 
     /// A status the spec does not document for the operation: the error keeps the first
     /// [`ERROR_BODY_LIMIT`] bytes of the body.
     pub fn unexpected<T, E>(self) -> Result<T, Error<E>> {
+        Err(self.undocumented().widen())
+    }
+
+    // What follows is not generic in the operation's types, or generic in the body type alone: it is compiled
+    // once, or once per body type, not once per operation.
+
+    fn undocumented(self) -> Error<Infallible> {
         let truncated = self.truncated || self.body.len() > ERROR_BODY_LIMIT;
         let body = if self.sensitive { Bytes::new() } else { self.body.slice(..self.body.len().min(ERROR_BODY_LIMIT)) };
-        Err(Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body, truncated })
+        Error::UnexpectedStatus { status: self.status, headers: Box::new(self.headers), body, truncated }
+    }
+
+    /// Not generic in the operation's success type: one copy per error enum variant, shared by the operations
+    /// that share the enum.
+    fn api_error<B: DeserializeOwned, E>(self, variant: fn(Box<B>) -> E) -> Error<E> {
+        match self.error_body() {
+            Ok((status, headers, body)) => Error::Api { status, headers, error: variant(body) },
+            Err(err) => err.widen(),
+        }
+    }
+
+    /// A documented error's status, headers and body, decoded whole.
+    #[allow(clippy::type_complexity)]
+    fn error_body<B: DeserializeOwned>(self) -> Result<(StatusCode, Box<HeaderMap>, Box<B>), Error<Infallible>> {
+        self.whole()?;
+        let body = Box::new(self.decode::<B>()?);
+        Ok((self.status, Box::new(self.headers), body))
     }
 
     /// Fails with [`Error::BodyTooLarge`] when reading stopped at the limit: a cut body is not the documented one.
-    fn whole<E>(&self) -> Result<(), Error<E>> {
+    fn whole(&self) -> Result<(), Error<Infallible>> {
         if self.truncated {
             return Err(Error::BodyTooLarge {
                 status: self.status,
@@ -188,31 +218,35 @@ impl RawResponse {
         Ok(())
     }
 
-    fn decode<B: DeserializeOwned, E>(&self) -> Result<B, Error<E>> {
+    /// Decodes the body as JSON into `B`.
+    fn decode<B: DeserializeOwned>(&self) -> Result<B, Error<Infallible>> {
         // An empty body is no data: it decodes as JSON `null` (an optional or loose body) or, failing that,
-        // as `{}` (an object whose members are all optional).
+        // as `{}` (an object whose members are all optional). Every attempt goes through the one
+        // deserializer `serde_json::from_slice` instantiates for `B`.
         if self.body.iter().all(u8::is_ascii_whitespace) {
-            if let Ok(value) = serde_json::from_slice(b"null").or_else(|_| serde_json::from_slice(b"{}")) {
+            if let Ok(value) = serde_json::from_slice(b"null") {
+                return Ok(value);
+            }
+            if let Ok(value) = serde_json::from_slice(b"{}") {
                 return Ok(value);
             }
         }
-        let mut reader = serde_json::Deserializer::from_slice(&self.body);
-        let decoded = serde_path_to_error::deserialize(&mut reader)
-            .map_err(|err| (err.path().to_string(), err.into_inner()))
-            .and_then(|body| reader.end().map(|()| body).map_err(|err| (".".to_owned(), err)));
-        decoded.map_err(|(path, err)| {
-            // The path names the field (`data[0].created_at`), from the spec's property names.
-            let at = if path == "." { String::new() } else { format!("at `{path}`: ") };
-            let (message, snippet) = if self.sensitive {
-                // serde quotes offending values, and a path may hold a map's keys from the body: either may be a
-                // credential, so keep only the position.
-                (format!("invalid body at line {} column {}", err.line(), err.column()), String::new())
-            } else {
-                let snippet: String = String::from_utf8_lossy(&self.body).chars().take(SNIPPET_CHARS).collect();
-                (format!("{at}{err}"), snippet)
-            };
-            Error::Decode { status: self.status, headers: Box::new(self.headers.clone()), message, snippet }
-        })
+        serde_json::from_slice(&self.body).map_err(|err| self.decode_error(err))
+    }
+
+    fn decode_error(&self, err: serde_json::Error) -> Error<Infallible> {
+        // The path names the field (`data[0].created_at`), from the spec's property names.
+        let path = json_path::path_at(&self.body, err.line(), err.column());
+        let at = if path == "." { String::new() } else { format!("at `{path}`: ") };
+        let (message, snippet) = if self.sensitive {
+            // serde quotes offending values, and a path may hold a map's keys from the body: either may be a
+            // credential, so keep only the position.
+            (format!("invalid body at line {} column {}", err.line(), err.column()), String::new())
+        } else {
+            let snippet: String = String::from_utf8_lossy(&self.body).chars().take(SNIPPET_CHARS).collect();
+            (format!("{at}{err}"), snippet)
+        };
+        Error::Decode { status: self.status, headers: Box::new(self.headers.clone()), message, snippet }
     }
 }
 
