@@ -342,10 +342,10 @@ impl clientgen_runtime::Operation for operations::GetAccounts {
     ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => response.error(GetAccountsError::BadRequest),
-            401 => response.error(GetAccountsError::Unauthorized),
-            404 => response.error(GetAccountsError::NotFound),
-            500..=599 => response.error(GetAccountsError::ServerError),
+            400 => response.error(ExchangeTokenError::BadRequest),
+            401 => response.error(ExchangeTokenError::Unauthorized),
+            404 => response.error(ExchangeTokenError::NotFound),
+            500..=599 => response.error(ExchangeTokenError::ServerError),
             _ => response.unexpected(),
         }
     }
@@ -365,10 +365,10 @@ impl clientgen_runtime::Operation for operations::GetBalances {
     ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => response.error(GetBalancesError::BadRequest),
-            401 => response.error(GetBalancesError::Unauthorized),
-            404 => response.error(GetBalancesError::NotFound),
-            500..=599 => response.error(GetBalancesError::ServerError),
+            400 => response.error(ExchangeTokenError::BadRequest),
+            401 => response.error(ExchangeTokenError::Unauthorized),
+            404 => response.error(ExchangeTokenError::NotFound),
+            500..=599 => response.error(ExchangeTokenError::ServerError),
             _ => response.unexpected(),
         }
     }
@@ -388,10 +388,10 @@ impl clientgen_runtime::Operation for operations::GetTransactions {
     ) -> Result<ResponseValue<Self::Output>, Error<Self::Error>> {
         match response.status().as_u16() {
             200 => response.json(),
-            400 => response.error(GetTransactionsError::BadRequest),
-            401 => response.error(GetTransactionsError::Unauthorized),
-            404 => response.error(GetTransactionsError::NotFound),
-            500..=599 => response.error(GetTransactionsError::ServerError),
+            400 => response.error(ExchangeTokenError::BadRequest),
+            401 => response.error(ExchangeTokenError::Unauthorized),
+            404 => response.error(ExchangeTokenError::NotFound),
+            500..=599 => response.error(ExchangeTokenError::ServerError),
             _ => response.unexpected(),
         }
     }
@@ -432,7 +432,7 @@ static ACCESS_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth
     single_use: true,
 };
 
-/// The documented error responses of [`Client::exchange_token`].
+/// The documented error responses of [`Client::exchange_token`], and of 3 other operations, whose error types are aliases of this one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ExchangeTokenError {
@@ -452,62 +452,11 @@ pub enum ExchangeTokenError {
     ServerError(Box<types::ErrorBody>),
 }
 
-/// The documented error responses of [`Client::get_accounts`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetAccountsError {
-    /// 400: The request is invalid (type `invalid_request`, e.g. code
-    /// `missing_fields`, `unknown_fields`, `invalid_field` or
-    /// `invalid_client_id`) or a bank's API failed (type
-    /// `external_api_error`). See `Error.code` for the known codes.
-    BadRequest(Box<types::ErrorBody>),
-    /// 401: The caller is not authorized (type `unauthorized`). See `Error.code`
-    /// for the known codes; for an expired or invalid access token or
-    /// consent, a new consent and token exchange are needed.
-    Unauthorized(Box<types::ErrorBody>),
-    /// 404: A referenced resource was not found (type `invalid_request`). See
-    /// `Error.code` for the known codes.
-    NotFound(Box<types::ErrorBody>),
-    /// 5XX: An internal error on Finqware's side.
-    ServerError(Box<types::ErrorBody>),
-}
+/// The documented error responses of [`Client::get_accounts`], the same as other operations': an alias of the enum they share.
+pub type GetAccountsError = ExchangeTokenError;
 
-/// The documented error responses of [`Client::get_balances`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetBalancesError {
-    /// 400: The request is invalid (type `invalid_request`, e.g. code
-    /// `missing_fields`, `unknown_fields`, `invalid_field` or
-    /// `invalid_client_id`) or a bank's API failed (type
-    /// `external_api_error`). See `Error.code` for the known codes.
-    BadRequest(Box<types::ErrorBody>),
-    /// 401: The caller is not authorized (type `unauthorized`). See `Error.code`
-    /// for the known codes; for an expired or invalid access token or
-    /// consent, a new consent and token exchange are needed.
-    Unauthorized(Box<types::ErrorBody>),
-    /// 404: A referenced resource was not found (type `invalid_request`). See
-    /// `Error.code` for the known codes.
-    NotFound(Box<types::ErrorBody>),
-    /// 5XX: An internal error on Finqware's side.
-    ServerError(Box<types::ErrorBody>),
-}
+/// The documented error responses of [`Client::get_balances`], the same as other operations': an alias of the enum they share.
+pub type GetBalancesError = ExchangeTokenError;
 
-/// The documented error responses of [`Client::get_transactions`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetTransactionsError {
-    /// 400: The request is invalid (type `invalid_request`, e.g. code
-    /// `missing_fields`, `unknown_fields`, `invalid_field` or
-    /// `invalid_client_id`) or a bank's API failed (type
-    /// `external_api_error`). See `Error.code` for the known codes.
-    BadRequest(Box<types::ErrorBody>),
-    /// 401: The caller is not authorized (type `unauthorized`). See `Error.code`
-    /// for the known codes; for an expired or invalid access token or
-    /// consent, a new consent and token exchange are needed.
-    Unauthorized(Box<types::ErrorBody>),
-    /// 404: A referenced resource was not found (type `invalid_request`). See
-    /// `Error.code` for the known codes.
-    NotFound(Box<types::ErrorBody>),
-    /// 5XX: An internal error on Finqware's side.
-    ServerError(Box<types::ErrorBody>),
-}
+/// The documented error responses of [`Client::get_transactions`], the same as other operations': an alias of the enum they share.
+pub type GetTransactionsError = ExchangeTokenError;

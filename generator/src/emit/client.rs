@@ -17,7 +17,14 @@ use crate::names::is_keyword;
 pub(crate) fn lib_file(api: &Api) -> TokenStream {
     let constructors = constructors(api);
     let operations = api.operations.iter().map(|op| operation(api, op));
-    let op_types = api.operations.iter().map(operation_types);
+    // How many operations share each error enum (see `model::operations::share_error_enums`).
+    let mut sharers: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        if let Some(target) = &op.error_shared {
+            *sharers.entry(target).or_default() += 1;
+        }
+    }
+    let op_types = api.operations.iter().map(|op| operation_types(op, &sharers));
     let forms = api.operations.iter().filter_map(form_type);
     let schemes = schemes(api);
     let login = login_methods(api);

@@ -1,6 +1,8 @@
 //! What an operation answers: its success type (or success enum), its error enum with a variant per
 //! documented status, and the `match` on the status that decodes a response into them.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -105,7 +107,8 @@ pub(super) fn decode_arms(op: &Operation, success: &[Outcome], success_type: Opt
         let status = if outcome.status == StatusMatch::Default { StatusMatch::Range(2) } else { outcome.status };
         arms.push((status, expr));
     }
-    if let Some(error_type) = &op.error_type {
+    // The enum itself, not an alias of it, names the variants.
+    if let Some(error_type) = op.error_shared.as_ref().or(op.error_type.as_ref()) {
         let error_type = ident(error_type);
         for outcome in &op.errors {
             let variant = ident(&outcome.variant);
@@ -158,12 +161,20 @@ fn outcome_payload(body: &ResponseBody, boxed: bool) -> Option<TokenStream> {
     Some(if boxed { quote!(Box<#ty>) } else { ty })
 }
 
-/// The error enum (and success enum, where successes differ) of an operation.
-pub(super) fn operation_types(op: &Operation) -> TokenStream {
+/// The error enum (and success enum, where successes differ) of an operation; where its errors are an
+/// earlier operation's, an alias of that one's enum. `sharers` counts the aliases of each enum.
+pub(super) fn operation_types(op: &Operation, sharers: &BTreeMap<&str, usize>) -> TokenStream {
     let outcome_enum = |name: &Option<String>, what: &str, outcomes: &[Outcome], boxed: bool| {
         name.as_ref().map(|name| {
+            let mut doc = format!(" The documented {what} responses of [`Client::{}`]", op.fn_name);
+            match sharers.get(name.as_str()).filter(|_| boxed) {
+                Some(1) => doc.push_str(", and of one other operation, whose error type is an alias of this one."),
+                Some(n) => {
+                    doc.push_str(&format!(", and of {n} other operations, whose error types are aliases of this one."))
+                }
+                None => doc.push('.'),
+            }
             let name = ident(name);
-            let doc = format!(" The documented {what} responses of [`Client::{}`].", op.fn_name);
             let variants = outcomes.iter().map(|outcome| variant(outcome, boxed));
             // A streamed body is read once: it can be neither cloned nor compared.
             let derives = if outcomes.iter().any(|o| o.body.streams()) && !boxed {
@@ -181,7 +192,20 @@ pub(super) fn operation_types(op: &Operation) -> TokenStream {
             }
         })
     };
-    let error = outcome_enum(&op.error_type, "error", &op.errors, true);
+    let error = match (&op.error_type, &op.error_shared) {
+        (Some(name), Some(target)) => {
+            let doc = format!(
+                " The documented error responses of [`Client::{}`], the same as other operations': an alias of the enum they share.",
+                op.fn_name
+            );
+            let (name, target) = (ident(name), ident(target));
+            Some(quote! {
+                #[doc = #doc]
+                pub type #name = #target;
+            })
+        }
+        _ => outcome_enum(&op.error_type, "error", &op.errors, true),
+    };
     let success = outcome_enum(&op.success_type, "successful", &op.success, false);
     quote!(#error #success)
 }

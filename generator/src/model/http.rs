@@ -93,6 +93,9 @@ pub(crate) struct Operation {
     pub errors: Vec<Outcome>,
     /// The error enum's name, when there are documented errors.
     pub error_type: Option<String>,
+    /// The enum `error_type` is an alias of, when an earlier operation has the same documented errors
+    /// (statuses, variants, bodies and descriptions): operations share one enum and its compiled code.
+    pub error_shared: Option<String>,
     /// The success enum's name, when successes have different types.
     pub success_type: Option<String>,
     /// The media type to ask for (`Accept`), from the success responses.

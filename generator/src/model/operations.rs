@@ -1,7 +1,7 @@
 //! Operations: their method names, parameters (path parameters checked against the template) and request
 //! bodies. Responses are in `responses`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, btree_map};
 
 use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody};
@@ -13,7 +13,7 @@ use super::security::security_of;
 use super::templates::template_names;
 use super::{
     Body, BodyEncoding, Constraints, EventStreamForm, Form, HttpMethod, Operation, Param, ParamLocation, Part,
-    PartKind, ResponseBody, SecurityScheme, Style, Ty,
+    PartKind, ResponseBody, SecurityScheme, StatusMatch, Style, Ty,
 };
 use crate::error::{Error, ErrorKind, pointer_push};
 use crate::extensions;
@@ -69,6 +69,7 @@ impl<'a> Builder<'a> {
             let marker = markers.claim(pascal(&fn_name));
             operations.push(self.operation(f, fn_name, marker)?);
         }
+        share_error_enums(&mut operations);
         // Event-stream forms are named after every operation is, so that adding one renames no operation.
         for op in &mut operations {
             if let Some(form) = &mut op.event_stream {
@@ -130,6 +131,7 @@ impl<'a> Builder<'a> {
             success,
             errors,
             error_type,
+            error_shared: None,
             success_type,
             accept,
             event_stream: event_stream.map(|outcome| EventStreamForm { marker: String::new(), outcome }),
@@ -458,5 +460,32 @@ fn query_style(style: &openapiv3::QueryStyle) -> Style {
         openapiv3::QueryStyle::SpaceDelimited => Style::SpaceDelimited,
         openapiv3::QueryStyle::PipeDelimited => Style::PipeDelimited,
         openapiv3::QueryStyle::DeepObject => Style::DeepObject,
+    }
+}
+
+/// Operations whose documented errors are the same (statuses, variant names, bodies, descriptions) share
+/// one error enum: the first such operation's, in spec order; the others' names become aliases of it, so
+/// every operation keeps its `…Error` name while the enum, its derives and the runtime's code for it are
+/// compiled once (most of a large API's operations answer the same few errors).
+fn share_error_enums(operations: &mut [Operation]) {
+    /// What makes two operations' errors the same: per documented error, its status, variant, body, words.
+    type Shape<'a> = Vec<(StatusMatch, &'a str, &'a ResponseBody, Option<&'a str>)>;
+    let mut first: BTreeMap<Shape, &str> = BTreeMap::new();
+    let mut shared = Vec::with_capacity(operations.len());
+    for op in operations.iter() {
+        let target = op.error_type.as_deref().and_then(|name| {
+            let shape = op.errors.iter().map(|o| (o.status, o.variant.as_str(), &o.body, o.doc.as_deref())).collect();
+            match first.entry(shape) {
+                btree_map::Entry::Occupied(entry) => Some(entry.get().to_string()),
+                btree_map::Entry::Vacant(entry) => {
+                    entry.insert(name);
+                    None
+                }
+            }
+        });
+        shared.push(target);
+    }
+    for (op, target) in operations.iter_mut().zip(shared) {
+        op.error_shared = target;
     }
 }
