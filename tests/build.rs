@@ -32,7 +32,12 @@ fn main() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("constructs").join(format!("{name}.yaml"));
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let options = clientgen::Options::for_spec(&relative, "{ path = \"unused\" }");
+        let mut options = clientgen::Options::for_spec(&relative, "{ path = \"unused\" }");
+        // The types alone are tested both ways on the wire; the clients' types go the ways their operations
+        // send and receive them.
+        if !CLIENTS.contains(name) {
+            options.derives = vec!["Serialize".to_owned(), "Deserialize".to_owned()];
+        }
         let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
         let types = files
             .iter()
@@ -71,7 +76,7 @@ fn settings_client(out: &Path) {
     println!("cargo::rerun-if-changed={}", path.display());
     let mut options = clientgen::Options::for_spec(&relative, "unused");
     options.lenient = true;
-    options.derives = ["Eq", "Hash", "PartialOrd", "Ord"].map(String::from).to_vec();
+    options.derives = ["Eq", "Hash", "PartialOrd", "Ord", "Serialize"].map(String::from).to_vec();
     options.replacements.insert("Pet".into(), "replacement_types::Pet".into());
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));

@@ -42,8 +42,10 @@ pub struct Options {
     /// Accept mistakes that have one safe reading instead of failing (a path parameter used in the path
     /// but never declared becomes a required string, noted in the docs).
     pub lenient: bool,
-    /// Derives added to every type of `types.rs` beside its own (`Debug`, `Clone`, `PartialEq`, `Serialize`,
-    /// `Deserialize`), as paths (`Eq`, `Hash`, `schemars::JsonSchema`). `Eq`, `Hash`, `PartialOrd` and `Ord`
+    /// Derives added to every type of `types.rs` beside its own (`Debug`, `Clone`, `PartialEq`, and of
+    /// `Serialize` and `Deserialize` those its directions need: a type only sent has no `Deserialize`, one
+    /// only received no `Serialize`; naming either here puts it on every type), as paths (`Eq`, `Hash`,
+    /// `schemars::JsonSchema`). `Eq`, `Hash`, `PartialOrd` and `Ord`
     /// go only on the types whose every part has them (no `f64` for `Eq`, `Hash` or `Ord`; no
     /// `serde_json::Value` for the orderings; no `Secret` for `Hash` or the orderings); any other derive goes
     /// on every type, and its crate must be among `dependencies`.

@@ -7,7 +7,7 @@
 //! reported — the crates are built so that they break nobody (optional inputs are setters, structs and enums
 //! are `#[non_exhaustive]` and built with `new`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use quote::ToTokens;
@@ -23,6 +23,8 @@ struct Surface {
     answers: BTreeMap<String, (String, String)>,
     /// Types by path (`types::Pet`, or `GetPetError` at the root).
     types: BTreeMap<String, Type>,
+    /// The traits each type derives or implements, by the trait's last path segment (`Serialize`).
+    traits: BTreeMap<String, BTreeSet<String>>,
 }
 
 #[derive(Debug)]
@@ -123,7 +125,22 @@ impl Surface {
         surface
     }
 
+    /// Records the traits `#[derive(…)]` attributes give the type `name`.
+    fn derives(&mut self, name: &str, attrs: &[syn::Attribute]) {
+        for attr in attrs.iter().filter(|attr| attr.path().is_ident("derive")) {
+            let parser = syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated;
+            let Ok(paths) = attr.parse_args_with(parser) else { continue };
+            let traits = self.traits.entry(name.to_owned()).or_default();
+            traits.extend(paths.iter().filter_map(|path| path.segments.last()).map(|s| s.ident.to_string()));
+        }
+    }
+
     fn item(&mut self, prefix: &str, item: &syn::Item) {
+        match item {
+            syn::Item::Struct(s) if is_pub(&s.vis) => self.derives(&format!("{prefix}{}", s.ident), &s.attrs),
+            syn::Item::Enum(e) if is_pub(&e.vis) => self.derives(&format!("{prefix}{}", e.ident), &e.attrs),
+            _ => {}
+        }
         match item {
             syn::Item::Struct(s) if is_pub(&s.vis) => {
                 let name = format!("{prefix}{}", s.ident);
@@ -171,6 +188,9 @@ impl Surface {
             })
         };
         if let Some((_, trait_path, _)) = &imp.trait_ {
+            if let Some(last) = trait_path.segments.last() {
+                self.traits.entry(format!("{prefix}{self_name}")).or_default().insert(last.ident.to_string());
+            }
             // `impl clientgen_runtime::Operation for operations::Marker`: what the operation answers.
             if trait_path.segments.last().is_some_and(|s| s.ident == "Operation") {
                 let assoc = |name: &str| {
@@ -294,11 +314,19 @@ fn operations(old: &Surface, new: &Surface, found: &mut Vec<String>) {
 }
 
 fn types(old: &Surface, new: &Surface, found: &mut Vec<String>) {
+    let no_traits = BTreeSet::new();
     for (name, before) in &old.types {
         let Some(after) = new.types.get(name) else {
             found.push(format!("removed type `{name}`"));
             continue;
         };
+        // An alias has the traits of what it names, which this reading does not follow.
+        if !matches!(after, Type::Alias(_)) {
+            let now = new.traits.get(name).unwrap_or(&no_traits);
+            for lost in old.traits.get(name).unwrap_or(&no_traits).difference(now) {
+                found.push(format!("`{name}` no longer implements `{lost}`"));
+            }
+        }
         match (before, after) {
             (Type::Struct { fields: old_fields, new: old_new }, Type::Struct { fields: new_fields, new: new_new }) => {
                 for (field, ty) in old_fields {
@@ -425,6 +453,24 @@ mod tests {
         assert_eq!(
             breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types)),
             ["removed operation `get_pet`", "removed type `types::Pets`"]
+        );
+    }
+
+    #[test]
+    fn traits_a_type_no_longer_has_are_named() {
+        let derived = r"
+            #[derive(Debug, Clone, serde::Serialize, Deserialize)]
+            pub struct Pet { pub name: String }
+            pub enum Shape { Round }
+            impl Serialize for Shape { }
+            impl<'de> Deserialize<'de> for Shape { }
+        ";
+        let fewer = derived.replace("serde::Serialize, ", "").replace("impl Serialize for Shape { }", "");
+        let more = derived.replace("Clone,", "Clone, Eq,");
+        assert_eq!(breaking_changes(crate_of(LIB, derived), crate_of(LIB, &more)), Vec::<String>::new());
+        assert_eq!(
+            breaking_changes(crate_of(LIB, derived), crate_of(LIB, &fewer)),
+            ["`types::Pet` no longer implements `Serialize`", "`types::Shape` no longer implements `Serialize`"]
         );
     }
 }

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The login of the person to create an API token for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApiTokenRequest {
     /// The person's email address.
@@ -62,7 +62,7 @@ impl ApiToken {
 }
 
 /// The standard Deskpro response envelope around the caller.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct MeResponse {
     pub data: Me,
@@ -78,7 +78,7 @@ impl MeResponse {
 }
 
 /// Who the credential of this request acts as, and how it was sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Me {
     pub auth_method: AuthMethod,
@@ -109,7 +109,7 @@ impl Me {
 /// How the request was authenticated: `api_key` (an admin-made API key),
 /// `api_token` (an exchanged or OAuth API token) or `agent_session` (an
 /// agent's browser session).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[non_exhaustive]
 pub enum AuthMethod {
     /// `api_key`
@@ -133,7 +133,7 @@ pub enum AuthMethod {
 /// `last_name`, `primary_email`) are the commonly known fields of
 /// Deskpro's person model, named after the vendor's API reference; they
 /// are not part of the checked wire facts and may be null.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[non_exhaustive]
 pub struct Person {
     /// The person's id (the same value as `person_id`).

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The tenant app's credentials and the temp token to exchange.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenExchangeRequest {
     /// An identifier for your tenant app.
@@ -75,7 +75,7 @@ impl TokenExchangeResponse {
 /// those are credentials, so the `accessToken` security scheme places
 /// them (`x-clientgen-in: body`, `x-clientgen-body-fields`) from the
 /// values kept at login, as a header scheme places `Authorization`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct DataRequest {
     /// The tenant's own identifier of the end user the data belongs to.

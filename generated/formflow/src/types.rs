@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The credentials of an API client.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApiClientsRequestDto {
     /// The API client ID provided when the API client was created.

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The login provided by Progeny.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenObtainPairRequest {
     /// The username provided by Progeny.
@@ -51,7 +51,7 @@ impl TokenPair {
 }
 
 /// The refresh token to exchange.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenRefreshRequest {
     /// The refresh value from `obtainTokenPair` (or the latest refresh).

@@ -14,10 +14,6 @@ const REFUSED: &[(&str, &str)] = &[
     ("Debug", "every generated type has it already"),
     ("Clone", "every generated type has it already"),
     ("PartialEq", "every generated type has it already"),
-    ("Serialize", "every generated type has it already"),
-    ("Deserialize", "every generated type has it already"),
-    ("serde::Serialize", "every generated type has it already"),
-    ("serde::Deserialize", "every generated type has it already"),
     ("Default", "structs with no required property derive it already; the others have no default value"),
     ("Copy", "generated types hold strings, vectors and maps, which are not `Copy`"),
 ];

@@ -9,7 +9,7 @@ use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
 use super::operations::deprecated_attr;
 use super::unions::{tagged_union, untagged_union};
 use super::{ident, lit, ty_tokens};
-use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
+use crate::model::{Api, Field, Serde, Ty, TypeDef, TypeKind};
 
 /// The items of `src/types.rs` for the types in `range` (the piece starting at 0 also holds the module docs
 /// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
@@ -22,16 +22,25 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> Token
         .unwrap_or_default()
         .iter()
         .zip(range)
-        .map(|(def, i)| type_def(api, def, derives(i)));
+        .map(|(def, i)| type_def(api, def, derives(i), api.serde[i]));
     if !first {
         return items.collect();
     }
-    let derives = api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));
-    let imports = derives.then(|| {
-        quote!(
+    let items_with = |pick: fn(&Serde) -> bool| {
+        api.types.iter().zip(&api.serde).any(|(def, serde)| !matches!(def.kind, TypeKind::Alias(_)) && pick(serde))
+    };
+    let imports = match (items_with(|s| s.serialize), items_with(|s| s.deserialize)) {
+        (true, true) => Some(quote!(
             use serde::{Deserialize, Serialize};
-        )
-    });
+        )),
+        (true, false) => Some(quote!(
+            use serde::Serialize;
+        )),
+        (false, true) => Some(quote!(
+            use serde::Deserialize;
+        )),
+        (false, false) => None,
+    };
     quote! {
         //! The types of the API's schemas, request bodies and responses.
         #imports
@@ -39,10 +48,18 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> Token
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef, derives: &[String]) -> TokenStream {
+/// The serde derives of a type that crosses the wire in the directions `serde` gives.
+fn serde_derives(serde: Serde) -> TokenStream {
+    let serialize = serde.serialize.then(|| quote!(Serialize,));
+    let deserialize = serde.deserialize.then(|| quote!(Deserialize,));
+    quote!(#serialize #deserialize)
+}
+
+fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     let extra = derive_attr(derives);
+    let serde_derive = serde_derives(serde);
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
@@ -58,7 +75,7 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String]) -> TokenStream {
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default #serde_derive)]
                 #extra
                 #[non_exhaustive]
                 pub struct #name {
@@ -85,7 +102,7 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String]) -> TokenStream {
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, #serde_derive)]
                 #extra
                 #[non_exhaustive]
                 pub enum #name {
@@ -96,14 +113,14 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String]) -> TokenStream {
                 }
             }
         }
-        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, extra, repr, variants),
-        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, extra, variants, tag),
-        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, extra, variants),
+        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, extra, serde_derive, repr, variants),
+        TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, extra, serde, variants, tag),
+        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, extra, serde, variants),
         TypeKind::Newtype(ty) => {
             let ty = ty_tokens(ty, true);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #serde_derive)]
                 #extra
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
@@ -121,7 +138,14 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String]) -> TokenStream {
 
 /// An integer enum, read and written as the integer through `From` conversions (serde `from`/`into`), so a
 /// value the spec does not list is kept in `Other`.
-fn int_enum(name: &Ident, docs: TokenStream, extra: TokenStream, repr: &Ty, variants: &[(String, i64)]) -> TokenStream {
+fn int_enum(
+    name: &Ident,
+    docs: TokenStream,
+    extra: TokenStream,
+    serde_derive: TokenStream,
+    repr: &Ty,
+    variants: &[(String, i64)],
+) -> TokenStream {
     let repr_tokens = ty_tokens(repr, true);
     let repr_name = lit(&repr_tokens.to_string());
     let literal = |value: i64| match repr {
@@ -148,7 +172,7 @@ fn int_enum(name: &Ident, docs: TokenStream, extra: TokenStream, repr: &Ty, vari
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #serde_derive)]
         #extra
         #[serde(from = #repr_name, into = #repr_name)]
         #[non_exhaustive]

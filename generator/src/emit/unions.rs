@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 
 use super::docs::code;
 use super::{ident, lit, ty_tokens};
-use crate::model::{JsonKind, Payload, Shape, Tag, Variant};
+use crate::model::{JsonKind, Payload, Serde, Shape, Tag, Variant};
 
 /// A variant's declaration.
 fn variant_item(variant: &Variant, doc: Option<String>) -> TokenStream {
@@ -37,6 +37,7 @@ pub(super) fn tagged_union(
     name: &Ident,
     docs: TokenStream,
     extra: TokenStream,
+    serde: Serde,
     variants: &[Variant],
     tag: &Tag,
 ) -> TokenStream {
@@ -87,6 +88,31 @@ pub(super) fn tagged_union(
             };
             quote!(#(#values)|* => #read,)
         });
+    let serialize = serde.serialize.then(|| {
+        quote! {
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#serialize_arms)*
+                        Self::Other(value) => value.serialize(serializer),
+                    }
+                }
+            }
+        }
+    });
+    let deserialize = serde.deserialize.then(|| {
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let (tag, value) = clientgen_runtime::tagged::split(deserializer, #property)?;
+                    match tag.as_str() {
+                        #(#deserialize_arms)*
+                        _ => Ok(Self::Other(value)),
+                    }
+                }
+            }
+        }
+    });
     let large = large_variants(variants);
     let doc = format!(" Chosen by the {} property.", code(&tag.property));
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
@@ -104,30 +130,20 @@ pub(super) fn tagged_union(
             Other(serde_json::Value),
         }
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    Self::Other(value) => value.serialize(serializer),
-                }
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let (tag, value) = clientgen_runtime::tagged::split(deserializer, #property)?;
-                match tag.as_str() {
-                    #(#deserialize_arms)*
-                    _ => Ok(Self::Other(value)),
-                }
-            }
-        }
+        #serialize
+        #deserialize
     }
 }
 
 /// A union without a tag: written as the variant's own JSON, read by trying the variants in the order
 /// their shapes give for the value.
-pub(super) fn untagged_union(name: &Ident, docs: TokenStream, extra: TokenStream, variants: &[Variant]) -> TokenStream {
+pub(super) fn untagged_union(
+    name: &Ident,
+    docs: TokenStream,
+    extra: TokenStream,
+    serde: Serde,
+    variants: &[Variant],
+) -> TokenStream {
     let items = variants.iter().map(|variant| {
         let doc = match &variant.payload {
             Payload::Literal(value) => Some(format!(" The string {}.", code(&format!("{value:?}")))),
@@ -170,7 +186,9 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, extra: TokenStream
     let large = large_variants(variants);
     // Variants that hold a value write it as it is, which serde's derive does; only a literal needs its own.
     let literal = variants.iter().any(|v| matches!(v.payload, Payload::Literal(_) | Payload::Unit));
-    let (derive, serialize) = if literal {
+    let (derive, serialize) = if !serde.serialize {
+        (quote!(#[derive(Debug, Clone, PartialEq)]), TokenStream::new())
+    } else if literal {
         let serialize = quote! {
             impl Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -184,6 +202,16 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, extra: TokenStream
     } else {
         (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new())
     };
+    let deserialize = serde.deserialize.then(|| {
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #imports
+                    clientgen_runtime::untagged::deserialize(deserializer, &[#(#candidates)*])
+                }
+            }
+        }
+    });
     let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
     quote! {
         #docs
@@ -199,13 +227,7 @@ pub(super) fn untagged_union(name: &Ident, docs: TokenStream, extra: TokenStream
         }
 
         #serialize
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #imports
-                clientgen_runtime::untagged::deserialize(deserializer, &[#(#candidates)*])
-            }
-        }
+        #deserialize
     }
 }
 

@@ -27,7 +27,7 @@ impl Ty {
     }
 
     /// The named types this expression mentions.
-    fn names(&self) -> impl Iterator<Item = &String> {
+    pub(super) fn names(&self) -> impl Iterator<Item = &String> {
         self.walk().filter_map(|ty| match ty {
             Ty::Named(name) => Some(name),
             _ => None,

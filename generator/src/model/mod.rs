@@ -9,6 +9,7 @@
 //! boxed and its credentials marked ([`graph`]).
 
 mod compose;
+mod directions;
 mod graph;
 mod http;
 mod operations;
@@ -27,6 +28,7 @@ use openapiv3::OpenAPI;
 use crate::error::Error;
 pub(crate) use crate::extensions::{Lifetime, Placement, TokenExtension, TokenRole, ValueSource};
 use crate::names::{Scope, snake};
+pub(crate) use directions::Serde;
 pub(crate) use http::*;
 pub(crate) use templates::{Segment, split_template};
 
@@ -82,6 +84,8 @@ pub(crate) struct Api {
     /// The derives asked for beyond the generated ones, per type (parallel to `types`): those each type can
     /// take (see [`Custom::derives`]).
     pub derives: Vec<Vec<String>>,
+    /// The serde traits each type implements (parallel to `types`): only the directions it crosses the wire in.
+    pub serde: Vec<Serde>,
 }
 
 /// What the user asks of the generated code beyond what the spec says.
@@ -387,7 +391,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
     let schemes = security::schemes(&builder.refs, reserved)?;
     let operations = builder.operations(&schemes)?;
     security::validate_tokens(file, &operations, &schemes)?;
-    let webhooks = crate::extensions::webhooks(&doc.extensions)
+    let webhooks: Vec<Webhook> = crate::extensions::webhooks(&doc.extensions)
         .into_iter()
         .map(|hook| Webhook {
             payload: hook.payload.and_then(|key| builder.component_names.get(&key).cloned()),
@@ -398,7 +402,16 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         .collect();
     let (mut types, dangling) = builder.into_types();
     graph::finish(&mut types);
-    let derives = graph::derives(&types, custom.derives);
+    // `Serialize` and `Deserialize` asked for are on every type; the rest go where each type can take them.
+    let is_serde = |derive: &str, name: &str| derive == name || derive == format!("serde::{name}");
+    let force = Serde {
+        serialize: custom.derives.iter().any(|d| is_serde(d, "Serialize")),
+        deserialize: custom.derives.iter().any(|d| is_serde(d, "Deserialize")),
+    };
+    let others: Vec<String> =
+        custom.derives.iter().filter(|d| !is_serde(d, "Serialize") && !is_serde(d, "Deserialize")).cloned().collect();
+    let derives = graph::derives(&types, &others);
+    let serde = directions::directions(&types, &operations, &webhooks, force);
     let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
     let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
     Ok(Api {
@@ -413,6 +426,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         dangling,
         webhooks,
         derives,
+        serde,
     })
 }
 

@@ -199,6 +199,8 @@ fn prepare(
     options.crate_name = name.clone();
     // As `cargo xtask corpus` does: real-world documents carry mistakes with one safe reading.
     options.lenient = true;
+    // Each example is decoded and encoded again: response types need `Serialize` too.
+    options.derives = vec!["Serialize".to_owned(), "Deserialize".to_owned()];
     let files = clientgen::generate(file, text, &options).map_err(|err| format!("generate: {err}"))?;
     let contents = |wanted: &str| {
         files
