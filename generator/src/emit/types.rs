@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::custom::derive_attr;
 use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
+use super::gate;
 use super::operations::deprecated_attr;
 use super::unions::{tagged_union, untagged_union};
 use super::{ident, lit, ty_tokens};
@@ -16,19 +17,23 @@ use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
 pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let first = range.start == 0;
     let derives = |i: usize| api.derives.get(i).map_or(&[][..], Vec::as_slice);
+    let gate_of = |i: usize| api.gates.get(i).and_then(|gate| gate::cfg(api, gate));
     let items = api
         .types
         .get(range.clone())
         .unwrap_or_default()
         .iter()
         .zip(range)
-        .map(|(def, i)| type_def(api, def, derives(i)));
+        .map(|(def, i)| gate::items(type_def(api, def, derives(i)), gate_of(i).as_ref()));
     if !first {
         return items.collect();
     }
-    let derives = api.types.iter().any(|def| !matches!(def.kind, TypeKind::Alias(_)));
-    let imports = derives.then(|| {
+    // The derives' import, compiled with the types that use it.
+    let deriving = api.types.iter().enumerate().filter(|(_, def)| !matches!(def.kind, TypeKind::Alias(_)));
+    let imports = deriving.clone().next().is_some().then(|| {
+        let cfg = gate::cfg(api, &gate::union(deriving.filter_map(|(i, _)| api.gates.get(i))));
         quote!(
+            #cfg
             use serde::{Deserialize, Serialize};
         )
     });

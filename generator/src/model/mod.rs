@@ -5,11 +5,13 @@
 //! reserves: see [`Reserved`]), and every response is classified by status here. The stages of [`build`]:
 //! component schemas become types ([`schemas`], with `allOf`/`oneOf`/`anyOf`/discriminators in
 //! [`compose`]), security schemes are read ([`security`]), operations with their parameters, bodies and
-//! responses are built ([`operations`], [`responses`]), and the finished type graph gets its recursion
-//! boxed and its credentials marked ([`graph`]).
+//! responses are built ([`operations`], [`responses`]), operations are put into groups, one cargo feature each
+//! ([`groups`]), and the finished type graph gets its recursion boxed and its credentials marked ([`graph`]),
+//! and each type the features that compile it ([`groups`]).
 
 mod compose;
 mod graph;
+mod groups;
 mod http;
 mod operations;
 mod refs;
@@ -27,6 +29,7 @@ use openapiv3::OpenAPI;
 use crate::error::Error;
 pub(crate) use crate::extensions::{Lifetime, Placement, TokenExtension, TokenRole, ValueSource};
 use crate::names::{Scope, snake};
+pub(crate) use groups::{Gate, Group, GroupSource};
 pub(crate) use http::*;
 pub(crate) use templates::{Segment, split_template};
 
@@ -54,6 +57,8 @@ pub(crate) struct Reserved {
     pub fields: &'static [&'static str],
     /// Variant names an enum or union has beside the spec's values.
     pub variants: &'static [&'static str],
+    /// Cargo features the manifest declares beside one per group of operations.
+    pub features: &'static [&'static str],
 }
 
 /// The whole API, ready to emit.
@@ -82,6 +87,10 @@ pub(crate) struct Api {
     /// The derives asked for beyond the generated ones, per type (parallel to `types`): those each type can
     /// take (see [`Custom::derives`]).
     pub derives: Vec<Vec<String>>,
+    /// The groups of operations, one cargo feature each, by feature name (none with fewer than two).
+    pub groups: Vec<Group>,
+    /// The features that compile each type (parallel to `types`).
+    pub gates: Vec<Gate>,
 }
 
 /// What the user asks of the generated code beyond what the spec says.
@@ -385,8 +394,9 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
     builder.replace(custom.replacements)?;
     builder.register_components()?;
     let schemes = security::schemes(&builder.refs, reserved)?;
-    let operations = builder.operations(&schemes)?;
+    let mut operations = builder.operations(&schemes)?;
     security::validate_tokens(file, &operations, &schemes)?;
+    let groups = groups::assign(doc, &mut operations, reserved);
     let webhooks = crate::extensions::webhooks(&doc.extensions)
         .into_iter()
         .map(|hook| Webhook {
@@ -399,6 +409,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
     let (mut types, dangling) = builder.into_types();
     graph::finish(&mut types);
     let derives = graph::derives(&types, custom.derives);
+    let gates = groups::type_gates(&types, &operations, groups.len());
     let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
     let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
     Ok(Api {
@@ -413,6 +424,8 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         dangling,
         webhooks,
         derives,
+        groups,
+        gates,
     })
 }
 
