@@ -191,7 +191,8 @@ fn features(api: &Api, crate_name: &str) -> String {
          types they reach; a type that several groups reach is compiled once, with any of them. An operation with \
          several groups is compiled with any of theirs. Operations of no group, and those the session uses to get \
          and renew tokens, are always compiled.\n\n",
-        api.groups[0].feature
+        // The largest group, as an example.
+        api.groups.iter().rev().max_by_key(|group| group.operations).map_or("", |group| group.feature.as_str())
     );
     for group in &api.groups {
         let _ = write!(text, "- `{}`: {}", group.feature, group_words(group));
