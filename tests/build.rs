@@ -32,7 +32,9 @@ fn main() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("constructs").join(format!("{name}.yaml"));
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
-        let options = clientgen::Options::for_spec(&relative, "{ path = \"unused\" }");
+        let mut options = clientgen::Options::for_spec(&relative, "{ path = \"unused\" }");
+        // Included into this crate, which declares none of a crate's features: every operation and type.
+        options.group_features = false;
         let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
         let types = files
             .iter()
@@ -73,6 +75,7 @@ fn settings_client(out: &Path) {
     options.lenient = true;
     options.derives = ["Eq", "Hash", "PartialOrd", "Ord"].map(String::from).to_vec();
     options.replacements.insert("Pet".into(), "replacement_types::Pet".into());
+    options.group_features = false;
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
     for file in files.iter().filter(|file| file.path.extension().is_some_and(|e| e == "rs")) {

@@ -165,9 +165,9 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "bench-compile" => parse_bench(&mut parser).map_err(with_usage(BENCH_HELP)),
         "features" => parse_features(&mut parser).map_err(with_usage(FEATURES_HELP)),
         "help" => Ok(Command::Help(USAGE)),
-        other => {
-            Err(format!("unknown command `{other}`: expected gen, check, corpus, examples, bench-compile or features\n\n{USAGE}"))
-        }
+        other => Err(format!(
+            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile or features\n\n{USAGE}"
+        )),
     }
 }
 

@@ -6,9 +6,9 @@
 use std::fmt::Write as _;
 
 use super::auth::placement_words;
+use super::docs::{code, spec, text as plain};
 use super::manifest::group_words;
 use super::reserved::FULL_FEATURE;
-use super::docs::{code, spec, text as plain};
 use serde_json::Value;
 
 use crate::model::{

@@ -106,7 +106,8 @@ pub(super) fn assign(doc: &OpenAPI, operations: &mut [Operation], reserved: &Res
             counts[i] += 1;
         }
         // An operation in every group is compiled whatever the features, as a type every group reaches is.
-        op.gate = if members.is_empty() || members.len() == groups.len() { Gate::Always } else { Gate::Groups(members) };
+        op.gate =
+            if members.is_empty() || members.len() == groups.len() { Gate::Always } else { Gate::Groups(members) };
     }
     groups
         .into_iter()

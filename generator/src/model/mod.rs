@@ -106,13 +106,15 @@ pub(crate) struct Custom<'a> {
     /// orderings, no `Secret` for `Hash` and the orderings); a replacement type is taken to have them all.
     /// Any other derive goes on every type.
     pub derives: &'a [String],
+    /// One cargo feature per group of operations ([`groups`]); without, every item is always compiled.
+    pub group_features: bool,
 }
 
 impl Custom<'static> {
     /// Nothing beyond the spec (strict or `lenient`).
     pub fn none(lenient: bool) -> Self {
         static NONE: BTreeMap<String, String> = BTreeMap::new();
-        Self { lenient, replacements: &NONE, derives: &[] }
+        Self { lenient, replacements: &NONE, derives: &[], group_features: true }
     }
 }
 
@@ -396,7 +398,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
     let schemes = security::schemes(&builder.refs, reserved)?;
     let mut operations = builder.operations(&schemes)?;
     security::validate_tokens(file, &operations, &schemes)?;
-    let groups = groups::assign(doc, &mut operations, reserved);
+    let groups = if custom.group_features { groups::assign(doc, &mut operations, reserved) } else { Vec::new() };
     let webhooks = crate::extensions::webhooks(&doc.extensions)
         .into_iter()
         .map(|hook| Webhook {
