@@ -48,19 +48,31 @@ pub(super) fn union<'a>(gates: impl IntoIterator<Item = &'a Gate>) -> Gate {
     }
 }
 
-/// `items` (whole items, such as `types.rs` holds), each with `cfg` after its doc comment. Tokens that do
+/// `items` (whole items, such as `lib.rs` holds), each with `cfg` after its doc comment. Tokens that do
 /// not read as items are returned as they are (the renderer reports them).
 pub(super) fn items(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
-    let Some(cfg) = cfg else { return tokens };
-    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else { return tokens };
-    let mut out = TokenStream::new();
-    for mut item in file.items {
-        if !item_attrs(&mut item).is_some_and(|attrs| insert(attrs, cfg)) {
-            out.extend(cfg.clone());
-        }
-        item.to_tokens(&mut out);
+    if cfg.is_none() {
+        return tokens;
     }
-    out
+    match parsed_items(tokens.clone(), cfg) {
+        Ok(items) => items.iter().map(ToTokens::to_token_stream).collect(),
+        Err(_) => tokens,
+    }
+}
+
+/// `items` read as syntax, each with `cfg` (if any) after its doc comment: what `types.rs` is made of, so
+/// that each type's tokens are read once, by the renderer's parser, gated or not.
+pub(super) fn parsed_items(tokens: TokenStream, cfg: Option<&TokenStream>) -> syn::Result<Vec<syn::Item>> {
+    let mut items = syn::parse2::<syn::File>(tokens)?.items;
+    if let Some(cfg) = cfg {
+        for item in &mut items {
+            if !item_attrs(item).is_some_and(|attrs| insert(attrs, cfg)) {
+                let tokens = item.to_token_stream();
+                *item = syn::Item::Verbatim(quote!(#cfg #tokens));
+            }
+        }
+    }
+    Ok(items)
 }
 
 /// One method of an `impl` block (a `Client` method) with `cfg` after its doc comment.

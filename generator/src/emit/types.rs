@@ -14,7 +14,7 @@ use crate::model::{Api, Field, Ty, TypeDef, TypeKind};
 
 /// The items of `src/types.rs` for the types in `range` (the piece starting at 0 also holds the module docs
 /// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
-pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> syn::Result<syn::File> {
     let first = range.start == 0;
     let derives = |i: usize| api.derives.get(i).map_or(&[][..], Vec::as_slice);
     let gate_of = |i: usize| api.gates.get(i).and_then(|gate| gate::cfg(api, gate));
@@ -24,10 +24,19 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> Token
         .unwrap_or_default()
         .iter()
         .zip(range)
-        .map(|(def, i)| gate::items(type_def(api, def, derives(i)), gate_of(i).as_ref()));
-    if !first {
-        return items.collect();
+        .map(|(def, i)| gate::parsed_items(type_def(api, def, derives(i)), gate_of(i).as_ref()));
+    let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
+    if first {
+        file = syn::parse2(types_head(api))?;
     }
+    for part in items {
+        file.items.extend(part?);
+    }
+    Ok(file)
+}
+
+/// The module docs and imports of `types.rs`.
+fn types_head(api: &Api) -> TokenStream {
     // The derives' import, compiled with the types that use it.
     let deriving = api.types.iter().enumerate().filter(|(_, def)| !matches!(def.kind, TypeKind::Alias(_)));
     let imports = deriving.clone().next().is_some().then(|| {
@@ -40,7 +49,6 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> Token
     quote! {
         //! The types of the API's schemas, request bodies and responses.
         #imports
-        #(#items)*
     }
 }
 
