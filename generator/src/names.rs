@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToPascalCase, ToSnakeCase};
+use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
 
 /// Keywords that cannot be used as raw identifiers either.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
@@ -61,6 +61,13 @@ pub fn pascal(raw: &str) -> String {
     if NOT_RAW.contains(&name.as_str()) { format!("{name}_") } else { name }
 }
 
+/// A `kebab-case` name of ASCII letters, digits and dashes, such as a cargo feature takes (`API Token` →
+/// `api-token`, `images:global` → `images-global`); `fallback` when nothing of `raw` is left.
+pub fn kebab(raw: &str, fallback: &str) -> String {
+    let name = words(raw).to_kebab_case();
+    if name.is_empty() { fallback.to_owned() } else { name }
+}
+
 /// Whether `name` must be written as `r#name`.
 pub fn is_keyword(name: &str) -> bool {
     KEYWORDS.contains(&name)
@@ -112,6 +119,11 @@ mod tests {
         assert_eq!(pascal("api_tokens"), "ApiTokens");
         assert_eq!(pascal("Self"), "Self_");
         assert_eq!(pascal("404"), "T404");
+        assert_eq!(kebab("API Token", "g"), "api-token");
+        assert_eq!(kebab("images:global", "g"), "images-global");
+        assert_eq!(kebab("test_helpers", "g"), "test-helpers");
+        assert_eq!(kebab("Ünïcode", "g"), "n-code");
+        assert_eq!(kebab("!!", "g"), "g");
     }
 
     #[test]

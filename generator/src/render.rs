@@ -37,7 +37,7 @@ pub(crate) fn rust_files(
     let pieces = match rendering {
         Rendering::Sequential => {
             let lib = render(file, header, emit::lib_file(api))?;
-            let types = render(file, header, emit::types_file_part(api, 0..api.types.len()))?;
+            let types = format!("{header}{}", render_file(file, emit::types_file_part(api, 0..api.types.len()))?);
             return Ok((lib, types));
         }
         Rendering::Parallel => (types_weight(api) / PIECE_WEIGHT).clamp(1, MAX_PIECES),
@@ -52,7 +52,7 @@ pub(crate) fn rust_files(
     let render_pieces = || loop {
         let index = next.fetch_add(1, Ordering::Relaxed);
         let Some(range) = ranges.get(index) else { break };
-        let text = render_items(file, emit::types_file_part(api, range.clone()));
+        let text = render_file(file, emit::types_file_part(api, range.clone()));
         *rendered[index].lock().unwrap_or_else(PoisonError::into_inner) = Some(text);
     };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(pieces);
@@ -130,7 +130,12 @@ fn render(file: &Path, header: &str, tokens: TokenStream) -> Result<String, Erro
 
 /// Formats whole items (a piece of a file), without a header.
 fn render_items(file: &Path, tokens: TokenStream) -> Result<String, Error> {
-    let syntax: syn::File = syn::parse2(tokens)
+    render_file(file, syn::parse2(tokens))
+}
+
+/// Formats parsed items (a piece of a file), without a header. A parse failure is a generator bug.
+fn render_file(file: &Path, syntax: syn::Result<syn::File>) -> Result<String, Error> {
+    let syntax = syntax
         .map_err(|err| Error::new(file, "", ErrorKind::Internal(format!("emitted code does not parse: {err}"))))?;
     Ok(space_items(&prettyplease::unparse(&syntax)))
 }

@@ -56,6 +56,7 @@ constructs!(
     openapi_31,
     token_resources,
     docs,
+    feature_groups,
 );
 
 /// The spec's path relative to the repository root, as shown in generated headers.
@@ -182,6 +183,39 @@ fn constructs_compile_without_warnings() {
         ));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The `feature_groups` construct's crate checks without a warning with no feature, each feature alone and
+/// the default ones (`cargo xtask features` does the same for a corpus document in CI).
+#[test]
+fn feature_groups_compile_alone() {
+    let root = xtask::repo_root();
+    let scratch = root.join("target").join("constructs-features");
+    let runtime = root.join("generator").join("runtime");
+    let runtime_dependency = format!("{{ path = {:?} }}", runtime.display().to_string());
+    let mut options = clientgen::Options::for_spec(&spec_path("feature_groups"), &runtime_dependency);
+    options.crate_name = "construct-feature-groups".to_owned();
+    let files = generate("feature_groups", &options).unwrap_or_else(|err| panic!("does not generate: {err}"));
+    for file in files {
+        let contents = match file.path.to_str() {
+            Some("Cargo.toml") => format!("{}\n[workspace]\n", file.contents),
+            _ => file.contents,
+        };
+        write_if_changed(&scratch.join(&file.path), &contents);
+    }
+    let lock = fs::read_to_string(root.join("Cargo.lock")).expect("the repository has a Cargo.lock");
+    write_if_changed(&scratch.join("Cargo.lock"), &lock);
+    // The target directory of `constructs_compile_without_warnings`: its dependencies are checked there.
+    let target = root.join("target").join("constructs-check-target");
+    let rows = xtask::features::check_each(&scratch, &target).unwrap_or_else(|err| panic!("{err}"));
+    let builds: Vec<&str> = rows.iter().map(|row| row.build.as_str()).collect();
+    assert_eq!(builds, ["(none)", "full-2", "pets", "store-front", "(default)"]);
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|row| !row.ok || !row.diagnostics.is_empty())
+        .map(|row| format!("{}:\n{}", row.build, row.diagnostics.join("\n")))
+        .collect();
+    assert!(failed.is_empty(), "{}\n{}", xtask::features::table(&rows), failed.join("\n"));
 }
 
 /// The `docs` construct's crate, documented by rustdoc with warnings as errors: the spec's links are links

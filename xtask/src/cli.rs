@@ -39,6 +39,11 @@ pub enum Command {
     },
     /// `bench-compile DOC`.
     BenchCompile(Bench),
+    /// `features DOC`: check the document's crate with each feature alone.
+    Features {
+        /// The OpenAPI document.
+        document: PathBuf,
+    },
 }
 
 /// What `cargo xtask` and `cargo xtask --help` print.
@@ -51,6 +56,7 @@ commands:
   corpus [DIR]       generate and cargo-check every document in DIR (default ../shared/corpus)
   examples [DIR]     decode the response examples of DIR's documents into their generated types
   bench-compile DOC  time `cargo check` and `cargo build` of DOC's generated crate (a benchmark)
+  features DOC       cargo-check DOC's generated crate with each group feature alone; fail on any warning
 
 Per-spec settings (crate name and version, lenient, derives, replacement types, dependencies, runtime)
 are read from specs/clientgen.toml. `cargo xtask <COMMAND> --help` describes a command.
@@ -129,6 +135,18 @@ options:
   -h, --help         print this help
 ";
 
+const FEATURES_HELP: &str = "\
+usage: cargo xtask features DOC
+
+Generates DOC's crate (leniently) under target/features/ and runs `cargo check` on it with no feature,
+with each group feature alone (`--no-default-features --features F`) and with the default features (every
+group), dependencies built once in target/features-target/. Fails when any build warns or fails, showing
+the diagnostics. It times nothing.
+
+options:
+  -h, --help   print this help
+";
+
 /// Parses the arguments after `cargo xtask`. `Err` is the message to print (with the command's usage).
 pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Command, String> {
     let mut parser = Parser::from_args(args);
@@ -145,10 +163,11 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "corpus" => parse_corpus(&mut parser).map_err(with_usage(CORPUS_HELP)),
         "examples" => parse_examples(&mut parser).map_err(with_usage(EXAMPLES_HELP)),
         "bench-compile" => parse_bench(&mut parser).map_err(with_usage(BENCH_HELP)),
+        "features" => parse_features(&mut parser).map_err(with_usage(FEATURES_HELP)),
         "help" => Ok(Command::Help(USAGE)),
-        other => {
-            Err(format!("unknown command `{other}`: expected gen, check, corpus, examples or bench-compile\n\n{USAGE}"))
-        }
+        other => Err(format!(
+            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile or features\n\n{USAGE}"
+        )),
     }
 }
 
@@ -273,6 +292,19 @@ fn parse_bench(parser: &mut Parser) -> Result<Command, String> {
     Ok(Command::BenchCompile(bench))
 }
 
+fn parse_features(parser: &mut Parser) -> Result<Command, String> {
+    let mut document = None;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(FEATURES_HELP)),
+            Arg::Value(value) if document.is_none() => document = Some(PathBuf::from(value)),
+            Arg::Value(value) => return Err(format!("one document is taken, not also {value:?}")),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(Command::Features { document: document.ok_or("the OpenAPI document to check is needed")? })
+}
+
 /// The value of a size flag.
 fn size(parser: &mut Parser, flag: &str) -> Result<u64, String> {
     let value = parser.value().map_err(|e| e.to_string())?;
@@ -318,6 +350,7 @@ mod tests {
         assert_eq!(parse(&["check", "--help"]), Ok(Command::Help(CHECK_HELP)));
         assert_eq!(parse(&["corpus", "--help"]), Ok(Command::Help(CORPUS_HELP)));
         assert_eq!(parse(&["examples", "dir", "--help"]), Ok(Command::Help(EXAMPLES_HELP)));
+        assert_eq!(parse(&["features", "--help"]), Ok(Command::Help(FEATURES_HELP)));
     }
 
     #[test]
@@ -338,6 +371,7 @@ mod tests {
             Ok(Command::Corpus { dir: None, check: Check::Over(2_000_000) })
         );
         assert_eq!(parse(&["corpus", "--no-check"]), Ok(Command::Corpus { dir: None, check: Check::None }));
+        assert_eq!(parse(&["features", "a.json"]), Ok(Command::Features { document: "a.json".into() }));
         assert_eq!(
             parse(&["examples", "--max-bytes=1MiB"]),
             Ok(Command::Examples { dir: None, select: Select::UpTo(1 << 20) })

@@ -1,12 +1,14 @@
 //! Project tasks behind `cargo xtask`: `gen` regenerates `generated/` from `specs/`; `check` fails when
 //! `generated/` differs from what `gen` would write; `corpus` and `examples` run the generator on the
-//! real-world documents. A library too, so tests can run the same checks.
+//! real-world documents; `features` checks one document's crate with each feature alone; `bench-compile`
+//! times a crate. A library too, so tests can run the same checks.
 
 pub mod bench;
 pub mod cli;
 pub mod corpus;
 mod diff;
 pub mod examples;
+pub mod features;
 pub mod settings;
 
 use std::collections::BTreeMap;

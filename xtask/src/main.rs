@@ -1,4 +1,4 @@
-//! `cargo xtask <gen|check|corpus|examples|bench-compile>`: see the library docs.
+//! `cargo xtask <gen|check|corpus|examples|bench-compile|features>`: see the library docs.
 
 use std::process::ExitCode;
 
@@ -38,6 +38,7 @@ fn main() -> ExitCode {
             xtask::examples::enforce(&root, &report)
         }),
         Command::BenchCompile(bench) => xtask::bench::run(&root, &bench).map(|report| print!("{report}")),
+        Command::Features { document } => xtask::features::run(&root, &document).map(|table| print!("{table}")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

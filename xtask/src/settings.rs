@@ -7,6 +7,7 @@
 //! version = "0.1.0"             # the package version (default: 0.1.0)
 //! lenient = true                # accept mistakes with one safe reading (default: false)
 //! derives = ["Eq", "Hash"]      # on every type of `types.rs` that can take them
+//! group-features = false        # no cargo feature per group of operations (default: true)
 //! runtime = { path = "../../generator/runtime" }   # or { version = "0.1" }
 //!
 //! [specs.openai.replace]        # schema (as in the spec) = an existing Rust type
@@ -71,6 +72,8 @@ struct Spec {
     lenient: bool,
     #[serde(default)]
     derives: Vec<Spanned<String>>,
+    #[serde(rename = "group-features")]
+    group_features: Option<bool>,
     #[serde(default)]
     replace: BTreeMap<String, Spanned<String>>,
     #[serde(default)]
@@ -256,6 +259,7 @@ impl Settings {
         }
         options.lenient = settings.lenient;
         options.derives = settings.derives.iter().map(|d| d.get_ref().clone()).collect();
+        options.group_features = settings.group_features.unwrap_or(true);
         options.replacements =
             settings.replace.iter().map(|(schema, path)| (schema.clone(), path.get_ref().clone())).collect();
         options.dependencies =
@@ -361,6 +365,7 @@ name = "pet-store"
 version = "2.1.0-beta.1"
 lenient = true
 derives = ["Eq", "Hash", "schemars::JsonSchema"]
+group-features = false
 runtime = { version = "0.1", package = "clientgen-runtime" }
 
 [specs.pets.replace]
@@ -374,6 +379,7 @@ schemars = "0.8"
         let options = settings.options(Path::new("specs/pets.yaml"), "pets");
         assert_eq!(options.crate_name, "pet-store");
         assert_eq!(options.crate_version, "2.1.0-beta.1");
+        assert!(!options.group_features);
         assert!(options.lenient);
         assert_eq!(options.derives, ["Eq", "Hash", "schemars::JsonSchema"]);
         assert_eq!(options.runtime_dependency, r#"{ package = "clientgen-runtime", version = "0.1" }"#);

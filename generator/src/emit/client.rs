@@ -1,41 +1,64 @@
 //! The skeleton of `src/lib.rs` — crate docs, re-exports, the `Client` with its constructors — around the
 //! operation methods, the credential items and the per-operation types the other modules emit.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::auth::{login_methods, schemes};
 use super::docs::{code, lines, list_item, spec};
 use super::forms::form_type;
+use super::gate;
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::{ident, lit};
-use crate::model::{Api, Placement, ResponseBody, Ty};
+use crate::model::{Api, Gate, Operation, Placement, ResponseBody, Ty};
 use crate::names::is_keyword;
 
 /// `src/lib.rs`: the README as crate docs, the client, and one method and error type per operation.
 pub(crate) fn lib_file(api: &Api) -> TokenStream {
     let constructors = constructors(api);
-    let operations = api.operations.iter().map(|op| operation(api, op));
-    // How many operations share each error enum (see `model::operations::share_error_enums`).
-    let mut sharers: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    // Each operation's items carry the `#[cfg]` of its groups' features.
+    let cfg = |op: &Operation| gate::cfg(api, &op.gate);
+    let operations = api.operations.iter().map(|op| gate::method(operation(api, op), cfg(op).as_ref()));
+    // The operations sharing each error enum (see `model::operations::share_error_enums`): the enum is
+    // compiled with any of them.
+    let mut sharers: BTreeMap<&str, Vec<&Gate>> = BTreeMap::new();
     for op in &api.operations {
         if let Some(target) = &op.error_shared {
-            *sharers.entry(target).or_default() += 1;
+            sharers.entry(target).or_default().push(&op.gate);
         }
     }
-    let op_types = api.operations.iter().map(|op| operation_types(op, &sharers));
-    let forms = api.operations.iter().filter_map(form_type);
+    let counts = sharers.iter().map(|(name, gates)| (*name, gates.len())).collect();
+    let op_types = api.operations.iter().map(|op| {
+        let (error, success) = operation_types(op, &counts);
+        let shared = op.error_type.as_deref().filter(|_| op.error_shared.is_none()).and_then(|n| sharers.get(n));
+        let error_gate = match shared {
+            Some(gates) => gate::union(std::iter::once(&op.gate).chain(gates.iter().copied())),
+            None => op.gate.clone(),
+        };
+        let error = gate::items(error, gate::cfg(api, &error_gate).as_ref());
+        let success = gate::items(success, cfg(op).as_ref());
+        quote!(#error #success)
+    });
+    let forms = api.operations.iter().filter_map(|op| Some(gate::items(form_type(op)?, cfg(op).as_ref())));
     let schemes = schemes(api);
     let login = login_methods(api);
-    let imports = if api.operations.is_empty() {
-        quote!(
+    // What the operations use, compiled with them.
+    let operations_cfg = gate::cfg(api, &gate::union(api.operations.iter().map(|op| &op.gate)));
+    let imports = match (&operations_cfg, api.operations.is_empty()) {
+        (_, true) => quote!(
             use clientgen_runtime::ClientCore;
-        )
-    } else {
-        quote!(
+        ),
+        (None, false) => quote!(
             use clientgen_runtime::{ClientCore, RawResponse, Security};
-        )
+        ),
+        (Some(cfg), false) => quote!(
+            use clientgen_runtime::ClientCore;
+            #cfg
+            use clientgen_runtime::{RawResponse, Security};
+        ),
     };
     // Binary and event-stream success bodies stream: the types a caller reads them with.
     let answers =
@@ -59,14 +82,16 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
         )
     });
     let calls = (!api.operations.is_empty()).then(|| {
-        let markers = api.operations.iter().map(marker);
-        let impls = api.operations.iter().map(operation_impl);
-        let setters = api.operations.iter().map(|op| setters(api, op));
+        let markers = api.operations.iter().map(|op| gate::items(marker(op), cfg(op).as_ref()));
+        let impls = api.operations.iter().map(|op| gate::items(operation_impl(op), cfg(op).as_ref()));
+        let setters = api.operations.iter().map(|op| gate::items(setters(api, op), cfg(op).as_ref()));
         quote! {
             // `Call`, what every operation returns: the same in every crate, so written once in the runtime.
+            #operations_cfg
             clientgen_runtime::call_type!();
 
             /// One marker type per operation, naming its [`Call`] (`Call<'_, operations::…>`).
+            #operations_cfg
             pub mod operations {
                 #(#markers)*
             }

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::model::{Api, BodyEncoding, Ty, TypeKind};
+use super::reserved::FULL_FEATURE;
+use crate::model::{Api, BodyEncoding, Group, GroupSource, Ty, TypeKind};
 
 /// The package the manifest describes.
 pub(crate) struct Package<'a> {
@@ -61,9 +62,34 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
         let _ = writeln!(toml, "{name} = {value}");
     }
     let _ = writeln!(toml, "\n[features]");
+    if !api.groups.is_empty() {
+        let all: Vec<String> = api.groups.iter().map(|group| format!("{:?}", group.feature)).collect();
+        let _ = writeln!(toml, "default = [\"{FULL_FEATURE}\"]");
+        let _ = writeln!(toml, "# Every group of operations, and the schemas no operation reaches.");
+        let _ = writeln!(toml, "{FULL_FEATURE} = [{}]", all.join(", "));
+    }
     let _ = writeln!(toml, "# Request middleware (reqwest-middleware): `Client::with_middleware`.");
     let _ = writeln!(toml, "middleware = [\"clientgen-runtime/middleware\"]");
+    if !api.groups.is_empty() {
+        let _ = writeln!(toml, "\n# One feature per group of operations: its operations and the types they reach.");
+        for group in &api.groups {
+            let _ = writeln!(toml, "# {}.", group_words(group).replace(char::is_control, " "));
+            let _ = writeln!(toml, "{} = []", group.feature);
+        }
+    }
     toml
+}
+
+/// What a group holds, in words: `12 operations tagged `disks``.
+pub(super) fn group_words(group: &Group) -> String {
+    let count = match group.operations {
+        1 => "1 operation".to_owned(),
+        n => format!("{n} operations"),
+    };
+    match &group.source {
+        GroupSource::Tag { name, .. } => format!("{count} tagged `{name}`"),
+        GroupSource::Path(segment) => format!("{count} under `/{segment}` (after any version prefix)"),
+    }
 }
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.

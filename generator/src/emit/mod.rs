@@ -4,14 +4,16 @@
 //! skeleton of `src/lib.rs`), [`operations`] (one method per operation) with [`outcomes`] (its success and
 //! error enums and how a response is decoded into them), [`auth`] (credentials: specs, `with_…`, `login`),
 //! [`docs`] (doc comments from spec text), [`readme`] (the crate's `README.md`, its front page, with an example), and
-//! [`manifest`] (`Cargo.toml`). [`reserved`] declares every name this code introduces, which the model keeps
-//! spec names off.
+//! [`manifest`] (`Cargo.toml`, with a feature per group of operations). [`gate`] puts the `#[cfg]` of a
+//! group's features on every item of its operations and types. [`reserved`] declares every name this code
+//! introduces, which the model keeps spec names off.
 
 mod auth;
 mod client;
 mod custom;
 mod docs;
 mod forms;
+mod gate;
 mod manifest;
 mod operations;
 mod outcomes;

@@ -161,9 +161,9 @@ fn outcome_payload(body: &ResponseBody, boxed: bool) -> Option<TokenStream> {
     Some(if boxed { quote!(Box<#ty>) } else { ty })
 }
 
-/// The error enum (and success enum, where successes differ) of an operation; where its errors are an
+/// The error enum and the success enum (where successes differ) of an operation; where its errors are an
 /// earlier operation's, an alias of that one's enum. `sharers` counts the aliases of each enum.
-pub(super) fn operation_types(op: &Operation, sharers: &BTreeMap<&str, usize>) -> TokenStream {
+pub(super) fn operation_types(op: &Operation, sharers: &BTreeMap<&str, usize>) -> (TokenStream, TokenStream) {
     let outcome_enum = |name: &Option<String>, what: &str, outcomes: &[Outcome], boxed: bool| {
         name.as_ref().map(|name| {
             let mut doc = format!(" The documented {what} responses of [`Client::{}`]", op.fn_name);
@@ -207,7 +207,7 @@ pub(super) fn operation_types(op: &Operation, sharers: &BTreeMap<&str, usize>) -
         _ => outcome_enum(&op.error_type, "error", &op.errors, true),
     };
     let success = outcome_enum(&op.success_type, "successful", &op.success, false);
-    quote!(#error #success)
+    (error.unwrap_or_default(), success.unwrap_or_default())
 }
 
 fn variant(outcome: &Outcome, boxed: bool) -> TokenStream {

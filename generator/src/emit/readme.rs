@@ -7,9 +7,13 @@ use std::fmt::Write as _;
 
 use super::auth::placement_words;
 use super::docs::{code, spec, text as plain};
+use super::manifest::group_words;
+use super::reserved::FULL_FEATURE;
 use serde_json::Value;
 
-use crate::model::{Api, BodyEncoding, Operation, Param, PartKind, Payload, Placement, Security, Ty, TypeKind};
+use crate::model::{
+    Api, BodyEncoding, GroupSource, Operation, Param, PartKind, Payload, Placement, Security, Ty, TypeKind,
+};
 use crate::names::is_keyword;
 
 /// The README text.
@@ -45,6 +49,10 @@ pub(crate) fn readme(api: &Api, crate_name: &str) -> String {
     text.push_str(&construction(api));
     text.push_str("\n## Credentials\n\n");
     text.push_str(&credentials(api));
+    if !api.groups.is_empty() {
+        text.push_str("\n## Features\n\n");
+        text.push_str(&features(api, crate_name));
+    }
     if !api.webhooks.is_empty() {
         text.push_str("\n## Webhooks\n\nRequests the API sends to a receiver of yours; decode their bodies with the payload types:\n\n");
         for hook in &api.webhooks {
@@ -168,6 +176,37 @@ fn credentials(api: &Api) -> String {
                     code(&token.scheme)
                 );
             }
+        }
+    }
+    text
+}
+
+/// The cargo features: one per group of operations, and `full`.
+fn features(api: &Api, crate_name: &str) -> String {
+    let mut text = format!(
+        "The operations come in groups, one cargo feature each. The default feature, `{FULL_FEATURE}`, turns every group \
+         on, and with it the types no operation reaches (such as webhook payloads). To compile only what you use, \
+         turn the default off and name the groups you call:\n\n```toml\n{crate_name} = {{ version = \"…\", \
+         default-features = false, features = [{:?}] }}\n```\n\nA group's feature compiles its operations and the \
+         types they reach; a type that several groups reach is compiled once, with any of them. An operation with \
+         several groups is compiled with any of theirs. Operations of no group, and those the session uses to get \
+         and renew tokens, are always compiled.\n\n",
+        // The largest group, as an example.
+        api.groups.iter().rev().max_by_key(|group| group.operations).map_or("", |group| group.feature.as_str())
+    );
+    for group in &api.groups {
+        let _ = write!(text, "- `{}`: {}", group.feature, group_words(group));
+        let description = match &group.source {
+            GroupSource::Tag { description: Some(description), .. } => {
+                description.split("\n\n").map(inline).find(|d| !d.is_empty())
+            }
+            _ => None,
+        };
+        match description {
+            Some(description) => {
+                let _ = writeln!(text, ". {description}");
+            }
+            None => text.push_str(".\n"),
         }
     }
     text

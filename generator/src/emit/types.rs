@@ -6,45 +6,74 @@ use quote::quote;
 
 use super::custom::derive_attr;
 use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
+use super::gate;
 use super::operations::deprecated_attr;
 use super::unions::{tagged_union, untagged_union};
 use super::{ident, lit, ty_tokens};
-use crate::model::{Api, Field, Serde, Ty, TypeDef, TypeKind};
+use crate::model::{Api, Field, Gate, Serde, Ty, TypeDef, TypeKind};
 
 /// The items of `src/types.rs` for the types in `range` (the piece starting at 0 also holds the module docs
 /// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
-pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> syn::Result<syn::File> {
     let first = range.start == 0;
     let derives = |i: usize| api.derives.get(i).map_or(&[][..], Vec::as_slice);
+    let gate_of = |i: usize| api.gates.get(i).and_then(|gate| gate::cfg(api, gate));
     let items = api
         .types
         .get(range.clone())
         .unwrap_or_default()
         .iter()
         .zip(range)
-        .map(|(def, i)| type_def(api, def, derives(i), api.serde[i]));
-    if !first {
-        return items.collect();
+        .map(|(def, i)| gate::parsed_items(type_def(api, def, derives(i), api.serde[i]), gate_of(i).as_ref()));
+    let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
+    if first {
+        file = syn::parse2(types_head(api))?;
     }
-    let items_with = |pick: fn(&Serde) -> bool| {
-        api.types.iter().zip(&api.serde).any(|(def, serde)| !matches!(def.kind, TypeKind::Alias(_)) && pick(serde))
+    for part in items {
+        file.items.extend(part?);
+    }
+    Ok(file)
+}
+
+/// The module docs and imports of `types.rs`.
+fn types_head(api: &Api) -> TokenStream {
+    // Each derive's import, compiled with the types that use it.
+    let gate_of_those = |pick: fn(&Serde) -> bool| {
+        let mut deriving = (0..api.types.len())
+            .filter(|&i| !matches!(api.types[i].kind, TypeKind::Alias(_)) && pick(&api.serde[i]))
+            .peekable();
+        deriving.peek().is_some().then(|| gate::union(deriving.filter_map(|i| api.gates.get(i))))
     };
-    let imports = match (items_with(|s| s.serialize), items_with(|s| s.deserialize)) {
-        (true, true) => Some(quote!(
-            use serde::{Deserialize, Serialize};
-        )),
-        (true, false) => Some(quote!(
-            use serde::Serialize;
-        )),
-        (false, true) => Some(quote!(
-            use serde::Deserialize;
-        )),
-        (false, false) => None,
+    let cfg = |gate: &Gate| gate::cfg(api, gate);
+    let imports = match (gate_of_those(|s| s.serialize), gate_of_those(|s| s.deserialize)) {
+        (Some(both), Some(other)) if both == other => {
+            let cfg = cfg(&both);
+            quote!(
+                #cfg
+                use serde::{Deserialize, Serialize};
+            )
+        }
+        (serialize, deserialize) => {
+            let serialize = serialize.map(|gate| {
+                let cfg = cfg(&gate);
+                quote!(
+                    #cfg
+                    use serde::Serialize;
+                )
+            });
+            let deserialize = deserialize.map(|gate| {
+                let cfg = cfg(&gate);
+                quote!(
+                    #cfg
+                    use serde::Deserialize;
+                )
+            });
+            quote!(#serialize #deserialize)
+        }
     };
     quote! {
         //! The types of the API's schemas, request bodies and responses.
         #imports
-        #(#items)*
     }
 }
 

@@ -1,7 +1,7 @@
 //! The IR of an operation: its HTTP method, parameters (locations and styles), request body (with multipart
 //! forms), documented responses (statuses and bodies) and security requirement.
 
-use super::{Constraints, TokenExtension, Ty};
+use super::{Constraints, Gate, TokenExtension, Ty};
 
 /// An HTTP method an operation is declared under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,10 @@ pub(crate) struct Operation {
     pub token: Option<TokenExtension>,
     /// The `Client` method that logs in through this operation (exchange operations only).
     pub login_method: Option<String>,
+    /// The spec's `tags`, in spec order.
+    pub tags: Vec<String>,
+    /// The cargo features that compile it ([`Gate::Always`] or [`Gate::Groups`]).
+    pub gate: Gate,
     /// JSON pointer of the operation (for messages).
     pub pointer: String,
 }

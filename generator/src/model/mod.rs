@@ -5,12 +5,14 @@
 //! reserves: see [`Reserved`]), and every response is classified by status here. The stages of [`build`]:
 //! component schemas become types ([`schemas`], with `allOf`/`oneOf`/`anyOf`/discriminators in
 //! [`compose`]), security schemes are read ([`security`]), operations with their parameters, bodies and
-//! responses are built ([`operations`], [`responses`]), and the finished type graph gets its recursion
-//! boxed and its credentials marked ([`graph`]).
+//! responses are built ([`operations`], [`responses`]), operations are put into groups, one cargo feature each
+//! ([`groups`]), and the finished type graph gets its recursion boxed and its credentials marked ([`graph`]),
+//! and each type the features that compile it ([`groups`]).
 
 mod compose;
 mod directions;
 mod graph;
+mod groups;
 mod http;
 mod operations;
 mod refs;
@@ -29,6 +31,7 @@ use crate::error::Error;
 pub(crate) use crate::extensions::{Lifetime, Placement, TokenExtension, TokenRole, ValueSource};
 use crate::names::{Scope, snake};
 pub(crate) use directions::Serde;
+pub(crate) use groups::{Gate, Group, GroupSource};
 pub(crate) use http::*;
 pub(crate) use templates::{Segment, split_template};
 
@@ -56,6 +59,8 @@ pub(crate) struct Reserved {
     pub fields: &'static [&'static str],
     /// Variant names an enum or union has beside the spec's values.
     pub variants: &'static [&'static str],
+    /// Cargo features the manifest declares beside one per group of operations.
+    pub features: &'static [&'static str],
 }
 
 /// The whole API, ready to emit.
@@ -86,6 +91,10 @@ pub(crate) struct Api {
     pub derives: Vec<Vec<String>>,
     /// The serde traits each type implements (parallel to `types`): only the directions it crosses the wire in.
     pub serde: Vec<Serde>,
+    /// The groups of operations, one cargo feature each, by feature name (none with fewer than two).
+    pub groups: Vec<Group>,
+    /// The features that compile each type (parallel to `types`).
+    pub gates: Vec<Gate>,
 }
 
 /// What the user asks of the generated code beyond what the spec says.
@@ -101,13 +110,15 @@ pub(crate) struct Custom<'a> {
     /// orderings, no `Secret` for `Hash` and the orderings); a replacement type is taken to have them all.
     /// Any other derive goes on every type.
     pub derives: &'a [String],
+    /// One cargo feature per group of operations ([`groups`]); without, every item is always compiled.
+    pub group_features: bool,
 }
 
 impl Custom<'static> {
     /// Nothing beyond the spec (strict or `lenient`).
     pub fn none(lenient: bool) -> Self {
         static NONE: BTreeMap<String, String> = BTreeMap::new();
-        Self { lenient, replacements: &NONE, derives: &[] }
+        Self { lenient, replacements: &NONE, derives: &[], group_features: true }
     }
 }
 
@@ -389,8 +400,9 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
     builder.replace(custom.replacements)?;
     builder.register_components()?;
     let schemes = security::schemes(&builder.refs, reserved)?;
-    let operations = builder.operations(&schemes)?;
+    let mut operations = builder.operations(&schemes)?;
     security::validate_tokens(file, &operations, &schemes)?;
+    let groups = if custom.group_features { groups::assign(doc, &mut operations, reserved) } else { Vec::new() };
     let webhooks: Vec<Webhook> = crate::extensions::webhooks(&doc.extensions)
         .into_iter()
         .map(|hook| Webhook {
@@ -412,6 +424,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         custom.derives.iter().filter(|d| !is_serde(d, "Serialize") && !is_serde(d, "Deserialize")).cloned().collect();
     let derives = graph::derives(&types, &others);
     let serde = directions::directions(&types, &operations, &webhooks, force);
+    let gates = groups::type_gates(&types, &operations, groups.len());
     let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
     let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();
     Ok(Api {
@@ -427,6 +440,8 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         webhooks,
         derives,
         serde,
+        groups,
+        gates,
     })
 }
 

@@ -12,7 +12,7 @@ use super::schemas::Builder;
 use super::security::security_of;
 use super::templates::template_names;
 use super::{
-    Body, BodyEncoding, Constraints, EventStreamForm, Form, HttpMethod, Operation, Param, ParamLocation, Part,
+    Body, BodyEncoding, Constraints, EventStreamForm, Form, Gate, HttpMethod, Operation, Param, ParamLocation, Part,
     PartKind, ResponseBody, SecurityScheme, StatusMatch, Style, Ty,
 };
 use crate::error::{Error, ErrorKind, pointer_push};
@@ -138,6 +138,8 @@ impl<'a> Builder<'a> {
             security,
             token,
             login_method: None,
+            tags: op.tags.clone(),
+            gate: Gate::Always,
             pointer,
         })
     }

@@ -127,7 +127,7 @@ impl Workspace {
 }
 
 /// The generated manifest with the harness's package name, and `serde_json`, which the checks use, added
-/// when the generated crate does not depend on it.
+/// when the generated crate does not depend on it; its features as they are.
 fn harness_manifest(name: &str, generated: &str) -> Result<String, String> {
     let start = generated.find("[dependencies]").ok_or("the generated Cargo.toml has no [dependencies]")?;
     let rest = &generated[start + "[dependencies]".len()..];
@@ -139,6 +139,14 @@ fn harness_manifest(name: &str, generated: &str) -> Result<String, String> {
     );
     if !dependencies.lines().any(|line| line.starts_with("serde_json ")) {
         manifest.push_str("serde_json = \"1\"\n");
+    }
+    // The features the types' `#[cfg]`s name (one per group of operations), on by default as in the crate.
+    if let Some(start) = generated.find("\n[features]") {
+        let rest = &generated[start + 1..];
+        let features = rest[1..].find("\n[").map_or(rest, |end| &rest[..end + 1]).trim();
+        manifest.push('\n');
+        manifest.push_str(features);
+        manifest.push('\n');
     }
     Ok(manifest)
 }
@@ -178,5 +186,12 @@ mod tests {
         let manifest = harness_manifest("examples-x", generated).unwrap();
         assert!(manifest.contains("name = \"examples-x\""), "{manifest}");
         assert!(manifest.contains("serde = \"1\"\nchrono = \"0.4\"\nserde_json = \"1\"\n"), "{manifest}");
+    }
+
+    #[test]
+    fn the_manifest_keeps_the_generated_features() {
+        let generated = "[dependencies]\nserde = \"1\"\n\n[features]\ndefault = [\"full\"]\nfull = [\"a\"]\na = []\n\n[workspace]\n";
+        let manifest = harness_manifest("examples-x", generated).unwrap();
+        assert!(manifest.ends_with("\n[features]\ndefault = [\"full\"]\nfull = [\"a\"]\na = []\n"), "{manifest}");
     }
 }

@@ -1,0 +1,113 @@
+//! The `#[cfg]` of an operation's or a type's items ("compile only what you use"): the model decides which
+//! features compile what ([`Gate`]); here each item emitted for it gets the attribute, whatever its kind,
+//! by reading the emitted tokens back as items.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::parse::Parser;
+
+use super::lit;
+use super::reserved::FULL_FEATURE;
+use crate::model::{Api, Gate};
+
+/// `#[cfg(…)]` for `gate`, or `None` for an item compiled in every build.
+pub(super) fn cfg(api: &Api, gate: &Gate) -> Option<TokenStream> {
+    let features: Vec<&str> = match gate {
+        Gate::Always => return None,
+        Gate::Full => vec![FULL_FEATURE],
+        Gate::Groups(list) => list.iter().filter_map(|&i| api.groups.get(i)).map(|g| g.feature.as_str()).collect(),
+    };
+    let features = features.into_iter().map(|name| {
+        let name = lit(name);
+        quote!(feature = #name)
+    });
+    Some(match features.len() {
+        1 => quote!(#[cfg(#(#features)*)]),
+        _ => quote!(#[cfg(any(#(#features),*))]),
+    })
+}
+
+/// The gate of whatever any of `gates` compiles (an import they share, say): always when one of them is.
+pub(super) fn union<'a>(gates: impl IntoIterator<Item = &'a Gate>) -> Gate {
+    let mut groups = Vec::new();
+    let mut full = false;
+    for gate in gates {
+        match gate {
+            Gate::Always => return Gate::Always,
+            Gate::Full => full = true,
+            Gate::Groups(list) => groups.extend(list.iter().copied()),
+        }
+    }
+    groups.sort_unstable();
+    groups.dedup();
+    // `full` turns every group on: a union holding a group needs nothing more for it; `full` alone stays.
+    match (groups.is_empty(), full) {
+        (true, true) => Gate::Full,
+        (true, false) => Gate::Groups(Vec::new()),
+        (false, _) => Gate::Groups(groups),
+    }
+}
+
+/// `items` (whole items, such as `lib.rs` holds), each with `cfg` after its doc comment. Tokens that do
+/// not read as items are returned as they are (the renderer reports them).
+pub(super) fn items(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
+    if cfg.is_none() {
+        return tokens;
+    }
+    match parsed_items(tokens.clone(), cfg) {
+        Ok(items) => items.iter().map(ToTokens::to_token_stream).collect(),
+        Err(_) => tokens,
+    }
+}
+
+/// `items` read as syntax, each with `cfg` (if any) after its doc comment: what `types.rs` is made of, so
+/// that each type's tokens are read once, by the renderer's parser, gated or not.
+pub(super) fn parsed_items(tokens: TokenStream, cfg: Option<&TokenStream>) -> syn::Result<Vec<syn::Item>> {
+    let mut items = syn::parse2::<syn::File>(tokens)?.items;
+    if let Some(cfg) = cfg {
+        for item in &mut items {
+            if !item_attrs(item).is_some_and(|attrs| insert(attrs, cfg)) {
+                let tokens = item.to_token_stream();
+                *item = syn::Item::Verbatim(quote!(#cfg #tokens));
+            }
+        }
+    }
+    Ok(items)
+}
+
+/// One method of an `impl` block (a `Client` method) with `cfg` after its doc comment.
+pub(super) fn method(tokens: TokenStream, cfg: Option<&TokenStream>) -> TokenStream {
+    let Some(cfg) = cfg else { return tokens };
+    let Ok(mut method) = syn::parse2::<syn::ImplItemFn>(tokens.clone()) else { return tokens };
+    if insert(&mut method.attrs, cfg) { method.into_token_stream() } else { tokens }
+}
+
+/// Puts `cfg` after the leading doc attributes, where a reader looks for it; false if it does not parse.
+fn insert(attrs: &mut Vec<syn::Attribute>, cfg: &TokenStream) -> bool {
+    let Ok(cfg) = syn::Attribute::parse_outer.parse2(cfg.clone()) else { return false };
+    let docs = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
+    attrs.splice(docs..docs, cfg);
+    true
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(item) => &mut item.attrs,
+        Item::Enum(item) => &mut item.attrs,
+        Item::ExternCrate(item) => &mut item.attrs,
+        Item::Fn(item) => &mut item.attrs,
+        Item::ForeignMod(item) => &mut item.attrs,
+        Item::Impl(item) => &mut item.attrs,
+        Item::Macro(item) => &mut item.attrs,
+        Item::Mod(item) => &mut item.attrs,
+        Item::Static(item) => &mut item.attrs,
+        Item::Struct(item) => &mut item.attrs,
+        Item::Trait(item) => &mut item.attrs,
+        Item::TraitAlias(item) => &mut item.attrs,
+        Item::Type(item) => &mut item.attrs,
+        Item::Union(item) => &mut item.attrs,
+        Item::Use(item) => &mut item.attrs,
+        _ => return None,
+    })
+}
