@@ -414,7 +414,11 @@ pub(crate) fn check_manifest(text: &str) -> Result<(), (&'static str, String)> {
                         }
                     }
                 }
-                '{' | '[' => depth += 1,
+                // An array or table is a value, empty or not (`group = []` in `[features]`).
+                '{' | '[' => {
+                    depth += 1;
+                    seen_value = true;
+                }
                 '}' | ']' => depth -= 1,
                 c if c.is_ascii_alphanumeric() || " ,=._-+".contains(c) => seen_value = true,
                 _ => return Err(("unexpected character in value", line.to_owned())),
