@@ -64,6 +64,15 @@ fn spec_path(name: &str) -> PathBuf {
     Path::new("tests").join("constructs").join(format!("{name}.yaml"))
 }
 
+/// Options for a construct's crate (`construct-<name>`), depending on the runtime in this repository.
+fn construct_options(name: &str) -> clientgen::Options {
+    let runtime = xtask::repo_root().join("generator").join("runtime");
+    let mut options =
+        clientgen::Options::for_spec(&spec_path(name), &format!("{{ path = {:?} }}", runtime.display().to_string()));
+    options.crate_name = format!("construct-{}", name.replace('_', "-"));
+    options
+}
+
 fn generate(name: &str, options: &clientgen::Options) -> Result<Vec<clientgen::GeneratedFile>, clientgen::Error> {
     let relative = spec_path(name);
     let text = fs::read_to_string(xtask::repo_root().join(&relative))
@@ -117,8 +126,6 @@ fn write_if_changed(path: &Path, contents: &str) {
 fn constructs_compile_without_warnings() {
     let root = xtask::repo_root();
     let scratch = root.join("target").join("constructs-check");
-    let runtime = root.join("generator").join("runtime");
-    let runtime_dependency = format!("{{ path = {:?} }}", runtime.display().to_string());
     // Crates of specs no longer listed would linger as directories: start from a clean tree of members.
     if let Ok(entries) = fs::read_dir(&scratch) {
         for entry in entries.flatten() {
@@ -132,9 +139,7 @@ fn constructs_compile_without_warnings() {
     let mut failures = Vec::new();
     let mut members = Vec::new();
     for name in SPECS {
-        let mut options = clientgen::Options::for_spec(&spec_path(name), &runtime_dependency);
-        options.crate_name = format!("construct-{}", name.replace('_', "-"));
-        match generate(name, &options) {
+        match generate(name, &construct_options(name)) {
             Ok(files) => {
                 for file in files {
                     write_if_changed(&scratch.join(name).join(&file.path), &file.contents);
@@ -158,17 +163,7 @@ fn constructs_compile_without_warnings() {
         .output()
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    // `--message-format short` puts each diagnostic on one line (`path:line:col: warning: …`), plus cargo's
-    // own `warning:`/`error:` lines; progress lines such as `Compiling thiserror` are not diagnostics.
-    let diagnostics: Vec<&str> = stderr
-        .lines()
-        .filter(|line| {
-            line.starts_with("warning")
-                || line.starts_with("error")
-                || line.contains(": warning")
-                || line.contains(": error")
-        })
-        .collect();
+    let diagnostics = xtask::features::diagnostics(&stderr);
     if !output.status.success() || !diagnostics.is_empty() {
         let shown = if diagnostics.is_empty() {
             stderr.to_string()
@@ -191,11 +186,8 @@ fn constructs_compile_without_warnings() {
 fn feature_groups_compile_alone() {
     let root = xtask::repo_root();
     let scratch = root.join("target").join("constructs-features");
-    let runtime = root.join("generator").join("runtime");
-    let runtime_dependency = format!("{{ path = {:?} }}", runtime.display().to_string());
-    let mut options = clientgen::Options::for_spec(&spec_path("feature_groups"), &runtime_dependency);
-    options.crate_name = "construct-feature-groups".to_owned();
-    let files = generate("feature_groups", &options).unwrap_or_else(|err| panic!("does not generate: {err}"));
+    let files = generate("feature_groups", &construct_options("feature_groups"))
+        .unwrap_or_else(|err| panic!("does not generate: {err}"));
     for file in files {
         let contents = match file.path.to_str() {
             Some("Cargo.toml") => format!("{}\n[workspace]\n", file.contents),
@@ -224,11 +216,8 @@ fn feature_groups_compile_alone() {
 fn docs_render_as_written() {
     let root = xtask::repo_root();
     let scratch = root.join("target").join("constructs-doc");
-    let runtime = root.join("generator").join("runtime");
-    let runtime_dependency = format!("{{ path = {:?} }}", runtime.display().to_string());
-    let mut options = clientgen::Options::for_spec(&spec_path("docs"), &runtime_dependency);
-    options.crate_name = "construct-docs".to_owned();
-    let files = generate("docs", &options).unwrap_or_else(|err| panic!("docs.yaml does not generate: {err}"));
+    let files =
+        generate("docs", &construct_options("docs")).unwrap_or_else(|err| panic!("docs.yaml does not generate: {err}"));
     for file in files {
         write_if_changed(&scratch.join("docs").join(&file.path), &file.contents);
     }

@@ -82,18 +82,7 @@ pub fn check_each(dir: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         let stderr = String::from_utf8_lossy(&output.stderr);
-        // `--message-format short` puts each diagnostic on one line (`path:line:col: warning: …`), beside
-        // cargo's own `warning:`/`error:` lines; progress lines (`Checking …`) are not diagnostics.
-        let diagnostics = stderr
-            .lines()
-            .filter(|line| {
-                line.starts_with("warning")
-                    || line.starts_with("error")
-                    || line.contains(": warning")
-                    || line.contains(": error")
-            })
-            .map(str::to_owned)
-            .collect();
+        let diagnostics = diagnostics(&stderr).into_iter().map(str::to_owned).collect();
         eprintln!("{build}: {}", if output.status.success() { "checked" } else { "failed" });
         rows.push(Row { build, diagnostics, ok: output.status.success() });
     }
@@ -114,6 +103,21 @@ pub fn table(rows: &[Row]) -> String {
     let clean = rows.iter().filter(|row| row.ok && row.diagnostics.is_empty()).count();
     let _ = writeln!(out, "{clean} clean, {} not", rows.len() - clean);
     out
+}
+
+/// The diagnostics in the stderr of `cargo … --message-format short`: each is one line
+/// (`path:line:col: warning: …`), beside cargo's own `warning:`/`error:` lines; progress lines
+/// (`Checking …`) are not diagnostics.
+pub fn diagnostics(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|line| {
+            line.starts_with("warning")
+                || line.starts_with("error")
+                || line.contains(": warning")
+                || line.contains(": error")
+        })
+        .collect()
 }
 
 fn write(path: &PathBuf, contents: &str) -> Result<(), String> {

@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use super::{BodyEncoding, Operation, PartKind, ResponseBody, Ty, TypeDef, Webhook};
+use super::graph::reach;
+use super::{Operation, Ty, TypeDef, Webhook};
 
 /// The serde traits a type implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,33 +26,10 @@ pub(super) fn directions(
     force: Serde,
 ) -> Vec<Serde> {
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
-    let mut sent = Vec::new();
-    let mut received = Vec::new();
-    for op in operations {
-        sent.extend(op.params.iter().map(|p| &p.ty));
-        if let Some(body) = &op.body {
-            if matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) {
-                sent.push(&body.ty);
-            }
-            for part in body.form.iter().flat_map(|form| &form.parts) {
-                if let PartKind::Text(ty) | PartKind::Json(ty) = &part.kind {
-                    sent.push(ty);
-                }
-            }
-        }
-        let bodies: Vec<&Ty> = op
-            .outcomes()
-            .filter_map(|outcome| match &outcome.body {
-                ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
-                _ => None,
-            })
-            .collect();
-        received.extend(&bodies);
-        // A session reads the issued token from the login's typed response as JSON (`Session::login`).
-        if op.token.is_some() {
-            sent.extend(bodies);
-        }
-    }
+    let mut sent: Vec<&Ty> = operations.iter().flat_map(Operation::sent_types).collect();
+    let mut received: Vec<&Ty> = operations.iter().flat_map(Operation::received_types).collect();
+    // A session reads the issued token from the login's typed response as JSON (`Session::login`).
+    sent.extend(operations.iter().filter(|op| op.token.is_some()).flat_map(Operation::received_types));
     let payloads: Vec<Ty> = webhooks.iter().filter_map(|hook| hook.payload.clone().map(Ty::Named)).collect();
     received.extend(&payloads);
     let (first_sent, first_received) = (reach(types, &index, sent.clone()), reach(types, &index, received.clone()));
@@ -66,21 +44,4 @@ pub(super) fn directions(
     (0..types.len())
         .map(|i| Serde { serialize: force.serialize || is_sent[i], deserialize: force.deserialize || is_received[i] })
         .collect()
-}
-
-/// The types `roots` mention, and every type those hold, transitively.
-fn reach<'a>(types: &'a [TypeDef], index: &HashMap<&str, usize>, roots: Vec<&'a Ty>) -> Vec<bool> {
-    let mut seen = vec![false; types.len()];
-    let mut stack = roots;
-    while let Some(ty) = stack.pop() {
-        for name in ty.names() {
-            if let Some(&i) = index.get(name.as_str()) {
-                if !seen[i] {
-                    seen[i] = true;
-                    stack.extend(types[i].kind.members().into_iter().map(|(member, _)| member));
-                }
-            }
-        }
-    }
-    seen
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Api, BodyEncoding, JsonKind, Operation, PartKind, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
+use super::{Api, JsonKind, Operation, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
 
 /// How a named type holds a member type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -399,22 +399,37 @@ impl Api {
     /// the dependencies a crate needs.
     pub fn uses(&self, pred: impl Fn(&Ty) -> bool) -> bool {
         let in_types = self.types.iter().flat_map(|def| def.kind.members()).map(|(ty, _)| ty);
-        let in_ops = self.operations.iter().flat_map(|op| {
-            let params = op.params.iter().map(|p| &p.ty);
-            let body = op.body.iter().filter(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
-            let responses = op.outcomes().filter_map(|o| match &o.body {
-                ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
-                _ => None,
-            });
-            let parts =
-                op.body.iter().filter_map(|b| b.form.as_ref()).flat_map(|form| &form.parts).filter_map(|part| {
-                    match &part.kind {
-                        PartKind::Text(ty) | PartKind::Json(ty) => Some(ty),
-                        PartKind::File => None,
-                    }
-                });
-            params.chain(body.map(|b| &b.ty)).chain(responses).chain(parts)
-        });
+        let in_ops = self.operations.iter().flat_map(|op| op.sent_types().chain(op.received_types()));
         in_types.chain(in_ops).any(|ty| ty.walk().any(&pred))
     }
+}
+
+/// Which types (parallel to `types`, `index` naming them) `roots` mention, and every type those hold,
+/// transitively.
+pub(super) fn reach<'r>(
+    types: &[TypeDef],
+    index: &HashMap<&str, usize>,
+    roots: impl IntoIterator<Item = &'r Ty>,
+) -> Vec<bool> {
+    let mut seen = vec![false; types.len()];
+    let mut stack = Vec::new();
+    let mut visit = |ty: &Ty, stack: &mut Vec<usize>| {
+        for name in ty.names() {
+            if let Some(&i) = index.get(name.as_str()) {
+                if !seen[i] {
+                    seen[i] = true;
+                    stack.push(i);
+                }
+            }
+        }
+    };
+    for ty in roots {
+        visit(ty, &mut stack);
+    }
+    while let Some(i) = stack.pop() {
+        for (member, _) in types[i].kind.members() {
+            visit(member, &mut stack);
+        }
+    }
+    seen
 }

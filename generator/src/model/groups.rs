@@ -20,7 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::OpenAPI;
 
-use super::{BodyEncoding, Operation, PartKind, Reserved, ResponseBody, Ty, TypeDef};
+use super::{Operation, Reserved, Ty, TypeDef, graph};
 use crate::names::kebab;
 
 /// Which cargo features compile an item.
@@ -138,21 +138,9 @@ fn path_group(path: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The named types an operation mentions itself: parameters, body, form parts and every response.
+/// The types an operation sends or receives.
 fn mentioned(op: &Operation) -> impl Iterator<Item = &Ty> {
-    let params = op.params.iter().map(|p| &p.ty);
-    let body = op.body.iter().filter(|b| b.encoding != BodyEncoding::Multipart || b.form.is_none()).map(|b| &b.ty);
-    let parts = op.body.iter().filter_map(|b| b.form.as_ref()).flat_map(|form| &form.parts).filter_map(|part| {
-        match &part.kind {
-            PartKind::Text(ty) | PartKind::Json(ty) => Some(ty),
-            PartKind::File => None,
-        }
-    });
-    let responses = op.outcomes().filter_map(|o| match &o.body {
-        ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
-        _ => None,
-    });
-    params.chain(body).chain(parts).chain(responses)
+    op.sent_types().chain(op.received_types())
 }
 
 /// Each type's gate (parallel to `types`): see the module docs.
@@ -161,32 +149,7 @@ pub(super) fn type_gates(types: &[TypeDef], operations: &[Operation], groups: us
         return vec![Gate::Always; types.len()];
     }
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
-    // The types reached from each set of seeds, by a walk through the members.
-    let reach = |seeds: &mut dyn Iterator<Item = &Ty>| {
-        let mut seen = vec![false; types.len()];
-        let mut stack: Vec<usize> = Vec::new();
-        let push = |ty: &Ty, seen: &mut Vec<bool>, stack: &mut Vec<usize>| {
-            for inner in ty.walk() {
-                if let Ty::Named(name) = inner {
-                    if let Some(&i) = index.get(name.as_str()) {
-                        if !seen[i] {
-                            seen[i] = true;
-                            stack.push(i);
-                        }
-                    }
-                }
-            }
-        };
-        for ty in seeds {
-            push(ty, &mut seen, &mut stack);
-        }
-        while let Some(i) = stack.pop() {
-            for (ty, _) in types[i].kind.members() {
-                push(ty, &mut seen, &mut stack);
-            }
-        }
-        seen
-    };
+    let reach = |seeds: &mut dyn Iterator<Item = &Ty>| graph::reach(types, &index, seeds);
     let always = reach(&mut operations.iter().filter(|op| op.gate == Gate::Always).flat_map(mentioned));
     let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
     for g in 0..groups {

@@ -121,6 +121,28 @@ impl Operation {
     pub fn outcomes(&self) -> impl Iterator<Item = &Outcome> {
         self.success.iter().chain(&self.errors).chain(self.event_stream.iter().map(|form| &form.outcome))
     }
+
+    /// The types the operation sends, serialized: its parameters, a JSON or form body, a multipart form's
+    /// text and JSON parts.
+    pub fn sent_types(&self) -> impl Iterator<Item = &Ty> {
+        let body = self.body.iter().filter(|b| matches!(b.encoding, BodyEncoding::Json | BodyEncoding::Form));
+        let parts =
+            self.body.iter().filter_map(|b| b.form.as_ref()).flat_map(|form| &form.parts).filter_map(
+                |part| match &part.kind {
+                    PartKind::Text(ty) | PartKind::Json(ty) => Some(ty),
+                    PartKind::File => None,
+                },
+            );
+        self.params.iter().map(|p| &p.ty).chain(body.map(|b| &b.ty)).chain(parts)
+    }
+
+    /// The types the operation receives, deserialized: its JSON and event-stream response bodies.
+    pub fn received_types(&self) -> impl Iterator<Item = &Ty> {
+        self.outcomes().filter_map(|outcome| match &outcome.body {
+            ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
+            _ => None,
+        })
+    }
 }
 
 /// The second form of an operation whose success response offers server-sent events (`text/event-stream`)
