@@ -3,7 +3,7 @@
 
 //! The types of the API's schemas, request bodies and responses.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The login of the person to create an API token for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,7 +26,7 @@ impl ApiTokenRequest {
 }
 
 /// The standard Deskpro response envelope around the new API token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApiTokenResponse {
     pub data: ApiToken,
@@ -41,10 +41,47 @@ impl ApiTokenResponse {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for ApiTokenResponse {
+    const NAME: &'static str = "ApiTokenResponse";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut data: Option<ApiToken> = None;
+        let mut meta: Option<Meta> = None;
+        let mut linked: Option<Linked> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "data" => de::once(&mut __map, &mut data, "data")?,
+                "meta" => de::once(&mut __map, &mut meta, "meta")?,
+                "linked" => de::once(&mut __map, &mut linked, "linked")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            data: de::required(data, "data")?,
+            meta: de::required(meta, "meta")?,
+            linked: de::required(linked, "linked")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// A newly created API token and the person it belongs to. Deskpro may add
 /// further members (for example a `discover` object describing the
 /// helpdesk); they are allowed and ignored here.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ApiToken {
     /// The id of the person the token acts as.
@@ -61,8 +98,42 @@ impl ApiToken {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for ApiToken {
+    const NAME: &'static str = "ApiToken";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut person_id: Option<i64> = None;
+        let mut token: Option<clientgen_runtime::Secret> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "person_id" => de::once(&mut __map, &mut person_id, "person_id")?,
+                "token" => de::once(&mut __map, &mut token, "token")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            person_id: de::required(person_id, "person_id")?,
+            token: de::required(token, "token")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// The standard Deskpro response envelope around the caller.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeResponse {
     pub data: Me,
@@ -77,8 +148,45 @@ impl MeResponse {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for MeResponse {
+    const NAME: &'static str = "MeResponse";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut data: Option<Me> = None;
+        let mut meta: Option<Meta> = None;
+        let mut linked: Option<Linked> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "data" => de::once(&mut __map, &mut data, "data")?,
+                "meta" => de::once(&mut __map, &mut meta, "meta")?,
+                "linked" => de::once(&mut __map, &mut linked, "linked")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            data: de::required(data, "data")?,
+            meta: de::required(meta, "meta")?,
+            linked: de::required(linked, "linked")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// Who the credential of this request acts as, and how it was sent.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Me {
     pub auth_method: AuthMethod,
@@ -106,24 +214,88 @@ impl Me {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for Me {
+    const NAME: &'static str = "Me";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut auth_method: Option<AuthMethod> = None;
+        let mut app_id: Option<Option<i64>> = None;
+        let mut person_id: Option<i64> = None;
+        let mut person: Option<Person> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "auth_method" => de::once(&mut __map, &mut auth_method, "auth_method")?,
+                "app_id" => de::once(&mut __map, &mut app_id, "app_id")?,
+                "person_id" => de::once(&mut __map, &mut person_id, "person_id")?,
+                "person" => de::once(&mut __map, &mut person, "person")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            auth_method: de::required(auth_method, "auth_method")?,
+            app_id: app_id.flatten(),
+            person_id: de::required(person_id, "person_id")?,
+            person: de::required(person, "person")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Me {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// How the request was authenticated: `api_key` (an admin-made API key),
 /// `api_token` (an exchanged or OAuth API token) or `agent_session` (an
 /// agent's browser session).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthMethod {
     /// `api_key`
-    #[serde(rename = "api_key")]
     ApiKey,
     /// `api_token`
-    #[serde(rename = "api_token")]
     ApiToken,
     /// `agent_session`
-    #[serde(rename = "agent_session")]
     AgentSession,
     /// A value the spec does not list, kept as sent.
-    #[serde(untagged)]
     Other(String),
+}
+
+impl AuthMethod {
+    /// The value as the API writes it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ApiKey => "api_key",
+            Self::ApiToken => "api_token",
+            Self::AgentSession => "agent_session",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(
+            match value.as_str() {
+                "api_key" => Self::ApiKey,
+                "api_token" => Self::ApiToken,
+                "agent_session" => Self::AgentSession,
+                _ => Self::Other(value),
+            },
+        )
+    }
 }
 
 /// The person the credential acts as. api-notes documents this only as an
@@ -133,54 +305,74 @@ pub enum AuthMethod {
 /// `last_name`, `primary_email`) are the commonly known fields of
 /// Deskpro's person model, named after the vendor's API reference; they
 /// are not part of the checked wire facts and may be null.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Person {
     /// The person's id (the same value as `person_id`).
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "clientgen_runtime::nullable::deserialize"
-    )]
     pub id: Option<Option<i64>>,
     /// The person's display name.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "clientgen_runtime::nullable::deserialize"
-    )]
     pub name: Option<Option<String>>,
     /// The person's first name.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "clientgen_runtime::nullable::deserialize"
-    )]
     pub first_name: Option<Option<String>>,
     /// The person's last name.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "clientgen_runtime::nullable::deserialize"
-    )]
     pub last_name: Option<Option<String>>,
     /// The person's primary email address.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "clientgen_runtime::nullable::deserialize"
-    )]
     pub primary_email: Option<Option<String>>,
+}
+
+impl<'de> clientgen_runtime::de::FromObject<'de> for Person {
+    const NAME: &'static str = "Person";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut id: Option<Option<i64>> = None;
+        let mut name: Option<Option<String>> = None;
+        let mut first_name: Option<Option<String>> = None;
+        let mut last_name: Option<Option<String>> = None;
+        let mut primary_email: Option<Option<String>> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => de::once(&mut __map, &mut id, "id")?,
+                "name" => de::once(&mut __map, &mut name, "name")?,
+                "first_name" => de::once(&mut __map, &mut first_name, "first_name")?,
+                "last_name" => de::once(&mut __map, &mut last_name, "last_name")?,
+                "primary_email" => {
+                    de::once(&mut __map, &mut primary_email, "primary_email")?
+                }
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            id,
+            name,
+            first_name,
+            last_name,
+            primary_email,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
 }
 
 /// Response metadata of the Deskpro envelope (for example paging
@@ -192,7 +384,7 @@ pub type Meta = serde_json::Map<String, serde_json::Value>;
 pub type Linked = serde_json::Map<String, serde_json::Value>;
 
 /// The Deskpro error body, sent with every error status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// The HTTP status code, repeated in the body.
@@ -206,7 +398,7 @@ pub struct ErrorBody {
     pub code: String,
     /// A human-readable description of the error.
     pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<ErrorTree>,
 }
 
@@ -226,25 +418,99 @@ impl ErrorBody {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut status: Option<i32> = None;
+        let mut code: Option<String> = None;
+        let mut message: Option<String> = None;
+        let mut errors: Option<Option<ErrorTree>> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "status" => de::once(&mut __map, &mut status, "status")?,
+                "code" => de::once(&mut __map, &mut code, "code")?,
+                "message" => de::once(&mut __map, &mut message, "message")?,
+                "errors" => de::once(&mut __map, &mut errors, "errors")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            status: de::required(status, "status")?,
+            code: de::required(code, "code")?,
+            message: de::required(message, "message")?,
+            errors: errors.flatten(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// Validation errors of one level of the input: `errors` holds the
 /// errors of this level itself and `fields` maps each input field name to
 /// the errors of that field, nested recursively in the same shape.
 ///
 /// Assumption: both members may be absent (read as empty); the
 /// documented examples always send both.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ErrorTree {
     /// Errors of this level of the input.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<ErrorItem>>,
     /// Errors of each input field, by field name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<std::collections::BTreeMap<String, ErrorTree>>,
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorTree {
+    const NAME: &'static str = "ErrorTree";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut errors: Option<Option<Vec<ErrorItem>>> = None;
+        let mut fields: Option<Option<std::collections::BTreeMap<String, ErrorTree>>> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "errors" => de::once(&mut __map, &mut errors, "errors")?,
+                "fields" => de::once(&mut __map, &mut fields, "fields")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            errors: errors.flatten(),
+            fields: fields.flatten(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorTree {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// One validation error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ErrorItem {
     /// A machine-readable validation code (open set), e.g. `required`.
@@ -260,5 +526,39 @@ impl ErrorItem {
             code: code.into(),
             message: message.into(),
         }
+    }
+}
+
+impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorItem {
+    const NAME: &'static str = "ErrorItem";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut code: Option<String> = None;
+        let mut message: Option<String> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "code" => de::once(&mut __map, &mut code, "code")?,
+                "message" => de::once(&mut __map, &mut message, "message")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            code: de::required(code, "code")?,
+            message: de::required(message, "message")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
     }
 }

@@ -3,7 +3,7 @@
 
 //! The types of the API's schemas, request bodies and responses.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The tenant app's credentials and the temp token to exchange.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,7 +35,7 @@ impl TokenExchangeRequest {
 
 /// A pointer to a newly created consent resource, plus its authorization
 /// key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenExchangeResponse {
     /// A pointer to the newly created consent resource.
@@ -44,11 +44,9 @@ pub struct TokenExchangeResponse {
     /// Valid until `consent_exp`.
     pub access_token: clientgen_runtime::Secret,
     /// Time (UTC, RFC 3339) when this consent automatically expires.
-    #[serde(deserialize_with = "clientgen_runtime::datetime::deserialize")]
     pub consent_exp: chrono::DateTime<chrono::Utc>,
     /// Time (UTC, RFC 3339) when the data this consent points to is
     /// permanently removed from the cache.
-    #[serde(deserialize_with = "clientgen_runtime::datetime::deserialize")]
     pub max_data_retention: chrono::DateTime<chrono::Utc>,
 }
 
@@ -69,6 +67,58 @@ impl TokenExchangeResponse {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for TokenExchangeResponse {
+    const NAME: &'static str = "TokenExchangeResponse";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::{datetime, de};
+
+        let mut credentials_id: Option<uuid::Uuid> = None;
+        let mut access_token: Option<clientgen_runtime::Secret> = None;
+        let mut consent_exp: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut max_data_retention: Option<chrono::DateTime<chrono::Utc>> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "credentials_id" => {
+                    de::once(&mut __map, &mut credentials_id, "credentials_id")?
+                }
+                "access_token" => {
+                    de::once(&mut __map, &mut access_token, "access_token")?
+                }
+                "consent_exp" => {
+                    datetime::once(&mut __map, &mut consent_exp, "consent_exp")?
+                }
+                "max_data_retention" => {
+                    datetime::once(
+                        &mut __map,
+                        &mut max_data_retention,
+                        "max_data_retention",
+                    )?
+                }
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            credentials_id: de::required(credentials_id, "credentials_id")?,
+            access_token: de::required(access_token, "access_token")?,
+            consent_exp: de::required(consent_exp, "consent_exp")?,
+            max_data_retention: de::required(max_data_retention, "max_data_retention")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenExchangeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// The caller's part of the body of every data call: the tenant's user
 /// and an optional filter. On the wire the body also carries
 /// `client_id`, `client_secret`, `credentials_id` and `access_token`;
@@ -84,7 +134,7 @@ pub struct DataRequest {
     /// Optional criteria narrowing the result. Assumption: its members are
     /// not documented in the sources, so it is a loose JSON object passed
     /// through as-is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -114,7 +164,7 @@ pub type BalancesResponse = serde_json::Map<String, serde_json::Value>;
 pub type TransactionsResponse = serde_json::Map<String, serde_json::Value>;
 
 /// The Finqware error body, sent with every error status.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// A unique id of this error occurrence.
@@ -152,5 +202,48 @@ impl ErrorBody {
             code: code.into(),
             message: message.into(),
         }
+    }
+}
+
+impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut id: Option<uuid::Uuid> = None;
+        let mut r#type: Option<String> = None;
+        let mut http: Option<i32> = None;
+        let mut code: Option<String> = None;
+        let mut message: Option<String> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "id" => de::once(&mut __map, &mut id, "id")?,
+                "type" => de::once(&mut __map, &mut r#type, "type")?,
+                "http" => de::once(&mut __map, &mut http, "http")?,
+                "code" => de::once(&mut __map, &mut code, "code")?,
+                "message" => de::once(&mut __map, &mut message, "message")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            id: de::required(id, "id")?,
+            r#type: de::required(r#type, "type")?,
+            http: de::required(http, "http")?,
+            code: de::required(code, "code")?,
+            message: de::required(message, "message")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
     }
 }

@@ -43,7 +43,7 @@ impl ApiClientsRequestDto {
 
 /// A new access token. Note the member is `token`, not the RFC 6749
 /// `access_token`, and there is no refresh token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct GetTokenResponseDto {
     /// JWT access token to use for authenticated API requests.
@@ -67,6 +67,43 @@ impl GetTokenResponseDto {
             token_type: token_type.into(),
             expires_in,
         }
+    }
+}
+
+impl<'de> clientgen_runtime::de::FromObject<'de> for GetTokenResponseDto {
+    const NAME: &'static str = "GetTokenResponseDto";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut token: Option<clientgen_runtime::Secret> = None;
+        let mut token_type: Option<String> = None;
+        let mut expires_in: Option<f64> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "token" => de::once(&mut __map, &mut token, "token")?,
+                "token_type" => de::once(&mut __map, &mut token_type, "token_type")?,
+                "expires_in" => de::once(&mut __map, &mut expires_in, "expires_in")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            token: de::required(token, "token")?,
+            token_type: de::required(token_type, "token_type")?,
+            expires_in: de::required(expires_in, "expires_in")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetTokenResponseDto {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
     }
 }
 
@@ -110,20 +147,57 @@ impl<'de> Deserialize<'de> for ErrorBodyMessage {
 /// is optional and other members are tolerated. An empty body reads as an
 /// empty object; a non-JSON body (say, a proxy's HTML page) surfaces as a
 /// decode error that keeps the status and the start of the body.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// The HTTP status code, repeated in the body.
     ///
     /// Wire name: `statusCode`
     #[serde(rename = "statusCode")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i32>,
     /// What went wrong: a single message, or one message per invalid
     /// parameter.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<ErrorBodyMessage>,
     /// The HTTP reason phrase, e.g. `Bad Request`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut status_code: Option<Option<i32>> = None;
+        let mut message: Option<Option<ErrorBodyMessage>> = None;
+        let mut error: Option<Option<String>> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "statusCode" => de::once(&mut __map, &mut status_code, "statusCode")?,
+                "message" => de::once(&mut __map, &mut message, "message")?,
+                "error" => de::once(&mut __map, &mut error, "error")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            status_code: status_code.flatten(),
+            message: message.flatten(),
+            error: error.flatten(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
 }

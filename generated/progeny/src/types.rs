@@ -3,7 +3,7 @@
 
 //! The types of the API's schemas, request bodies and responses.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The login provided by Progeny.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,7 +29,7 @@ impl TokenObtainPairRequest {
 }
 
 /// A new access token and refresh token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenPair {
     /// The refresh JWT, for `refreshTokenPair`. Valid for 14 days (its
@@ -50,6 +50,40 @@ impl TokenPair {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for TokenPair {
+    const NAME: &'static str = "TokenPair";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut refresh: Option<clientgen_runtime::Secret> = None;
+        let mut access: Option<clientgen_runtime::Secret> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "refresh" => de::once(&mut __map, &mut refresh, "refresh")?,
+                "access" => de::once(&mut __map, &mut access, "access")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            refresh: de::required(refresh, "refresh")?,
+            access: de::required(access, "access")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenPair {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// The refresh token to exchange.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -67,7 +101,7 @@ impl TokenRefreshRequest {
 
 /// A new access token and, where the server rotates refresh tokens (as
 /// Progeny does), a new refresh token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenRefreshResponse {
     /// The new access JWT, sent as `Authorization: Bearer <access>`.
@@ -75,7 +109,7 @@ pub struct TokenRefreshResponse {
     pub access: clientgen_runtime::Secret,
     /// The new refresh JWT, replacing the one sent. Absent on a server
     /// without refresh-token rotation; then keep using the old one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh: Option<clientgen_runtime::Secret>,
 }
 
@@ -86,13 +120,47 @@ impl TokenRefreshResponse {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for TokenRefreshResponse {
+    const NAME: &'static str = "TokenRefreshResponse";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut access: Option<clientgen_runtime::Secret> = None;
+        let mut refresh: Option<Option<clientgen_runtime::Secret>> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "access" => de::once(&mut __map, &mut access, "access")?,
+                "refresh" => de::once(&mut __map, &mut refresh, "refresh")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            access: de::required(access, "access")?,
+            refresh: refresh.flatten(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenRefreshResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// Validation errors: each invalid field's name mapped to its list of
 /// messages, e.g. `{"password": ["This field is required."]}`.
 pub type FieldErrors = std::collections::BTreeMap<String, Vec<String>>;
 
 /// An authentication failure. `detail` is always present; `code` and
 /// `messages` appear for token errors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct AuthErrorBody {
     /// A human-readable reason, e.g. "No active account found with the
@@ -101,10 +169,10 @@ pub struct AuthErrorBody {
     /// not provided.".
     pub detail: String,
     /// A machine-readable code (open set), e.g. `token_not_valid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// For a rejected access token, why each token class rejected it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<TokenErrorMessage>>,
 }
 
@@ -119,8 +187,45 @@ impl AuthErrorBody {
     }
 }
 
+impl<'de> clientgen_runtime::de::FromObject<'de> for AuthErrorBody {
+    const NAME: &'static str = "AuthErrorBody";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut detail: Option<String> = None;
+        let mut code: Option<Option<String>> = None;
+        let mut messages: Option<Option<Vec<TokenErrorMessage>>> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "detail" => de::once(&mut __map, &mut detail, "detail")?,
+                "code" => de::once(&mut __map, &mut code, "code")?,
+                "messages" => de::once(&mut __map, &mut messages, "messages")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            detail: de::required(detail, "detail")?,
+            code: code.flatten(),
+            messages: messages.flatten(),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
+    }
+}
+
 /// Why one token class rejected the token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct TokenErrorMessage {
     /// The token class that tried the token, e.g. `AccessToken`.
@@ -143,5 +248,42 @@ impl TokenErrorMessage {
             token_type: token_type.into(),
             message: message.into(),
         }
+    }
+}
+
+impl<'de> clientgen_runtime::de::FromObject<'de> for TokenErrorMessage {
+    const NAME: &'static str = "TokenErrorMessage";
+
+    fn from_object<__A: serde::de::MapAccess<'de>>(
+        mut __map: __A,
+    ) -> Result<Self, __A::Error> {
+        use clientgen_runtime::de;
+
+        let mut token_class: Option<String> = None;
+        let mut token_type: Option<String> = None;
+        let mut message: Option<String> = None;
+        while let Some(__key) = __map.next_key::<clientgen_runtime::de::Key>()? {
+            match __key.as_str() {
+                "token_class" => de::once(&mut __map, &mut token_class, "token_class")?,
+                "token_type" => de::once(&mut __map, &mut token_type, "token_type")?,
+                "message" => de::once(&mut __map, &mut message, "message")?,
+                _ => {
+                    __map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(Self {
+            token_class: de::required(token_class, "token_class")?,
+            token_type: de::required(token_type, "token_type")?,
+            message: de::required(message, "message")?,
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TokenErrorMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        clientgen_runtime::de::object(deserializer)
     }
 }

@@ -5,7 +5,7 @@
 //! 3339 in UTC, as chrono writes them.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::de::Error as _;
+use serde::de::{Error as _, MapAccess};
 use serde::{Deserialize, Deserializer};
 
 /// Parses one date-time in the forms of the module docs.
@@ -24,41 +24,80 @@ pub fn parse(text: &str) -> Option<DateTime<Utc>> {
         .map(|naive| naive.and_utc())
 }
 
-fn read<'de, D: Deserializer<'de>>(text: &str) -> Result<DateTime<Utc>, D::Error> {
+fn read<E: serde::de::Error>(text: &str) -> Result<DateTime<Utc>, E> {
     parse(text).ok_or_else(|| {
-        D::Error::custom(format_args!("{text:?} is not a date-time (RFC 3339, or without an offset, read as UTC)"))
+        E::custom(format_args!("{text:?} is not a date-time (RFC 3339, or without an offset, read as UTC)"))
     })
 }
 
-/// Reads a required date-time: `#[serde(deserialize_with = "…::datetime::deserialize")]`.
-pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
-    read::<D>(&String::deserialize(deserializer)?)
+/// A date-time on the wire, in the forms of the module docs.
+struct Lenient(DateTime<Utc>);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        read(&String::deserialize(deserializer)?).map(Lenient)
+    }
 }
 
-/// Reads an `Option` date-time (`null` is `None`); with `default` when the field may be absent.
-pub fn deserialize_option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error> {
-    Option::<String>::deserialize(deserializer)?.map(|text| read::<D>(&text)).transpose()
+/// Reads the date-time property `name` into its slot (see [`crate::de::once`]).
+pub fn once<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<DateTime<Utc>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<Lenient>()?.0);
+    Ok(())
 }
 
-/// Reads an optional and nullable date-time: present `null` is `Some(None)` (see `nullable`).
-pub fn deserialize_nullable<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<DateTime<Utc>>>, D::Error> {
-    deserialize_option(deserializer).map(Some)
+/// Reads the date-time property `name`, which may be `null`, into its slot: `null` is `Some(None)`.
+pub fn once_nullable<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<Option<DateTime<Utc>>>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value::<Option<Lenient>>()?.map(|at| at.0));
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use serde::Deserialize;
-
     use super::*;
 
-    #[derive(Debug, Deserialize)]
+    /// A struct with a required date-time and an optional one, read as generated structs read them.
+    #[derive(Debug)]
     struct Event {
-        #[serde(deserialize_with = "super::deserialize")]
         at: DateTime<Utc>,
-        #[serde(default, deserialize_with = "super::deserialize_option")]
         until: Option<DateTime<Utc>>,
+    }
+
+    impl<'de> crate::de::FromObject<'de> for Event {
+        const NAME: &'static str = "Event";
+
+        fn from_object<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let (mut at, mut until) = (None, None);
+            while let Some(key) = map.next_key::<crate::de::Key>()? {
+                match key.as_str() {
+                    "at" => once(&mut map, &mut at, "at")?,
+                    "until" => once_nullable(&mut map, &mut until, "until")?,
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(Self { at: crate::de::required(at, "at")?, until: until.flatten() })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Event {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            crate::de::object(deserializer)
+        }
     }
 
     #[test]
@@ -80,5 +119,13 @@ mod tests {
         assert_eq!(event.until, None);
         let err = serde_json::from_str::<Event>(r#"{"at": "soon"}"#).unwrap_err();
         assert!(err.to_string().contains("\"soon\" is not a date-time"), "{err}");
+        let event: Event = serde_json::from_str(r#"{"until": null, "at": "2024-05-01T10:00:00Z"}"#).unwrap();
+        assert_eq!(event.until, None);
+        let event: Event =
+            serde_json::from_str(r#"{"until": "2024-05-02T10:00:00Z", "at": "2024-05-01T10:00:00Z"}"#).unwrap();
+        assert_eq!(event.until.map(|at| at.to_rfc3339()).as_deref(), Some("2024-05-02T10:00:00+00:00"));
+        let err = serde_json::from_str::<Event>(r#"{"at": "2024-05-01T10:00:00Z", "at": "2024-05-01T10:00:00Z"}"#)
+            .unwrap_err();
+        assert!(err.to_string().starts_with("duplicate field `at`"), "{err}");
     }
 }

@@ -9,13 +9,13 @@ pub mod auth;
 pub mod call;
 pub mod client;
 pub mod datetime;
+pub mod de;
 pub mod error;
 pub mod events;
 mod json_path;
 mod login;
 #[cfg(feature = "multipart")]
 pub mod multipart;
-pub mod nullable;
 pub mod params;
 pub mod response;
 pub mod retry;

@@ -1,6 +1,7 @@
 //! Emit: the model → Rust tokens (with `quote`) and the crate's manifest text.
 //!
-//! One module per part of a generated crate: [`types`] (`src/types.rs`), [`client`] (the `Client` and the
+//! One module per part of a generated crate: [`types`] (`src/types.rs`, with [`wire`]: the serde impls it
+//! writes out rather than derives), [`client`] (the `Client` and the
 //! skeleton of `src/lib.rs`), [`operations`] (one method per operation) with [`outcomes`] (its success and
 //! error enums and how a response is decoded into them), [`auth`] (credentials: specs, `with_…`, `login`),
 //! [`docs`] (doc comments from spec text), [`readme`] (the crate's `README.md`, its front page, with an example), and
@@ -21,6 +22,7 @@ mod readme;
 mod reserved;
 mod types;
 mod unions;
+mod wire;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;

@@ -9,6 +9,7 @@ use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
 use super::gate;
 use super::operations::deprecated_attr;
 use super::unions::{tagged_union, untagged_union};
+use super::wire::{enum_impls, struct_reader};
 use super::{ident, lit, ty_tokens};
 use crate::model::{Api, Field, Gate, Serde, Ty, TypeDef, TypeKind};
 
@@ -37,15 +38,19 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> syn::
 
 /// The module docs and imports of `types.rs`.
 fn types_head(api: &Api) -> TokenStream {
-    // Each derive's import, compiled with the types that use it.
-    let gate_of_those = |pick: fn(&Serde) -> bool| {
-        let mut deriving = (0..api.types.len())
-            .filter(|&i| !matches!(api.types[i].kind, TypeKind::Alias(_)) && pick(&api.serde[i]))
-            .peekable();
+    // Each derive's import, compiled with the types that use it (structs and string enums implement what
+    // they do not derive with the traits' paths, see `wire`).
+    let gate_of_those = |pick: fn(&TypeKind, &Serde) -> bool| {
+        let mut deriving = (0..api.types.len()).filter(|&i| pick(&api.types[i].kind, &api.serde[i])).peekable();
         deriving.peek().is_some().then(|| gate::union(deriving.filter_map(|i| api.gates.get(i))))
     };
     let cfg = |gate: &Gate| gate::cfg(api, gate);
-    let imports = match (gate_of_those(|s| s.serialize), gate_of_those(|s| s.deserialize)) {
+    let serializing =
+        |kind: &TypeKind, serde: &Serde| serde.serialize && !matches!(kind, TypeKind::Alias(_) | TypeKind::Enum { .. });
+    let deserializing = |kind: &TypeKind, serde: &Serde| {
+        serde.deserialize && !matches!(kind, TypeKind::Alias(_) | TypeKind::Enum { .. } | TypeKind::Struct { .. })
+    };
+    let imports = match (gate_of_those(serializing), gate_of_those(deserializing)) {
         (Some(both), Some(other)) if both == other => {
             let cfg = cfg(&both);
             quote!(
@@ -93,53 +98,54 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde) -> Token
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
             let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
-            let fields = fields.iter().map(|f| field(api, f));
+            let reader = serde.deserialize.then(|| struct_reader(&name, fields, additional.as_ref()));
+            let serialize = serde.serialize.then(|| quote!(Serialize,));
+            let members = fields.iter().map(|f| field(api, f, serde.serialize));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
+                let flatten = serde.serialize.then(|| quote!(#[serde(flatten)]));
                 quote! {
                     /// Further properties, by name.
-                    #[serde(flatten)]
+                    #flatten
                     pub additional_properties: std::collections::BTreeMap<String, #ty>,
                 }
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default #serde_derive)]
+                #[derive(Debug, Clone, PartialEq, #default #serialize)]
                 #extra
                 #[non_exhaustive]
                 pub struct #name {
-                    #(#fields)*
+                    #(#members)*
                     #additional
                 }
 
                 #constructor
+                #reader
             }
         }
         TypeKind::Enum { variants } => {
+            let impls = enum_impls(&name, variants, serde);
             let variants = variants.iter().map(|(variant, wire)| {
                 let variant_ident = ident(variant);
                 let doc = format!(" {}", code(wire));
-                let rename = (variant != wire).then(|| {
-                    let wire = lit(wire);
-                    quote!(#[serde(rename = #wire)])
-                });
                 quote! {
                     #[doc = #doc]
-                    #rename
                     #variant_ident,
                 }
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, #serde_derive)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                 #extra
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     /// A value the spec does not list, kept as sent.
-                    #[serde(untagged)]
                     Other(String),
                 }
+
+                #impls
             }
         }
         TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, extra, serde_derive, repr, variants),
@@ -273,7 +279,9 @@ fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream 
     }
 }
 
-fn field(api: &Api, field: &Field) -> TokenStream {
+/// A struct's field, with the attributes its `Serialize` derive reads where it has one (its reading is
+/// `wire::struct_reader`).
+fn field(api: &Api, field: &Field, serialize: bool) -> TokenStream {
     let name = ident(&field.ident);
     let mut paragraphs = Vec::new();
     paragraphs.extend(field.doc.as_deref().map(spec).filter(|d| !d.is_empty()));
@@ -288,42 +296,19 @@ fn field(api: &Api, field: &Field) -> TokenStream {
     }));
     let docs = lines(&paragraphs.join("\n\n"));
     let ty = ty_tokens(&field.ty, true);
-    let rename = (field.ident != field.wire).then(|| {
+    let deprecated = deprecated_attr(field.deprecated, field.doc.as_deref(), "property");
+    let ty = match (field.required, field.nullable) {
+        (true, false) => ty,
+        // Optional and nullable: absent, `null` and a value are three different things on the wire.
+        (false, true) => quote!(Option<Option<#ty>>),
+        // Required but nullable: always sent, `null` when `None`.
+        _ => quote!(Option<#ty>),
+    };
+    let rename = (serialize && field.ident != field.wire).then(|| {
         let wire = lit(&field.wire);
         quote!(#[serde(rename = #wire)])
     });
-    let deprecated = deprecated_attr(field.deprecated, field.doc.as_deref(), "property");
-    // Date-times are read leniently (see the runtime's `datetime`), through the field's own reader.
-    let lenient = field.ty == Ty::DateTime;
-    let reader = |plain: &str, with_datetime: &str| -> Option<String> {
-        match (lenient, plain.is_empty()) {
-            (true, _) => Some(format!("clientgen_runtime::datetime::{with_datetime}")),
-            (false, true) => None,
-            (false, false) => Some(plain.to_owned()),
-        }
-    };
-    let (ty, reader, optional) = match (field.required, field.nullable) {
-        (true, false) => (ty, reader("", "deserialize"), false),
-        // Required but nullable: always sent, `null` when `None`.
-        (true, true) => (quote!(Option<#ty>), reader("", "deserialize_option"), false),
-        (false, false) => (quote!(Option<#ty>), reader("", "deserialize_option"), true),
-        // Optional and nullable: absent, `null` and a value are three different things on the wire.
-        (false, true) => (
-            quote!(Option<Option<#ty>>),
-            reader("clientgen_runtime::nullable::deserialize", "deserialize_nullable"),
-            true,
-        ),
-    };
-    let skip = match (optional, reader) {
-        (false, None) => None,
-        (false, Some(reader)) => Some(quote!(#[serde(deserialize_with = #reader)])),
-        (true, None) => Some(quote!(#[serde(default, skip_serializing_if = "Option::is_none")])),
-        (true, Some(reader)) => Some(quote!(#[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            deserialize_with = #reader
-        )])),
-    };
+    let skip = (serialize && !field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
     quote! {
         #docs
         #deprecated

@@ -1,0 +1,175 @@
+//! The serde impls `types.rs` writes out instead of deriving. A struct's `Deserialize` reads a JSON object
+//! through the runtime's `de`: one key type for every struct and no array form (see there). A string enum
+//! reads and writes a plain string, with its `Other` fallback. For these two, serde's derives compile to
+//! several times the code (a field enum and its visitor per struct, an array reader that JSON objects never
+//! use; for an enum with an untagged fallback, a buffered copy of the input and a second pass over it), and
+//! reading is most of what a generated crate costs to compile.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{ident, lit, ty_tokens};
+use crate::model::{Field, Serde, Ty};
+
+/// The local names of a struct reader besides its fields' slots (a field's slot is named as the field), and
+/// its type parameter (`__A`, which a spec's type name, in upper camel case, never is), out of the way of
+/// the spec's names.
+const MAP: &str = "__map";
+const KEY: &str = "__key";
+
+/// `FromObject` and `Deserialize` of the struct `name`: each property read once into its slot by its wire
+/// name, unknown properties skipped (or kept in `additional_properties`, of type `additional`).
+pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&Ty>) -> TokenStream {
+    let (map, key) = (ident(MAP), ident(KEY));
+    let slots = fields.iter().map(|f| {
+        let slot = ident(&f.ident);
+        let ty = ty_tokens(&f.ty, true);
+        if f.required && !f.nullable {
+            quote!(let mut #slot: Option<#ty> = None;)
+        } else {
+            quote!(let mut #slot: Option<Option<#ty>> = None;)
+        }
+    });
+    let arms = fields.iter().map(|f| {
+        let (slot, wire) = (ident(&f.ident), lit(&f.wire));
+        let read = match (f.ty == Ty::DateTime, f.required && !f.nullable) {
+            (false, _) => quote!(de::once),
+            (true, true) => quote!(datetime::once),
+            (true, false) => quote!(datetime::once_nullable),
+        };
+        quote!(#wire => #read(&mut #map, &mut #slot, #wire)?,)
+    });
+    let inits = fields.iter().map(|f| {
+        let (slot, wire) = (ident(&f.ident), lit(&f.wire));
+        match (f.required, f.nullable) {
+            (true, false) => quote!(#slot: de::required(#slot, #wire)?,),
+            // Optional and nullable: absent is `None`, `null` is `Some(None)`.
+            (false, true) => quote!(#slot,),
+            // Optional: `null` reads as absent; required and nullable: absent reads as `null`.
+            _ => quote!(#slot: #slot.flatten(),),
+        }
+    });
+    let (keep, kept) = match additional {
+        Some(ty) => {
+            let ty = ty_tokens(ty, true);
+            (
+                Some(quote!(let mut additional_properties = std::collections::BTreeMap::<String, #ty>::new();)),
+                Some(quote!(additional_properties,)),
+            )
+        }
+        None => (None, None),
+    };
+    let other = match additional {
+        Some(_) => quote!(additional_properties.insert(#key.into_string(), #map.next_value()?);),
+        None => quote!(#map.next_value::<serde::de::IgnoredAny>()?;),
+    };
+    let body = if fields.is_empty() {
+        other
+    } else {
+        quote! {
+            match #key.as_str() {
+                #(#arms)*
+                _ => {
+                    #other
+                }
+            }
+        }
+    };
+    // The runtime's modules the body names, imported where used (modules: a field's slot may be named
+    // `once` or `required`, but no value shadows a module).
+    let dates = fields.iter().any(|f| f.ty == Ty::DateTime);
+    let de = fields.iter().any(|f| f.ty != Ty::DateTime || (f.required && !f.nullable));
+    let modules = match (dates, de) {
+        (true, true) => Some(quote!(
+            use clientgen_runtime::{datetime, de};
+        )),
+        (true, false) => Some(quote!(
+            use clientgen_runtime::datetime;
+        )),
+        (false, true) => Some(quote!(
+            use clientgen_runtime::de;
+        )),
+        (false, false) => None,
+    };
+    let name_lit = lit(&name.to_string());
+    let deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #deprecated
+        impl<'de> clientgen_runtime::de::FromObject<'de> for #name {
+            const NAME: &'static str = #name_lit;
+
+            fn from_object<__A: serde::de::MapAccess<'de>>(mut #map: __A) -> Result<Self, __A::Error> {
+                #modules
+
+                #(#slots)*
+                #keep
+                while let Some(#key) = #map.next_key::<clientgen_runtime::de::Key>()? {
+                    #body
+                }
+                Ok(Self { #(#inits)* #kept })
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                clientgen_runtime::de::object(deserializer)
+            }
+        }
+    }
+}
+
+/// `as_str` of the string enum `name`, and its serde impls in the directions `serde` gives: the variant
+/// of each listed value (`(variant, wire value)`), `Other` for any other string.
+pub(super) fn enum_impls(name: &Ident, variants: &[(String, String)], serde: Serde) -> TokenStream {
+    let to_wire = variants.iter().map(|(variant, wire)| {
+        let (variant, wire) = (ident(variant), lit(wire));
+        quote!(Self::#variant => #wire,)
+    });
+    let serialize = serde.serialize.then(|| {
+        quote! {
+            impl serde::Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+        }
+    });
+    let deserialize = serde.deserialize.then(|| {
+        let from_wire = variants.iter().map(|(variant, wire)| {
+            let (variant, wire) = (ident(variant), lit(wire));
+            quote!(#wire => Self::#variant,)
+        });
+        let value = if variants.is_empty() {
+            quote!(Self::Other(value))
+        } else {
+            quote! {
+                match value.as_str() {
+                    #(#from_wire)*
+                    _ => Self::Other(value),
+                }
+            }
+        };
+        quote! {
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(#value)
+                }
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            /// The value as the API writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::Other(other) => other,
+                }
+            }
+        }
+
+        #serialize
+        #deserialize
+    }
+}
