@@ -69,13 +69,7 @@ impl Builder<'_> {
             if let (Some((media, offered)), true, None) = (offered_events, is_ok, &event_stream) {
                 if pick_media(&response.content).is_some_and(|(picked, _)| !is_event_stream(picked)) {
                     let at = pointer_push(&pointer_push(&response_pointer, "content"), media);
-                    let ty = match &offered.schema {
-                        Some(schema) => {
-                            let hint = format!("{type_stem}{label}Event");
-                            self.schema_ty(schema, &hint, &pointer_push(&at, "schema"), false)?
-                        }
-                        None => Ty::String,
-                    };
+                    let ty = self.event_ty(offered, &format!("{type_stem}{label}Event"), &at)?;
                     event_stream = Some(Outcome {
                         status,
                         variant: label.clone(),
@@ -90,15 +84,10 @@ impl Builder<'_> {
                 // `*/*` with no schema, and any media type whose schema is a binary string, is bytes.
                 Some((_, media)) if media.schema.as_ref().is_some_and(is_binary_string) => ResponseBody::Bytes,
                 Some((content_type, media)) if media.schema.is_none() && is_any(content_type) => ResponseBody::Bytes,
-                Some((content_type, media)) if is_event_stream(content_type) => match &media.schema {
-                    Some(schema) => {
-                        let hint = format!("{type_stem}{label}Event");
-                        let media_pointer = media_at.as_deref().unwrap_or_default();
-                        let ty = self.schema_ty(schema, &hint, &pointer_push(media_pointer, "schema"), false)?;
-                        ResponseBody::Events(ty)
-                    }
-                    None => ResponseBody::Events(Ty::String),
-                },
+                Some((content_type, media)) if is_event_stream(content_type) => {
+                    let at = media_at.as_deref().unwrap_or_default();
+                    ResponseBody::Events(self.event_ty(media, &format!("{type_stem}{label}Event"), at)?)
+                }
                 Some((content_type, media)) => match encoding_of(content_type) {
                     BodyEncoding::Json => match &media.schema {
                         Some(schema) => {
@@ -135,6 +124,15 @@ impl Builder<'_> {
             }
         }
         Ok(Responses { success, errors, accept, event_stream })
+    }
+
+    /// The type of each event of the `text/event-stream` media type at `at`: its schema's (an inline one
+    /// named `hint`), or the event's text where it has none.
+    fn event_ty(&mut self, media: &openapiv3::MediaType, hint: &str, at: &str) -> Result<Ty, Error> {
+        match &media.schema {
+            Some(schema) => self.schema_ty(schema, hint, &pointer_push(at, "schema"), false),
+            None => Ok(Ty::String),
+        }
     }
 }
 
