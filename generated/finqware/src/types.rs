@@ -73,7 +73,8 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for TokenExchangeResponse {
     fn from_object<__A: serde::de::MapAccess<'de>>(
         mut __map: __A,
     ) -> Result<Self, __A::Error> {
-        use clientgen_runtime::{datetime, de};
+        use clientgen_runtime::datetime;
+        use clientgen_runtime::de;
 
         let mut credentials_id: Option<uuid::Uuid> = None;
         let mut access_token: Option<clientgen_runtime::Secret> = None;

@@ -38,19 +38,14 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> syn::
 
 /// The module docs and imports of `types.rs`.
 fn types_head(api: &Api) -> TokenStream {
-    // Each derive's import, compiled with the types that use it (structs and string enums implement what
-    // they do not derive with the traits' paths, see `wire`).
-    let gate_of_those = |pick: fn(&TypeKind, &Serde) -> bool| {
-        let mut deriving = (0..api.types.len()).filter(|&i| pick(&api.types[i].kind, &api.serde[i])).peekable();
+    // Each derive's import, compiled with the types that use it.
+    let gate_of_those = |pick: fn(Serde) -> bool| {
+        let mut deriving =
+            (0..api.types.len()).filter(|&i| pick(unqualified(&api.types[i].kind, api.serde[i]))).peekable();
         deriving.peek().is_some().then(|| gate::union(deriving.filter_map(|i| api.gates.get(i))))
     };
     let cfg = |gate: &Gate| gate::cfg(api, gate);
-    let serializing =
-        |kind: &TypeKind, serde: &Serde| serde.serialize && !matches!(kind, TypeKind::Alias(_) | TypeKind::Enum { .. });
-    let deserializing = |kind: &TypeKind, serde: &Serde| {
-        serde.deserialize && !matches!(kind, TypeKind::Alias(_) | TypeKind::Enum { .. } | TypeKind::Struct { .. })
-    };
-    let imports = match (gate_of_those(serializing), gate_of_those(deserializing)) {
+    let imports = match (gate_of_those(|s| s.serialize), gate_of_those(|s| s.deserialize)) {
         (Some(both), Some(other)) if both == other => {
             let cfg = cfg(&both);
             quote!(
@@ -82,6 +77,17 @@ fn types_head(api: &Api) -> TokenStream {
     }
 }
 
+/// The serde traits a type of `kind` names unqualified, derived or implemented (what `types.rs` imports):
+/// those of its directions, but for a struct, which writes out its `Deserialize`, and a string enum, which
+/// writes out both, with the traits' paths (see `wire`); an alias names none.
+fn unqualified(kind: &TypeKind, serde: Serde) -> Serde {
+    match kind {
+        TypeKind::Struct { .. } => Serde { deserialize: false, ..serde },
+        TypeKind::Enum { .. } | TypeKind::Alias(_) => Serde { serialize: false, deserialize: false },
+        _ => serde,
+    }
+}
+
 /// The serde derives of a type that crosses the wire in the directions `serde` gives.
 fn serde_derives(serde: Serde) -> TokenStream {
     let serialize = serde.serialize.then(|| quote!(Serialize,));
@@ -93,13 +99,12 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde) -> Token
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     let extra = derive_attr(derives);
-    let serde_derive = serde_derives(serde);
+    let serde_derive = serde_derives(unqualified(&def.kind, serde));
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
             let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
             let reader = serde.deserialize.then(|| struct_reader(&name, fields, additional.as_ref()));
-            let serialize = serde.serialize.then(|| quote!(Serialize,));
             let members = fields.iter().map(|f| field(api, f, serde.serialize));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
@@ -112,7 +117,7 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde) -> Token
             });
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, #default #serialize)]
+                #[derive(Debug, Clone, PartialEq, #default #serde_derive)]
                 #extra
                 #[non_exhaustive]
                 pub struct #name {

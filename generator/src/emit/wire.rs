@@ -21,10 +21,12 @@ const KEY: &str = "__key";
 /// name, unknown properties skipped (or kept in `additional_properties`, of type `additional`).
 pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&Ty>) -> TokenStream {
     let (map, key) = (ident(MAP), ident(KEY));
+    // A property that must be present with a value reads into `Option<T>`; the others into `Option<Option<T>>`.
+    let certain = |f: &Field| f.required && !f.nullable;
     let slots = fields.iter().map(|f| {
         let slot = ident(&f.ident);
         let ty = ty_tokens(&f.ty, true);
-        if f.required && !f.nullable {
+        if certain(f) {
             quote!(let mut #slot: Option<#ty> = None;)
         } else {
             quote!(let mut #slot: Option<Option<#ty>> = None;)
@@ -32,7 +34,7 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&
     });
     let arms = fields.iter().map(|f| {
         let (slot, wire) = (ident(&f.ident), lit(&f.wire));
-        let read = match (f.ty == Ty::DateTime, f.required && !f.nullable) {
+        let read = match (f.ty == Ty::DateTime, certain(f)) {
             (false, _) => quote!(de::once),
             (true, true) => quote!(datetime::once),
             (true, false) => quote!(datetime::once_nullable),
@@ -49,19 +51,17 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&
             _ => quote!(#slot: #slot.flatten(),),
         }
     });
-    let (keep, kept) = match additional {
+    // An unknown property is kept where the schema has `additionalProperties`, else skipped.
+    let (keep, other, kept) = match additional {
         Some(ty) => {
             let ty = ty_tokens(ty, true);
             (
                 Some(quote!(let mut additional_properties = std::collections::BTreeMap::<String, #ty>::new();)),
+                quote!(additional_properties.insert(#key.into_string(), #map.next_value()?);),
                 Some(quote!(additional_properties,)),
             )
         }
-        None => (None, None),
-    };
-    let other = match additional {
-        Some(_) => quote!(additional_properties.insert(#key.into_string(), #map.next_value()?);),
-        None => quote!(#map.next_value::<serde::de::IgnoredAny>()?;),
+        None => (None, quote!(#map.next_value::<serde::de::IgnoredAny>()?;), None),
     };
     let body = if fields.is_empty() {
         other
@@ -77,20 +77,16 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&
     };
     // The runtime's modules the body names, imported where used (modules: a field's slot may be named
     // `once` or `required`, but no value shadows a module).
-    let dates = fields.iter().any(|f| f.ty == Ty::DateTime);
-    let de = fields.iter().any(|f| f.ty != Ty::DateTime || (f.required && !f.nullable));
-    let modules = match (dates, de) {
-        (true, true) => Some(quote!(
-            use clientgen_runtime::{datetime, de};
-        )),
-        (true, false) => Some(quote!(
+    let datetime = fields.iter().any(|f| f.ty == Ty::DateTime).then(|| {
+        quote!(
             use clientgen_runtime::datetime;
-        )),
-        (false, true) => Some(quote!(
+        )
+    });
+    let de = fields.iter().any(|f| f.ty != Ty::DateTime || certain(f)).then(|| {
+        quote!(
             use clientgen_runtime::de;
-        )),
-        (false, false) => None,
-    };
+        )
+    });
     let name_lit = lit(&name.to_string());
     let deprecated = fields.iter().any(|f| f.deprecated).then(|| quote!(#[allow(deprecated)]));
     quote! {
@@ -99,7 +95,8 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&
             const NAME: &'static str = #name_lit;
 
             fn from_object<__A: serde::de::MapAccess<'de>>(mut #map: __A) -> Result<Self, __A::Error> {
-                #modules
+                #datetime
+                #de
 
                 #(#slots)*
                 #keep
