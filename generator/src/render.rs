@@ -83,6 +83,29 @@ pub(crate) fn rust_files(
     Ok((lib?, types))
 }
 
+/// The crate's `lib.rs` as the items of one module (see `clientgen::generate_module`): no crate-level
+/// attributes, and `types.rs` inline as `pub mod types { … }`, its module docs on the `mod`.
+pub(crate) fn module(file: &Path, header: &str, api: &Api) -> Result<String, Error> {
+    let internal =
+        |err: syn::Error| Error::new(file, "", ErrorKind::Internal(format!("emitted code does not parse: {err}")));
+    let mut lib: syn::File = syn::parse2(emit::lib_file(api)).map_err(internal)?;
+    let mut types = emit::types_file_part(api, 0..api.types.len()).map_err(internal)?;
+    lib.attrs.clear();
+    for item in &mut lib.items {
+        if let syn::Item::Mod(module) = item {
+            if module.ident == "types" && module.content.is_none() {
+                module.attrs.extend(types.attrs.drain(..).map(|mut attr| {
+                    attr.style = syn::AttrStyle::Outer;
+                    attr
+                }));
+                module.content = Some((Default::default(), std::mem::take(&mut types.items)));
+                module.semi = None;
+            }
+        }
+    }
+    Ok(format!("{header}{}", render_file(file, Ok(lib))?))
+}
+
 /// The weight of one piece of `types.rs` rendered at a time: small enough that a large spec's memory is
 /// reused from piece to piece, large enough that a small spec's `types.rs` is one piece.
 const PIECE_WEIGHT: usize = 4000;

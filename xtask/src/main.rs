@@ -16,7 +16,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let root = xtask::repo_root();
+    let root = match xtask::find_root() {
+        Ok(root) => root,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     let corpus_dir = |dir: Option<std::path::PathBuf>| dir.unwrap_or_else(|| root.join("../shared/corpus"));
     let result = match command {
         Command::Help(text) => {

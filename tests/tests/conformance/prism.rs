@@ -9,23 +9,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How to install Prism, as the failure message says it.
-pub const INSTALL: &str = "npm ci --prefix tests/conformance";
-
 /// How long Prism may take to listen (it takes 2-6 s on two cores).
 const STARTUP: Duration = Duration::from_secs(60);
 
-/// The `prism` executable, or a panic naming the install command: CI installs it, and a missing mock must
-/// fail the suite rather than skip the check.
+/// The `prism` executable, installed inside the repository on first use (`xtask::tools::prism`); a failure
+/// to install it fails the test with the message naming the install command: a missing mock must fail the
+/// suite rather than skip the check.
 pub fn binary(root: &Path) -> PathBuf {
-    let bin = root.join("tests").join("conformance").join("node_modules").join(".bin").join("prism");
-    assert!(
-        bin.exists(),
-        "{} is missing: Stoplight Prism is not installed. Run `{INSTALL}` (needs Node 18.20+ and npm) from the \
-         repository root; .ci/run does.",
-        bin.display()
-    );
-    bin
+    xtask::tools::prism(root).unwrap_or_else(|message| panic!("{message}"))
 }
 
 /// A running `prism mock`.

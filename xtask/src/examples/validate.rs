@@ -7,9 +7,6 @@ use std::process::Command;
 
 use serde_json::Value;
 
-/// How the validator is installed, for the message when it is not.
-pub const INSTALL: &str = "python3 -m pip install --break-system-packages -r tests/requirements.txt";
-
 /// What the validator said of one example.
 #[derive(Debug, Clone)]
 pub struct Verdict {
@@ -21,25 +18,29 @@ pub struct Verdict {
     pub format: Option<String>,
 }
 
-/// The validator script.
+/// The validator script and the interpreter that runs it.
 pub struct Validator {
+    python: PathBuf,
     script: PathBuf,
 }
 
 impl Validator {
-    /// `Err` naming the install command when the validator cannot be imported.
+    /// The validator, installed first where it is not (see [`crate::tools::python`]); `Err` naming the
+    /// install command when it cannot be installed or imported.
     pub fn find(root: &Path) -> Result<Validator, String> {
+        let python = crate::tools::python(root)?;
         let script = root.join("tests").join("examples").join("validate.py");
-        let output = Command::new("python3")
+        let output = Command::new(&python)
             .arg(&script)
             .arg("--check")
             .output()
-            .map_err(|err| format!("cannot run python3 ({err}): install Python 3, then run `{INSTALL}`"))?;
+            .map_err(|err| format!("cannot run {} ({err})", python.display()))?;
         if output.status.success() {
-            Ok(Validator { script })
+            Ok(Validator { python, script })
         } else {
             let stderr = String::from_utf8_lossy(&output.stderr);
-            Err(format!("the example validator cannot run: {}\n(install it with `{INSTALL}`)", stderr.trim()))
+            let install = crate::tools::PYTHON_INSTALL;
+            Err(format!("the example validator cannot run: {}\n(install it with `{install}`)", stderr.trim()))
         }
     }
 
@@ -55,11 +56,11 @@ impl Validator {
             .collect();
         let text = serde_json::to_string(&list).map_err(|err| err.to_string())?;
         std::fs::write(scratch, text).map_err(|err| format!("cannot write {}: {err}", scratch.display()))?;
-        let output = Command::new("python3")
+        let output = Command::new(&self.python)
             .arg(&self.script)
             .arg(scratch)
             .output()
-            .map_err(|err| format!("cannot run python3: {err}"))?;
+            .map_err(|err| format!("cannot run {}: {err}", self.python.display()))?;
         if !output.status.success() {
             let stderr = String::from_utf8_lossy(&output.stderr);
             return Err(format!("validate.py failed on {}: {}", scratch.display(), stderr.trim()));

@@ -1,14 +1,17 @@
-//! `specs/clientgen.toml`: the settings of the specs beside it, one `[specs.<stem>]` table per spec, read and
-//! validated with errors located like a spec's (`file:line:column at key.path: what is wrong`).
+//! `clientgen.toml`, in the specs directory: the settings of the specs beside it, one `[specs.<stem>]` table
+//! per spec, read and validated with errors located like a spec's (`file:line:column at key.path: what is
+//! wrong`).
 //!
 //! ```toml
+//! runtime = { git = "https://github.com/you/clientgen" }   # every crate's clientgen-runtime (or per spec)
+//!
 //! [specs.openai]
 //! name = "openai-client"        # the package name (default: `<stem>-client`)
 //! version = "0.1.0"             # the package version (default: 0.1.0)
 //! lenient = true                # accept mistakes with one safe reading (default: false)
 //! derives = ["Eq", "Hash"]      # on every type of `types.rs` that can take them
 //! group-features = false        # no cargo feature per group of operations (default: true)
-//! runtime = { path = "../../generator/runtime" }   # or { version = "0.1" }
+//! runtime = { path = "../../generator/runtime" }   # or { version = "0.1" }, { git = "…", tag = "…" }
 //!
 //! [specs.openai.replace]        # schema (as in the spec) = an existing Rust type
 //! Pet = "pet_types::Pet"
@@ -26,7 +29,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-/// The settings file's name, in `specs/`.
+/// The settings file's name, in the specs directory.
 pub const FILE: &str = "clientgen.toml";
 
 /// A mistake in the settings file, located.
@@ -58,6 +61,8 @@ impl fmt::Display for SettingsError {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Document {
+    /// Where every generated crate finds `clientgen-runtime`, unless its spec's table says otherwise.
+    runtime: Option<Spanned<Dependency>>,
     #[serde(default)]
     specs: BTreeMap<String, Spanned<Spec>>,
 }
@@ -87,6 +92,10 @@ struct Spec {
 struct DependencyTable {
     version: Option<String>,
     path: Option<String>,
+    git: Option<String>,
+    branch: Option<String>,
+    tag: Option<String>,
+    rev: Option<String>,
     package: Option<String>,
     default_features: Option<bool>,
     features: Option<Vec<String>>,
@@ -102,7 +111,10 @@ impl<'de> Deserialize<'de> for Dependency {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Dependency;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a version requirement or a table with `version`, `path`, `package`, `default-features`, `features`")
+                f.write_str(
+                    "a version requirement or a table with `version`, `path`, `git` (and `branch`, `tag` or `rev`), \
+                     `package`, `default-features`, `features`",
+                )
             }
             fn visit_str<E: serde::de::Error>(self, version: &str) -> Result<Dependency, E> {
                 Ok(Dependency(DependencyTable { version: Some(version.to_owned()), ..DependencyTable::default() }))
@@ -130,6 +142,11 @@ impl Dependency {
         if let Some(path) = &table.path {
             parts.push(format!("path = {}", quote(path)));
         }
+        for (key, value) in [("git", &table.git), ("branch", &table.branch), ("tag", &table.tag), ("rev", &table.rev)] {
+            if let Some(value) = value {
+                parts.push(format!("{key} = {}", quote(value)));
+            }
+        }
         if let Some(default) = table.default_features {
             parts.push(format!("default-features = {default}"));
         }
@@ -139,24 +156,43 @@ impl Dependency {
         }
         format!("{{ {} }}", parts.join(", "))
     }
+
+    /// What is wrong with where the dependency comes from: no source, or a `branch`, `tag` or `rev` without
+    /// `git` or more than one of them.
+    fn source_error(&self) -> Option<&'static str> {
+        let table = &self.0;
+        let git_refs = [&table.branch, &table.tag, &table.rev].iter().filter(|r| r.is_some()).count();
+        if table.version.is_none() && table.path.is_none() && table.git.is_none() {
+            Some("needs a `version`, a `path` or a `git` repository")
+        } else if git_refs > 0 && table.git.is_none() {
+            Some("`branch`, `tag` and `rev` go with `git`")
+        } else if git_refs > 1 {
+            Some("give one of `branch`, `tag` and `rev`")
+        } else {
+            None
+        }
+    }
 }
 
-/// The settings of every spec, from `specs/clientgen.toml` (none when there is no such file).
+/// The settings of every spec, from `clientgen.toml` (none when there is no such file).
 #[derive(Debug, Default)]
 pub struct Settings {
     /// The file as shown in messages.
     file: String,
     /// Its text, to locate spans.
     text: String,
+    /// The runtime dependency of every crate whose table names none, as TOML.
+    runtime: Option<String>,
     /// By spec stem, with the span of the table's name.
     specs: BTreeMap<String, (Range<usize>, Spec)>,
 }
 
 impl Settings {
-    /// Reads `specs/clientgen.toml` under `root`, for the specs whose stems are `stems`.
-    pub fn load(root: &Path, stems: &[String]) -> Result<Self, SettingsError> {
-        let path: PathBuf = root.join("specs").join(FILE);
-        let file = format!("specs/{FILE}");
+    /// Reads `clientgen.toml` in the specs directory `dir` (shown in messages as `shown`), for the specs whose
+    /// stems are `stems`.
+    pub fn load(dir: &Path, shown: &Path, stems: &[String]) -> Result<Self, SettingsError> {
+        let path: PathBuf = dir.join(FILE);
+        let file = shown.join(FILE).display().to_string();
         match fs::read_to_string(&path) {
             Ok(text) => Self::parse(&file, &text, stems),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Self { file, ..Self::default() }),
@@ -181,6 +217,10 @@ impl Settings {
             let inner = err.into_inner();
             error(inner.span(), key, inner.message().trim_end().to_owned())
         })?;
+        if let Some(error_text) = document.runtime.as_ref().and_then(|dep| dep.get_ref().source_error()) {
+            let span = document.runtime.as_ref().map(Spanned::span);
+            return Err(error(span, "runtime".into(), error_text.into()));
+        }
         let mut specs = BTreeMap::new();
         for (stem, spec) in document.specs {
             let span = spec.span();
@@ -189,7 +229,7 @@ impl Settings {
             if !stems.contains(&stem) {
                 let known = if stems.is_empty() { "there are none".to_owned() } else { stems.join(", ") };
                 let message = format!(
-                    "no spec `{stem}` beside this file (`specs/{stem}.yaml`, `.yml` or `.json`); the specs are: {known}"
+                    "no spec `{stem}` beside this file (`{stem}.yaml`, `.yml` or `.json`); the specs are: {known}"
                 );
                 return Err(error(Some(span), key, message));
             }
@@ -210,14 +250,14 @@ impl Settings {
             }
             let dependencies = spec.dependencies.iter().map(|(name, dep)| (format!("dependencies.{name}"), dep));
             for (at, dep) in dependencies.chain(spec.runtime.iter().map(|dep| ("runtime".to_owned(), dep))) {
-                if dep.get_ref().0.version.is_none() && dep.get_ref().0.path.is_none() {
-                    let message = "needs a `version` or a `path`".to_owned();
-                    return Err(error(Some(dep.span()), format!("{key}.{at}"), message));
+                if let Some(message) = dep.get_ref().source_error() {
+                    return Err(error(Some(dep.span()), format!("{key}.{at}"), message.to_owned()));
                 }
             }
             specs.insert(stem, (span, spec));
         }
-        let settings = Self { file: file.to_owned(), text: text.to_owned(), specs };
+        let runtime = document.runtime.map(|dep| dep.get_ref().to_toml());
+        let settings = Self { file: file.to_owned(), text: text.to_owned(), runtime, specs };
         let mut names: BTreeMap<String, &str> = BTreeMap::new();
         for stem in stems {
             let name = settings.crate_name(stem);
@@ -244,18 +284,31 @@ impl Settings {
         }
     }
 
-    /// The generator's options for the spec at `spec` (as shown, relative to the root) with stem `stem`.
-    pub fn options(&self, spec: &Path, stem: &str) -> clientgen::Options {
-        let mut options = clientgen::Options::for_spec(spec, crate::RUNTIME_DEPENDENCY);
+    /// The `clientgen-runtime` dependency of the crate of `stem` as TOML: its table's `runtime`, else the
+    /// file's, else none.
+    pub fn runtime(&self, stem: &str) -> Option<String> {
+        let own = self.specs.get(stem).and_then(|(_, spec)| spec.runtime.as_ref());
+        own.map(|dep| dep.get_ref().to_toml()).or_else(|| self.runtime.clone())
+    }
+
+    /// The file as shown in messages.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The generator's options for the spec at `spec` (as shown, relative to the root) with stem `stem`;
+    /// `runtime` is the `clientgen-runtime` dependency when the settings name none.
+    pub fn options(&self, spec: &Path, stem: &str, runtime: &str) -> clientgen::Options {
+        let mut options = clientgen::Options::for_spec(spec, runtime);
         options.crate_name = self.crate_name(stem);
+        if let Some(runtime) = self.runtime(stem) {
+            options.runtime_dependency = runtime;
+        }
         let Some((_, settings)) = self.specs.get(stem) else {
             return options;
         };
         if let Some(version) = &settings.version {
             options.crate_version = version.get_ref().clone();
-        }
-        if let Some(runtime) = &settings.runtime {
-            options.runtime_dependency = runtime.get_ref().to_toml();
         }
         options.lenient = settings.lenient;
         options.derives = settings.derives.iter().map(|d| d.get_ref().clone()).collect();
@@ -349,6 +402,8 @@ fn is_semver(version: &str) -> bool {
 mod tests {
     use super::*;
 
+    const RUNTIME: &str = "{ path = \"../../generator/runtime\" }";
+
     fn stems() -> Vec<String> {
         vec!["deskpro".into(), "pets".into()]
     }
@@ -376,7 +431,7 @@ pet-types = { path = "../../types", default-features = false, features = ["serde
 schemars = "0.8"
 "#;
         let settings = Settings::parse("specs/clientgen.toml", text, &stems()).unwrap();
-        let options = settings.options(Path::new("specs/pets.yaml"), "pets");
+        let options = settings.options(Path::new("specs/pets.yaml"), "pets", RUNTIME);
         assert_eq!(options.crate_name, "pet-store");
         assert_eq!(options.crate_version, "2.1.0-beta.1");
         assert!(!options.group_features);
@@ -395,9 +450,26 @@ schemars = "0.8"
             ]
         );
         // A spec without a table keeps the defaults.
-        let default = settings.options(Path::new("specs/deskpro.yaml"), "deskpro");
-        let plain = clientgen::Options::for_spec(Path::new("specs/deskpro.yaml"), crate::RUNTIME_DEPENDENCY);
+        let default = settings.options(Path::new("specs/deskpro.yaml"), "deskpro", RUNTIME);
+        let plain = clientgen::Options::for_spec(Path::new("specs/deskpro.yaml"), RUNTIME);
         assert_eq!(format!("{default:?}"), format!("{plain:?}"));
+    }
+
+    #[test]
+    fn the_runtime_comes_from_the_spec_then_the_file_then_the_default() {
+        let text = r#"
+runtime = { git = "https://example.com/clientgen", tag = "v0.1.0" }
+
+[specs.pets]
+runtime = { path = "../../../clientgen/generator/runtime" }
+"#;
+        let settings = Settings::parse("specs/clientgen.toml", text, &stems()).unwrap();
+        let runtime = |stem: &str| settings.options(Path::new("specs/x.yaml"), stem, RUNTIME).runtime_dependency;
+        assert_eq!(runtime("pets"), r#"{ path = "../../../clientgen/generator/runtime" }"#);
+        assert_eq!(runtime("deskpro"), r#"{ git = "https://example.com/clientgen", tag = "v0.1.0" }"#);
+        let none = Settings::parse("specs/clientgen.toml", "", &stems()).unwrap();
+        assert_eq!(none.runtime("pets"), None);
+        assert_eq!(none.options(Path::new("specs/pets.yaml"), "pets", RUNTIME).runtime_dependency, RUNTIME);
     }
 
     #[test]
@@ -411,7 +483,9 @@ schemars = "0.8"
             ("a bad package name", "[specs.pets]\nname = \"pets client\"\n"),
             ("a bad version", "[specs.pets]\nversion = \"1.0\"\n"),
             ("a dependency without a source", "[specs.pets.dependencies]\npet-types = { features = [\"x\"] }\n"),
-            ("an unknown dependency key", "[specs.pets.dependencies]\npet-types = { git = \"https://x\" }\n"),
+            ("an unknown dependency key", "[specs.pets.dependencies]\npet-types = { gti = \"https://x\" }\n"),
+            ("a tag without git", "[specs.pets.dependencies]\npet-types = { path = \"../x\", tag = \"v1\" }\n"),
+            ("two git references", "runtime = { git = \"https://x\", tag = \"v1\", rev = \"abc\" }\n"),
             ("two crates of one name", "[specs.pets]\nname = \"deskpro-client\"\n"),
         ];
         let shown: Vec<String> = cases.iter().map(|(what, text)| format!("{what}:\n{}", error(text))).collect();
@@ -421,7 +495,7 @@ schemars = "0.8"
     #[test]
     fn no_file_is_no_settings() {
         let root = std::env::temp_dir().join(format!("clientgen-settings-none-{}", std::process::id()));
-        let settings = Settings::load(&root, &stems()).unwrap();
+        let settings = Settings::load(&root, Path::new("specs"), &stems()).unwrap();
         assert_eq!(settings.crate_name("pets"), "pets-client");
     }
 

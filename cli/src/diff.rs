@@ -1,4 +1,4 @@
-//! How `cargo xtask check` shows a stale file: a unified diff from what is on disk to what `gen` would write,
+//! How `check` shows a stale file: a unified diff from what is on disk to what `gen` would write,
 //! a few lines of context around each change, cut short after a screenful.
 
 use similar::TextDiff;
