@@ -1,7 +1,7 @@
 //! Generates the types of a few construct specs (`tests/constructs/`) into `OUT_DIR`, so that
 //! `tests/generated_types.rs` can compile them and check what they do on the wire, and the whole clients of
 //! `parameters.yaml`, `request_body_encodings.yaml`, `responses.yaml` and `token_resources.yaml` as modules
-//! for the behaviour tests (`calling_surface`, `downloads`, `events`, `uploads`, `retries`, …), with the
+//! (`clientgen::generate_module`, what a user's build script includes) for the behaviour tests (`calling_surface`, `downloads`, `events`, `uploads`, `retries`, …), with the
 //! generator as it is now (a change to the generator rebuilds them).
 
 use std::path::{Path, PathBuf};
@@ -41,30 +41,11 @@ fn main() {
             options.derives = vec!["Serialize".to_owned(), "Deserialize".to_owned()];
         }
         let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
-        let types = files
-            .iter()
-            .find(|file| file.path.ends_with("types.rs"))
-            .unwrap_or_else(|| panic!("{name}: no types.rs generated"));
-        // `include!` takes items only: drop the module's inner doc comment.
-        let items: String =
-            types.contents.lines().filter(|line| !line.starts_with("//!")).flat_map(|line| [line, "\n"]).collect();
-        std::fs::write(out.join(format!("{name}_types.rs")), items).expect("OUT_DIR is writable");
+        std::fs::write(out.join(format!("{name}_types.rs")), types_items(&files)).expect("OUT_DIR is writable");
         if CLIENTS.contains(name) {
-            let lib = files
-                .iter()
-                .find(|file| file.path.ends_with("lib.rs"))
-                .unwrap_or_else(|| panic!("{name}: no lib.rs generated"));
-            // As a module: no inner docs or attributes, and `types` from the file written above.
-            let types_module =
-                format!("pub mod types {{ include!(concat!(env!(\"OUT_DIR\"), \"/{name}_types.rs\")); }}");
-            let items: String = lib
-                .contents
-                .lines()
-                .filter(|line| !line.starts_with("//!") && !line.starts_with("#!["))
-                .map(|line| if line == "pub mod types;" { types_module.as_str() } else { line })
-                .flat_map(|line| [line, "\n"])
-                .collect();
-            std::fs::write(out.join(format!("{name}_lib.rs")), items).expect("OUT_DIR is writable");
+            // As a module, the way a user's build script includes a client (`clientgen::generate_module`).
+            let module = clientgen::generate_module(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
+            std::fs::write(out.join(format!("{name}_lib.rs")), module).expect("OUT_DIR is writable");
         }
     }
 }
@@ -83,22 +64,13 @@ fn settings_client(out: &Path) {
     options.group_features = false;
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
-    for file in files.iter().filter(|file| file.path.extension().is_some_and(|e| e == "rs")) {
-        let name = file.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        // `include!` takes items only: no inner docs or attributes, and `types` as an inline module.
-        let items: String = file
-            .contents
-            .lines()
-            .filter(|line| !line.starts_with("//!") && !line.starts_with("#!["))
-            .map(|line| {
-                if line == "pub mod types;" {
-                    "pub mod types { include!(concat!(env!(\"OUT_DIR\"), \"/settings_types.rs\")); }"
-                } else {
-                    line
-                }
-            })
-            .flat_map(|line| [line, "\n"])
-            .collect();
-        std::fs::write(out.join(format!("settings_{name}.rs")), items).expect("OUT_DIR is writable");
-    }
+    std::fs::write(out.join("settings_types.rs"), types_items(&files)).expect("OUT_DIR is writable");
+    let module = clientgen::generate_module(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
+    std::fs::write(out.join("settings_lib.rs"), module).expect("OUT_DIR is writable");
+}
+
+/// The generated `types.rs` as items for `include!`: without its inner doc comment.
+fn types_items(files: &[clientgen::GeneratedFile]) -> String {
+    let types = files.iter().find(|file| file.path.ends_with("types.rs")).expect("a types.rs is generated");
+    types.contents.lines().filter(|line| !line.starts_with("//!")).flat_map(|line| [line, "\n"]).collect()
 }

@@ -141,7 +141,10 @@ pub fn parse(program: &str, args: impl IntoIterator<Item = impl Into<OsString>>)
                 specs.push(value.string().map_err(|e| e.to_string())?)
             }
             Arg::Value(value) => {
-                return Err(with_help(format!("`check` takes no argument, not {value:?} (it checks every spec)"), &name));
+                return Err(with_help(
+                    format!("`check` takes no argument, not {value:?} (it checks every spec)"),
+                    &name,
+                ));
             }
             other => return Err(with_help(other.unexpected().to_string(), &name)),
         }
@@ -215,10 +218,8 @@ mod tests {
     #[test]
     fn mistakes_say_what_was_expected() {
         let cases: &[&[&str]] = &[&[], &["generate"], &["gen", "--lenient"], &["check", "pets"], &["gen", "--out"]];
-        let shown: Vec<String> = cases
-            .iter()
-            .map(|args| format!("$ clientgen {}\n{}", args.join(" "), parse(args).unwrap_err()))
-            .collect();
+        let shown: Vec<String> =
+            cases.iter().map(|args| format!("$ clientgen {}\n{}", args.join(" "), parse(args).unwrap_err())).collect();
         insta::assert_snapshot!(shown.join("\n\n"));
     }
 }

@@ -121,7 +121,7 @@ impl Project {
         let settings = Settings::load(&self.specs, &shown_dir, &stems).map_err(|err| format!("error: {err}"))?;
         if let Some(unknown) = only.iter().find(|name| !specs.iter().any(|spec| names_spec(spec, name))) {
             let known = if stems.is_empty() { "there are none".to_owned() } else { stems.join(", ") };
-            return Err(format!("error: no spec `{unknown}` in {}; the specs are: {known}", shown_dir.display()));
+            return Err(format!("error: no spec `{unknown}` in {}/; the specs are: {known}", shown_dir.display()));
         }
         if !only.is_empty() {
             specs.retain(|spec| only.iter().any(|name| names_spec(spec, name)));

@@ -146,7 +146,9 @@ fn a_workspace_of_its_own_generates_builds_and_hears_of_breaking_changes() {
     assert!(manifest.contains("Do not edit: change the spec and run `clientgen gen`."), "{manifest}");
     let runtime_line = format!("clientgen-runtime = {{ path = {} }}", toml_path(&repo().join("generator/runtime")));
     assert!(manifest.contains(&runtime_line), "{manifest}");
-    assert!(succeeds("clientgen check", clientgen(&root, &["check"])).contains("generated/ is up to date (1 crate(s))"));
+    assert!(
+        succeeds("clientgen check", clientgen(&root, &["check"])).contains("generated/ is up to date (1 crate(s))")
+    );
 
     // 2. The workspace's own xtask, a few lines over the library, sees the same crate and regenerates it.
     app_manifest(&root);

@@ -24,7 +24,9 @@ async fn each_call_is_one_span_with_opentelemetry_fields_and_no_secret() {
     let server = MockServer::start().await;
     let (obtain, _) = counted(|_, _| json(200, json!({"access": jwt("login", 300), "refresh": "refresh-secret-1"})));
     Mock::given(path("/token")).respond_with(obtain).mount(&server).await;
-    let (things, _) = counted(|n, _| if n == 1 { ResponseTemplate::new(503) } else { json(200, json!({})) });
+    // The first attempt of each call (the typed one, then the raw one) is answered 503.
+    let (things, things_hits) =
+        counted(|n, _| if n == 1 || n == 3 { ResponseTemplate::new(503) } else { json(200, json!({})) });
     Mock::given(method("GET")).and(path("/things")).respond_with(things).mount(&server).await;
     let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(5));
     let client =
@@ -32,6 +34,11 @@ async fn each_call_is_one_span_with_opentelemetry_fields_and_no_secret() {
     let login = api::types::ObtainTokenRequest::new("alice", Secret::new("pa55word-retry"));
     let client = client.login(&login, SessionOptions::default()).await.unwrap();
     client.list_things().with_query("secret-query", "q-value-secret").await.unwrap();
+    // The raw path: the same retry policy, session and span, named by its method alone.
+    let raw = client.request(reqwest::Method::GET, "/things").query(&[("raw", "q-value-secret")]).build().unwrap();
+    let answer = client.send(raw).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(things_hits.load(std::sync::atomic::Ordering::SeqCst), 4, "each call: a 503, then a resend");
     drop(guard);
 
     let logs = capture.text();
@@ -51,6 +58,19 @@ async fn each_call_is_one_span_with_opentelemetry_fields_and_no_secret() {
         assert!(span.contains(field), "the span lacks {field}:\n{span}");
     }
     assert!(logs.contains("retrying") && logs.contains("reason=\"503\""), "a retry event with its reason:\n{logs}");
+    let raw_span = logs
+        .lines()
+        .find(|line| line.contains("http.client{otel.name=GET otel.kind") && line.contains("close"))
+        .unwrap_or_else(|| panic!("no span of the raw call closed:\n{logs}"));
+    for field in [
+        "http.request.method=GET",
+        "server.address=\"127.0.0.1\"",
+        "http.response.status_code=200",
+        "http.request.resend_count=1",
+    ] {
+        assert!(raw_span.contains(field), "the raw call's span lacks {field}:\n{raw_span}");
+    }
+    assert!(!raw_span.contains("url.template"), "a raw request has no template:\n{raw_span}");
     // `eyJ` starts every JWT (base64 of `{"`).
     for secret in ["pa55word-retry", "eyJ", "refresh-secret", "q-value-secret"] {
         assert!(!logs.contains(secret), "the logs show {secret:?}:\n{logs}");

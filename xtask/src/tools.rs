@@ -48,7 +48,12 @@ pub fn python(root: &Path) -> Result<PathBuf, String> {
         let what = "the example validator's virtual environment";
         let mut create = Command::new("python3");
         create.args(["-m", "venv", "--clear"]).arg(&venv);
-        run(what, &mut create, PYTHON_INSTALL, "it needs Python 3.9+ with venv (Debian: apt-get install python3-venv)")?;
+        run(
+            what,
+            &mut create,
+            PYTHON_INSTALL,
+            "it needs Python 3.9+ with venv (Debian: apt-get install python3-venv)",
+        )?;
         let mut pip = Command::new(&python);
         pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&requirements);
         run("the example validator's Python packages", &mut pip, PYTHON_INSTALL, "it needs PyPI")

@@ -138,8 +138,11 @@ impl Client {
         self.core.request(method, path)
     }
 
-    /// Sends any request with the session's current credentials (refreshed as needed, one retry after a
-    /// 401), or as it is when the client has no session.
+    /// Sends any request (built with [`Client::request`], say) the way an operation's call is sent: with the
+    /// session's current credentials (renewed as needed, one resend after a 401; as it is when the client
+    /// has no session), retried by the client's [`RetryPolicy`] (the method decides idempotency, and an
+    /// `Idempotency-Key` header counts as a key), through the middleware, in an `http.client` span. The
+    /// response is returned unread, whatever its status.
     pub async fn send(
         &self,
         request: reqwest::Request,
@@ -162,7 +165,7 @@ impl Client {
             self.core.url().clone(),
             &ACCESS_TOKEN,
             body,
-            &*response,
+            &response,
             options,
         )?;
         Ok(Self {

@@ -7,12 +7,13 @@ use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 use reqwest::{Method, RequestBuilder};
+use tracing::Instrument as _;
 
 use crate::Error;
 use crate::auth::{AuthError, SendError, Session};
 use crate::response::RawResponse;
 use crate::retry::{self, RetryPolicy};
-use crate::transport::Transport;
+use crate::transport::{Failure, Transport};
 
 /// How long connecting may take with the default HTTP client.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -76,26 +77,32 @@ impl ClientCore {
     }
 
     /// The HTTP client used when the caller brings none: rustls, [`DEFAULT_CONNECT_TIMEOUT`],
-    /// [`DEFAULT_TIMEOUT`], and redirects followed only within the same origin (at most 10), so that
-    /// credentials in custom headers, query parameters or bodies never follow a redirect to another host.
+    /// [`DEFAULT_TIMEOUT`], and [`ClientCore::same_origin_redirects`].
     pub fn default_http_client(user_agent: &str) -> Result<reqwest::Client, BuildError> {
-        let same_origin = reqwest::redirect::Policy::custom(|attempt| {
-            let first = attempt.previous().first().map(reqwest::Url::origin);
-            if attempt.previous().len() > 10 {
-                attempt.error("too many redirects")
-            } else if first.is_some_and(|origin| origin == attempt.url().origin()) {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        });
         reqwest::Client::builder()
             .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
             .timeout(DEFAULT_TIMEOUT)
-            .redirect(same_origin)
+            .redirect(Self::same_origin_redirects())
             .user_agent(user_agent)
             .build()
             .map_err(BuildError::Http)
+    }
+
+    /// The redirect policy of the default HTTP client: a redirect is followed only within the origin (scheme,
+    /// host and port) of the request, at most [`MAX_REDIRECTS`] times (more is an error, so a loop ends);
+    /// a redirect anywhere else, `https` to `http` included, is not followed and its answer is returned as it
+    /// is. So a credential in any form (a header, a query parameter, a cookie, the body) never reaches
+    /// another origin. reqwest's own default policy follows redirects to other hosts, dropping
+    /// `Authorization`, `Cookie` and `Proxy-Authorization` but not a custom header or a query parameter:
+    /// set this policy on a `reqwest::Client` of your own (`ClientBuilder::redirect`) to keep the guarantee.
+    pub fn same_origin_redirects() -> reqwest::redirect::Policy {
+        reqwest::redirect::Policy::custom(|attempt| {
+            match redirect_decision(attempt.previous().first(), attempt.url(), attempt.previous().len()) {
+                Redirect::Follow => attempt.follow(),
+                Redirect::Stop => attempt.stop(),
+                Redirect::TooMany => attempt.error("too many redirects"),
+            }
+        })
     }
 
     /// The HTTP client (without the middleware).
@@ -171,6 +178,26 @@ impl ClientCore {
             }
             (_, Some(session)) => Some(session),
         };
+        let response = self.exchange(request, session, sensitive, policy, keyed).await.map_err(Error::from)?;
+        if streams.is_some_and(|streams| streams(response.status().as_u16())) {
+            return Ok(RawResponse::unread(response, sensitive));
+        }
+        RawResponse::read(response, sensitive).await
+    }
+
+    /// Sends `request` through `session` (when given) and the transport, retrying as `policy` says (`keyed`:
+    /// the request carries an idempotency key), renewing at most once after a 401; records the resend count,
+    /// the status and the error type on the current span. The one sending path of typed calls and
+    /// [`ClientCore::send_raw`].
+    async fn exchange(
+        &self,
+        request: reqwest::Request,
+        session: Option<&Session>,
+        sensitive: bool,
+        policy: RetryPolicy,
+        keyed: bool,
+    ) -> Result<reqwest::Response, Failure> {
+        let span = tracing::Span::current();
         let may_retry = policy.allows(request.method(), keyed);
         // Set once an attempt renewed the tokens after a 401: later attempts get a 401 answer back as it is.
         let renewed = AtomicBool::new(false);
@@ -188,24 +215,23 @@ impl ClientCore {
             }
         })
         .await;
-        let renewed = renewed.into_inner();
         // Every attempt after the first is a resend, and so is the one after a renewal.
-        let resends = attempts - 1 + u32::from(renewed);
+        let resends = attempts - 1 + u32::from(renewed.into_inner());
         if resends > 0 {
             span.record("http.request.resend_count", resends);
         }
-        let result = result.map_err(Error::from);
-        let response = result.inspect_err(|err| {
-            span.record("error.type", error_type(err));
-        })?;
-        span.record("http.response.status_code", response.status().as_u16());
-        if response.status().as_u16() >= 400 {
-            span.record("error.type", response.status().as_str());
+        match &result {
+            Ok(response) => {
+                span.record("http.response.status_code", response.status().as_u16());
+                if response.status().as_u16() >= 400 {
+                    span.record("error.type", response.status().as_str());
+                }
+            }
+            Err(failure) => {
+                span.record("error.type", error_type(failure));
+            }
         }
-        if streams.is_some_and(|streams| streams(response.status().as_u16())) {
-            return Ok(RawResponse::unread(response, sensitive));
-        }
-        RawResponse::read(response, sensitive).await
+        result
     }
 
     /// The retry policy of calls that set none of their own.
@@ -238,13 +264,26 @@ impl ClientCore {
         }
     }
 
-    /// Sends any request: through the session (credentials placed, renewed as needed, one retry after a
-    /// 401) when there is one, else as it is; through the middleware, if any.
+    /// Sends any request the way a typed call is sent: in an `http.client` span (with the method as its name
+    /// and no `url.template`, which a raw request does not have), retried by the client's policy (the method
+    /// decides idempotency, and an `Idempotency-Key` header counts as a key), through the session when there
+    /// is one (credentials placed, renewed as needed, one resend after a 401), and through the middleware,
+    /// if any. The response is returned unread, whatever its status.
     pub async fn send_raw(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
-        match &self.session {
-            Some(session) => session.send_with(request, true, Some(&self.transport), false).await.map(|(r, _)| r),
-            None => self.transport.send(request, false).await.map_err(SendError::from),
-        }
+        let method = request.method().clone();
+        let span = tracing::info_span!(
+            "http.client",
+            otel.name = %method,
+            otel.kind = "client",
+            http.request.method = %method,
+            server.address = request.url().host_str().unwrap_or_default(),
+            http.response.status_code = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        );
+        let keyed = request.headers().contains_key("idempotency-key");
+        let sent = self.exchange(request, self.session.as_ref(), false, self.retry, keyed);
+        sent.instrument(span).await.map_err(SendError::from)
     }
 
     fn session_for(&self, security: Security) -> Option<&Session> {
@@ -256,14 +295,37 @@ impl ClientCore {
     }
 }
 
+/// How many redirects within one origin a request follows.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// What [`ClientCore::same_origin_redirects`] does with one redirect.
+#[derive(Debug, PartialEq, Eq)]
+enum Redirect {
+    Follow,
+    Stop,
+    TooMany,
+}
+
+/// The decision for a redirect to `next`, the request having started at `first` and followed `hops`
+/// redirects so far (`previous` holds the URLs requested, so `hops` counts the first request too).
+fn redirect_decision(first: Option<&reqwest::Url>, next: &reqwest::Url, hops: usize) -> Redirect {
+    if hops > MAX_REDIRECTS {
+        Redirect::TooMany
+    } else if first.is_some_and(|first| first.origin() == next.origin()) {
+        Redirect::Follow
+    } else {
+        Redirect::Stop
+    }
+}
+
 /// OpenTelemetry's `error.type` for a failure without a response.
-fn error_type(err: &Error<Infallible>) -> &'static str {
-    match err {
-        Error::Transport(err) if err.is_timeout() => "timeout",
-        Error::Transport(err) if err.is_connect() => "connect",
-        Error::Transport(_) => "transport",
-        Error::Auth(_) => "auth",
-        _ => "response",
+fn error_type(failure: &Failure) -> &'static str {
+    match failure {
+        Failure::Transport(err) if err.is_timeout() => "timeout",
+        Failure::Transport(err) if err.is_connect() => "connect",
+        Failure::Transport(_) => "transport",
+        Failure::Auth(_) => "auth",
+        Failure::Middleware(_) => "middleware",
     }
 }
 
@@ -289,6 +351,22 @@ mod tests {
     fn encodes_path_segments() {
         assert_eq!(encode_path("a b/c?d"), "a%20b%2Fc%3Fd");
         assert_eq!(encode_path("x-1_2.3~"), "x-1_2.3~");
+    }
+
+    #[test]
+    fn redirects_are_followed_within_the_origin_only_and_not_forever() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        let first = url("https://api.example.com/v1/things");
+        let decide = |next: &str, hops| redirect_decision(Some(&first), &url(next), hops);
+        assert_eq!(decide("https://api.example.com/v2/things?page=2", 1), Redirect::Follow);
+        assert_eq!(decide("https://api.example.com:443/x", 1), Redirect::Follow, "the default port is the origin's");
+        assert_eq!(decide("http://api.example.com/v1/things", 1), Redirect::Stop, "https to http");
+        assert_eq!(decide("https://api.example.com:8443/x", 1), Redirect::Stop, "another port");
+        assert_eq!(decide("https://evil.example.com/x", 1), Redirect::Stop, "another host");
+        assert_eq!(decide("https://api.example.com.evil.com/x", 1), Redirect::Stop);
+        assert_eq!(decide("https://api.example.com/x", MAX_REDIRECTS), Redirect::Follow);
+        assert_eq!(decide("https://api.example.com/x", MAX_REDIRECTS + 1), Redirect::TooMany);
+        assert_eq!(redirect_decision(None, &first, 0), Redirect::Stop);
     }
 
     #[test]

@@ -253,11 +253,18 @@ impl RawResponse {
 /// Reads `Retry-After` as a delay: delta-seconds, or an HTTP date (a date in the past gives zero).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than fit in 64 bits is as good as forever (and over any policy's longest wait).
+        return Some(value.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// The server's clock when it answered: the `Date` header, if it is a valid HTTP date.
+pub(crate) fn server_date(headers: &HeaderMap) -> Option<chrono::DateTime<chrono::Utc>> {
+    let value = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    httpdate::parse_http_date(value.trim()).ok().map(chrono::DateTime::<chrono::Utc>::from)
 }
 
 #[cfg(test)]
@@ -275,5 +282,40 @@ mod tests {
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn hostile_retry_after_values_never_panic_and_mean_what_they_can() {
+        let mut headers = HeaderMap::new();
+        for (value, expected) in [
+            ("-5", None),
+            ("1.5", None),
+            ("", None),
+            ("  ", None),
+            ("0x10", None),
+            ("18446744073709551615", Some(Duration::from_secs(u64::MAX))),
+            ("99999999999999999999999999", Some(Duration::MAX)),
+            ("Thu, 01 Jan 1970 00:00:00 GMT", Some(Duration::ZERO)),
+            ("Fri, 31 Dec 9999 23:59:59 GMT", None),
+        ] {
+            headers.insert(RETRY_AFTER, HeaderValue::from_static(value));
+            let got = retry_after(&headers);
+            match expected {
+                Some(expected) => assert_eq!(got, Some(expected), "{value:?}"),
+                // A date far in the future is a long wait, not an error: only check what is refused.
+                None if value.starts_with("Fri") => assert!(got.is_none_or(|wait| wait > Duration::from_secs(1 << 30))),
+                None => assert_eq!(got, None, "{value:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_server_date_is_read_from_the_date_header() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(server_date(&headers), None);
+        headers.insert(reqwest::header::DATE, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(server_date(&headers), chrono::DateTime::from_timestamp(1_445_412_480, 0));
+        headers.insert(reqwest::header::DATE, HeaderValue::from_static("yesterday"));
+        assert_eq!(server_date(&headers), None);
     }
 }

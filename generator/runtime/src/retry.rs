@@ -98,7 +98,7 @@ impl RetryPolicy {
                 bound.mul_f64(jitter())
             }
         };
-        (started.elapsed() + wait < self.budget).then_some(wait)
+        (started.elapsed().saturating_add(wait) < self.budget).then_some(wait)
     }
 }
 

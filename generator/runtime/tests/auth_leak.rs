@@ -165,6 +165,9 @@ async fn no_flow_shows_a_secret() {
     // The file store's own messages.
     let path = std::env::temp_dir().join(format!("clientgen-leak-{}.json", std::process::id()));
     std::fs::write(&path, r#"{"access_token": "SECRET-FILE""#).unwrap();
+    // Private, as the store writes its files, so that the corrupt contents are what it reports.
+    #[cfg(unix)]
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let file = FileStore::new(&path);
     shown.push(format!("{:?}", file.load()));
     file.save(&StoredTokens::new("s", "http://x", &TokenSet::new(Secret::new("SECRET-Z"))));

@@ -19,6 +19,17 @@ fn temp_path(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("clientgen-{name}-{}-{nanos}.json", std::process::id()))
 }
 
+/// Makes a file written by the test private to its owner, as the store writes its own.
+fn private(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 fn sample() -> StoredTokens {
     let tokens = TokenSet::new(Secret::new("SECRET-ACCESS"))
         .with_refresh_token(Secret::new("SECRET-REFRESH"))
@@ -62,11 +73,33 @@ fn the_file_store_round_trips() {
 fn a_corrupt_file_is_reported_without_quoting_it() {
     let path = temp_path("corrupt");
     std::fs::write(&path, r#"{"scheme": "s", "access_token": 12, "x": "SECRET-IN-FILE"}"#).unwrap();
+    private(&path);
     let store = FileStore::new(&path);
     let err = store.try_load().unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
     assert!(!err.to_string().contains("SECRET"), "{err}");
     assert!(store.load().is_none());
+    store.remove().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_others_may_read_is_refused_with_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let store = FileStore::new(temp_path("open"));
+    let saved = sample();
+    store.save(&saved);
+    for mode in [0o644, 0o604, 0o640, 0o660, 0o606] {
+        std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(mode)).unwrap();
+        let err = store.try_load().unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied, "mode {mode:o}");
+        let shown = err.to_string();
+        assert!(shown.contains(&format!("(mode {mode:04o})")) && shown.contains("chmod 600"), "{shown}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(store.load().is_none(), "mode {mode:o}: a refused file is no tokens");
+    }
+    std::fs::set_permissions(store.path(), std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(store.load(), Some(saved));
     store.remove().unwrap();
 }
 

@@ -211,7 +211,7 @@ pub(super) fn login_methods(api: &Api) -> TokenStream {
             #allow
             pub async fn #method(&self, #(#param_decls)* #param options: SessionOptions) -> Result<Self, Error<#error>> {
                 let response = self.#op_fn(#(#params,)* #arg).await?;
-                let session = Session::login(self.core.http().clone(), self.core.url().clone(), &#spec, #request, &*response, options)?;
+                let session = Session::login(self.core.http().clone(), self.core.url().clone(), &#spec, #request, &response, options)?;
                 Ok(Self { core: self.core.with_session(session) })
             }
         }
@@ -245,8 +245,11 @@ pub(super) fn login_methods(api: &Api) -> TokenStream {
             self.core.request(method, path)
         }
 
-        /// Sends any request with the session's current credentials (refreshed as needed, one retry after a
-        /// 401), or as it is when the client has no session.
+        /// Sends any request (built with [`Client::request`], say) the way an operation's call is sent: with the
+        /// session's current credentials (renewed as needed, one resend after a 401; as it is when the client
+        /// has no session), retried by the client's [`RetryPolicy`] (the method decides idempotency, and an
+        /// `Idempotency-Key` header counts as a key), through the middleware, in an `http.client` span. The
+        /// response is returned unread, whatever its status.
         pub async fn send(&self, request: reqwest::Request) -> Result<reqwest::Response, SendError> {
             self.core.send_raw(request).await
         }

@@ -49,6 +49,10 @@ pub(crate) fn readme(api: &Api, crate_name: &str) -> String {
     text.push_str(&construction(api));
     text.push_str("\n## Credentials\n\n");
     text.push_str(&credentials(api));
+    if let Some(section) = unlisted(api, &krate) {
+        text.push_str("\n## Endpoints the document does not list\n\n");
+        text.push_str(&section);
+    }
     if !api.groups.is_empty() {
         text.push_str("\n## Features\n\n");
         text.push_str(&features(api, crate_name));
@@ -129,14 +133,7 @@ fn credentials(api: &Api) -> String {
          credentials are `Secret`s, printed as `[REDACTED]` and zeroized when dropped. The document's schemes:\n\n",
     );
     for scheme in &api.schemes {
-        let uses = api
-            .operations
-            .iter()
-            .filter(|op| match &op.security {
-                Security::Required(list) | Security::Optional(list) => list.contains(&scheme.key),
-                Security::None => false,
-            })
-            .count();
+        let uses = uses(api, &scheme.key);
         let how = match &scheme.placement {
             Placement::Body { .. } => format!(
                 "sent {}; the session fills it in once a login has issued it",
@@ -179,6 +176,59 @@ fn credentials(api: &Api) -> String {
         }
     }
     text
+}
+
+/// How many operations send the scheme `key`'s credential.
+fn uses(api: &Api, key: &str) -> usize {
+    api.operations
+        .iter()
+        .filter(|op| match &op.security {
+            Security::Required(list) | Security::Optional(list) => list.iter().any(|k| k == key),
+            Security::None => false,
+        })
+        .count()
+}
+
+/// For a scheme that no operation uses (a document that describes how to log in, not the API behind it):
+/// how to call the endpoints it guards with `send`, which sends a request the way a typed call is sent.
+fn unlisted(api: &Api, krate: &str) -> Option<String> {
+    let scheme =
+        api.schemes.iter().find(|s| uses(api, &s.key) == 0 && !matches!(s.placement, Placement::Body { .. }))?;
+    let args = if scheme.basic { "Secret::new(\"user\"), Secret::new(\"password\")" } else { "Secret::new(\"…\")" };
+    let renewed = if api.operations.iter().any(|op| op.token.as_ref().is_some_and(|t| t.scheme == scheme.key)) {
+        " (renewed ahead of its expiry and after a 401 when the session came from a `login`)"
+    } else {
+        ""
+    };
+    Some(format!(
+        "The {} credential guards endpoints the document does not list. Call them with `client.send`, which \
+         sends a request the way a typed call is sent: with the session's credential{renewed}, retried by the \
+         client's `RetryPolicy` (by its method: a GET, PUT or DELETE after a failed connection, a timeout, or a \
+         408, 429, 502, 503 or 504; a POST only with an `Idempotency-Key` header), through the client's \
+         middleware, and in an `http.client` tracing span:\n\n```rust,no_run\nuse {krate}::{{Client, Secret}};\n\n\
+         async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n    \
+         let client = {}.{}({args});\n    \
+         let request = client.request(reqwest::Method::GET, \"/…\").build()?;\n    \
+         let response = client.send(request).await?;\n    \
+         println!(\"{{}}\", response.status());\n    Ok(())\n}}\n```\n",
+        code(&scheme.key),
+        construct(api),
+        scheme.method
+    ))
+}
+
+/// How the README's examples make a client: for the spec's first server (its variables given example
+/// values), else for an example base URL.
+fn construct(api: &Api) -> String {
+    match api.servers.first() {
+        Some(server) if server.variables.is_empty() => "Client::new()?".to_owned(),
+        Some(server) => {
+            let args: Vec<String> =
+                server.variables.iter().map(|v| format!("{:?}", format!("{}.example.com", v.ident))).collect();
+            format!("Client::new({})?", args.join(", "))
+        }
+        None => "Client::with_base_url(\"https://api.example.com\")?".to_owned(),
+    }
 }
 
 /// The cargo features: one per group of operations, and `full`.
@@ -226,16 +276,7 @@ fn example(api: &Api, krate: &str) -> String {
     let mut code = String::new();
     let mut intro = String::from("A call of");
     let mut imports = vec!["Client", "Error"];
-    let construct = match api.servers.first() {
-        Some(server) if server.variables.is_empty() => "Client::new()?".to_owned(),
-        Some(server) => {
-            let args: Vec<String> =
-                server.variables.iter().map(|v| format!("{:?}", format!("{}.example.com", v.ident))).collect();
-            format!("Client::new({})?", args.join(", "))
-        }
-        None => "Client::with_base_url(\"https://api.example.com\")?".to_owned(),
-    };
-    let mut client = format!("let client = {construct}");
+    let mut client = format!("let client = {}", construct(api));
     // The credential the call needs, given the way its scheme takes it.
     if let Some(Security::Required(list)) = op.filter(|op| op.token.is_none()).map(|op| &op.security) {
         let scheme = list.iter().find_map(|key| {

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use chrono::{DateTime, Utc};
 use reqwest::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, HeaderName, HeaderValue};
 use reqwest::{Request, Response, StatusCode, Url};
 use serde_json::{Map, Value};
@@ -489,7 +490,9 @@ impl Session {
                     }
                     Err(err) => return Err(err),
                 };
-                Ok(TokenSet::from_response(&exchange.token, &body, &response)?.merged_over(current, false))
+                let (response, server_now) = response;
+                Ok(TokenSet::from_response_at(&exchange.token, &body, &response, server_now)?
+                    .merged_over(current, false))
             }
             None => Err(AuthError::LoginRequired { scheme }),
         }
@@ -499,17 +502,18 @@ impl Session {
         tracing::debug!(scheme = self.scheme(), "refreshing the access token");
         let mut body = WipedJson(Value::Object(Map::new()));
         set_pointer(&mut body.0, refresh.refresh_token_field, Value::String(token.expose().to_owned()));
-        let response = self.call(&refresh.endpoint, &body, "refresh").await?;
-        TokenSet::from_response(&refresh.endpoint.token, &body, &response)
+        let (response, server_now) = self.call(&refresh.endpoint, &body, "refresh").await?;
+        TokenSet::from_response_at(&refresh.endpoint.token, &body, &response, server_now)
     }
 
-    /// Sends a token request and reads its JSON success body.
+    /// Sends a token request and reads its JSON success body, with the server's clock when it answered (its
+    /// `Date` header), if it said.
     async fn call(
         &self,
         endpoint: &EndpointSpec,
         body: &Value,
         operation: &'static str,
-    ) -> Result<WipedJson, AuthError> {
+    ) -> Result<(WipedJson, Option<DateTime<Utc>>), AuthError> {
         let url = format!("{}{}", self.inner.base_url.as_str().trim_end_matches('/'), endpoint.path);
         let url = Url::parse(&url).map_err(|_| self.unplaceable(format!("the {operation} path makes no valid URL")))?;
         let bytes =
@@ -533,6 +537,7 @@ impl Session {
         if !status.is_success() {
             return Err(AuthError::Rejected { scheme: self.scheme(), status: status.as_u16(), operation });
         }
+        let server_now = crate::response::server_date(response.headers());
         let mut read = Zeroizing::new(Vec::new());
         while let Some(chunk) = response.chunk().await.map_err(|err| AuthError::Transport(Arc::new(err)))? {
             if read.len() + chunk.len() > TOKEN_BODY_LIMIT {
@@ -540,7 +545,8 @@ impl Session {
             }
             read.extend_from_slice(&chunk);
         }
-        serde_json::from_slice(&read).map(WipedJson).map_err(|_| AuthError::InvalidTokenResponse { pointer: "" })
+        let json = serde_json::from_slice(&read).map_err(|_| AuthError::InvalidTokenResponse { pointer: "" })?;
+        Ok((WipedJson(json), server_now))
     }
 
     /// Puts the credential on the request, as the spec's placement says.

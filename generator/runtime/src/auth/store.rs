@@ -135,13 +135,33 @@ impl FileStore {
     }
 
     /// Reads the file: `None` if it does not exist. An unreadable file is an error of kind
-    /// [`io::ErrorKind::InvalidData`] that tells the position of the problem but quotes nothing.
+    /// [`io::ErrorKind::InvalidData`] that tells the position of the problem but quotes nothing. On Unix, a
+    /// file that its group or others may read or write (any of the mode bits `0o077`, as this store never
+    /// creates) is refused with an error of kind [`io::ErrorKind::PermissionDenied`] that says how to fix it:
+    /// its tokens may have been read by someone else already, and they must not be trusted silently.
     pub fn try_load(&self) -> io::Result<Option<StoredTokens>> {
-        let bytes = match fs::read(&self.path) {
-            Ok(bytes) => Zeroizing::new(bytes),
+        let mut file = match fs::File::open(&self.path) {
+            Ok(file) => file,
             Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(err),
         };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = file.metadata()?.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(io::Error::new(
+                    io::ErrorKind::PermissionDenied,
+                    format!(
+                        "the token file {} may be read by others (mode {mode:04o}); it must be private to its \
+                         owner: `chmod 600` it (and log in again if others could read it)",
+                        self.path.display()
+                    ),
+                ));
+            }
+        }
+        let mut bytes = Zeroizing::new(Vec::new());
+        io::Read::read_to_end(&mut file, &mut bytes)?;
         serde_json::from_slice(&bytes).map(Some).map_err(|err| {
             // serde's message can quote a value, which may be a secret: keep only the position.
             io::Error::new(
@@ -152,7 +172,9 @@ impl FileStore {
     }
 
     /// Writes the file: to a new temporary file beside it (mode `0600` on Unix), flushed to disk, then
-    /// renamed over it, so a reader never sees half a file.
+    /// renamed over it and the directory flushed, so a reader (or a process that starts after this one was
+    /// killed at any point) finds the old tokens or the new ones, never half a file. A temporary file of a
+    /// write that was killed may stay behind; it is never read.
     pub fn try_save(&self, tokens: &StoredTokens) -> io::Result<()> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let name = self
@@ -176,7 +198,13 @@ impl FileStore {
         let written = options.open(&temp).and_then(|mut file| {
             file.write_all(&json)?;
             file.sync_all()?;
-            fs::rename(&temp, &self.path)
+            fs::rename(&temp, &self.path)?;
+            // The rename is durable once the directory entry is on disk too.
+            #[cfg(unix)]
+            if let Some(dir) = self.path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+                fs::File::open(dir)?.sync_all()?;
+            }
+            Ok(())
         });
         if written.is_err() {
             // Best effort: the temporary file may not even exist.

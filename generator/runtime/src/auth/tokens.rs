@@ -9,6 +9,10 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::AuthError;
+
+/// How far the server's clock (its `Date` header) may differ from this one before token expiry times are
+/// corrected for it: the header has a resolution of one second, and the answer took some time to arrive.
+pub const CLOCK_SKEW_TOLERANCE: Duration = Duration::from_secs(5);
 use super::spec::{LifetimeSpec, TokenSpec, ValueSource};
 use crate::Secret;
 
@@ -57,7 +61,31 @@ impl TokenSet {
     /// value). A lifetime the response leaves out (or a JWT lifetime that cannot be read) leaves the token
     /// without a known lifetime: it is renewed when the server answers 401.
     pub fn from_response(spec: &TokenSpec, request_body: &Value, response_body: &Value) -> Result<Self, AuthError> {
+        Self::from_response_at(spec, request_body, response_body, None)
+    }
+
+    /// [`TokenSet::from_response`], with the server's clock when it answered (the response's `Date` header):
+    /// a JWT `exp` without an `iat`, and an absolute expiry (`expires-at`, a JWT refresh token's `exp`), are
+    /// times by the server's clock, and are read against it, so a server clock skewed from the local one
+    /// neither makes a fresh token look expired (and renewed on every call) nor keeps one past its real
+    /// expiry. A skew under [`CLOCK_SKEW_TOLERANCE`] is the header's one-second resolution and the time in
+    /// flight, and is ignored. An `iat` claim needs no correction: the lifetime is then `exp - iat`.
+    pub fn from_response_at(
+        spec: &TokenSpec,
+        request_body: &Value,
+        response_body: &Value,
+        server_now: Option<DateTime<Utc>>,
+    ) -> Result<Self, AuthError> {
         let mut tokens = Self::new(Secret::new(string_at(response_body, spec.access_token)?));
+        // Local time minus server time, when they differ by more than the tolerance.
+        let skew = server_now
+            .map(|server_now| tokens.received_at - server_now)
+            .filter(|skew| skew.abs() >= TimeDelta::from_std(CLOCK_SKEW_TOLERANCE).unwrap_or(TimeDelta::MAX))
+            .unwrap_or(TimeDelta::zero());
+        if !skew.is_zero() {
+            tracing::debug!(skew_seconds = skew.num_seconds(), "the server's clock differs from this one; corrected");
+        }
+        let local = |server_time: DateTime<Utc>| server_time.checked_add_signed(skew).unwrap_or(server_time);
         if let Some(pointer) = spec.refresh_token {
             // A refresh response without a refresh token means "keep the one you have" (no rotation).
             tokens.refresh = match response_body.pointer(pointer) {
@@ -71,7 +99,7 @@ impl TokenSet {
             (Some(pointer), Some(_)) if !absent(response_body, pointer) => {
                 Some(add(tokens.received_at, seconds_at(response_body, pointer)?))
             }
-            (_, Some(refresh)) => super::jwt::expiry(refresh.expose()),
+            (_, Some(refresh)) => super::jwt::expiry(refresh.expose()).map(local),
         };
         match spec.lifetime {
             LifetimeSpec::None => {}
@@ -85,10 +113,11 @@ impl TokenSet {
                 let deadline = DateTime::parse_from_rfc3339(&text)
                     .map_err(|_| AuthError::InvalidTokenResponse { pointer })?
                     .with_timezone(&Utc);
-                tokens.deadline = Some(deadline);
+                tokens.deadline = Some(local(deadline));
             }
             LifetimeSpec::JwtExp => {
-                tokens.lifetime = super::jwt::lifetime(tokens.access.expose(), tokens.received_at);
+                let server_now = tokens.received_at.checked_sub_signed(skew).unwrap_or(tokens.received_at);
+                tokens.lifetime = super::jwt::lifetime(tokens.access.expose(), server_now);
                 if tokens.lifetime.is_none() {
                     tracing::debug!("the access token is not a JWT with an `exp` claim; its lifetime is unknown");
                 }

@@ -1,9 +1,15 @@
 //! Server-sent events (`text/event-stream` responses) as a stream of typed events. The wire format is parsed
-//! by `sse-stream`; here each event's `data` is decoded into the type the spec gives.
+//! by `sse-stream`; here each event's `data` is decoded into the type the spec gives, and the bytes on their
+//! way to the parser are watched (`framing.rs`): an event over the cap, a body that ends in the middle of an
+//! event, and a stream idle for longer than its idle timeout each end the stream with a typed error.
+
+mod framing;
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -17,6 +23,13 @@ const DONE: &str = "[DONE]";
 
 /// How much of an undecodable payload [`EventError::Decode`] quotes.
 const SNIPPET_CHARS: usize = 256;
+
+/// The most bytes one event may take on the wire by default (its field names, values and line ends): 16 MiB.
+/// Real events are small (a chat completion's delta is under a kilobyte; the largest seen, a whole final
+/// response in one event, a few hundred kilobytes), and a JSON response body stops at 64 MiB: 16 MiB is far
+/// above any real event, and bounds what a broken or hostile server can make the client hold (the parser's
+/// buffer, then the event's data, about twice the cap at most). [`EventStream::max_event_bytes`] changes it.
+pub const DEFAULT_MAX_EVENT_BYTES: usize = 16 << 20;
 
 /// One server-sent event: its payload decoded, with the event's name, id and reconnection delay when the
 /// server sent them.
@@ -52,16 +65,53 @@ pub enum EventError {
     /// event-stream text. The stream ends.
     #[error("reading the event stream failed: {0}")]
     Stream(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// An event took more bytes than the stream's cap ([`EventStream::max_event_bytes`]). The stream ends:
+    /// what is left of the event is not read.
+    #[error("an event is over {limit} bytes, the stream's cap")]
+    TooLarge {
+        /// The cap.
+        limit: usize,
+    },
+    /// The body ended in the middle of an event (after some of its fields, before the blank line that ends
+    /// it), which the format would drop without a word. The stream ends.
+    #[error("the event stream ended in the middle of an event")]
+    Truncated,
+    /// No event (nor keep-alive comment) came within the stream's idle timeout
+    /// ([`EventStream::idle_timeout`]). The stream ends.
+    #[error("no event for {timeout:?}, the stream's idle timeout")]
+    Idle {
+        /// The idle timeout.
+        timeout: Duration,
+    },
 }
 
-type Blocks = Pin<Box<dyn Stream<Item = Result<sse_stream::Sse, sse_stream::Error>> + Send + Sync>>;
+impl From<sse_stream::Error> for EventError {
+    fn from(err: sse_stream::Error) -> Self {
+        let sse_stream::Error::Body(body) = err else { return Self::Stream(Box::new(err)) };
+        match body.downcast::<framing::Framing>() {
+            Ok(framing) => match *framing {
+                framing::Framing::TooLarge(limit) => Self::TooLarge { limit },
+                framing::Framing::Truncated => Self::Truncated,
+                framing::Framing::Idle(timeout) => Self::Idle { timeout },
+                framing::Framing::Body(err) => Self::Stream(Box::new(err)),
+            },
+            Err(other) => Self::Stream(other),
+        }
+    }
+}
+
+type Blocks = Pin<Box<sse_stream::SseByteStream<framing::Framed>>>;
 
 /// The events of a `text/event-stream` response, as they arrive: a [`Stream`] of
 /// `Result<Event<T>, EventError>` (or [`EventStream::next_event`]). It ends at the end of the body or at a
-/// `[DONE]` payload. Blocks without data (comments, lone `retry:` or `id:` fields) are not events and are
-/// skipped. The call's timeout covers reading the stream too: give a long stream a timeout of its own.
+/// `[DONE]` payload, or with an error: a body that ends in the middle of an event ([`EventError::Truncated`]),
+/// an event over the cap ([`EventStream::max_event_bytes`]), a wait over the idle timeout
+/// ([`EventStream::idle_timeout`]), or a failed read. Blocks without data (comments, lone `retry:` or `id:`
+/// fields) are not events and are skipped. The call's timeout covers reading the stream too: give a long
+/// stream a timeout of its own.
 pub struct EventStream<T> {
     blocks: Blocks,
+    limits: Arc<framing::Limits>,
     decode: fn(&str) -> Result<T, serde_json::Error>,
     sensitive: bool,
     done: bool,
@@ -70,8 +120,28 @@ pub struct EventStream<T> {
 
 impl<T> EventStream<T> {
     fn with(body: ByteStream, sensitive: bool, decode: fn(&str) -> Result<T, serde_json::Error>) -> Self {
-        let blocks = Box::pin(sse_stream::SseByteStream::new(body));
-        Self { blocks, decode, sensitive, done: false, data: PhantomData }
+        let limits = Arc::new(framing::Limits {
+            max_event_bytes: AtomicUsize::new(DEFAULT_MAX_EVENT_BYTES),
+            idle_millis: AtomicU64::new(0),
+        });
+        let blocks = Box::pin(sse_stream::SseByteStream::new(framing::Framed::new(body, limits.clone())));
+        Self { blocks, limits, decode, sensitive, done: false, data: PhantomData }
+    }
+
+    /// This stream with another cap on the bytes of one event ([`DEFAULT_MAX_EVENT_BYTES`] by default): an
+    /// event that goes over it ends the stream with [`EventError::TooLarge`].
+    pub fn max_event_bytes(self, limit: usize) -> Self {
+        self.limits.max_event_bytes.store(limit, Ordering::Relaxed);
+        self
+    }
+
+    /// This stream ended by [`EventError::Idle`] when no event (nor keep-alive comment) comes for `timeout`,
+    /// counted from the first read and from each event. None by default: the call's timeout
+    /// (`with_timeout`) bounds the whole stream; this bounds the wait between events of a long stream.
+    pub fn idle_timeout(self, timeout: Duration) -> Self {
+        let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX).max(1);
+        self.limits.idle_millis.store(millis, Ordering::Relaxed);
+        self
     }
 
     /// The next event, or `None` once the stream has ended.
@@ -110,7 +180,7 @@ impl<T> Stream for EventStream<T> {
                 }
                 Poll::Ready(Some(Err(err))) => {
                     self.done = true;
-                    return Poll::Ready(Some(Err(EventError::Stream(Box::new(err)))));
+                    return Poll::Ready(Some(Err(err.into())));
                 }
                 Poll::Ready(Some(Ok(block))) => block,
             };
