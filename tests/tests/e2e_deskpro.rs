@@ -75,7 +75,7 @@ async fn wrong_password_is_a_typed_401_with_its_challenge_header() {
 }
 
 #[tokio::test]
-async fn an_undocumented_status_keeps_status_headers_and_body() {
+async fn an_undocumented_status_of_the_login_keeps_status_and_headers_but_not_the_body() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/api/v2/api_tokens"))
@@ -84,8 +84,11 @@ async fn an_undocumented_status_keeps_status_headers_and_body() {
         .await;
     let err = client(&server).await.create_api_token(&login()).await.unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
-    let Error::UnexpectedStatus { status, .. } = &err else { panic!("{err:?}") };
+    let Error::UnexpectedStatus { status, headers, body, truncated } = &err else { panic!("{err:?}") };
     assert_eq!(*status, 503);
+    assert_eq!(headers["retry-after"], "30");
+    // The login's answers may hold a credential: an undocumented one is not quoted.
+    assert_eq!((&body[..], *truncated), (&b""[..], false));
 }
 
 #[tokio::test]
@@ -157,12 +160,12 @@ async fn me_errors_are_typed_per_status() {
             .await;
         let client = client(&server).await.with_api_token(Secret::new("2:TOKEN"));
         let err = client.get_me().await.unwrap_err();
-        let body = match err {
-            Error::Api {
-                error: GetMeError::Forbidden(body) | GetMeError::Locked(body) | GetMeError::TooManyRequests(body),
-                ..
-            } => body,
-            other => panic!("{other:?}"),
+        // Each status its own variant: a 403 read as `Locked` would fail here.
+        let body = match (status, err) {
+            (403, Error::Api { error: GetMeError::Forbidden(body), .. })
+            | (423, Error::Api { error: GetMeError::Locked(body), .. })
+            | (429, Error::Api { error: GetMeError::TooManyRequests(body), .. }) => body,
+            (status, other) => panic!("{status}: {other:?}"),
         };
         assert_eq!(body.code, code);
     }

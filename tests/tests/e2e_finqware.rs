@@ -55,16 +55,13 @@ async fn each_documented_error_status_is_typed() {
         server.reset().await;
         Mock::given(method("POST")).respond_with(json(status, error_body(status, kind, code))).mount(&server).await;
         let err = client(&server).await.exchange_token(&request()).await.unwrap_err();
-        let body = match &err {
-            Error::Api {
-                error:
-                    ExchangeTokenError::BadRequest(body)
-                    | ExchangeTokenError::Unauthorized(body)
-                    | ExchangeTokenError::NotFound(body)
-                    | ExchangeTokenError::ServerError(body),
-                ..
-            } => body,
-            other => panic!("{other:?}"),
+        // Each status its own variant: a 404 read as `BadRequest` would fail here.
+        let body = match (status, &err) {
+            (400, Error::Api { error: ExchangeTokenError::BadRequest(body), .. })
+            | (401, Error::Api { error: ExchangeTokenError::Unauthorized(body), .. })
+            | (404, Error::Api { error: ExchangeTokenError::NotFound(body), .. })
+            | (503, Error::Api { error: ExchangeTokenError::ServerError(body), .. }) => body,
+            (status, other) => panic!("{status}: {other:?}"),
         };
         assert_eq!((i32::from(status), body.r#type.as_str(), body.code.as_str()), (body.http, kind, code));
         let shown = format!("{err:?} {err}");

@@ -23,11 +23,19 @@ async fn progeny_flows_leak_nothing() {
     let secrets = ["pa55word-leak", "refresh-one-leak", "refresh-two-leak", access1.as_str(), access2.as_str()];
 
     let server = MockServer::start().await;
-    Mock::given(path("/api/v3/accounts/token/obtain/"))
-        .respond_with(json(200, json!({"access": access1, "refresh": "refresh-one-leak"})))
-        .mount(&server)
-        .await;
-    let (refresh, _) = counted({
+    // The explicit exchange, the login, the session's own re-login, then a refused login.
+    let (obtain, obtained) = counted({
+        let access1 = access1.clone();
+        move |n, _| {
+            if n < 4 {
+                json(200, json!({"access": access1, "refresh": "refresh-one-leak"}))
+            } else {
+                json(401, json!({"detail": "No active account found with the given credentials"}))
+            }
+        }
+    });
+    Mock::given(path("/api/v3/accounts/token/obtain/")).respond_with(obtain).mount(&server).await;
+    let (refresh, refreshed) = counted({
         let access2 = access2.clone();
         move |n, _| {
             if n == 1 {
@@ -38,11 +46,8 @@ async fn progeny_flows_leak_nothing() {
         }
     });
     Mock::given(path("/api/v3/accounts/token/refresh/")).respond_with(refresh).mount(&server).await;
-    Mock::given(method("GET"))
-        .and(path("/api/v3/things/"))
-        .respond_with(ResponseTemplate::new(401).set_body_string("nope"))
-        .mount(&server)
-        .await;
+    let (things, things_seen) = counted(|_, _| ResponseTemplate::new(401).set_body_string("nope"));
+    Mock::given(method("GET")).and(path("/api/v3/things/")).respond_with(things).mount(&server).await;
 
     use progeny_client::types::{TokenObtainPairRequest, TokenRefreshRequest};
     use progeny_client::{Client, Secret, SessionOptions};
@@ -63,19 +68,32 @@ async fn progeny_flows_leak_nothing() {
     let request = session.request(reqwest::Method::GET, "/things/").build().unwrap();
     let outcome = session.send(request).await;
     shown.push(format!("{outcome:?}"));
-    if let Err(err) = &outcome {
-        shown.push(err.to_string());
-    }
+    // The renewal path ran: a refresh ahead of the call (rotating), the call's 401, a refused refresh, a
+    // login with the kept request, the resend, and its 401 back to the caller.
+    assert_eq!(outcome.as_ref().map(reqwest::Response::status).ok(), Some(reqwest::StatusCode::UNAUTHORIZED));
+    let count = |counter: &std::sync::atomic::AtomicUsize| counter.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!((count(&refreshed), count(&obtained), count(&things_seen)), (2, 3, 2));
     let current = session.session().unwrap().current();
     shown.push(format!("{current:?} {:?}", session.session().unwrap().stored()));
     let refresh_err =
         client.refresh_token_pair(&TokenRefreshRequest::new(Secret::new("refresh-two-leak"))).await.unwrap_err();
     shown.push(format!("{refresh_err:?} {refresh_err}"));
     let bad_login = client.obtain_token_pair(&login).await;
+    assert!(bad_login.is_err(), "the fourth login is refused");
     shown.push(format!("{bad_login:?}"));
 
     let logs = capture.text();
-    assert!(logs.contains("refresh"), "tracing captured the flows:\n{logs}");
+    // The session's own events of the renewal, and the spans of the explicit calls, were all captured.
+    for event in [
+        "refreshing the access token",
+        "the refresh token was rotated",
+        "401 answer; renewing once",
+        "the refresh token was rejected",
+        "logging in again with the kept login request",
+        "resending the request once",
+    ] {
+        assert!(logs.contains(event), "the session's event {event:?} was captured:\n{logs}");
+    }
     assert!(logs.contains("url.template=\"/accounts/token/refresh/\""), "operation spans were captured:\n{logs}");
     assert_clean("tracing output", &logs, &secrets);
     for text in &shown {

@@ -162,3 +162,26 @@ async fn concurrent_calls_retrying_while_the_token_expires_share_one_refresh() {
     }
     assert_eq!((hits(&logins), hits(&refreshes), hits(&seen)), (1, 1, 200));
 }
+
+#[tokio::test]
+async fn each_retry_waits_its_backoff_and_the_waits_grow() {
+    // When each attempt arrived, as the server saw it.
+    let arrivals = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = arrivals.clone();
+    let server = MockServer::start().await;
+    things(&server, move |_| {
+        seen.lock().unwrap().push(std::time::Instant::now());
+        ResponseTemplate::new(503)
+    })
+    .await;
+    let policy = RetryPolicy::default().initial_backoff(Duration::from_millis(200));
+    let client = Client::with_http_client(&server.uri(), http_client(Duration::from_secs(5))).unwrap();
+    let err = client.with_retry(policy).with_bearer(Secret::new("t")).list_things().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 3);
+    // The first wait is at least half of 200 ms, the second at least half of 400 ms: the policy waited, and
+    // its waits grew (a sleep may only run long, never short).
+    let gaps: Vec<Duration> = arrivals.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps[0] >= Duration::from_millis(100) && gaps[1] >= Duration::from_millis(200), "{gaps:?}");
+}

@@ -270,11 +270,15 @@ mod formflow {
         ApiClientsRequestDto::new("c", Secret::new("formflow-client-secret"), "o")
     }
 
+    /// A token server issuing tokens that expire in `expires_in` seconds, and a resource echoing the
+    /// credential it gets.
     async fn setup(
         server: &MockServer,
+        expires_in: u64,
     ) -> (Client, Arc<std::sync::atomic::AtomicUsize>, Arc<std::sync::atomic::AtomicUsize>) {
-        let (issue, issued) =
-            counted(|n, _| json(200, json!({"token": format!("jwt-{n}"), "expires_in": 1, "token_type": "Bearer"})));
+        let (issue, issued) = counted(move |n, _| {
+            json(200, json!({"token": format!("jwt-{n}"), "expires_in": expires_in, "token_type": "Bearer"}))
+        });
         Mock::given(method("POST")).and(path("/api/token")).respond_with(issue).mount(server).await;
         let (forms, seen) = counted(|_, request| json(200, json!({"auth": header_of(request, "authorization")})));
         Mock::given(method("GET")).and(path("/api/forms")).respond_with(forms).mount(server).await;
@@ -290,10 +294,12 @@ mod formflow {
     #[tokio::test]
     async fn re_exchanges_before_expires_in_runs_out_when_credentials_are_kept() {
         let server = MockServer::start().await;
-        let (client, issued, _) = setup(&server).await;
+        // Three seconds, renewed from 2.7 s on: the first call has that long to come, however loaded the
+        // machine.
+        let (client, issued, _) = setup(&server, 3).await;
         let client = client.login(&credentials(), SessionOptions::default().reexchange(true)).await.unwrap();
         assert_eq!(forms(&client).await.unwrap()["auth"], "Bearer jwt-1");
-        tokio::time::sleep(SHORT).await;
+        tokio::time::sleep(Duration::from_secs(3)).await;
         assert_eq!(forms(&client).await.unwrap()["auth"], "Bearer jwt-2");
         assert_eq!(hits(&issued), 2);
     }
@@ -301,7 +307,7 @@ mod formflow {
     #[tokio::test]
     async fn without_kept_credentials_an_expired_token_needs_a_new_login() {
         let server = MockServer::start().await;
-        let (client, issued, seen) = setup(&server).await;
+        let (client, issued, seen) = setup(&server, 1).await;
         let client = client.login(&credentials(), SessionOptions::default()).await.unwrap();
         tokio::time::sleep(SHORT).await;
         let err = forms(&client).await.unwrap_err();

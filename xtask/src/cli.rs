@@ -44,6 +44,11 @@ pub enum Command {
         /// The OpenAPI document.
         document: PathBuf,
     },
+    /// `orphans REFERENCES`: fail on snapshot files no test referenced.
+    Orphans {
+        /// The file insta wrote the referenced snapshots to.
+        references: PathBuf,
+    },
 }
 
 /// What `cargo xtask` and `cargo xtask --help` print.
@@ -57,6 +62,7 @@ commands:
   examples [DIR]     decode the response examples of DIR's documents into their generated types
   bench-compile DOC  time `cargo check` and `cargo build` of DOC's generated crate (a benchmark)
   features DOC       cargo-check DOC's generated crate with each group feature alone; fail on any warning
+  orphans FILE       fail on snapshot files that no test referenced (FILE: INSTA_SNAPSHOT_REFERENCES_FILE)
 
 Per-spec settings (crate name and version, lenient, derives, replacement types, dependencies, runtime)
 are read from specs/clientgen.toml. `cargo xtask <COMMAND> --help` describes a command.
@@ -147,6 +153,19 @@ options:
   -h, --help   print this help
 ";
 
+const ORPHANS_HELP: &str = "\
+usage: cargo xtask orphans FILE
+
+Fails, naming them, on the insta snapshot files (*.snap outside target/) that a test run did not
+reference. FILE is the list insta writes when INSTA_SNAPSHOT_REFERENCES_FILE names it:
+
+  INSTA_SNAPSHOT_REFERENCES_FILE=$PWD/target/insta-references.txt cargo test --workspace
+  cargo xtask orphans target/insta-references.txt
+
+options:
+  -h, --help   print this help
+";
+
 /// Parses the arguments after `cargo xtask`. `Err` is the message to print (with the command's usage).
 pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Command, String> {
     let mut parser = Parser::from_args(args);
@@ -164,9 +183,10 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "examples" => parse_examples(&mut parser).map_err(with_usage(EXAMPLES_HELP)),
         "bench-compile" => parse_bench(&mut parser).map_err(with_usage(BENCH_HELP)),
         "features" => parse_features(&mut parser).map_err(with_usage(FEATURES_HELP)),
+        "orphans" => parse_orphans(&mut parser).map_err(with_usage(ORPHANS_HELP)),
         "help" => Ok(Command::Help(USAGE)),
         other => Err(format!(
-            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile or features\n\n{USAGE}"
+            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, features or orphans\n\n{USAGE}"
         )),
     }
 }
@@ -303,6 +323,19 @@ fn parse_features(parser: &mut Parser) -> Result<Command, String> {
         }
     }
     Ok(Command::Features { document: document.ok_or("the OpenAPI document to check is needed")? })
+}
+
+fn parse_orphans(parser: &mut Parser) -> Result<Command, String> {
+    let mut references = None;
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(ORPHANS_HELP)),
+            Arg::Value(value) if references.is_none() => references = Some(PathBuf::from(value)),
+            Arg::Value(value) => return Err(format!("one file is taken, not also {value:?}")),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(Command::Orphans { references: references.ok_or("the file of referenced snapshots is needed")? })
 }
 
 /// The value of a size flag.

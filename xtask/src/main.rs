@@ -45,6 +45,15 @@ fn main() -> ExitCode {
         }),
         Command::BenchCompile(bench) => xtask::bench::run(&root, &bench).map(|report| print!("{report}")),
         Command::Features { document } => xtask::features::run(&root, &document).map(|table| print!("{table}")),
+        Command::Orphans { references } => xtask::orphans::run(&root, &references).and_then(|orphans| {
+            if orphans.is_empty() {
+                println!("every snapshot was referenced");
+                Ok(())
+            } else {
+                let list: Vec<String> = orphans.iter().map(|p| format!("  {}", p.display())).collect();
+                Err(format!("snapshots no test referenced (remove them):\n{}", list.join("\n")))
+            }
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

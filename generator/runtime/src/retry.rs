@@ -2,7 +2,7 @@
 //!
 //! A [`RetryPolicy`] is set per client and may be replaced for one call. It retries what is worth
 //! retrying — a connection that failed, an attempt that timed out, and the statuses 408, 429, 502, 503 and
-//! 504 — with exponential backoff and full jitter, honouring `Retry-After` (seconds or an HTTP date) up to the
+//! 504 — with exponential backoff and equal jitter, honouring `Retry-After` (seconds or an HTTP date) up to the
 //! cap on one wait, within a time budget for the whole call. It never retries a request whose body cannot be
 //! replayed (a stream), and never a non-idempotent one (POST, PATCH) unless the call carries an idempotency
 //! key or the policy opts in with [`RetryPolicy::non_idempotent`].
@@ -17,7 +17,7 @@ use reqwest::{Method, Request, Response, StatusCode};
 use crate::transport::Failure;
 
 /// How a client retries failed attempts. The default makes at most 3 attempts (2 retries), waits 250 ms
-/// before the first retry and doubles that each time (with full jitter), waits at most 8 s at once (a
+/// before the first retry and doubles that each time (with equal jitter), waits at most 8 s at once (a
 /// `Retry-After` asking for more ends the retries), and stops once the call has taken 30 s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -53,7 +53,7 @@ impl RetryPolicy {
     }
 
     /// The wait before the first retry; it doubles for each further one (each wait is drawn uniformly
-    /// between zero and that bound).
+    /// between half that bound and the bound).
     pub fn initial_backoff(mut self, backoff: Duration) -> Self {
         self.initial_backoff = backoff;
         self
@@ -95,7 +95,10 @@ impl RetryPolicy {
             None => {
                 let exponent = attempt.saturating_sub(1).min(20);
                 let bound = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_wait);
-                bound.mul_f64(jitter())
+                // "Equal jitter": half the bound, plus up to as much again at random. Never zero (a retry
+                // straight after a failure is the storm retries must not make), and each wait's least is
+                // the previous wait's most, so waits grow while they spread.
+                bound / 2 + (bound / 2).mul_f64(jitter())
             }
         };
         (started.elapsed().saturating_add(wait) < self.budget).then_some(wait)
@@ -187,13 +190,20 @@ mod tests {
     fn waits_grow_exponentially_within_the_cap_and_stop_at_the_attempt_limit() {
         let policy = RetryPolicy::default().max_attempts(5).initial_backoff(Duration::from_millis(100));
         let started = Instant::now();
+        // Each wait lies in [bound / 2, bound]: never zero, and never shorter than the wait before could be.
         for (attempt, bound) in [(1, 100), (2, 200), (3, 400), (4, 800)] {
-            let wait = policy.wait(attempt, started, None).unwrap();
-            assert!(wait <= Duration::from_millis(bound), "attempt {attempt}: {wait:?}");
+            for _ in 0..200 {
+                let wait = policy.wait(attempt, started, None).unwrap();
+                let bound = Duration::from_millis(bound);
+                assert!(wait >= bound / 2 && wait <= bound, "attempt {attempt}: {wait:?}");
+            }
         }
         assert_eq!(policy.wait(5, started, None), None);
         let capped = policy.max_wait(Duration::from_millis(150));
-        assert!(capped.wait(4, started, None).unwrap() <= Duration::from_millis(150));
+        let wait = capped.wait(4, started, None).unwrap();
+        assert!(wait >= Duration::from_millis(75) && wait <= Duration::from_millis(150), "{wait:?}");
+        // A wait asked for beyond any duration's reach ends the retries; it does not overflow.
+        assert_eq!(RetryPolicy::default().max_wait(Duration::MAX).wait(1, started, Some(Duration::MAX)), None);
     }
 
     #[test]

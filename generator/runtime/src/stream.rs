@@ -69,6 +69,20 @@ impl ByteStream {
         Self { source: Source::Read(Some(bytes).filter(|b| !b.is_empty())), size_hint }
     }
 
+    /// A stream that delivers `chunks` one read at a time, as a body arriving in pieces does (for tests of
+    /// what reads a stream).
+    #[cfg(test)]
+    pub(crate) fn from_chunks(chunks: Vec<Bytes>) -> Self {
+        struct Pieces(std::vec::IntoIter<Bytes>);
+        impl Stream for Pieces {
+            type Item = Result<Bytes, reqwest::Error>;
+            fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+                Poll::Ready(self.0.next().map(Ok))
+            }
+        }
+        Self { source: Source::Live(Box::pin(Pieces(chunks.into_iter()))), size_hint: None }
+    }
+
     /// The body's length as the server announced it (`Content-Length`), if it did.
     pub fn content_length(&self) -> Option<u64> {
         self.size_hint
@@ -126,5 +140,60 @@ impl Stream for IoChunks {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         Pin::new(&mut self.0).poll_next(cx).map(|item| item.map(|chunk| chunk.map_err(std::io::Error::from)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bytes_already_read_are_one_chunk_and_an_empty_body_none() {
+        let mut stream = ByteStream::from_bytes(Bytes::from_static(b"abc"));
+        assert_eq!(stream.content_length(), Some(3));
+        assert_eq!(stream.chunk().await.unwrap(), Some(Bytes::from_static(b"abc")));
+        assert_eq!(stream.chunk().await.unwrap(), None);
+        assert_eq!(stream.chunk().await.unwrap(), None, "stays ended");
+        let mut empty = ByteStream::from_bytes(Bytes::new());
+        assert_eq!((empty.content_length(), empty.chunk().await.unwrap()), (Some(0), None));
+    }
+
+    #[tokio::test]
+    async fn collect_stops_at_its_limit() {
+        let pieces = || ByteStream::from_chunks(vec![Bytes::from_static(b"ab"), Bytes::from_static(b"cd")]);
+        assert_eq!(pieces().collect(4).await.unwrap(), Bytes::from_static(b"abcd"));
+        assert!(matches!(pieces().collect(3).await, Err(StreamError::TooLarge { limit: 3 })));
+        assert!(matches!(
+            ByteStream::from_bytes(Bytes::from_static(b"ab")).collect(1).await,
+            Err(StreamError::TooLarge { limit: 1 })
+        ));
+        assert_eq!(ByteStream::from_bytes(Bytes::new()).collect(0).await.unwrap(), Bytes::new());
+    }
+
+    #[tokio::test]
+    async fn errors_become_io_errors_of_their_kind() {
+        use tokio::io::AsyncReadExt as _;
+        let too_large = std::io::Error::from(StreamError::TooLarge { limit: 1 });
+        assert_eq!(too_large.kind(), std::io::ErrorKind::InvalidData);
+        // A connection refused: a transport failure that is not a timeout.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let refused = reqwest::get(format!("http://127.0.0.1:{port}/")).await.unwrap_err();
+        assert_eq!(std::io::Error::from(StreamError::Transport(refused)).kind(), std::io::ErrorKind::UnexpectedEof);
+        // A server that accepts and never answers: a timeout.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let client = reqwest::Client::builder().timeout(std::time::Duration::from_millis(50)).build().unwrap();
+        let timeout = client.get(url).send().await.unwrap_err();
+        assert!(timeout.is_timeout());
+        let err = std::io::Error::from(StreamError::Transport(timeout));
+        assert_eq!(err.kind(), std::io::ErrorKind::TimedOut);
+        assert!(err.get_ref().is_some_and(|inner| inner.is::<StreamError>()), "the StreamError is kept inside");
+        drop(listener);
+        // Read through `into_async_read`, the pieces come back whole and in order.
+        let mut read =
+            ByteStream::from_chunks(vec![Bytes::from_static(b"he"), Bytes::from_static(b"llo")]).into_async_read();
+        let mut text = String::new();
+        read.read_to_string(&mut text).await.unwrap();
+        assert_eq!(text, "hello");
     }
 }

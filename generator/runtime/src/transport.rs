@@ -33,6 +33,7 @@ impl std::error::Error for MiddlewareError {
 }
 
 /// Why sending failed.
+#[derive(Debug)]
 pub(crate) enum Failure {
     /// reqwest could not send the request or receive the answer.
     Transport(reqwest::Error),
@@ -126,5 +127,96 @@ impl Transport {
     #[cfg(feature = "middleware")]
     pub(crate) fn middleware_sees_secrets(&self, sees_secrets: bool) -> Self {
         Self { sees_secrets, ..self.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server that answers every request 204 and counts them.
+    async fn server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = count.clone();
+        tokio::spawn(async move {
+            for _ in 0..16 {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n").await;
+            }
+        });
+        (url, count)
+    }
+
+    fn request(url: &str) -> Request {
+        Request::new(reqwest::Method::GET, url.parse().unwrap())
+    }
+
+    #[tokio::test]
+    async fn without_a_stack_a_request_goes_to_the_http_client() {
+        let (url, count) = server().await;
+        let transport = Transport::new(reqwest::Client::new());
+        for secret in [false, true] {
+            assert_eq!(transport.send(request(&url), secret).await.unwrap().status(), 204);
+        }
+        assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[cfg(feature = "middleware")]
+    mod stack {
+        use std::sync::{Arc, Mutex};
+
+        use reqwest_middleware::{Middleware, Next};
+
+        use super::*;
+
+        /// Writes its name into the shared log for each request it is handed.
+        struct Named(&'static str, Arc<Mutex<Vec<&'static str>>>);
+
+        #[async_trait::async_trait]
+        impl Middleware for Named {
+            async fn handle(
+                &self,
+                request: Request,
+                extensions: &mut http::Extensions,
+                next: Next<'_>,
+            ) -> reqwest_middleware::Result<Response> {
+                self.1.lock().unwrap().push(self.0);
+                next.run(request, extensions).await
+            }
+        }
+
+        #[tokio::test]
+        async fn the_first_middleware_added_sees_a_request_first() {
+            let (url, count) = server().await;
+            let log = Arc::new(Mutex::new(Vec::new()));
+            let transport = Transport::new(reqwest::Client::new())
+                .with_middleware(Named("first", log.clone()))
+                .with_middleware(Named("second", log.clone()));
+            assert_eq!(transport.send(request(&url), false).await.unwrap().status(), 204);
+            assert_eq!(*log.lock().unwrap(), ["first", "second"]);
+            assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 1);
+        }
+
+        #[tokio::test]
+        async fn a_request_with_a_secret_bypasses_the_stack_unless_it_may_see_secrets() {
+            let (url, count) = server().await;
+            let log = Arc::new(Mutex::new(Vec::new()));
+            let transport = Transport::new(reqwest::Client::new()).with_middleware(Named("logger", log.clone()));
+            // A credential in the query string or the body: sent, but the stack never sees it.
+            assert_eq!(transport.send(request(&url), true).await.unwrap().status(), 204);
+            assert!(log.lock().unwrap().is_empty(), "{:?}", log.lock().unwrap());
+            // Without a secret, or once the caller lets it see them, the stack is handed the request.
+            assert_eq!(transport.send(request(&url), false).await.unwrap().status(), 204);
+            let trusting = transport.middleware_sees_secrets(true);
+            assert_eq!(trusting.send(request(&url), true).await.unwrap().status(), 204);
+            assert_eq!(*log.lock().unwrap(), ["logger", "logger"]);
+            assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 3);
+        }
     }
 }

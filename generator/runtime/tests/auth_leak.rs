@@ -151,7 +151,9 @@ async fn no_flow_shows_a_secret() {
         shown.push(format!("{session:?} {:?}", response.status()));
     }
     // A transport error with a query credential: the URL is removed from the error.
-    let closed = reqwest::Url::parse("http://127.0.0.1:9/api").unwrap();
+    // A port nobody listens on: bound by the system for this test, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = reqwest::Url::parse(&format!("http://127.0.0.1:{port}/api")).unwrap();
     let session = clientgen_runtime::auth::Session::new(
         reqwest::Client::new(),
         closed.clone(),

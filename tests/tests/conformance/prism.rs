@@ -19,12 +19,21 @@ pub fn binary(root: &Path) -> PathBuf {
     xtask::tools::prism(root).unwrap_or_else(|message| panic!("{message}"))
 }
 
+/// How long a Prism that left a request unanswered may take to exit before it counts as alive: a crashing
+/// node process can take seconds to go on a loaded machine, and only a test that fails anyway waits this long.
+const CRASH_WAIT: Duration = Duration::from_secs(30);
+
+/// How often a Prism that lost its port to another process is started again on another.
+const PORT_ATTEMPTS: usize = 5;
+
 /// A running `prism mock`.
 pub struct Prism {
     child: Child,
     /// Where it listens, `127.0.0.1:port`.
     pub address: String,
     log: PathBuf,
+    bin: PathBuf,
+    spec: PathBuf,
 }
 
 impl Prism {
@@ -48,20 +57,33 @@ impl Prism {
             .stderr(errors)
             .spawn()
             .unwrap_or_else(|err| panic!("cannot start {}: {err}", bin.display()));
-        Prism { child, address: format!("127.0.0.1:{port}"), log }
+        Prism { child, address: format!("127.0.0.1:{port}"), log, bin: bin.to_owned(), spec: spec.to_owned() }
     }
 
-    /// Waits until Prism accepts connections.
+    /// Waits until Prism accepts connections. The port was free when chosen but released for Prism to take,
+    /// so another process may take it first: a Prism that exits for that (`EADDRINUSE`) is started again on
+    /// another port, and a connection counts only while this Prism runs (not someone else's listener).
     pub fn ready(mut self) -> Prism {
-        let started = Instant::now();
-        while TcpStream::connect(&self.address).is_err() {
-            if let Some(crash) = self.exited() {
-                panic!("Prism exited before it listened on {}: {crash}", self.address);
+        for _ in 0..PORT_ATTEMPTS {
+            let started = Instant::now();
+            loop {
+                if let Some(crash) = self.exited() {
+                    let log = fs::read_to_string(&self.log).unwrap_or_default();
+                    if !log.contains("EADDRINUSE") {
+                        panic!("Prism exited before it listened on {}: {crash}", self.address);
+                    }
+                    break;
+                }
+                if TcpStream::connect(&self.address).is_ok() && self.child.try_wait().ok().flatten().is_none() {
+                    return self;
+                }
+                assert!(started.elapsed() < STARTUP, "Prism did not listen on {} within {STARTUP:?}", self.address);
+                std::thread::sleep(Duration::from_millis(50));
             }
-            assert!(started.elapsed() < STARTUP, "Prism did not listen on {} within {STARTUP:?}", self.address);
-            std::thread::sleep(Duration::from_millis(50));
+            let log = self.log.clone();
+            self = Prism::spawn(&self.bin, &self.spec, log);
         }
-        self
+        panic!("Prism found its port taken {PORT_ATTEMPTS} times in a row");
     }
 
     /// When Prism has exited (after a request crashed it): the error line of its output.
@@ -72,14 +94,14 @@ impl Prism {
         Some(error.trim().to_owned())
     }
 
-    /// Like [`Prism::exited`], giving a dying process up to a second to go.
+    /// Like [`Prism::exited`], giving a dying process up to [`CRASH_WAIT`] to go.
     pub fn crashed(&mut self) -> Option<String> {
         let started = Instant::now();
         loop {
             if let Some(error) = self.exited() {
                 return Some(error);
             }
-            if started.elapsed() > Duration::from_secs(1) {
+            if started.elapsed() > CRASH_WAIT {
                 return None;
             }
             std::thread::sleep(Duration::from_millis(20));

@@ -15,14 +15,12 @@ pub(crate) struct Regression {
 
 pub(crate) fn regressions() -> Vec<Regression> {
     let dir = fuzz_dir().join("regressions");
+    // A missing folder is an error, not an empty list: the replay would pass having checked nothing.
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
-                .collect()
-        })
-        .unwrap_or_default();
+        .unwrap_or_else(|err| panic!("the regression cases in {} cannot be read: {err}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
     files.sort();
     files
         .into_iter()

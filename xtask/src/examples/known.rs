@@ -49,14 +49,21 @@ pub fn compare(known: &BTreeMap<String, String>, report: &Report) -> Result<(), 
     let covered: BTreeSet<&str> = report.rows.iter().map(|row| row.document.as_str()).collect();
     let ours: BTreeMap<String, String> =
         report.failures.iter().filter(|f| f.is_ours()).map(|f| (f.key.to_string(), f.cause())).collect();
-    let expected: BTreeSet<&String> = known.keys().filter(|key| covered.contains(document_of(key))).collect();
+    let expected: BTreeMap<&String, &String> =
+        known.iter().filter(|(key, _)| covered.contains(document_of(key))).collect();
     let mut problems = String::new();
     for (key, cause) in &ours {
-        if !expected.contains(key) {
-            let _ = writeln!(problems, "  new failure: {key}  # {cause}");
+        match expected.get(key) {
+            None => {
+                let _ = writeln!(problems, "  new failure: {key}  # {cause}");
+            }
+            Some(recorded) if *recorded != cause => {
+                let _ = writeln!(problems, "  fails for another cause: {key}  # {cause} (listed: {recorded})");
+            }
+            Some(_) => {}
         }
     }
-    for key in expected {
+    for key in expected.keys() {
         if !ours.contains_key(key.as_str()) {
             let _ = writeln!(problems, "  not failing any more (remove its line): {key}");
         }
@@ -124,8 +131,23 @@ mod tests {
         Report { rows: vec![row("a.yaml")], failures, skipped: Vec::new(), warm_up_seconds: 0.0 }
     }
 
+    /// Listed failures with the cause `report` gives them.
     fn known(keys: &[&str]) -> BTreeMap<String, String> {
-        keys.iter().map(|key| ((*key).to_owned(), String::new())).collect()
+        keys.iter().map(|key| ((*key).to_owned(), "decode: missing field `id`".to_owned())).collect()
+    }
+
+    #[test]
+    fn a_listed_failure_with_another_cause_fails_the_run() {
+        let mut listed = known(&["a.yaml get 200 x"]);
+        assert_eq!(compare(&listed, &report(&[("x", true)])), Ok(()));
+        listed.insert("a.yaml get 200 x".into(), "decode: invalid type: string".into());
+        let err = compare(&listed, &report(&[("x", true)])).unwrap_err();
+        assert!(
+            err.contains(
+                "fails for another cause: a.yaml get 200 x  # decode: missing field `id` (listed: decode: invalid type: string)"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

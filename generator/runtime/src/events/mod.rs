@@ -212,3 +212,63 @@ impl<T> fmt::Debug for EventStream<T> {
         f.debug_struct("EventStream").field("done", &self.done).finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Delta {
+        index: i64,
+    }
+
+    async fn all<T>(mut events: EventStream<T>) -> Vec<Result<Event<T>, EventError>> {
+        let mut seen = Vec::new();
+        while let Some(event) = events.next_event().await {
+            seen.push(event);
+        }
+        seen
+    }
+
+    #[tokio::test]
+    async fn events_split_across_reads_anywhere_come_out_whole() {
+        let text =
+            "event: a\ndata: {\"index\":1}\n\n: note\r\n\r\ndata: {\"index\":\r\ndata: 2}\r\n\r\ndata: [DONE]\n\n";
+        // Every way to cut the body in two reads, and one byte per read.
+        let mut cuts: Vec<Vec<Bytes>> = (0..=text.len())
+            .map(|at| {
+                vec![Bytes::copy_from_slice(&text.as_bytes()[..at]), Bytes::copy_from_slice(&text.as_bytes()[at..])]
+            })
+            .collect();
+        cuts.push(text.bytes().map(|b| Bytes::copy_from_slice(&[b])).collect());
+        for chunks in cuts {
+            let shown = format!("{chunks:?}");
+            let events = all(EventStream::<Delta>::json(ByteStream::from_chunks(chunks), false)).await;
+            let data: Vec<i64> = events.iter().map(|e| e.as_ref().unwrap().data.index).collect();
+            assert_eq!(data, [1, 2], "{shown}");
+            assert_eq!(events[0].as_ref().unwrap().event.as_deref(), Some("a"), "{shown}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_event_of_a_sensitive_stream_quotes_nothing() {
+        let body = || {
+            ByteStream::from_bytes(Bytes::from_static(
+                b"data: {\"index\": \"SECRET-VALUE\"}\n\ndata: {\"index\": 3}\n\n",
+            ))
+        };
+        let plain = all(EventStream::<Delta>::json(body(), false)).await;
+        let Err(EventError::Decode { message, data, .. }) = &plain[0] else { panic!("{plain:?}") };
+        assert!(message.contains("invalid type: string"), "{message}");
+        assert!(data.contains("SECRET-VALUE"), "an ordinary stream quotes the payload: {data}");
+        let sensitive = all(EventStream::<Delta>::json(body(), true)).await;
+        let Err(err @ EventError::Decode { message, data, .. }) = &sensitive[0] else { panic!("{sensitive:?}") };
+        assert_eq!((message.as_str(), data.as_str()), ("invalid payload at line 1 column 24", ""));
+        assert!(!format!("{err:?} {err}").contains("SECRET"), "{err:?}");
+        // The stream goes on after the bad event.
+        assert_eq!(sensitive[1].as_ref().unwrap().data, Delta { index: 3 });
+    }
+}
