@@ -18,6 +18,7 @@ const SPECS: &[&str] = &[
     "additional_properties",
     "unions",
     "openapi_31",
+    "refs",
     "parameters",
     "request_body_encodings",
     "responses",

@@ -13,7 +13,7 @@ macro_rules! generated {
     )*};
 }
 
-generated!(all_of, discriminator, enums, nullability, additional_properties, unions, openapi_31);
+generated!(all_of, discriminator, enums, nullability, additional_properties, unions, openapi_31, refs);
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).unwrap_or_else(|err| panic!("does not decode: {err}"))
@@ -287,4 +287,27 @@ fn openapi_31_type_lists_const_and_null_variants_read_as_they_mean() {
     let deleted = json!({"type": "deleted"});
     assert_eq!(read::<Event>(deleted.clone()), Event::Deleted);
     assert_eq!(write(&Event::Deleted), deleted);
+}
+
+#[test]
+fn a_pointer_into_a_schema_reads_wherever_it_stands() {
+    use refs::{Crew, IdsByName, Runner, TaggedAllOf0Color};
+    // An allOf part: the pointed-at part's properties, merged with the schema's own.
+    let runner: Runner = read(json!({"color": "green", "name": "Ada", "extra": 1}));
+    assert_eq!((runner.color.clone(), runner.name.as_deref()), (Some(TaggedAllOf0Color::Green), Some("Ada")));
+    assert_eq!(write(&runner), json!({"color": "green", "name": "Ada"}));
+    // Array items and a map's values.
+    let crew: Crew = read(json!([{"id": 1}, {}]));
+    assert_eq!(crew.iter().map(|member| member.id).collect::<Vec<_>>(), [Some(1), None]);
+    let ids: IdsByName = read(json!({"a": 1, "b": 2}));
+    assert_eq!(ids["b"], 2);
+}
+
+#[test]
+fn a_31_pointer_resolves_against_the_document_as_written() {
+    use openapi_31::Lineup;
+    // `Layered/allOf/1` as written is an allOf of a part with a type list and a part with a number.
+    let lineup: Lineup = read(json!({"note": null, "score": 2.5, "name": "x"}));
+    assert_eq!((lineup.note.clone(), lineup.score, lineup.name.as_deref()), (Some(None), Some(2.5), Some("x")));
+    assert_eq!(write(&lineup), json!({"note": null, "score": 2.5, "name": "x"}));
 }

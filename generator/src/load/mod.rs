@@ -2,6 +2,7 @@
 //! line and JSON pointer. OpenAPI 3.1 documents, and a few things openapiv3 reads wrong, are normalized to
 //! the 3.0 shapes it reads first (`normalize`).
 
+mod inner_refs;
 mod normalize;
 
 use std::path::Path;
@@ -67,6 +68,8 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
     if let Some(pointer) = too_deep(&raw, "", 0) {
         return Err(fail(&pointer, ErrorKind::TooDeep { limit: MAX_SCHEMA_DEPTH }));
     }
+    // Inner pointers first, against the document as written (normalization moves what they name).
+    inner_refs::hoist(&mut raw);
     if v31 {
         normalize::from_v31(&mut raw);
     }
