@@ -36,9 +36,14 @@ pub enum ErrorKind {
         /// What to do.
         hint: &'static str,
     },
-    /// The document does not follow the OpenAPI 3.0 schema.
-    #[error("does not follow OpenAPI 3.0: {0}")]
-    Invalid(String),
+    /// The document does not follow the schema of the OpenAPI version it declares.
+    #[error("does not follow OpenAPI {version}: {reason}")]
+    Invalid {
+        /// The version the document declares (`3.0.3`, `3.1.0`).
+        version: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A `$ref` points at nothing.
     #[error("`$ref` {0:?} points at nothing in this document; define its target or fix the reference")]
     DanglingRef(String),

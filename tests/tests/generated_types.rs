@@ -311,3 +311,22 @@ fn a_31_pointer_resolves_against_the_document_as_written() {
     assert_eq!((lineup.note.clone(), lineup.score, lineup.name.as_deref()), (Some(None), Some(2.5), Some("x")));
     assert_eq!(write(&lineup), json!({"note": null, "score": 2.5, "name": "x"}));
 }
+
+#[test]
+fn boolean_schemas_and_unevaluated_properties_read_as_they_mean() {
+    use openapi_31::{Choice, Closed, Pair, Shape};
+    // `legacy: false` must be absent: no field, and a value sent anyway is not kept; `extra: true` is any JSON.
+    let closed: Closed = read(json!({"id": "c1", "legacy": 1, "extra": [1, {"x": null}]}));
+    assert_eq!((closed.id.as_deref(), closed.extra.clone()), (Some("c1"), Some(json!([1, {"x": null}]))));
+    assert_eq!(write(&closed), json!({"id": "c1", "extra": [1, {"x": null}]}));
+    // A closed tuple: its items as JSON, in order.
+    let pair: Pair = read(json!(["a", 1]));
+    assert_eq!(pair, [json!("a"), json!(1)]);
+    // A `false` variant never matches: the union is its one other variant.
+    let choice: Choice = read(json!("s"));
+    assert_eq!(choice, "s");
+    // `unevaluatedProperties: false` closes the first variant: an unknown `c` sends the value to the open one
+    // (were both open, they would tie and the first would win); without it, the closed one comes first.
+    assert!(matches!(read::<Shape>(json!({"a": "x", "c": "z"})), Shape::Loose(_)));
+    assert!(matches!(read::<Shape>(json!({"a": "x"})), Shape::Strict(_)));
+}

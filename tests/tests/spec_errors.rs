@@ -229,3 +229,32 @@ fn errors_name_the_file_and_the_pointer() {
     assert_eq!(err.file, Path::new("specs/case.yaml"));
     assert_eq!(err.pointer, "/paths/~1pets~1{id}/get");
 }
+
+// Required fields real documents leave out, with one safe reading: refused in strict mode, located and
+// naming the version the document declares; read that way in lenient mode.
+case!(
+    response_without_description_in_31,
+    "openapi: 3.1.0\ninfo:\n  title: T\n  version: '1'\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          content: {}\n"
+);
+case!(info_without_version, "openapi: 3.0.3\ninfo:\n  title: T\npaths: {}\n");
+case!(
+    license_without_name,
+    doc("paths: {}\n").replace("  version: '1'\n", "  version: '1'\n  license:\n    url: https://x\n")
+);
+case!(server_without_url, doc("servers:\n  - url: https://a\n  - description: no url\npaths: {}\n"));
+
+#[test]
+fn lenient_mode_reads_omitted_required_fields_the_one_safe_way() {
+    let text = "openapi: 3.1.0\ninfo:\n  title: T\n  license:\n    url: https://x\nservers:\n  - description: nowhere\n  - url: https://api.example.com\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          content:\n            application/json:\n              schema: {type: string}\ncomponents:\n  responses:\n    Gone:\n      content: {}\n";
+    let mut options = clientgen::Options::for_spec(Path::new("specs/case.yaml"), "{ path = \"../runtime\" }");
+    options.lenient = true;
+    let files = clientgen::generate(Path::new("specs/case.yaml"), text, &options).unwrap();
+    let lib = &files.iter().find(|f| f.path.ends_with("lib.rs")).unwrap().contents;
+    // The server without a URL is left out: the one with a URL is the default.
+    assert!(lib.contains("DEFAULT_BASE_URL: &'static str = \"https://api.example.com\""), "{lib}");
+    assert!(lib.contains("pub fn get_a(&self)"), "{lib}");
+    // Strict mode names each, the first here.
+    let err = generate(text).unwrap_err();
+    assert_eq!(err.pointer, "/info");
+    assert!(err.to_string().contains("OpenAPI 3.1.0: `info` has no `version`"), "{err}");
+}

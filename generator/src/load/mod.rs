@@ -3,6 +3,7 @@
 //! the 3.0 shapes it reads first (`normalize`).
 
 mod inner_refs;
+mod locate;
 mod normalize;
 
 use std::path::Path;
@@ -18,12 +19,17 @@ pub struct Loaded {
     pub doc: openapiv3::OpenAPI,
     /// SHA-256 of the file's bytes, in hex.
     pub sha256: String,
+    /// Required fields the document leaves out that have one safe reading, read that way (see
+    /// [`omissions`]): an error unless the generator is lenient.
+    pub omitted: Vec<Error>,
 }
 
 /// Parses `text`, read from `file`, as an OpenAPI 3.0.x document.
 pub fn load(file: &Path, text: &str) -> Result<Loaded, Error> {
     finish(file, text, json(file, text)?)
 }
+
+pub(crate) use locate::position;
 
 /// The document as JSON, as written (YAML read straight into JSON values, see `Json`).
 pub(crate) fn json(file: &Path, text: &str) -> Result<Value, Error> {
@@ -57,17 +63,23 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
         return Err(fail("", ErrorKind::NotOpenApi("the top level is not a mapping".into())));
     };
     check_version(top).map_err(|kind| fail("/openapi", kind))?;
+    let version = top.get("openapi").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let invalid = |reason: String| ErrorKind::Invalid { version: version.clone(), reason };
     // OpenAPI 3.1 makes `paths` optional (a document of components or webhooks only).
     let v31 = top.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
     for key in ["info", "paths"] {
         let optional = v31 && key == "paths";
         if !(top.contains_key(key) || optional) {
-            return Err(fail("", ErrorKind::Invalid(format!("the required field `{key}` is missing"))));
+            return Err(fail("", invalid(format!("the required field `{key}` is missing"))));
         }
     }
     if let Some(pointer) = too_deep(&raw, "", 0) {
         return Err(fail(&pointer, ErrorKind::TooDeep { limit: MAX_SCHEMA_DEPTH }));
     }
+    let omitted = omissions(&mut raw)
+        .into_iter()
+        .map(|(pointer, reason)| Error { position: position(text, &pointer), ..fail(&pointer, invalid(reason)) })
+        .collect();
     // Inner pointers first, against the document as written (normalization moves what they name).
     inner_refs::hoist(&mut raw);
     if v31 {
@@ -77,7 +89,7 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
     normalize::default_form_explode(&mut raw, false);
     let doc: openapiv3::OpenAPI = serde_path_to_error::deserialize(raw).map_err(|err| {
         let pointer = path_to_pointer(err.path());
-        let mut error = fail(&pointer, ErrorKind::Invalid(err.into_inner().to_string()));
+        let mut error = fail(&pointer, invalid(err.into_inner().to_string()));
         // Reading the text again, straight into the typed document, gives the line where YAML can tell it.
         // openapiv3 can panic on some invalid input read this way (an `expect` in its `ReferenceOr`): the
         // position is only a nicety, so such a panic just means no position.
@@ -102,7 +114,82 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
         error
     })?;
     let sha256 = Sha256::digest(text.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
-    Ok(Loaded { doc, sha256 })
+    Ok(Loaded { doc, sha256, omitted })
+}
+
+/// Required fields that real documents leave out although nothing hangs on them, each read the one way it
+/// can be (and listed by pointer, with what was assumed): a response without a `description` (an empty one),
+/// `info` without a `version` (an empty one), a `license` without a `name` (an empty one), and a server
+/// without a `url` (no server: it says nothing to reach). In the order a document is usually written.
+fn omissions(doc: &mut Value) -> Vec<(String, String)> {
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let mut omitted = Vec::new();
+    if let Some(Value::Object(info)) = doc.get_mut("info") {
+        fill(&mut omitted, info, "/info".to_owned(), "version", "`info`");
+        if let Some(Value::Object(license)) = info.get_mut("license") {
+            fill(&mut omitted, license, "/info/license".to_owned(), "name", "the license");
+        }
+    }
+    if let Some(Value::Array(servers)) = doc.get_mut("servers") {
+        let mut index = 0;
+        servers.retain(|server| {
+            let keep = !server.is_object() || server.get("url").is_some();
+            if !keep {
+                let reason = "a server has no `url`, which is required (lenient mode leaves the server out)";
+                omitted.push((format!("/servers/{index}"), reason.to_owned()));
+            }
+            index += 1;
+            keep
+        });
+    }
+    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            for method in METHODS {
+                let Some(Value::Object(responses)) = item.get_mut(*method).and_then(|op| op.get_mut("responses"))
+                else {
+                    continue;
+                };
+                for (status, response) in responses.iter_mut() {
+                    let Some(response) = response.as_object_mut() else { continue };
+                    let pointer = format!("/paths/{}/{method}/responses/{}", escape(path), escape(status));
+                    fill(&mut omitted, response, pointer, "description", "a response");
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(responses)) = doc.pointer_mut("/components/responses") {
+        for (name, response) in responses.iter_mut() {
+            if let Some(response) = response.as_object_mut() {
+                fill(
+                    &mut omitted,
+                    response,
+                    format!("/components/responses/{}", escape(name)),
+                    "description",
+                    "a response",
+                );
+            }
+        }
+    }
+    omitted
+}
+
+/// Sets `object`'s missing `field` to an empty string (unless the object is a reference), noting it.
+fn fill(
+    omitted: &mut Vec<(String, String)>,
+    object: &mut serde_json::Map<String, Value>,
+    pointer: String,
+    field: &str,
+    what: &str,
+) {
+    if !object.contains_key(field) && !object.contains_key("$ref") {
+        object.insert(field.to_owned(), Value::String(String::new()));
+        omitted.push((pointer, format!("{what} has no `{field}`, which is required (lenient mode reads it as empty)")));
+    }
+}
+
+/// A key as a JSON pointer segment.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// How many inline schemas may nest in one another. Real documents stay under a dozen; the OpenAPI parser

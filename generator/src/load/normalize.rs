@@ -228,7 +228,12 @@ fn document(value: &mut Value) {
 
 /// Normalizes one schema and the schemas inside it.
 fn schema(value: &mut Value) {
+    // Boolean schemas (JSON Schema 2020-12): `true` is any value, `false` admits none.
+    if let Value::Bool(admits) = value {
+        *value = boolean_schema(*admits);
+    }
     let Value::Object(object) = value else { return };
+    boolean_subschemas(object);
     // `$ref` beside other keywords: the reference becomes an `allOf` part.
     if object.len() > 1 {
         if let Some(reference) = object.remove("$ref") {
@@ -307,6 +312,14 @@ fn schema(value: &mut Value) {
     } else if object.contains_key("contentMediaType") && object.get("type").is_some_and(|t| t == "string") {
         object.entry("format").or_insert_with(|| Value::String("binary".to_owned()));
     }
+    // `unevaluatedProperties: false` closes an object as `additionalProperties: false` does (what the
+    // schema's own `allOf` parts declare is merged into its type, so those are its evaluated properties).
+    if object.get("unevaluatedProperties") == Some(&Value::Bool(false)) {
+        object.remove("unevaluatedProperties");
+        object.entry("additionalProperties").or_insert(Value::Bool(false));
+    } else if object.get("unevaluatedProperties") == Some(&Value::Bool(true)) {
+        object.remove("unevaluatedProperties");
+    }
     // What no Rust type here states is said in the schema's docs.
     let unexpressed: Vec<&str> = [
         "prefixItems",
@@ -348,7 +361,9 @@ fn schema(value: &mut Value) {
     }
     for (key, child) in object.iter_mut() {
         match key.as_str() {
-            "items" | "not" | "additionalProperties" => schema(child),
+            "items" | "not" => schema(child),
+            // A boolean `additionalProperties` is 3.0's too, read as it is.
+            "additionalProperties" if child.is_object() => schema(child),
             "allOf" | "anyOf" | "oneOf" => {
                 if let Value::Array(parts) = child {
                     parts.iter_mut().for_each(schema);
@@ -361,6 +376,64 @@ fn schema(value: &mut Value) {
             }
             _ => {}
         }
+    }
+}
+
+/// A boolean schema as the object schema that means the same: `true` any value (`{}`), `false` none
+/// (`{not: {}}`).
+fn boolean_schema(admits: bool) -> Value {
+    let mut object = Map::new();
+    if !admits {
+        object.insert("not".to_owned(), Value::Object(Map::new()));
+    }
+    Value::Object(object)
+}
+
+/// Boolean schemas inside `object`, read with the meaning they have where they stand, and noted in its docs
+/// where no Rust type states it: a property that must be absent (`false`) is not a field; `items: false` is
+/// an array with no items past its `prefixItems` (a closed tuple); a `false` variant of a union never
+/// matches and a `true` part of an `allOf` adds nothing; `not: false` excludes nothing.
+fn boolean_subschemas(object: &mut Map<String, Value>) {
+    let mut notes = Vec::new();
+    if let Some(Value::Object(properties)) = object.get_mut("properties") {
+        let absent: Vec<String> = properties
+            .iter()
+            .filter(|(_, schema)| **schema == Value::Bool(false))
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in &absent {
+            properties.shift_remove(name);
+        }
+        if !absent.is_empty() {
+            let names = absent.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
+            notes.push(format!("The spec says {names} must be absent (`false` schemas); it is not a field here."));
+        }
+    }
+    if object.get("items") == Some(&Value::Bool(false)) {
+        let tuple = object.get("prefixItems").and_then(Value::as_array).map_or(0, Vec::len);
+        object.insert("items".to_owned(), Value::Object(Map::new()));
+        object.entry("maxItems").or_insert_with(|| Value::from(tuple));
+        notes.push(if tuple == 0 {
+            "The spec admits no items (`items: false`): the array is always empty.".to_owned()
+        } else {
+            format!("A closed tuple (`items: false`): at most the {tuple} items of `prefixItems`.")
+        });
+    }
+    for (keyword, drop) in [("anyOf", false), ("oneOf", false), ("allOf", true)] {
+        if let Some(Value::Array(parts)) = object.get_mut(keyword) {
+            parts.retain(|part| *part != Value::Bool(drop));
+        }
+    }
+    if object.get("not") == Some(&Value::Bool(false)) {
+        object.remove("not");
+    }
+    if !notes.is_empty() {
+        let note = notes.join(" ");
+        let description = match object.get("description").and_then(Value::as_str) {
+            Some(description) => format!("{description}\n\n{note}"),
+            None => note,
+        };
+        object.insert("description".to_owned(), Value::String(description));
     }
 }
 
