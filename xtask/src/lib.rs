@@ -58,7 +58,7 @@ pub fn plan(root: &Path) -> Result<Vec<Planned>, String> {
     project(root).plan()
 }
 
-/// `cargo xtask gen`: regenerates every crate and returns its report (see [`clientgen_cli::Project::gen`]).
+/// `cargo xtask gen`: regenerates every crate and returns its report (see [`clientgen_cli::Project::generate`]).
 pub fn gen_all(root: &Path) -> Result<Vec<String>, String> {
     project(root).generate(&[])
 }
