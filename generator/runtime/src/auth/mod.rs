@@ -32,7 +32,7 @@ pub use basic::basic_credential;
 pub use session::{Session, SessionOptions};
 pub use spec::{AuthSpec, EndpointSpec, LifetimeSpec, Placement, RefreshSpec, TokenSpec, ValueSource};
 pub use store::{FileStore, MemoryStore, StoredTokens, TokenStore};
-pub use tokens::{RefreshMargin, TokenSet};
+pub use tokens::{CLOCK_SKEW_TOLERANCE, RefreshMargin, TokenSet};
 
 /// Why credentials could not be supplied. Cheap to clone (one renewal failure is reported to every caller
 /// that waited for it), and free of secrets.
