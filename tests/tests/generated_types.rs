@@ -330,3 +330,17 @@ fn boolean_schemas_and_unevaluated_properties_read_as_they_mean() {
     assert!(matches!(read::<Shape>(json!({"a": "x", "c": "z"})), Shape::Loose(_)));
     assert!(matches!(read::<Shape>(json!({"a": "x"})), Shape::Strict(_)));
 }
+
+#[test]
+fn an_untagged_union_prefers_the_variant_that_drops_nothing_at_any_depth() {
+    use unions::Script;
+    // The first variant decodes both; it keeps all of the first value and goes first.
+    let typed = json!({"commands": [{"value": {"text": "hi"}}]});
+    assert!(matches!(read::<Script>(typed.clone()), Script::Typed(_)));
+    assert_eq!(write(&read::<Script>(typed.clone())), typed);
+    // `op` and `registration` one level down: the first variant would drop them, the second keeps them.
+    let richer = json!({"commands": [{"value": {"text": "hi", "op": "add", "registration": {"id": 7}}}]});
+    let script: Script = read(richer.clone());
+    assert!(matches!(script, Script::Raw(_)), "{script:?}");
+    assert_eq!(write(&script), richer, "nothing is lost on the way back");
+}

@@ -58,7 +58,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for ApiTokenResponse {
                 "meta" => de::once(&mut __map, &mut meta, "meta")?,
                 "linked" => de::once(&mut __map, &mut linked, "linked")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -113,7 +113,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for ApiToken {
                 "person_id" => de::once(&mut __map, &mut person_id, "person_id")?,
                 "token" => de::once(&mut __map, &mut token, "token")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -165,7 +165,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for MeResponse {
                 "meta" => de::once(&mut __map, &mut meta, "meta")?,
                 "linked" => de::once(&mut __map, &mut linked, "linked")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -233,7 +233,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for Me {
                 "person_id" => de::once(&mut __map, &mut person_id, "person_id")?,
                 "person" => de::once(&mut __map, &mut person, "person")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -353,7 +353,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for Person {
                     de::once(&mut __map, &mut primary_email, "primary_email")?
                 }
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -437,7 +437,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorBody {
                 "message" => de::once(&mut __map, &mut message, "message")?,
                 "errors" => de::once(&mut __map, &mut errors, "errors")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -490,7 +490,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorTree {
                 "errors" => de::once(&mut __map, &mut errors, "errors")?,
                 "fields" => de::once(&mut __map, &mut fields, "fields")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -544,7 +544,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorItem {
                 "code" => de::once(&mut __map, &mut code, "code")?,
                 "message" => de::once(&mut __map, &mut message, "message")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }

@@ -99,7 +99,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for TokenExchangeResponse {
                     )?
                 }
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -227,7 +227,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorBody {
                 "code" => de::once(&mut __map, &mut code, "code")?,
                 "message" => de::once(&mut __map, &mut message, "message")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }

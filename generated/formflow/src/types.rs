@@ -87,7 +87,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for GetTokenResponseDto {
                 "token_type" => de::once(&mut __map, &mut token_type, "token_type")?,
                 "expires_in" => de::once(&mut __map, &mut expires_in, "expires_in")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -182,7 +182,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for ErrorBody {
                 "message" => de::once(&mut __map, &mut message, "message")?,
                 "error" => de::once(&mut __map, &mut error, "error")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }

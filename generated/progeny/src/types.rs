@@ -65,7 +65,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for TokenPair {
                 "refresh" => de::once(&mut __map, &mut refresh, "refresh")?,
                 "access" => de::once(&mut __map, &mut access, "access")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -135,7 +135,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for TokenRefreshResponse {
                 "access" => de::once(&mut __map, &mut access, "access")?,
                 "refresh" => de::once(&mut __map, &mut refresh, "refresh")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -204,7 +204,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for AuthErrorBody {
                 "code" => de::once(&mut __map, &mut code, "code")?,
                 "messages" => de::once(&mut __map, &mut messages, "messages")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }
@@ -268,7 +268,7 @@ impl<'de> clientgen_runtime::de::FromObject<'de> for TokenErrorMessage {
                 "token_type" => de::once(&mut __map, &mut token_type, "token_type")?,
                 "message" => de::once(&mut __map, &mut message, "message")?,
                 _ => {
-                    __map.next_value::<serde::de::IgnoredAny>()?;
+                    clientgen_runtime::de::skip(&mut __map)?;
                 }
             }
         }

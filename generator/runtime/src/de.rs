@@ -2,8 +2,8 @@
 //! serde's derive also reads an array of the fields in order, which no API sends, which could make an
 //! untagged union take an array for a struct, and which compiles a second reader per struct. Its
 //! properties are matched by name through one [`Key`] type for every struct, instead of a field enum and
-//! its visitor per struct; unknown properties are skipped (or kept, where the schema has
-//! `additionalProperties`).
+//! its visitor per struct; unknown properties are skipped with [`skip`], which counts them for the untagged
+//! unions' choice (see [`dropped_by`]), or kept, where the schema has `additionalProperties`.
 //!
 //! A struct implements [`FromObject`], and its `Deserialize` is [`object`]. Its fields read as follows:
 //! - a required property: [`once`] into an `Option<T>` slot, then [`required`], which names a missing one;
@@ -15,11 +15,38 @@
 //!   forms real servers send.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{Error, MapAccess, Visitor};
+use serde::de::{Error, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+
+thread_local! {
+    /// Properties skipped (not kept by any field) on this thread: decoding is synchronous, so a count
+    /// taken around one decoding is that decoding's.
+    static DROPPED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Skips the value of a property the struct does not declare, counting it as dropped.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>()?;
+    DROPPED.with(|dropped| dropped.set(dropped.get().saturating_add(1)));
+    Ok(())
+}
+
+/// Runs `decode` and says how many properties it dropped, at any depth (what an untagged union ranks its
+/// decodable variants by); the count of an enclosing decoding is left as it was.
+pub(crate) fn dropped_by<T>(decode: impl FnOnce() -> T) -> (T, usize) {
+    let outer = DROPPED.with(|dropped| dropped.replace(0));
+    let result = decode();
+    (result, DROPPED.with(|dropped| dropped.replace(outer)))
+}
+
+/// Counts `count` more dropped properties for the enclosing decoding (those of the variant a union chose).
+pub(crate) fn add_dropped(count: usize) {
+    DROPPED.with(|dropped| dropped.set(dropped.get().saturating_add(count)));
+}
 
 /// A property name, borrowed from the input where it can be.
 #[derive(Debug)]

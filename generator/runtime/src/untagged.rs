@@ -12,7 +12,11 @@
 //!    and declares fewer the value lacks (the tightest fit);
 //! 3. then more required properties, then closed schemas, then spec order.
 //!
-//! The first variant in that order that decodes is the value's variant.
+//! The first variant in that order that decodes and drops nothing (no property, at any depth, that its
+//! types do not keep) is the value's variant; only when the first to decode drops something are the others
+//! decoded too, and the one that drops the fewest wins (the earlier in that order among equals). So a
+//! variant that fits at the top but loses `commands[0].value.op` one level down gives way to one that keeps
+//! it, and a variant that drops nothing costs no second look.
 
 use std::cmp::Reverse;
 
@@ -145,13 +149,23 @@ pub fn deserialize<'de, D: Deserializer<'de>, T>(
     let mut order: Vec<usize> = (0..variants.len()).collect();
     order.sort_by_cached_key(|&index| variants[index].0.rank(&value, index));
     let mut first_error = None;
+    let mut best: Option<(T, usize)> = None;
     for index in order {
-        match (variants[index].1)(value.clone()) {
-            Ok(decoded) => return Ok(decoded),
-            Err(err) => {
+        match crate::de::dropped_by(|| (variants[index].1)(value.clone())) {
+            (Ok(decoded), 0) => return Ok(decoded),
+            (Ok(decoded), dropped) => {
+                if best.as_ref().is_none_or(|(_, fewest)| dropped < *fewest) {
+                    best = Some((decoded, dropped));
+                }
+            }
+            (Err(err), _) => {
                 first_error.get_or_insert(err);
             }
         }
+    }
+    if let Some((decoded, dropped)) = best {
+        crate::de::add_dropped(dropped);
+        return Ok(decoded);
     }
     Err(D::Error::custom(match first_error {
         Some(err) => format!("no variant of the union matches: {err}"),

@@ -61,7 +61,8 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&
                 Some(quote!(additional_properties,)),
             )
         }
-        None => (None, quote!(#map.next_value::<serde::de::IgnoredAny>()?;), None),
+        // Skipped, and counted as dropped (what an untagged union ranks its variants by).
+        None => (None, quote!(clientgen_runtime::de::skip(&mut #map)?;), None),
     };
     let body = if fields.is_empty() {
         other
