@@ -8,6 +8,7 @@ pub mod cli;
 pub mod corpus;
 pub mod examples;
 pub mod features;
+pub mod mutants;
 pub mod orphans;
 pub mod tools;
 

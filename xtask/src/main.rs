@@ -45,6 +45,10 @@ fn main() -> ExitCode {
         }),
         Command::BenchCompile(bench) => xtask::bench::run(&root, &bench).map(|report| print!("{report}")),
         Command::Features { document } => xtask::features::run(&root, &document).map(|table| print!("{table}")),
+        Command::Mutants { files } => xtask::mutants::run(&root, &files).map(|tallies| {
+            print!("{}", xtask::mutants::table(&tallies));
+            println!("(lists in {})", xtask::mutants::output(&root).display());
+        }),
         Command::Orphans { references } => xtask::orphans::run(&root, &references).and_then(|orphans| {
             if orphans.is_empty() {
                 println!("every snapshot was referenced");
