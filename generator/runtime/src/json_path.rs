@@ -163,6 +163,23 @@ mod tests {
     }
 
     #[test]
+    fn a_line_starts_just_after_its_newline() {
+        // Column 2 of line 2 is the `,` after `2`: one character less or more is another element.
+        assert_eq!(path_at(b"[1,\n2,3]", 2, 2), "[2]");
+        assert_eq!(path_at(b"[1,\n2,3]", 2, 1), "[1]");
+    }
+
+    #[test]
+    fn an_escape_skips_one_character_and_an_unterminated_string_ends_the_text() {
+        // Long escaped strings early on: an escape that skipped more than its character would land inside
+        // the structure after them.
+        let text = br#"{"k""""""""": "\\\\\\", "data": [{"id": 1}, {"id": 2}]}"#;
+        assert_eq!(path_at(text, 1, text.len() - 3), "data[1].id");
+        assert_eq!(path_at(br#"{"a": "unterminated"#, 1, 40), "a");
+        assert_eq!(path_at(br#"{"a": "ends in "#, 1, 40), "a");
+    }
+
+    #[test]
     fn positions_on_later_lines_count_from_their_line_start() {
         let text = "{\n  \"data\": [\n    {\"id\": 1, \"tags\": [], \"owner\": {\"name\": []}}\n  ]\n}";
         assert_eq!(path_of::<Page>(text), "data[0].owner.name");
