@@ -344,3 +344,16 @@ fn an_untagged_union_prefers_the_variant_that_drops_nothing_at_any_depth() {
     assert!(matches!(script, Script::Raw(_)), "{script:?}");
     assert_eq!(write(&script), richer, "nothing is lost on the way back");
 }
+
+#[test]
+fn what_a_nested_union_drops_counts_for_the_variant_around_it() {
+    use unions::{Inner, Outer};
+    // Alone, `Inner` takes the variant that drops least (the first of two that each drop one).
+    assert!(matches!(read::<Inner>(json!({"a": 1, "b": 2})), Inner::OnlyA(_)));
+    // Inside `Outer`, that drop counts: the variant that keeps `x` whole wins.
+    let both = json!({"x": {"a": 1, "b": 2}});
+    assert!(matches!(read::<Outer>(both.clone()), Outer::Loose(_)));
+    assert_eq!(write(&read::<Outer>(both)), json!({"x": {"a": 1, "b": 2}}));
+    // Where `Inner` keeps everything, so does `Typed`, which comes first.
+    assert!(matches!(read::<Outer>(json!({"x": {"a": 1}})), Outer::Typed(_)));
+}

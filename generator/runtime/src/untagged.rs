@@ -243,6 +243,77 @@ mod tests {
         assert_eq!(read(json!("abc")), Union::Text("abc".into()));
     }
 
+    /// An object with one optional integer property `a` (`'a'`) or `b`, read as generated structs are:
+    /// other properties skipped and counted as dropped.
+    #[derive(Debug, PartialEq)]
+    struct One<const NAME: char>(Option<i64>);
+
+    impl<'de, const NAME: char> crate::de::FromObject<'de> for One<NAME> {
+        const NAME: &'static str = "One";
+
+        fn from_object<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            let mut slot: Option<Option<i64>> = None;
+            while let Some(key) = map.next_key::<crate::de::Key>()? {
+                if key.as_str().starts_with(NAME) {
+                    crate::de::once(&mut map, &mut slot, "the property")?;
+                } else {
+                    crate::de::skip(&mut map)?;
+                }
+            }
+            Ok(Self(slot.flatten()))
+        }
+    }
+
+    impl<'de, const NAME: char> Deserialize<'de> for One<NAME> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            crate::de::object(deserializer)
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Inner {
+        A(One<'a'>),
+        B(One<'b'>),
+    }
+
+    impl<'de> Deserialize<'de> for Inner {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let variants: &[(Shape, Decoder<Inner>)] = &[
+                (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Inner::A)),
+                (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Inner::B)),
+            ];
+            super::deserialize(deserializer, variants)
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Outer {
+        Typed(Inner),
+        Raw(Value),
+    }
+
+    fn outer(value: Value) -> Outer {
+        let variants: &[(Shape, Decoder<Outer>)] = &[
+            (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Outer::Typed)),
+            (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Outer::Raw)),
+        ];
+        deserialize(value, variants).unwrap()
+    }
+
+    #[test]
+    fn the_variant_that_drops_nothing_wins_and_a_nested_unions_drops_count() {
+        // Alone: each variant drops one of `{a, b}`; the first of the two that drop least wins.
+        let both = json!({"a": 1, "b": 2});
+        assert_eq!(serde_json::from_value::<Inner>(both.clone()).unwrap(), Inner::A(One(Some(1))));
+        assert_eq!(serde_json::from_value::<Inner>(json!({"b": 2})).unwrap(), Inner::B(One(Some(2))));
+        // Inside another union, what the chosen inner variant dropped counts: the variant that keeps all wins.
+        assert_eq!(outer(both.clone()), Outer::Raw(both));
+        assert_eq!(outer(json!({"a": 1})), Outer::Typed(Inner::A(One(Some(1)))));
+        // The count of an enclosing decoding is what it was, plus what the chosen variant dropped.
+        let (_, dropped) = crate::de::dropped_by(|| serde_json::from_value::<Inner>(json!({"a": 1, "b": 2, "c": 3})));
+        assert_eq!(dropped, 2);
+    }
+
     #[test]
     fn nothing_that_decodes_is_an_error() {
         let variants: &[(Shape, Decoder<Union>)] =
