@@ -141,8 +141,6 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
 
 #[cfg(test)]
 mod tests {
-    use serde::de::IgnoredAny;
-
     use super::*;
 
     /// What a generated struct's reader looks like: a required field, an optional one, one optional and
@@ -166,9 +164,7 @@ mod tests {
                     "name" => once(&mut map, &mut name, "name")?,
                     "tag" => once(&mut map, &mut tag, "tag")?,
                     "note" => once(&mut map, &mut note, "note")?,
-                    _ => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
+                    _ => skip(&mut map)?,
                 }
             }
             Ok(Self { name: required(name, "name")?, tag: tag.flatten(), note })
@@ -205,5 +201,26 @@ mod tests {
         // From a `Value` too, as unions read their variants.
         let value = serde_json::json!({"name": "Rex", "note": "n"});
         assert_eq!(serde_json::from_value::<Pet>(value).unwrap(), pet("Rex", None, Some(Some("n"))));
+    }
+
+    #[test]
+    fn skipped_properties_are_counted_per_decoding() {
+        let (pet_read, dropped) = dropped_by(|| serde_json::from_str::<Pet>(r#"{"a":1,"name":"Rex","b":{"c":[2]}}"#));
+        assert_eq!((pet_read.unwrap(), dropped), (pet("Rex", None, None), 2));
+        // An enclosing count is kept across an inner one, and grows by what is added to it.
+        let ((), outer) = dropped_by(|| {
+            let (_, inner) = dropped_by(|| serde_json::from_str::<Pet>(r#"{"name":"a","x":1}"#));
+            assert_eq!(inner, 1);
+            add_dropped(3);
+        });
+        assert_eq!(outer, 3);
+    }
+
+    #[test]
+    fn keys_are_names_and_nothing_else() {
+        let key: Key<'_> = serde_json::from_str(r#""a\u0062c""#).unwrap();
+        assert_eq!((key.as_str(), key.into_string()), ("abc", "abc".to_owned()));
+        let err = serde_json::from_str::<Key<'_>>("1").unwrap_err();
+        assert_eq!(err.to_string(), "invalid type: integer `1`, expected a property name at line 1 column 1");
     }
 }

@@ -254,6 +254,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn debug_says_whether_the_stream_ended_and_nothing_else() {
+        let mut events =
+            EventStream::<String>::text(ByteStream::from_bytes(Bytes::from_static(b"data: SECRET\n\n")), true);
+        assert_eq!(format!("{events:?}"), "EventStream { done: false, .. }");
+        while events.next_event().await.is_some() {}
+        assert_eq!(format!("{events:?}"), "EventStream { done: true, .. }");
+    }
+
+    #[tokio::test]
     async fn an_undecodable_event_of_a_sensitive_stream_quotes_nothing() {
         let body = || {
             ByteStream::from_bytes(Bytes::from_static(
