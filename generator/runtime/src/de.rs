@@ -219,7 +219,8 @@ mod tests {
     #[test]
     fn keys_are_names_and_nothing_else() {
         let key: Key<'_> = serde_json::from_str(r#""a\u0062c""#).unwrap();
-        assert_eq!((key.as_str(), key.into_string()), ("abc", "abc".to_owned()));
+        assert_eq!(key.as_str(), "abc");
+        assert_eq!(key.into_string(), "abc");
         let err = serde_json::from_str::<Key<'_>>("1").unwrap_err();
         assert_eq!(err.to_string(), "invalid type: integer `1`, expected a property name at line 1 column 1");
     }
