@@ -60,10 +60,11 @@ pub fn run(root: &Path, files: &[String]) -> Result<BTreeMap<String, Tally>, Str
         let out = root.join("target").join("mutants").join(group);
         let _ = fs::remove_dir_all(&out);
         fs::create_dir_all(&out).map_err(|err| format!("cannot create {}: {err}", out.display()))?;
+        // Every feature: the middleware stack and multipart forms are runtime code too.
         let mut command = Command::new("cargo");
         command
             .current_dir(root)
-            .args(["mutants", "--package", "clientgen-runtime", "--no-shuffle", "--output"])
+            .args(["mutants", "--package", "clientgen-runtime", "--all-features", "--no-shuffle", "--output"])
             .arg(&out);
         for file in &files {
             command.arg("--file").arg(format!("generator/runtime/src/{file}"));
