@@ -69,7 +69,7 @@ fn error_kind_name(kind: &clientgen::ErrorKind) -> &'static str {
         K::Syntax(_) => "syntax",
         K::NotOpenApi(_) => "not-openapi",
         K::UnsupportedVersion { .. } => "unsupported-version",
-        K::Invalid(_) => "invalid",
+        K::Invalid { .. } => "invalid",
         K::DanglingRef(_) => "dangling-ref",
         K::WrongRefKind { .. } => "wrong-ref-kind",
         K::ExternalRef(_) => "external-ref",
