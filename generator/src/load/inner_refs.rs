@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use crate::error::pointer_push;
+
 /// The schema keywords whose value is a schema, and those whose value is a list or map of schemas.
 const ONE: &[&str] = &["items", "additionalProperties", "not", "contains", "propertyNames", "unevaluatedProperties"];
 const MANY: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems", "properties", "patternProperties"];
@@ -42,7 +44,7 @@ pub(super) fn hoist(doc: &mut Value) {
         };
         let key = unique(&component_name(&pointer), &taken);
         taken.push(key.clone());
-        let reference = format!("#/components/schemas/{}", escape(&key));
+        let reference = format!("#{}", pointer_push("/components/schemas", &key));
         let mut placeholder = Map::new();
         placeholder.insert("$ref".to_owned(), Value::String(reference.clone()));
         moved.push((key, std::mem::replace(target, Value::Object(placeholder))));
@@ -128,10 +130,6 @@ fn unique(name: &str, taken: &[String]) -> String {
         n += 1;
     }
     candidate
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// Points every `$ref` that `renames` lists at its new place.

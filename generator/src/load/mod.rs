@@ -151,7 +151,8 @@ fn omissions(doc: &mut Value) -> Vec<(String, String)> {
                 };
                 for (status, response) in responses.iter_mut() {
                     let Some(response) = response.as_object_mut() else { continue };
-                    let pointer = format!("/paths/{}/{method}/responses/{}", escape(path), escape(status));
+                    let pointer = pointer_push(&pointer_push(&pointer_push("/paths", path), method), "responses");
+                    let pointer = pointer_push(&pointer, status);
                     fill(&mut omitted, response, pointer, "description", "a response");
                 }
             }
@@ -163,7 +164,7 @@ fn omissions(doc: &mut Value) -> Vec<(String, String)> {
                 fill(
                     &mut omitted,
                     response,
-                    format!("/components/responses/{}", escape(name)),
+                    pointer_push("/components/responses", name),
                     "description",
                     "a response",
                 );
@@ -185,11 +186,6 @@ fn fill(
         object.insert(field.to_owned(), Value::String(String::new()));
         omitted.push((pointer, format!("{what} has no `{field}`, which is required (lenient mode reads it as empty)")));
     }
-}
-
-/// A key as a JSON pointer segment.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// How many inline schemas may nest in one another. Real documents stay under a dozen; the OpenAPI parser
