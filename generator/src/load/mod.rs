@@ -161,13 +161,7 @@ fn omissions(doc: &mut Value) -> Vec<(String, String)> {
     if let Some(Value::Object(responses)) = doc.pointer_mut("/components/responses") {
         for (name, response) in responses.iter_mut() {
             if let Some(response) = response.as_object_mut() {
-                fill(
-                    &mut omitted,
-                    response,
-                    pointer_push("/components/responses", name),
-                    "description",
-                    "a response",
-                );
+                fill(&mut omitted, response, pointer_push("/components/responses", name), "description", "a response");
             }
         }
     }
