@@ -3,7 +3,7 @@
 //! untagged union take an array for a struct, and which compiles a second reader per struct. Its
 //! properties are matched by name through one [`Key`] type for every struct, instead of a field enum and
 //! its visitor per struct; unknown properties are skipped with [`skip`], which counts them for the untagged
-//! unions' choice (see [`dropped_by`]), or kept, where the schema has `additionalProperties`.
+//! unions' choice, or kept, where the schema has `additionalProperties`.
 //!
 //! A struct implements [`FromObject`], and its `Deserialize` is [`object`]. Its fields read as follows:
 //! - a required property: [`once`] into an `Option<T>` slot, then [`required`], which names a missing one;
