@@ -25,6 +25,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::project::{spec_files, stem};
 use crate::settings::{self, Settings};
 
 /// A spec that does not generate, located as `gen` locates it (`specs/pets.yaml:12:5 at #/paths/…: …`), or
@@ -76,12 +77,10 @@ pub fn generate(spec: impl AsRef<Path>) -> Result<PathBuf, Error> {
 fn module(path: &Path, shown: &Path) -> Result<String, Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let shown_dir = shown.parent().unwrap_or(Path::new(""));
-    let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let stems: Vec<String> = fs::read_dir(dir)
+    let stems: Vec<String> = spec_files(dir)
         .map_err(|err| Error(format!("cannot read {}: {err}", dir.display())))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
-        .map(|p| stem(&p))
+        .iter()
+        .map(|spec| stem(spec))
         .collect();
     let settings = Settings::load(dir, shown_dir, &stems).map_err(|err| Error(err.to_string()))?;
     let stem = stem(path);
@@ -90,8 +89,5 @@ fn module(path: &Path, shown: &Path) -> Result<String, Error> {
     options.group_features = false;
     options.regenerate_with = "cargo build".into();
     let text = fs::read_to_string(path).map_err(|err| Error(format!("cannot read {}: {err}", shown.display())))?;
-    clientgen::generate_module(shown, &text, &options).map_err(|err| match settings.locate(&stem, &err) {
-        Some(located) => Error(located.to_string()),
-        None => Error(err.to_string()),
-    })
+    clientgen::generate_module(shown, &text, &options).map_err(|err| Error(settings.explain(&stem, &err)))
 }

@@ -96,17 +96,6 @@ impl Project {
         path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
     }
 
-    /// The spec files of the specs directory, sorted.
-    fn spec_files(&self) -> Result<Vec<PathBuf>, String> {
-        let mut specs: Vec<PathBuf> = fs::read_dir(&self.specs)
-            .map_err(|err| format!("error: cannot read the specs directory {}: {err}", self.specs.display()))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
-            .collect();
-        specs.sort();
-        Ok(specs)
-    }
-
     /// Generates every spec in memory. Any failure fails the whole run, before anything is written.
     pub fn plan(&self) -> Result<Vec<Planned>, String> {
         self.plan_specs(&[])
@@ -115,7 +104,8 @@ impl Project {
     /// Generates the specs named in `only` (stems or file names; every spec when empty) in memory, with the
     /// settings of `clientgen.toml`. Any failure fails the whole run, before anything is written.
     pub fn plan_specs(&self, only: &[String]) -> Result<Vec<Planned>, String> {
-        let mut specs = self.spec_files()?;
+        let mut specs = spec_files(&self.specs)
+            .map_err(|err| format!("error: cannot read the specs directory {}: {err}", self.specs.display()))?;
         let stems: Vec<String> = specs.iter().map(|spec| stem(spec)).collect();
         let shown_dir = PathBuf::from(self.display(&self.specs));
         let settings = Settings::load(&self.specs, &shown_dir, &stems).map_err(|err| format!("error: {err}"))?;
@@ -152,10 +142,7 @@ impl Project {
                 Ok(files) => {
                     planned.push(Planned { name: options.crate_name, dir: self.out.join(stem), files, millis })
                 }
-                Err(err) => match settings.locate(&stem, &err) {
-                    Some(located) => failures.push(format!("error: {located}")),
-                    None => failures.push(format!("error: {err}")),
-                },
+                Err(err) => failures.push(format!("error: {}", settings.explain(&stem, &err))),
             }
         }
         if failures.is_empty() {
@@ -257,7 +244,18 @@ impl Project {
     }
 }
 
-fn stem(spec: &Path) -> String {
+/// The spec files (`.yaml`, `.yml`, `.json`) of `dir`, sorted.
+pub(crate) fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut specs: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+/// A spec file's stem, which names its crate and its table in `clientgen.toml`.
+pub(crate) fn stem(spec: &Path) -> String {
     spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 

@@ -320,6 +320,12 @@ impl Settings {
         options
     }
 
+    /// What to print for a generator error of the spec `stem`: located in the settings file when its settings
+    /// caused it (see [`Settings::locate`]), else located in the spec as the error itself says.
+    pub fn explain(&self, stem: &str, err: &clientgen::Error) -> String {
+        self.locate(stem, err).map_or_else(|| err.to_string(), |located| located.to_string())
+    }
+
     /// A generator error that the settings of `stem` caused (a replacement of a schema the spec lacks, a bad
     /// derive or dependency), located in the settings file; `None` for the spec's own errors.
     pub fn locate(&self, stem: &str, err: &clientgen::Error) -> Option<SettingsError> {
