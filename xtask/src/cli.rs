@@ -333,16 +333,26 @@ fn parse_bench(parser: &mut Parser) -> Result<Command, String> {
 }
 
 fn parse_features(parser: &mut Parser) -> Result<Command, String> {
-    let mut document = None;
+    let document = match one_path(parser, "document", "the OpenAPI document to check is needed")? {
+        Some(document) => document,
+        None => return Ok(Command::Help(FEATURES_HELP)),
+    };
+    Ok(Command::Features { document })
+}
+
+/// The one path argument of a command (`what` names it in the message for a second one, `missing` is the
+/// message for none); `None` when `--help` was asked for.
+fn one_path(parser: &mut Parser, what: &str, missing: &str) -> Result<Option<PathBuf>, String> {
+    let mut path = None;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(FEATURES_HELP)),
-            Arg::Value(value) if document.is_none() => document = Some(PathBuf::from(value)),
-            Arg::Value(value) => return Err(format!("one document is taken, not also {value:?}")),
+            Arg::Short('h') | Arg::Long("help") => return Ok(None),
+            Arg::Value(value) if path.is_none() => path = Some(PathBuf::from(value)),
+            Arg::Value(value) => return Err(format!("one {what} is taken, not also {value:?}")),
             other => return Err(other.unexpected().to_string()),
         }
     }
-    Ok(Command::Features { document: document.ok_or("the OpenAPI document to check is needed")? })
+    path.map(Some).ok_or_else(|| missing.to_owned())
 }
 
 fn parse_mutants(parser: &mut Parser) -> Result<Command, String> {
@@ -358,16 +368,11 @@ fn parse_mutants(parser: &mut Parser) -> Result<Command, String> {
 }
 
 fn parse_orphans(parser: &mut Parser) -> Result<Command, String> {
-    let mut references = None;
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
-        match arg {
-            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(ORPHANS_HELP)),
-            Arg::Value(value) if references.is_none() => references = Some(PathBuf::from(value)),
-            Arg::Value(value) => return Err(format!("one file is taken, not also {value:?}")),
-            other => return Err(other.unexpected().to_string()),
-        }
-    }
-    Ok(Command::Orphans { references: references.ok_or("the file of referenced snapshots is needed")? })
+    let references = match one_path(parser, "file", "the file of referenced snapshots is needed")? {
+        Some(references) => references,
+        None => return Ok(Command::Help(ORPHANS_HELP)),
+    };
+    Ok(Command::Orphans { references })
 }
 
 /// The value of a size flag.
