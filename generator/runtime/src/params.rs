@@ -244,6 +244,7 @@ mod tests {
         assert_eq!(cookie("color", &colors, false), ["color=blue%2Cblack%2Cbrown"]);
         assert_eq!(cookie("color", &colors, true), ["color=blue", "color=black", "color=brown"]);
         assert_eq!(cookie("color", &rgb, true), ["R=100", "G=200", "B=150"]);
+        assert_eq!(cookie("color", &rgb, false), ["color=R%2C100%2CG%2C200%2CB%2C150"]);
         assert_eq!(cookie("c", &json!("a; b=c"), true), ["c=a%3B%20b%3Dc"]);
     }
 

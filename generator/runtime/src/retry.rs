@@ -190,13 +190,17 @@ mod tests {
     fn waits_grow_exponentially_within_the_cap_and_stop_at_the_attempt_limit() {
         let policy = RetryPolicy::default().max_attempts(5).initial_backoff(Duration::from_millis(100));
         let started = Instant::now();
-        // Each wait lies in [bound / 2, bound]: never zero, and never shorter than the wait before could be.
+        // Each wait lies in [bound / 2, bound]: never zero, and never shorter than the wait before could be;
+        // and the waits spread over that range (jitter), not all at one point.
         for (attempt, bound) in [(1, 100), (2, 200), (3, 400), (4, 800)] {
+            let mut waits = std::collections::BTreeSet::new();
             for _ in 0..200 {
                 let wait = policy.wait(attempt, started, None).unwrap();
                 let bound = Duration::from_millis(bound);
                 assert!(wait >= bound / 2 && wait <= bound, "attempt {attempt}: {wait:?}");
+                waits.insert(wait);
             }
+            assert!(waits.len() > 100, "attempt {attempt}: {} distinct waits of 200", waits.len());
         }
         assert_eq!(policy.wait(5, started, None), None);
         let capped = policy.max_wait(Duration::from_millis(150));
@@ -211,9 +215,19 @@ mod tests {
         let policy = RetryPolicy::default();
         let started = Instant::now();
         assert_eq!(policy.wait(1, started, Some(Duration::from_secs(2))), Some(Duration::from_secs(2)));
+        assert_eq!(
+            policy.wait(1, started, Some(Duration::from_secs(8))),
+            Some(Duration::from_secs(8)),
+            "the cap itself"
+        );
         assert_eq!(policy.wait(1, started, Some(Duration::from_secs(9))), None);
         let tight = policy.budget(Duration::from_secs(1));
         assert_eq!(tight.wait(1, started, Some(Duration::from_secs(2))), None);
+        // A wait that would end exactly at the budget's end is not started (`started` in the future: no time
+        // has passed, whatever the machine's speed).
+        let now = Instant::now() + Duration::from_secs(60);
+        assert_eq!(policy.budget(Duration::from_secs(2)).wait(1, now, Some(Duration::from_secs(2))), None);
+        assert!(policy.budget(Duration::from_secs(3)).wait(1, now, Some(Duration::from_secs(2))).is_some());
         assert_eq!(RetryPolicy::none().wait(1, started, Some(Duration::ZERO)), None);
     }
 
@@ -236,6 +250,129 @@ mod tests {
             let j = jitter();
             assert!((0.0..1.0).contains(&j), "{j}");
         }
+    }
+
+    /// A response of `status`, with a `Retry-After` of `after` when given.
+    fn answer(status: u16, after: Option<&str>) -> Response {
+        let mut response = http::Response::builder().status(status);
+        if let Some(after) = after {
+            response = response.header("retry-after", after);
+        }
+        Response::from(response.body(Vec::<u8>::new()).unwrap())
+    }
+
+    /// reqwest's failure to connect: a loopback port nothing listens on (bound, then released).
+    async fn connect_failure() -> reqwest::Error {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        reqwest::get(format!("http://127.0.0.1:{port}/")).await.unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn the_reason_names_a_retryable_status_or_a_connection_failure_and_keeps_the_rest() {
+        let reason_of = |result: Result<Response, reqwest::Error>| reason(&result);
+        assert_eq!(reason_of(Ok(answer(503, Some("2")))), Some(("503".into(), Some(Duration::from_secs(2)))));
+        assert_eq!(reason_of(Ok(answer(429, None))), Some(("429".into(), None)));
+        for kept in [200, 201, 400, 401, 404, 500, 501] {
+            assert_eq!(reason_of(Ok(answer(kept, Some("1")))), None, "{kept}");
+        }
+        assert_eq!(reason_of(Err(connect_failure().await)), Some(("connect".into(), None)));
+        // A failure of the request itself (here a URL reqwest cannot send) is no reason to try again.
+        let unsendable = reqwest::Client::new().get("file:///etc/hosts").send().await.unwrap_err();
+        assert_eq!(reason_of(Err(unsendable)), None);
+        // A middleware's or the session's failure is the caller's to see, whatever it says.
+        let middleware: Result<Response, Failure> =
+            Err(Failure::Middleware(crate::transport::MiddlewareError("refused".into())));
+        assert_eq!(reason(&middleware), None);
+        let transport: Result<Response, Failure> = Err(Failure::Transport(connect_failure().await));
+        assert_eq!(reason(&transport), Some(("connect".into(), None)));
+    }
+
+    #[tokio::test]
+    async fn an_attempt_that_times_out_is_retried_as_a_timeout() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        // Accepts, and never answers.
+        let _held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                open.push(socket);
+            }
+        });
+        let client = reqwest::Client::builder().timeout(Duration::from_millis(50)).build().unwrap();
+        let result = client.get(url).send().await;
+        assert_eq!(reason(&result), Some(("timeout".into(), None)));
+    }
+
+    /// Runs `policy` over answers of `statuses` in turn (the last repeated), counting the attempts sent, on
+    /// tokio's paused clock: returns the final status, the attempts `run` counted, those sent, and the
+    /// time waited.
+    async fn run_over(
+        policy: RetryPolicy,
+        may_retry: bool,
+        request: Request,
+        statuses: &[(u16, Option<&str>)],
+    ) -> (u16, u32, usize, Duration) {
+        let sent = std::sync::atomic::AtomicUsize::new(0);
+        let started = tokio::time::Instant::now();
+        let (result, attempts) = run(policy, may_retry, request, |_| {
+            let n = sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let (status, after) = statuses[n.min(statuses.len() - 1)];
+            std::future::ready(Ok::<_, reqwest::Error>(answer(status, after)))
+        })
+        .await;
+        (result.unwrap().status().as_u16(), attempts, sent.into_inner(), started.elapsed())
+    }
+
+    /// A body of one chunk, streamed: it cannot be cloned for another attempt.
+    struct OneChunk(Option<bytes::Bytes>);
+
+    impl futures_core::Stream for OneChunk {
+        type Item = Result<bytes::Bytes, std::io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.take().map(Ok))
+        }
+    }
+
+    fn get() -> Request {
+        Request::new(Method::GET, "http://127.0.0.1:1/".parse().unwrap())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn run_retries_until_an_answer_to_keep_waiting_a_growing_backoff_between_attempts() {
+        let policy = RetryPolicy::default().max_attempts(4).initial_backoff(Duration::from_millis(100));
+        let (status, attempts, sent, waited) =
+            run_over(policy, true, get(), &[(503, None), (502, None), (200, None)]).await;
+        assert_eq!((status, attempts, sent), (200, 3, 3));
+        // Two waits, in [50, 100] and [100, 200] ms: each drawn, neither zero.
+        assert!(waited >= Duration::from_millis(150) && waited <= Duration::from_millis(300), "{waited:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn run_waits_what_retry_after_asks_and_stops_at_the_attempt_limit() {
+        let policy = RetryPolicy::default().max_attempts(3);
+        let (status, attempts, sent, waited) = run_over(policy, true, get(), &[(429, Some("2"))]).await;
+        assert_eq!((status, attempts, sent), (429, 3, 3));
+        assert_eq!(waited, Duration::from_secs(4));
+        // Asked for longer than one wait may be: the answer is returned at once.
+        let (status, attempts, sent, waited) = run_over(policy, true, get(), &[(503, Some("60")), (200, None)]).await;
+        assert_eq!((status, attempts, sent, waited), (503, 1, 1, Duration::ZERO));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn run_makes_one_attempt_when_retries_are_not_allowed_or_the_body_cannot_be_replayed() {
+        let policy = RetryPolicy::default();
+        let (status, attempts, sent, _) = run_over(policy, false, get(), &[(503, None), (200, None)]).await;
+        assert_eq!((status, attempts, sent), (503, 1, 1));
+        let mut streamed = Request::new(Method::PUT, "http://127.0.0.1:1/".parse().unwrap());
+        *streamed.body_mut() = Some(reqwest::Body::wrap_stream(OneChunk(Some(bytes::Bytes::from_static(b"x")))));
+        let (status, attempts, sent, _) = run_over(policy, true, streamed, &[(503, None), (200, None)]).await;
+        assert_eq!((status, attempts, sent), (503, 1, 1));
+        // An answer to keep ends the loop at once, whatever the policy allows.
+        let (status, attempts, sent, waited) = run_over(policy, true, get(), &[(500, None), (200, None)]).await;
+        assert_eq!((status, attempts, sent, waited), (500, 1, 1, Duration::ZERO));
     }
 
     #[test]

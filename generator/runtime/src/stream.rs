@@ -80,7 +80,13 @@ impl ByteStream {
                 Poll::Ready(self.0.next().map(Ok))
             }
         }
-        Self { source: Source::Live(Box::pin(Pieces(chunks.into_iter()))), size_hint: None }
+        Self::from_live(Pieces(chunks.into_iter()))
+    }
+
+    /// A stream that delivers what `live` delivers, when it does (for tests of what reads a stream).
+    #[cfg(test)]
+    pub(crate) fn from_live(live: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + Sync + 'static) -> Self {
+        Self { source: Source::Live(Box::pin(live)), size_hint: None }
     }
 
     /// The body's length as the server announced it (`Content-Length`), if it did.
@@ -156,6 +162,12 @@ mod tests {
         assert_eq!(stream.chunk().await.unwrap(), None, "stays ended");
         let mut empty = ByteStream::from_bytes(Bytes::new());
         assert_eq!((empty.content_length(), empty.chunk().await.unwrap()), (Some(0), None));
+    }
+
+    #[test]
+    fn debug_shows_the_announced_length_and_no_bytes() {
+        let stream = ByteStream::from_bytes(Bytes::from_static(b"SECRET"));
+        assert_eq!(format!("{stream:?}"), "ByteStream { content_length: Some(6), .. }");
     }
 
     #[tokio::test]

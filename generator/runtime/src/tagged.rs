@@ -103,6 +103,12 @@ mod tests {
         assert_eq!(missing.unwrap_err().to_string(), "missing field `value`");
         let absent = optional_content::<String, serde_json::Error>(serde_json::json!({"type": "all"}), "value");
         assert_eq!(absent.unwrap(), None);
+        let present = optional_content::<String, serde_json::Error>(serde_json::json!({"value": "net"}), "value");
+        assert_eq!(present.unwrap().as_deref(), Some("net"));
+        let null = optional_content::<String, serde_json::Error>(serde_json::json!({"value": null}), "value");
+        assert_eq!(null.unwrap(), None);
+        let wrong = optional_content::<String, serde_json::Error>(serde_json::json!({"value": 1}), "value");
+        assert_eq!(wrong.unwrap_err().to_string(), "value: invalid type: integer `1`, expected a string");
         let json = unit(serde_json::value::Serializer, "type", "all").unwrap();
         assert_eq!(json, serde_json::json!({"type": "all"}));
     }

@@ -18,7 +18,7 @@ use reqwest::{Request, Response};
 /// A request middleware failed: the error it returned, as it returned it. The runtime never puts a
 /// credential in one; what a caller's own middleware puts there is the caller's.
 #[derive(Debug)]
-pub struct MiddlewareError(Box<dyn std::error::Error + Send + Sync>);
+pub struct MiddlewareError(pub(crate) Box<dyn std::error::Error + Send + Sync>);
 
 impl fmt::Display for MiddlewareError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -165,6 +165,33 @@ mod tests {
             assert_eq!(transport.send(request(&url), secret).await.unwrap().status(), 204);
         }
         assert_eq!(count.load(std::sync::atomic::Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn the_http_client_is_the_one_given_with_its_settings() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        // Answers with the request's head as its body.
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut buf = vec![0u8; 4096];
+            let n = socket.read(&mut buf).await.unwrap();
+            let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {n}\r\nconnection: close\r\n\r\n");
+            socket.write_all(head.as_bytes()).await.unwrap();
+            socket.write_all(&buf[..n]).await.unwrap();
+        });
+        let http = reqwest::Client::builder().user_agent("clientgen-probe/1").build().unwrap();
+        let seen = Transport::new(http).http().get(url).send().await.unwrap().text().await.unwrap();
+        assert!(seen.contains("user-agent: clientgen-probe/1"), "{seen}");
+    }
+
+    #[test]
+    fn a_middleware_error_says_what_failed_and_keeps_the_error_as_its_source() {
+        use std::error::Error as _;
+        let err = MiddlewareError("rate limiter closed".into());
+        assert_eq!(err.to_string(), "a request middleware failed: rate limiter closed");
+        assert_eq!(err.source().map(ToString::to_string).as_deref(), Some("rate limiter closed"));
     }
 
     #[cfg(feature = "middleware")]

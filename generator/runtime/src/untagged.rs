@@ -314,6 +314,69 @@ mod tests {
         assert_eq!(dropped, 2);
     }
 
+    /// The index of the variant chosen among `shapes` when every variant decodes anything and drops
+    /// nothing: the order of the module docs, alone.
+    fn chosen(shapes: &[Shape], value: Value) -> usize {
+        let decoders: [Decoder<usize>; 4] = [|_| Ok(0), |_| Ok(1), |_| Ok(2), |_| Ok(3)];
+        let variants: Vec<(Shape, Decoder<usize>)> = shapes.iter().copied().zip(decoders).collect();
+        deserialize(value, &variants).unwrap()
+    }
+
+    #[test]
+    fn a_variant_missing_a_required_property_gives_way() {
+        let shapes = [Shape::object(&["x"], &["x", "y"]), Shape::object(&[], &["x", "y"])];
+        assert_eq!(chosen(&shapes, json!({"y": 1})), 1);
+        assert_eq!(chosen(&shapes, json!({"x": 1})), 0, "all else equal, more required properties first");
+    }
+
+    #[test]
+    fn a_property_holding_an_unlisted_value_gives_way() {
+        let shapes = [Shape::object(&[], &["k"]).enums(&[("k", &["a"])]), Shape::object(&[], &["k"])];
+        assert_eq!(chosen(&shapes, json!({"k": "b"})), 1);
+        assert_eq!(chosen(&shapes, json!({"k": "a"})), 0);
+        // A value of another type is for the decoder to judge, not the listing.
+        assert_eq!(chosen(&shapes, json!({"k": 1})), 0);
+    }
+
+    #[test]
+    fn integers_fit_integer_variants_and_fractions_only_number_ones() {
+        let shapes = [Shape::of(Kind::String), Shape::of(Kind::Integer), Shape::of(Kind::Number)];
+        assert_eq!(chosen(&shapes, json!(5)), 1);
+        assert_eq!(chosen(&shapes, json!(-5)), 1);
+        assert_eq!(chosen(&shapes, json!(u64::MAX)), 1);
+        assert_eq!(chosen(&shapes, json!(5.5)), 2);
+    }
+
+    #[test]
+    fn a_variant_of_any_kind_counts_no_property_as_unknown() {
+        let shapes = [Shape::object(&[], &[]), Shape::of(Kind::Any)];
+        assert_eq!(chosen(&shapes, json!({"z": 1})), 1);
+        assert_eq!(chosen(&shapes, json!({})), 0);
+    }
+
+    #[test]
+    fn a_closed_schema_comes_before_an_open_one_that_fits_as_well() {
+        let shapes = [Shape::object(&[], &["a"]), Shape::object(&[], &["a"]).closed()];
+        assert_eq!(chosen(&shapes, json!({"a": 1})), 1);
+    }
+
+    #[test]
+    fn a_literal_variant_is_that_string_and_nothing_else() {
+        assert!(literal(&json!("auto"), "auto").is_ok());
+        for other in [json!("none"), json!("Auto"), json!(""), json!(1), json!(null)] {
+            let err = literal(&other, "auto").unwrap_err();
+            assert_eq!(err.to_string(), format!("expected the string \"auto\", not {other}"));
+        }
+    }
+
+    #[test]
+    fn among_variants_that_drop_something_the_one_that_drops_the_fewest_wins() {
+        // `A` keeps `a` and drops `b` and `x`; `B`, tried after it, keeps `b` and drops only `x`.
+        assert_eq!(serde_json::from_value::<Inner>(json!({"b": 1, "x": 2})).unwrap(), Inner::B(One(Some(1))));
+        let (_, dropped) = crate::de::dropped_by(|| serde_json::from_value::<Inner>(json!({"b": 1, "x": 2})));
+        assert_eq!(dropped, 1);
+    }
+
     #[test]
     fn nothing_that_decodes_is_an_error() {
         let variants: &[(Shape, Decoder<Union>)] =

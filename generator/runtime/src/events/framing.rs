@@ -205,6 +205,108 @@ mod tests {
         assert!(framing.fields, "a field begun");
     }
 
+    /// Chunks delivered on tokio's clock: each after its delay, then the end of the body (`ends`) or
+    /// nothing, ever.
+    struct Timed {
+        chunks: std::collections::VecDeque<(Duration, &'static str)>,
+        timer: Option<Pin<Box<tokio::time::Sleep>>>,
+        ends: bool,
+    }
+
+    impl Stream for Timed {
+        type Item = Result<Bytes, reqwest::Error>;
+        fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            let Some(&(delay, chunk)) = self.chunks.front() else {
+                return if self.ends { Poll::Ready(None) } else { Poll::Pending };
+            };
+            let timer = self.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(delay)));
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            self.timer = None;
+            self.chunks.pop_front();
+            Poll::Ready(Some(Ok(Bytes::from_static(chunk.as_bytes()))))
+        }
+    }
+
+    fn watched(body: ByteStream, limit: usize, idle: Duration) -> Framed {
+        let limits =
+            Limits { max_event_bytes: AtomicUsize::new(limit), idle_millis: AtomicU64::new(idle.as_millis() as u64) };
+        Framed::new(body, Arc::new(limits))
+    }
+
+    /// What the stream yields until it ends (the chunks as text, the errors by name), and that it stays ended.
+    async fn drain(mut framed: Framed) -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Some(item) = std::future::poll_fn(|cx| Pin::new(&mut framed).poll_next(cx)).await {
+            seen.push(match item {
+                Ok(chunk) => String::from_utf8(chunk.to_vec()).unwrap(),
+                Err(err) => format!("error: {err}"),
+            });
+            assert!(seen.len() < 100, "the stream does not end: {seen:?}");
+        }
+        assert!(std::future::poll_fn(|cx| Pin::new(&mut framed).poll_next(cx)).await.is_none());
+        seen
+    }
+
+    fn chunks(texts: &[&'static str]) -> ByteStream {
+        ByteStream::from_chunks(texts.iter().map(|t| Bytes::from_static(t.as_bytes())).collect())
+    }
+
+    #[tokio::test]
+    async fn whole_events_and_keep_alives_pass_through_and_the_stream_ends_with_the_body() {
+        let seen = drain(watched(chunks(&["data: a\n\n", ": ping\n\n", ": no blank line"]), 100, Duration::ZERO)).await;
+        assert_eq!(seen, ["data: a\n\n", ": ping\n\n", ": no blank line"]);
+    }
+
+    #[tokio::test]
+    async fn a_body_that_ends_inside_an_event_says_so_once() {
+        let seen = drain(watched(chunks(&["data: a\n\n", "data: b"]), 100, Duration::ZERO)).await;
+        assert_eq!(seen, ["data: a\n\n", "data: b", "error: the stream ended in the middle of an event"]);
+        // A field line ended, but not the event: still cut short.
+        let seen = drain(watched(chunks(&["data: b\n"]), 100, Duration::ZERO)).await;
+        assert_eq!(seen, ["data: b\n", "error: the stream ended in the middle of an event"]);
+    }
+
+    #[tokio::test]
+    async fn an_event_over_the_cap_ends_the_stream_and_the_cap_can_change_while_reading() {
+        let seen = drain(watched(chunks(&["data: 12345678\n\n", "data: a\n\n"]), 10, Duration::ZERO)).await;
+        assert_eq!(seen, ["error: an event is over 10 bytes"]);
+        // Exactly at the cap is allowed.
+        let seen = drain(watched(chunks(&["data: 1234\n\n"]), 11, Duration::ZERO)).await;
+        assert_eq!(seen, ["data: 1234\n\n"]);
+        let mut framed = watched(chunks(&["data: a\n\n", "data: b\n\n"]), 100, Duration::ZERO);
+        let first = std::future::poll_fn(|cx| Pin::new(&mut framed).poll_next(cx)).await;
+        assert_eq!(first.unwrap().unwrap(), "data: a\n\n");
+        framed.limits.max_event_bytes.store(4, Ordering::Relaxed);
+        assert_eq!(drain(framed).await, ["error: an event is over 4 bytes"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_idle_timeout_counts_from_the_last_event_not_from_the_last_byte() {
+        let idle = Duration::from_millis(100);
+        let timed = |chunks: &[(u64, &'static str)], ends: bool| {
+            ByteStream::from_live(Timed {
+                chunks: chunks.iter().map(|&(ms, text)| (Duration::from_millis(ms), text)).collect(),
+                timer: None,
+                ends,
+            })
+        };
+        // Events 80 ms apart: each restarts the timer, which then fires 100 ms after the last.
+        let started = tokio::time::Instant::now();
+        let seen = drain(watched(timed(&[(80, "data: a\n\n"), (80, ": ping\n\n")], false), 100, idle)).await;
+        assert_eq!(seen, ["data: a\n\n", ": ping\n\n", "error: no event for 100ms"]);
+        assert_eq!(started.elapsed(), Duration::from_millis(260));
+        // Bytes 80 ms apart that do not end an event leave the timer running: it fires at 100 ms.
+        let started = tokio::time::Instant::now();
+        let seen = drain(watched(timed(&[(80, "data: a\n"), (80, "\n")], false), 100, idle)).await;
+        assert_eq!(seen, ["data: a\n", "error: no event for 100ms"]);
+        assert_eq!(started.elapsed(), Duration::from_millis(100));
+        // Without an idle timeout, a quiet stream is waited for.
+        let seen = drain(watched(timed(&[(500, "data: a\n\n")], true), 100, Duration::ZERO)).await;
+        assert_eq!(seen, ["data: a\n\n"]);
+    }
+
     #[test]
     fn the_cap_counts_the_bytes_of_one_event_only() {
         let mut framing = framed(10);
