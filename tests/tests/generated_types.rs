@@ -115,10 +115,13 @@ fn string_enums_keep_unknown_values() {
 #[test]
 fn optional_nullable_fields_tell_absent_from_null() {
     use nullability::Record;
-    let base = json!({"requiredPlain": "a", "requiredNullable": null, "requiredNullableRef": null});
+    let base =
+        json!({"requiredPlain": "a", "requiredNullable": null, "requiredNullableRef": null, "nullablePartRef": null});
     let absent: Record = read(base.clone());
     assert_eq!(absent.optional_nullable, None);
     assert_eq!(absent.required_nullable, None);
+    // `allOf: [$ref, {nullable: true}]`: a `null` reads (as `None`).
+    assert_eq!(absent.nullable_part_ref, None);
     let mut with_null = base.clone();
     with_null["optionalNullable"] = Value::Null;
     let null: Record = read(with_null.clone());

@@ -264,7 +264,7 @@ pub(super) fn narrows(part: &ReferenceOr<Schema>, properties: &IndexMap<String, 
 }
 
 /// A schema that only annotates: no type, properties, items, composition or enum.
-fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
+pub(super) fn is_annotation_only(part: &ReferenceOr<Schema>) -> bool {
     match part {
         ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) => {
             any.typ.is_none()

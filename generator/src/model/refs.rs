@@ -103,9 +103,9 @@ impl<'a> Refs<'a> {
     /// Whether a (possibly referenced) schema is `nullable`; a reference that leads nowhere is not.
     pub fn nullable<S: Borrow<Schema>>(&self, schema: &ReferenceOr<S>) -> bool {
         match schema {
-            ReferenceOr::Item(schema) => schema.borrow().schema_data.nullable,
+            ReferenceOr::Item(schema) => says_nullable(schema.borrow()),
             ReferenceOr::Reference { reference } => {
-                self.schema(reference, "").is_ok_and(|(schema, _)| schema.schema_data.nullable)
+                self.schema(reference, "").is_ok_and(|(schema, _)| says_nullable(schema))
             }
         }
     }
@@ -165,4 +165,15 @@ impl<'a> Refs<'a> {
             ReferenceOr::Reference { reference } => Err(self.error(pointer, ErrorKind::ExternalRef(reference.clone()))),
         }
     }
+}
+
+/// Whether `schema` admits `null`: it says `nullable`, or it is an `allOf` one of whose parts only annotates
+/// and says `nullable` (`allOf: [{$ref: X}, {nullable: true}]`, how OpenAI's and other documents make a
+/// referenced type nullable in place; a strict reading of 3.0.3 would ignore it, and refuse the `null`s
+/// those APIs send).
+pub(crate) fn says_nullable(schema: &Schema) -> bool {
+    schema.schema_data.nullable
+        || matches!(&schema.schema_kind, openapiv3::SchemaKind::AllOf { all_of } | openapiv3::SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
+            if all_of.iter().any(|part| super::compose::is_annotation_only(part)
+                && matches!(part, ReferenceOr::Item(part) if part.schema_data.nullable)))
 }

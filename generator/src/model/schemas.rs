@@ -484,12 +484,12 @@ impl<'a> Builder<'a> {
             let (doc, nullable, deprecated, constraints) = match property {
                 ReferenceOr::Item(schema) => (
                     doc_of(schema),
-                    schema.schema_data.nullable,
+                    super::refs::says_nullable(schema),
                     schema.schema_data.deprecated,
                     self.constraints(schema),
                 ),
                 ReferenceOr::Reference { reference } => match self.refs.schema(reference, &field_pointer) {
-                    Ok((schema, _)) => (None, schema.schema_data.nullable, false, constraints_of(schema)),
+                    Ok((schema, _)) => (None, super::refs::says_nullable(schema), false, constraints_of(schema)),
                     Err(_) => (None, false, false, Constraints::default()),
                 },
             };
