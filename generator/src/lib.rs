@@ -201,6 +201,16 @@ pub fn read_document(file: &Path, text: &str) -> Result<serde_json::Value, Error
     load::json(file, text)
 }
 
+/// The `src/types.rs` that [`generate`] makes with `options`, but with its structs and string enums read by
+/// serde's derive instead of the written-out impls: the reference that the differential decoder test
+/// holds the written-out impls to (same types, same values; serde's derive reads more code to compile and
+/// also takes a JSON array for a struct). Not for a crate's use.
+#[doc(hidden)]
+pub fn reference_types(file: &Path, text: &str, options: &Options) -> Result<String, Error> {
+    let (api, header) = model(file, text, options)?;
+    render::derived_types(file, &header, &api)
+}
+
 /// A documented JSON response body and the Rust type it decodes into.
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Eq)]

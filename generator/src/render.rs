@@ -27,6 +27,13 @@ pub enum Rendering {
     Pieces(usize),
 }
 
+/// `src/types.rs` alone, its structs and string enums read by serde's derive (see
+/// [`emit::Decoding::Derived`]), in one piece.
+pub(crate) fn derived_types(file: &Path, header: &str, api: &Api) -> Result<String, Error> {
+    let types = emit::types_file_part_decoding(api, 0..api.types.len(), emit::Decoding::Derived);
+    Ok(format!("{header}{}", render_file(file, types)?))
+}
+
 /// `src/lib.rs` and `src/types.rs` of the crate, each under `header`.
 pub(crate) fn rust_files(
     file: &Path,

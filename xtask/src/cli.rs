@@ -49,6 +49,17 @@ pub enum Command {
         /// Files under `generator/runtime/src/` (default: `mutants::FILES`).
         files: Vec<String>,
     },
+    /// `decoders DOCUMENT…`: the written-out decoders against serde's derive, on generated inputs.
+    Decoders {
+        /// The OpenAPI documents.
+        documents: Vec<PathBuf>,
+        /// Inputs per document.
+        inputs: u64,
+        /// The first document's seed.
+        seed: u64,
+        /// Build the harnesses optimized.
+        release: bool,
+    },
     /// `orphans REFERENCES`: fail on snapshot files no test referenced.
     Orphans {
         /// The file insta wrote the referenced snapshots to.
@@ -69,6 +80,8 @@ commands:
   features DOC       cargo-check DOC's generated crate with each group feature alone; fail on any warning
   orphans FILE       fail on snapshot files that no test referenced (FILE: INSTA_SNAPSHOT_REFERENCES_FILE)
   mutants [FILE…]    mutation testing of the runtime's files with cargo-mutants (a measure; slow)
+  decoders DOC…      decode generated inputs with the written-out decoders and serde's derive; fail
+                     where they disagree
 
 Per-spec settings (crate name and version, lenient, derives, replacement types, dependencies, runtime)
 are read from specs/clientgen.toml. `cargo xtask <COMMAND> --help` describes a command.
@@ -159,6 +172,23 @@ options:
   -h, --help   print this help
 ";
 
+const DECODERS_HELP: &str = "\
+usage: cargo xtask decoders DOC… [--inputs=N] [--seed=S] [--release]
+
+Differential testing of the generated crates' written-out `Deserialize` impls: for each document, its
+`types.rs` is built twice in a harness under target/decoders/ (as generated, and read by serde's derive)
+and JSON built at random from its response schemas (valid, and broken: properties removed, added or
+twice, wrong types, nulls, unknown enum values, out-of-range numbers, odd date-times) is decoded both
+ways. Prints a table per document; fails when the two disagree on accepting, on the value, or on where
+an error is, listing the inputs.
+
+options:
+  --inputs=N   inputs per document (default 10000)
+  --seed=S     the first document's seed (each further document adds 1; default 1)
+  --release    build the harnesses optimized (for millions of inputs)
+  -h, --help   print this help
+";
+
 const MUTANTS_HELP: &str = "\
 usage: cargo xtask mutants [FILE…]
 
@@ -204,6 +234,7 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "features" => parse_features(&mut parser).map_err(with_usage(FEATURES_HELP)),
         "orphans" => parse_orphans(&mut parser).map_err(with_usage(ORPHANS_HELP)),
         "mutants" => parse_mutants(&mut parser).map_err(with_usage(MUTANTS_HELP)),
+        "decoders" => parse_decoders(&mut parser).map_err(with_usage(DECODERS_HELP)),
         "help" => Ok(Command::Help(USAGE)),
         other => Err(format!(
             "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, features, orphans or mutants\n\n{USAGE}"
@@ -367,6 +398,24 @@ fn parse_mutants(parser: &mut Parser) -> Result<Command, String> {
     Ok(Command::Mutants { files })
 }
 
+fn parse_decoders(parser: &mut Parser) -> Result<Command, String> {
+    let (mut documents, mut inputs, mut seed, mut release) = (Vec::new(), 10_000, 1, false);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(DECODERS_HELP)),
+            Arg::Long("inputs") => inputs = parser.value().and_then(|v| v.parse()).map_err(|e| e.to_string())?,
+            Arg::Long("seed") => seed = parser.value().and_then(|v| v.parse()).map_err(|e| e.to_string())?,
+            Arg::Long("release") => release = true,
+            Arg::Value(value) => documents.push(PathBuf::from(value)),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    if documents.is_empty() {
+        return Err("at least one document is needed".to_owned());
+    }
+    Ok(Command::Decoders { documents, inputs, seed, release })
+}
+
 fn parse_orphans(parser: &mut Parser) -> Result<Command, String> {
     let references = match one_path(parser, "file", "the file of referenced snapshots is needed")? {
         Some(references) => references,
@@ -442,6 +491,19 @@ mod tests {
         );
         assert_eq!(parse(&["corpus", "--no-check"]), Ok(Command::Corpus { dir: None, check: Check::None }));
         assert_eq!(parse(&["features", "a.json"]), Ok(Command::Features { document: "a.json".into() }));
+        assert_eq!(
+            parse(&["decoders", "a.json", "b.yaml", "--inputs=5", "--seed", "9", "--release"]),
+            Ok(Command::Decoders {
+                documents: vec!["a.json".into(), "b.yaml".into()],
+                inputs: 5,
+                seed: 9,
+                release: true
+            })
+        );
+        assert_eq!(
+            parse(&["decoders", "a.json"]),
+            Ok(Command::Decoders { documents: vec!["a.json".into()], inputs: 10_000, seed: 1, release: false })
+        );
         assert_eq!(
             parse(&["examples", "--max-bytes=1MiB"]),
             Ok(Command::Examples { dir: None, select: Select::UpTo(1 << 20) })

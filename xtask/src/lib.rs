@@ -6,6 +6,7 @@
 pub mod bench;
 pub mod cli;
 pub mod corpus;
+pub mod decoders;
 pub mod examples;
 pub mod features;
 pub mod mutants;

@@ -1,4 +1,4 @@
-//! `cargo xtask <gen|check|corpus|examples|bench-compile|features>`: see the library docs.
+//! `cargo xtask <gen|check|corpus|examples|bench-compile|features|mutants|decoders|orphans>`: see the library docs.
 
 use std::process::ExitCode;
 
@@ -49,6 +49,16 @@ fn main() -> ExitCode {
             print!("{}", xtask::mutants::table(&tallies));
             println!("(lists in {})", xtask::mutants::output(&root).display());
         }),
+        Command::Decoders { documents, inputs, seed, release } => {
+            let plan = xtask::decoders::Plan { inputs, seed, release, tamper: None };
+            xtask::decoders::run(&root, &documents, &plan).and_then(|rows| {
+                print!("{}", xtask::decoders::table(&rows));
+                match rows.iter().map(|row| row.disagreeing).sum::<u64>() {
+                    0 => Ok(()),
+                    n => Err(format!("{n} inputs where the written-out decoders and serde's derive disagree")),
+                }
+            })
+        }
         Command::Orphans { references } => xtask::orphans::run(&root, &references).and_then(|orphans| {
             if orphans.is_empty() {
                 println!("every snapshot was referenced");

@@ -32,7 +32,7 @@ pub(crate) use custom::check_options;
 pub(crate) use manifest::{Package, cargo_toml};
 pub(crate) use readme::readme;
 pub(crate) use reserved::RESERVED;
-pub(crate) use types::types_file_part;
+pub(crate) use types::{Decoding, types_file_part, types_file_part_decoding};
 
 use crate::model::Ty;
 use crate::names::is_keyword;

@@ -13,22 +13,37 @@ use super::wire::{enum_impls, struct_reader};
 use super::{ident, lit, ty_tokens};
 use crate::model::{Api, Field, Gate, Serde, Ty, TypeDef, TypeKind};
 
+/// How structs and string enums are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decoding {
+    /// By the `Deserialize` impls `wire` writes out: what every generated crate has.
+    WrittenOut,
+    /// By serde's derive, with the attributes that give the same reading: the reference the differential
+    /// decoder test holds the written-out impls to, never a crate's code.
+    Derived,
+}
+
 /// The items of `src/types.rs` for the types in `range` (the piece starting at 0 also holds the module docs
 /// and imports), to render side by side: the rendered pieces joined by a blank line are the file.
 pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> syn::Result<syn::File> {
+    types_file_part_decoding(api, range, Decoding::WrittenOut)
+}
+
+/// [`types_file_part`], reading as `decoding` says.
+pub(crate) fn types_file_part_decoding(
+    api: &Api,
+    range: std::ops::Range<usize>,
+    decoding: Decoding,
+) -> syn::Result<syn::File> {
     let first = range.start == 0;
     let derives = |i: usize| api.derives.get(i).map_or(&[][..], Vec::as_slice);
     let gate_of = |i: usize| api.gates.get(i).and_then(|gate| gate::cfg(api, gate));
-    let items = api
-        .types
-        .get(range.clone())
-        .unwrap_or_default()
-        .iter()
-        .zip(range)
-        .map(|(def, i)| gate::parsed_items(type_def(api, def, derives(i), api.serde[i]), gate_of(i).as_ref()));
+    let items = api.types.get(range.clone()).unwrap_or_default().iter().zip(range).map(|(def, i)| {
+        gate::parsed_items(type_def(api, def, derives(i), api.serde[i], decoding), gate_of(i).as_ref())
+    });
     let mut file = syn::File { shebang: None, attrs: Vec::new(), items: Vec::new() };
     if first {
-        file = syn::parse2(types_head(api))?;
+        file = syn::parse2(types_head(api, decoding))?;
     }
     for part in items {
         file.items.extend(part?);
@@ -37,11 +52,11 @@ pub(crate) fn types_file_part(api: &Api, range: std::ops::Range<usize>) -> syn::
 }
 
 /// The module docs and imports of `types.rs`.
-fn types_head(api: &Api) -> TokenStream {
+fn types_head(api: &Api, decoding: Decoding) -> TokenStream {
     // Each derive's import, compiled with the types that use it.
     let gate_of_those = |pick: fn(Serde) -> bool| {
         let mut deriving =
-            (0..api.types.len()).filter(|&i| pick(unqualified(&api.types[i].kind, api.serde[i]))).peekable();
+            (0..api.types.len()).filter(|&i| pick(unqualified(&api.types[i].kind, api.serde[i], decoding))).peekable();
         deriving.peek().is_some().then(|| gate::union(deriving.filter_map(|i| api.gates.get(i))))
     };
     let cfg = |gate: &Gate| gate::cfg(api, gate);
@@ -71,19 +86,72 @@ fn types_head(api: &Api) -> TokenStream {
             quote!(#serialize #deserialize)
         }
     };
+    let dates = api.types.iter().any(|def| match &def.kind {
+        TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.ty == Ty::DateTime),
+        _ => false,
+    });
+    let reference = (decoding == Decoding::Derived).then(|| reference_readers(dates));
     quote! {
         //! The types of the API's schemas, request bodies and responses.
         #imports
+        #reference
+    }
+}
+
+/// What the derived reading of [`Decoding::Derived`] names for the fields serde's derive cannot read
+/// alone: optional and nullable properties (absent, `null` and a value apart) and date-times in the
+/// runtime's lenient forms.
+fn reference_readers(dates: bool) -> TokenStream {
+    let dates = dates.then(|| {
+        quote! {
+            type At = chrono::DateTime<chrono::Utc>;
+
+            fn at<E: Error>(text: String) -> Result<At, E> {
+                clientgen_runtime::datetime::parse(&text).ok_or_else(|| {
+                    E::custom(format_args!("{text:?} is not a date-time (RFC 3339, or without an offset, read as UTC)"))
+                })
+            }
+
+            pub fn datetime<'de, D: Deserializer<'de>>(deserializer: D) -> Result<At, D::Error> {
+                at(String::deserialize(deserializer)?)
+            }
+
+            pub fn datetime_option<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<At>, D::Error> {
+                Option::<String>::deserialize(deserializer)?.map(at).transpose()
+            }
+
+            pub fn datetime_double_option<'de, D: Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Option<Option<At>>, D::Error> {
+                datetime_option(deserializer).map(Some)
+            }
+        }
+    });
+    quote! {
+        mod reference {
+            use serde::de::{Deserialize, Deserializer, Error};
+
+            pub fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+                deserializer: D,
+            ) -> Result<Option<Option<T>>, D::Error> {
+                Option::<T>::deserialize(deserializer).map(Some)
+            }
+
+            #dates
+        }
     }
 }
 
 /// The serde traits a type of `kind` names unqualified, derived or implemented (what `types.rs` imports):
 /// those of its directions, but for a struct, which writes out its `Deserialize`, and a string enum, which
-/// writes out both, with the traits' paths (see `wire`); an alias names none.
-fn unqualified(kind: &TypeKind, serde: Serde) -> Serde {
+/// writes out both, with the traits' paths (see `wire`); an alias names none. Read by serde's derive
+/// ([`Decoding::Derived`]), a struct and a string enum derive `Deserialize` too.
+fn unqualified(kind: &TypeKind, serde: Serde, decoding: Decoding) -> Serde {
+    let derived = decoding == Decoding::Derived;
     match kind {
-        TypeKind::Struct { .. } => Serde { deserialize: false, ..serde },
-        TypeKind::Enum { .. } | TypeKind::Alias(_) => Serde { serialize: false, deserialize: false },
+        TypeKind::Struct { .. } => Serde { deserialize: derived && serde.deserialize, ..serde },
+        TypeKind::Enum { .. } => Serde { serialize: false, deserialize: derived && serde.deserialize },
+        TypeKind::Alias(_) => Serde { serialize: false, deserialize: false },
         _ => serde,
     }
 }
@@ -95,20 +163,21 @@ fn serde_derives(serde: Serde) -> TokenStream {
     quote!(#serialize #deserialize)
 }
 
-fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding: Decoding) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc_attrs(def.doc.as_deref());
     let extra = derive_attr(derives);
-    let serde_derive = serde_derives(unqualified(&def.kind, serde));
+    let serde_derive = serde_derives(unqualified(&def.kind, serde, decoding));
+    let derived = decoding == Decoding::Derived && serde.deserialize;
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
             let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
-            let reader = serde.deserialize.then(|| struct_reader(&name, fields, additional.as_ref()));
-            let members = fields.iter().map(|f| field(api, f, serde.serialize));
+            let reader = (serde.deserialize && !derived).then(|| struct_reader(&name, fields, additional.as_ref()));
+            let members = fields.iter().map(|f| field(api, f, serde.serialize, derived));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
-                let flatten = serde.serialize.then(|| quote!(#[serde(flatten)]));
+                let flatten = (serde.serialize || derived).then(|| quote!(#[serde(flatten)]));
                 quote! {
                     /// Further properties, by name.
                     #flatten
@@ -130,23 +199,30 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde) -> Token
             }
         }
         TypeKind::Enum { variants } => {
-            let impls = enum_impls(&name, variants, serde);
+            let impls = enum_impls(&name, variants, Serde { deserialize: serde.deserialize && !derived, ..serde });
             let variants = variants.iter().map(|(variant, wire)| {
                 let variant_ident = ident(variant);
                 let doc = format!(" {}", code(wire));
+                let rename = derived.then(|| {
+                    let wire = lit(wire);
+                    quote!(#[serde(rename = #wire)])
+                });
                 quote! {
                     #[doc = #doc]
+                    #rename
                     #variant_ident,
                 }
             });
+            let untagged = derived.then(|| quote!(#[serde(untagged)]));
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, #serde_derive)]
                 #extra
                 #[non_exhaustive]
                 pub enum #name {
                     #(#variants)*
                     /// A value the spec does not list, kept as sent.
+                    #untagged
                     Other(String),
                 }
 
@@ -285,8 +361,8 @@ fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream 
 }
 
 /// A struct's field, with the attributes its `Serialize` derive reads where it has one (its reading is
-/// `wire::struct_reader`).
-fn field(api: &Api, field: &Field, serialize: bool) -> TokenStream {
+/// `wire::struct_reader`), and those its `Deserialize` derive reads where it is `derived`.
+fn field(api: &Api, field: &Field, serialize: bool, derived: bool) -> TokenStream {
     let name = ident(&field.ident);
     let mut paragraphs = Vec::new();
     paragraphs.extend(field.doc.as_deref().map(spec).filter(|d| !d.is_empty()));
@@ -309,16 +385,33 @@ fn field(api: &Api, field: &Field, serialize: bool) -> TokenStream {
         // Required but nullable: always sent, `null` when `None`.
         _ => quote!(Option<#ty>),
     };
-    let rename = (serialize && field.ident != field.wire).then(|| {
+    let rename = ((serialize || derived) && field.ident != field.wire).then(|| {
         let wire = lit(&field.wire);
         quote!(#[serde(rename = #wire)])
     });
     let skip = (serialize && !field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+    let read = derived.then(|| derived_reading(field)).flatten();
     quote! {
         #docs
         #deprecated
         #rename
         #skip
+        #read
         pub #name: #ty,
     }
+}
+
+/// How serde's derive reads `field` as `wire::struct_reader` does, where its own reading differs: an
+/// optional and nullable property with `null` apart from absent, a date-time in the lenient forms (absent
+/// and `null` read as `None` where the field is an `Option`).
+fn derived_reading(field: &Field) -> Option<TokenStream> {
+    let with = match (field.ty == Ty::DateTime, field.required, field.nullable) {
+        (false, false, true) => "reference::double_option",
+        (false, ..) => return None,
+        (true, true, false) => "reference::datetime",
+        (true, false, true) => "reference::datetime_double_option",
+        (true, ..) => "reference::datetime_option",
+    };
+    let default = (!field.required || field.nullable).then(|| quote!(default,));
+    Some(quote!(#[serde(#default deserialize_with = #with)]))
 }

@@ -128,7 +128,7 @@ impl Workspace {
 
 /// The generated manifest with the harness's package name, and `serde_json`, which the checks use, added
 /// when the generated crate does not depend on it; its features as they are.
-fn harness_manifest(name: &str, generated: &str) -> Result<String, String> {
+pub(crate) fn harness_manifest(name: &str, generated: &str) -> Result<String, String> {
     let start = generated.find("[dependencies]").ok_or("the generated Cargo.toml has no [dependencies]")?;
     let rest = &generated[start + "[dependencies]".len()..];
     let dependencies = rest.find("\n[").map_or(rest, |end| &rest[..end]).trim();
@@ -166,7 +166,7 @@ fn lib_rs(types: &[&str]) -> String {
     out
 }
 
-fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
+pub(crate) fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
     if fs::read(path).ok().as_deref() == Some(contents.as_bytes()) {
         return Ok(());
     }

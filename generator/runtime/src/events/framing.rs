@@ -188,6 +188,13 @@ mod tests {
                 assert_eq!((framing.pending, framing.fields), (0, false), "{text:?} cut at {cut}");
             }
         }
+        // A blank line right after one that ended an event is a blank line too (a keep-alive of nothing);
+        // only a `\n` right after a `\r` is part of the line end before it (`\r\r` then `\n` is no more).
+        for (end, next) in [("\n\n", "\n"), ("\r\r", "\r"), ("\r\n\r\n", "\r")] {
+            let mut framing = framed(1 << 20);
+            assert!(framing.scan(format!("data: a{end}").as_bytes(), 1 << 20).unwrap());
+            assert!(framing.scan(next.as_bytes(), 1 << 20).unwrap(), "{end:?} then {next:?}");
+        }
         // A `\r\n` is one line end, not a blank line.
         let mut framing = framed(1 << 20);
         assert!(!framing.scan(b"data: a\r\ndata: b\r\n", 1 << 20).unwrap());

@@ -1,0 +1,443 @@
+//! Valid values: JSON built from a schema so that the schema accepts it — `$ref`s followed, `allOf` merged,
+//! one branch of a `oneOf`/`anyOf` (with its discriminator's tag), enums and `const`, formats, bounds on
+//! numbers, lengths and item counts, required properties always and optional ones at random, and `null`
+//! now and then where the schema allows it. Patterns are not honoured (no decoder checks one).
+
+use serde_json::{Map, Value, json};
+
+use crate::Rng;
+
+/// Deeper than this, only what the schema requires is built (recursive schemas end).
+const FULL_DEPTH: usize = 6;
+/// Deeper than this, nothing more is built: `null`.
+const MAX_DEPTH: usize = 24;
+
+/// A source of values for the schemas of one document.
+#[derive(Debug)]
+pub struct Values<'d> {
+    doc: &'d Value,
+    /// The random numbers, for callers that choose too.
+    pub rng: Rng,
+    /// Each `allOf` schema met, merged into one object schema (by the address of the schema).
+    merged: std::collections::HashMap<usize, &'d Value>,
+}
+
+impl<'d> Values<'d> {
+    /// Values for the schemas of `doc` (the whole document, where `$ref`s point), from `seed`.
+    pub fn new(doc: &'d Value, seed: u64) -> Self {
+        Self { doc, rng: Rng::new(seed), merged: std::collections::HashMap::new() }
+    }
+
+    /// The schema a `$ref` chain ends at (the schema itself when it is no reference; `{}` when one dangles).
+    pub fn resolve(&self, mut schema: &'d Value) -> &'d Value {
+        static ANY: Value = Value::Bool(true);
+        for _ in 0..32 {
+            let Some(target) = schema.get("$ref").and_then(Value::as_str) else { return schema };
+            match target.strip_prefix('#').and_then(|pointer| self.doc.pointer(pointer)) {
+                Some(next) => schema = next,
+                None => return &ANY,
+            }
+        }
+        &ANY
+    }
+
+    /// The node at the JSON `pointer` of the document, following `$ref`s met on the way (a response or
+    /// parameter defined under `components` and referenced from an operation).
+    pub fn at(&self, pointer: &str) -> Option<&'d Value> {
+        let mut node = self.doc;
+        for token in pointer.split('/').skip(1) {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = match self.resolve(node) {
+                Value::Object(object) => object.get(&token)?,
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// A value `schema` accepts.
+    pub fn valid(&mut self, schema: &'d Value) -> Value {
+        self.build(schema, 0)
+    }
+
+    fn build(&mut self, schema: &'d Value, depth: usize) -> Value {
+        let schema = self.resolve(schema);
+        let Some(object) = schema.as_object() else {
+            return if schema == &Value::Bool(false) { Value::Null } else { self.anything(depth) };
+        };
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        if nullable(object) && self.rng.chance(8) {
+            return Value::Null;
+        }
+        if let Some(value) = object.get("const") {
+            return value.clone();
+        }
+        if let Some(Value::Array(values)) = object.get("enum") {
+            let listed: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if let Some(value) = self.rng.pick(&listed) {
+                return (*value).clone();
+            }
+        }
+        if let Some(example) = object.get("example").filter(|_| self.rng.chance(15)) {
+            return example.clone();
+        }
+        if let Some(Value::Array(parts)) = object.get("allOf") {
+            return self.all_of(object, parts, depth);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(branches)) =
+                object.get(key).filter(|b| b.as_array().is_some_and(|b| !b.is_empty()))
+            {
+                return self.one_of(object, branches, depth);
+            }
+        }
+        match kind(object).as_deref() {
+            Some("object") => self.object(object, depth),
+            Some("array") => self.array(object, depth),
+            Some("string") => self.string(object),
+            Some("integer") => Value::from(self.integer(object)),
+            Some("number") => self.number(object),
+            Some("boolean") => Value::Bool(self.rng.chance(50)),
+            Some("null") => Value::Null,
+            _ => self.anything(depth),
+        }
+    }
+
+    /// The parts' object schemas merged into one (their properties, and every part's required names, the
+    /// schema's own beside its `allOf` included) and built as one, so that a name one part requires and
+    /// another declares is there; a part that is no object schema is built alone, and its value is taken
+    /// where no part declares properties.
+    fn all_of(&mut self, schema: &'d Map<String, Value>, parts: &'d [Value], depth: usize) -> Value {
+        let key = schema as *const Map<String, Value> as usize;
+        if let Some(merged) = self.merged.get(&key).copied() {
+            return self.build(merged, depth);
+        }
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        let mut other = None;
+        let mut pending: Vec<&'d Value> = parts.iter().rev().collect();
+        let own =
+            Value::Object(schema.iter().filter(|(k, _)| *k != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect());
+        let mut take = |part: &Map<String, Value>| {
+            if let Some(Value::Object(declared)) = part.get("properties") {
+                properties.extend(declared.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            if let Some(Value::Array(names)) = part.get("required") {
+                required.extend(names.iter().cloned());
+            }
+        };
+        if let Value::Object(own) = &own {
+            take(own);
+        }
+        while let Some(part) = pending.pop() {
+            let part = self.resolve(part);
+            match part.as_object() {
+                Some(object) if object.get("allOf").is_some() => {
+                    take(object);
+                    if let Some(Value::Array(inner)) = object.get("allOf") {
+                        pending.extend(inner.iter().rev());
+                    }
+                }
+                Some(object) if object.contains_key("properties") || kind(object).as_deref() == Some("object") => {
+                    take(object)
+                }
+                // The first part that says what the value is; a part of annotations only (`nullable`,
+                // `description`) says nothing of it.
+                Some(object) if other.is_none() && SHAPES.iter().any(|key| object.contains_key(*key)) => {
+                    other = Some(part)
+                }
+                _ => {}
+            }
+        }
+        if properties.is_empty() {
+            if let Some(part) = other {
+                let nullable = parts.iter().any(|p| self.resolve(p).get("nullable") == Some(&Value::Bool(true)));
+                if nullable && self.rng.chance(8) {
+                    return Value::Null;
+                }
+                return self.build(part, depth);
+            }
+        }
+        let merged = json!({"type": "object", "properties": properties, "required": required});
+        // Kept for the rest of the run, once per `allOf` of the document (a bounded number).
+        let merged: &'d Value = Box::leak(Box::new(merged));
+        self.merged.insert(key, merged);
+        self.build(merged, depth)
+    }
+
+    /// One branch, with the tag its discriminator gives it.
+    fn one_of(&mut self, schema: &'d Map<String, Value>, branches: &'d [Value], depth: usize) -> Value {
+        let index = self.rng.below(branches.len());
+        let branch = &branches[index];
+        let mut value = self.build(branch, depth);
+        let Some(discriminator) = schema.get("discriminator").and_then(Value::as_object) else { return value };
+        let (Some(property), Value::Object(fields)) =
+            (discriminator.get("propertyName").and_then(Value::as_str), &mut value)
+        else {
+            return value;
+        };
+        let target = branch.get("$ref").and_then(Value::as_str).unwrap_or_default();
+        let mapped = discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .and_then(|mapping| mapping.iter().find(|(_, to)| to.as_str() == Some(target)).map(|(tag, _)| tag.clone()));
+        // Without a mapping, a branch that lists its own tag values has one already; else its name is the tag.
+        let listed = self.resolve(branch).pointer(&format!("/properties/{property}")).is_some_and(|p| {
+            let p = self.resolve(p);
+            p.get("enum").is_some() || p.get("const").is_some()
+        });
+        if mapped.is_none() && listed {
+            return value;
+        }
+        let tag = mapped.or_else(|| target.rsplit('/').next().filter(|name| !name.is_empty()).map(str::to_owned));
+        if let Some(tag) = tag {
+            fields.insert(property.to_owned(), Value::String(tag));
+        }
+        value
+    }
+
+    fn object(&mut self, schema: &'d Map<String, Value>, depth: usize) -> Value {
+        let required: Vec<&str> = match schema.get("required") {
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let full = depth < FULL_DEPTH;
+        let mut out = Map::new();
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            for (name, property) in properties {
+                if required.contains(&name.as_str()) || (full && self.rng.chance(50)) {
+                    out.insert(name.clone(), self.build(property, depth + 1));
+                }
+            }
+        }
+        if let Some(extra @ Value::Object(_)) = schema.get("additionalProperties") {
+            for _ in 0..if full { self.rng.below(3) } else { 0 } {
+                let name = format!("extra_{}", self.rng.below(1000));
+                if !out.contains_key(&name) {
+                    out.insert(name, self.build(extra, depth + 1));
+                }
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn array(&mut self, schema: &'d Map<String, Value>, depth: usize) -> Value {
+        let least = bound(schema, "minItems").unwrap_or(0).max(0) as usize;
+        let most = bound(schema, "maxItems").map_or(least + 3, |most| (most.max(0) as usize).min(least + 3));
+        let count = if depth < FULL_DEPTH { least + self.rng.below(most.saturating_sub(least) + 1) } else { least };
+        let items = schema.get("items").unwrap_or(&Value::Bool(true));
+        Value::Array((0..count).map(|_| self.build(items, depth + 1)).collect())
+    }
+
+    fn string(&mut self, schema: &Map<String, Value>) -> Value {
+        let format = schema.get("format").and_then(Value::as_str).unwrap_or_default();
+        let text = match format {
+            "date-time" => self.date_time(),
+            "date" => self.date(),
+            "uuid" => self.uuid(),
+            "email" => format!("user{}@example.com", self.rng.below(1000)),
+            "uri" | "url" => format!("https://example.com/{}", self.rng.below(1000)),
+            "ipv4" => format!("10.{}.{}.{}", self.rng.below(256), self.rng.below(256), self.rng.below(256)),
+            "byte" => "aGVsbG8=".to_owned(),
+            _ => {
+                let least = bound(schema, "minLength").unwrap_or(0).max(0) as usize;
+                let most = bound(schema, "maxLength").map_or(least + 12, |m| (m.max(0) as usize).min(least + 12));
+                let chars = least + self.rng.below(most.saturating_sub(least) + 1);
+                self.text(chars)
+            }
+        };
+        Value::String(text)
+    }
+
+    /// Text of `chars` characters, with quotes, escapes and characters beyond ASCII now and then.
+    fn text(&mut self, chars: usize) -> String {
+        const ODD: [char; 8] = ['"', '\\', '\n', 'é', '€', '😀', '\u{7f}', '/'];
+        (0..chars)
+            .map(|_| {
+                if self.rng.chance(10) {
+                    ODD[self.rng.below(ODD.len())]
+                } else {
+                    (b'a' + self.rng.below(26) as u8) as char
+                }
+            })
+            .collect()
+    }
+
+    /// A date-time in one of the forms the runtime reads.
+    fn date_time(&mut self) -> String {
+        let date = self.date();
+        let time = format!("{:02}:{:02}:{:02}", self.rng.below(24), self.rng.below(60), self.rng.below(60));
+        match self.rng.below(6) {
+            0 => format!("{date}T{time}Z"),
+            1 => format!("{date}T{time}.{}+02:00", self.rng.below(1000)),
+            2 => format!("{date} {time}+00:00"),
+            3 => format!("{date}T{time}"),
+            4 => format!("{date} {time}.5"),
+            _ => format!("{date}T{time}-05:30"),
+        }
+    }
+
+    fn date(&mut self) -> String {
+        format!("{}-{:02}-{:02}", 1970 + self.rng.below(100), 1 + self.rng.below(12), 1 + self.rng.below(28))
+    }
+
+    fn uuid(&mut self) -> String {
+        let hex = format!("{:016x}{:016x}", self.rng.next_u64(), self.rng.next_u64());
+        format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    }
+
+    fn integer(&mut self, schema: &Map<String, Value>) -> i64 {
+        let wide = schema.get("format").and_then(Value::as_str) == Some("int64");
+        let (floor, ceiling) = if wide { (i64::MIN, i64::MAX) } else { (i32::MIN as i64, i32::MAX as i64) };
+        let low = bound(schema, "minimum").map_or(floor, |m| m + i64::from(exclusive(schema, "exclusiveMinimum")));
+        let high = bound(schema, "maximum").map_or(ceiling, |m| m - i64::from(exclusive(schema, "exclusiveMaximum")));
+        let (low, high) = (low.max(floor), high.min(ceiling));
+        match self.rng.below(4) {
+            0 => low,
+            1 => high,
+            // Small numbers are what most fields hold.
+            2 => self.rng.between(low.max(-100), high.min(100).max(low.max(-100))),
+            _ => self.rng.between(low, high),
+        }
+    }
+
+    fn number(&mut self, schema: &Map<String, Value>) -> Value {
+        let low = schema.get("minimum").and_then(Value::as_f64).unwrap_or(-1e6);
+        let high = schema.get("maximum").and_then(Value::as_f64).unwrap_or(1e6).max(low);
+        let unit = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let value = low + (high - low) * unit;
+        if self.rng.chance(30) { json!(value.round().clamp(low, high) as i64) } else { json!(value) }
+    }
+
+    /// A value of no declared type: small, of any kind.
+    fn anything(&mut self, depth: usize) -> Value {
+        match self.rng.below(if depth < FULL_DEPTH { 6 } else { 4 }) {
+            0 => Value::Null,
+            1 => Value::Bool(self.rng.chance(50)),
+            2 => json!(self.rng.between(-1000, 1000)),
+            3 => Value::String(self.text(5)),
+            4 => json!([self.rng.below(10), "x"]),
+            _ => json!({"key": self.rng.below(10)}),
+        }
+    }
+}
+
+/// The keywords that say what a value is (beside annotations such as `nullable` or `description`).
+const SHAPES: [&str; 8] = ["type", "oneOf", "anyOf", "allOf", "enum", "const", "items", "format"];
+
+/// The schema's type: `type` (the first that is not `"null"` of a 3.1 list), else what its keywords imply.
+fn kind(schema: &Map<String, Value>) -> Option<String> {
+    match schema.get("type") {
+        Some(Value::String(kind)) => Some(kind.clone()),
+        Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).find(|k| *k != "null").map(str::to_owned),
+        _ if schema.contains_key("properties") || schema.contains_key("additionalProperties") => Some("object".into()),
+        _ if schema.contains_key("items") => Some("array".into()),
+        _ => None,
+    }
+}
+
+/// Whether `null` is allowed: 3.0's `nullable`, or `"null"` among 3.1's types.
+fn nullable(schema: &Map<String, Value>) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || matches!(schema.get("type"), Some(Value::Array(kinds)) if kinds.iter().any(|k| k == "null"))
+}
+
+fn bound(schema: &Map<String, Value>, key: &str) -> Option<i64> {
+    schema.get(key).and_then(|value| value.as_i64().or_else(|| value.as_f64().map(|f| f as i64)))
+}
+
+/// Whether 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum` is set.
+fn exclusive(schema: &Map<String, Value>, key: &str) -> bool {
+    schema.get(key) == Some(&Value::Bool(true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc() -> Value {
+        json!({"components": {"schemas": {
+            "Pet": {"type": "object", "required": ["id", "kind"], "properties": {
+                "id": {"type": "integer", "format": "int64", "minimum": 1},
+                "kind": {"type": "string", "enum": ["cat", "dog"]},
+                "born": {"type": "string", "format": "date-time"},
+                "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 2},
+                "parent": {"$ref": "#/components/schemas/Pet"},
+            }},
+            "Shape": {"oneOf": [{"$ref": "#/components/schemas/Circle"}, {"$ref": "#/components/schemas/Square"}],
+                "discriminator": {"propertyName": "type", "mapping": {"round": "#/components/schemas/Circle"}}},
+            "Circle": {"type": "object", "required": ["r"], "properties": {"r": {"type": "number", "minimum": 0, "maximum": 1}}},
+            "Square": {"type": "object", "required": ["side"], "properties": {"side": {"type": "integer", "maximum": 3, "minimum": 3}}},
+        }}})
+    }
+
+    #[test]
+    fn values_satisfy_required_properties_enums_bounds_and_recursion_ends() {
+        let doc = doc();
+        let mut values = Values::new(&doc, 42);
+        let pet = &doc["components"]["schemas"]["Pet"];
+        for _ in 0..500 {
+            let value = values.valid(pet);
+            let mut node = &value;
+            // Down the `parent` chain, every level is a whole pet.
+            loop {
+                assert!(node["id"].as_i64().is_some_and(|id| id >= 1), "{value}");
+                assert!(["cat", "dog"].contains(&node["kind"].as_str().unwrap()), "{value}");
+                assert!(node.get("tags").is_none_or(|tags| tags.as_array().unwrap().len() <= 2), "{value}");
+                match node.get("parent") {
+                    Some(parent) => node = parent,
+                    None => break,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_discriminated_branch_carries_its_tag() {
+        let doc = doc();
+        let mut values = Values::new(&doc, 1);
+        let (mut circles, mut squares) = (0, 0);
+        for _ in 0..200 {
+            let shape = values.valid(&doc["components"]["schemas"]["Shape"]);
+            match shape["type"].as_str() {
+                Some("round") => {
+                    circles += 1;
+                    assert!((0.0..=1.0).contains(&shape["r"].as_f64().unwrap()), "{shape}");
+                }
+                Some("Square") => {
+                    squares += 1;
+                    assert_eq!(shape["side"], 3, "{shape}");
+                }
+                other => panic!("{other:?}: {shape}"),
+            }
+        }
+        assert!(circles > 50 && squares > 50, "{circles} {squares}");
+    }
+
+    #[test]
+    fn a_pointer_is_followed_through_references() {
+        let doc = json!({
+            "paths": {"/pets": {"get": {"responses": {"200": {"$ref": "#/components/responses/Pets"}}}}},
+            "components": {"responses": {"Pets": {"content": {"application/json": {"schema": {"type": "integer"}}}}}},
+        });
+        let values = Values::new(&doc, 0);
+        let schema = values.at("/paths/~1pets/get/responses/200/content/application~1json/schema");
+        assert_eq!(schema, Some(&json!({"type": "integer"})));
+        assert_eq!(values.at("/paths/~1pets/post"), None);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_values() {
+        let doc = doc();
+        let pet = &doc["components"]["schemas"]["Pet"];
+        let run = |seed| {
+            let mut values = Values::new(&doc, seed);
+            (0..20).map(|_| values.valid(pet)).collect::<Vec<_>>()
+        };
+        assert_eq!(run(3), run(3));
+        assert_ne!(run(3), run(4));
+    }
+}

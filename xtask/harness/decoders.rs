@@ -1,0 +1,156 @@
+//! Written into every harness crate by `cargo xtask decoders` (from `xtask/harness/decoders.rs`; it is not
+//! part of the xtask build). `main` takes the document (JSON), the cases file (a JSON list of
+//! `[check, schema pointer, label]`), a seed and a number of inputs. For each input it builds a value from a
+//! case's schema (`clientgen-values`), breaks it most of the time, writes it as text (compact or indented,
+//! a property twice now and then) and decodes the text twice with `CHECKS[check]`: into the generated
+//! types, read by their written-out impls, and into the same types read by serde's derive. The two must
+//! agree: both accept with the same value (their `Debug` output), or both refuse at the same line and
+//! column (so at the same JSON path). It prints each disagreement as a JSON line, then a summary line.
+//!
+//! Two differences are serde's derive's own, by design, and counted apart instead of compared:
+//! - `array`: serde's derive also reads a JSON array as a struct (its fields in order); the written-out
+//!   impls read an object only;
+//! - `flatten`: where a struct keeps further properties (`additionalProperties`), serde's derive buffers the
+//!   object before reading it (`#[serde(flatten)]`), so its errors lose their position: only accepting or
+//!   refusing is compared there;
+//! - `enum`: a string enum keeps unlisted values in `Other(String)`, which serde's derive can only express as
+//!   an untagged variant; it buffers the value and refuses a non-string after it, ours where it starts.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::panic::AssertUnwindSafe;
+
+use clientgen_values::{Mutation, Values, write};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// What one decoding made of a text.
+pub enum Verdict {
+    /// Read: the value's `Debug` output.
+    Accept(String),
+    /// Refused: serde's message and where.
+    Reject { message: String, line: usize, column: usize },
+}
+
+impl Verdict {
+    /// Where a refusal stopped.
+    fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Verdict::Accept(_) => None,
+            Verdict::Reject { line, column, .. } => Some((*line, *column)),
+        }
+    }
+
+    fn show(&self) -> Value {
+        match self {
+            Verdict::Accept(debug) => json!({"accept": debug}),
+            Verdict::Reject { message, line, column } => json!({"reject": message, "at": [line, column]}),
+        }
+    }
+}
+
+fn verdict<T: DeserializeOwned + Debug>(text: &str) -> Verdict {
+    match serde_json::from_str::<T>(text) {
+        Ok(value) => Verdict::Accept(format!("{value:?}")),
+        Err(err) => Verdict::Reject { message: err.to_string(), line: err.line(), column: err.column() },
+    }
+}
+
+/// One response type: the text read as the written-out type and as the derived one.
+pub type Check = fn(&str) -> (Verdict, Verdict);
+
+/// The check of one response type.
+pub fn check<Ours: DeserializeOwned + Debug, Reference: DeserializeOwned + Debug>(text: &str) -> (Verdict, Verdict) {
+    (verdict::<Ours>(text), verdict::<Reference>(text))
+}
+
+/// How a pair of verdicts is counted.
+fn class(ours: &Verdict, reference: &Verdict) -> &'static str {
+    match (ours, reference) {
+        (Verdict::Accept(a), Verdict::Accept(b)) if a == b => "accepted",
+        (Verdict::Reject { line: l1, column: c1, .. }, Verdict::Reject { line: l2, column: c2, .. })
+            if (l1, c1) == (l2, c2) =>
+        {
+            "rejected"
+        }
+        (Verdict::Reject { .. }, Verdict::Reject { line: 0, .. }) => "flatten",
+        // Where ours refuses an array for a struct, serde's derive reads it as the struct's fields in order:
+        // what it makes of them is its own (unless it stopped before reaching the array).
+        (Verdict::Reject { message, line, column }, reference)
+            if message.starts_with("invalid type: sequence, expected struct")
+                && reference.position().is_none_or(|at| at >= (*line, *column)) =>
+        {
+            "array"
+        }
+        // A string enum's fallback (`#[serde(untagged)] Other(String)`) makes serde's derive buffer the value
+        // and refuse a non-string after it; ours refuses it where it starts.
+        (Verdict::Reject { message, line, column }, Verdict::Reject { message: theirs, line: l2, column: c2 })
+            if message.contains(", expected a string at ")
+                && theirs.starts_with("data did not match any variant of untagged enum")
+                && (line, column) <= (l2, c2) =>
+        {
+            "enum"
+        }
+        _ => "disagreement",
+    }
+}
+
+/// Runs the inputs and prints the disagreements and the summary (see the module docs).
+pub fn main(checks: &'static [Check]) {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, document, cases, seed, inputs] = &args[..] else {
+        eprintln!("usage: harness DOCUMENT.json CASES.json SEED INPUTS");
+        std::process::exit(2);
+    };
+    let read = |path: &str| -> Value {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|err| panic!("{path}: {err}"));
+        serde_json::from_str(&text).unwrap_or_else(|err| panic!("{path}: {err}"))
+    };
+    let doc = read(document);
+    let cases: Vec<(usize, String, String)> =
+        serde_json::from_value(read(cases)).unwrap_or_else(|err| panic!("{cases}: {err}"));
+    let (seed, inputs): (u64, u64) = (seed.parse().expect("SEED"), inputs.parse().expect("INPUTS"));
+    let mut values = Values::new(&doc, seed);
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut valid, mut mutated) = (0u64, BTreeMap::<String, u64>::new());
+    // Panics are counted, not printed as they happen.
+    std::panic::set_hook(Box::new(|_| {}));
+    for i in 0..inputs {
+        let (check, pointer, label) = &cases[(i % cases.len() as u64) as usize];
+        let Some(schema) = values.at(pointer) else { panic!("{label}: no schema at {pointer}") };
+        let mut value = values.valid(schema);
+        let broken = values.rng.chance(70).then(|| Mutation::apply(&mut values.rng, &mut value));
+        match broken {
+            Some(kind) => *mutated.entry(format!("{kind:?}")).or_default() += 1,
+            None => valid += 1,
+        }
+        let pretty = values.rng.chance(30);
+        // A property written twice is one more way to break a value.
+        let text = write(&mut values.rng, &value, pretty, if broken.is_some() { 5 } else { 0 });
+        let class = match std::panic::catch_unwind(AssertUnwindSafe(|| checks[*check](&text))) {
+            Ok((ours, reference)) => {
+                let class = match class(&ours, &reference) {
+                    // A value built to fit its schema that neither reads: the types do not fit the schema.
+                    "rejected" if broken.is_none() => "valid rejected",
+                    class => class,
+                };
+                let seen = shown.entry(label.as_str()).or_default();
+                if matches!(class, "disagreement" | "valid rejected") && *seen < 5 {
+                    *seen += 1;
+                    let line = json!({class: label, "input": text, "ours": ours.show(), "reference": reference.show()});
+                    println!("{line}");
+                }
+                class
+            }
+            Err(_) => {
+                println!("{}", json!({"panic": label, "input": text}));
+                "panic"
+            }
+        };
+        *counts.entry(class).or_default() += 1;
+    }
+    let mut summary = json!({"summary": counts, "valid": valid, "mutated": mutated, "cases": cases.len()});
+    summary["inputs"] = json!(inputs);
+    println!("{summary}");
+}
