@@ -24,7 +24,10 @@ import json
 import sys
 import urllib.parse
 
-INSTALL = "python3 -m pip install --break-system-packages -r tests/requirements.txt"
+INSTALL = (
+    "python3 -m venv target/tools/python && target/tools/python/bin/pip install -r tests/requirements.txt"
+    " (cargo test and cargo xtask examples do this themselves on first use)"
+)
 
 try:
     from jsonschema.exceptions import best_match

@@ -6,7 +6,8 @@
 //! line goes (`CLIENTGEN_EXAMPLES_BLESS=1` rewrites the list). `.ci/run` runs the two largest documents
 //! (GitHub's 572 examples, Stripe's none) with `cargo xtask examples --min-bytes=2000000`.
 //!
-//! Needs the validator: `python3 -m pip install --break-system-packages -r tests/requirements.txt`.
+//! Needs the validator, which the run installs itself on first use (`xtask::tools`: a virtual environment in
+//! `target/tools/python`).
 
 use std::sync::Mutex;
 
