@@ -695,6 +695,61 @@ mod tests {
         assert_eq!(body, json!("whole"));
     }
 
+    static PLAIN: AuthSpec = AuthSpec {
+        scheme: "s",
+        placement: Placement::Header { name: "authorization", prefix: "Bearer " },
+        exchange: None,
+        refresh: None,
+        single_use: false,
+    };
+
+    #[test]
+    fn options_say_what_they_hold_and_debug_shows_no_secret() {
+        let options = SessionOptions::new();
+        assert!(!options.wants_reexchange());
+        assert!(options.token_store().is_none());
+        let kept = options.clone().keep_login(Secret::new("{\"password\":\"SECRET\"}"));
+        assert!(kept.wants_reexchange(), "keeping the login opts in");
+        let shown = format!("{kept:?}");
+        assert!(
+            shown.starts_with("SessionOptions { reexchange: true, login_kept: true, store: false, on_change: false"),
+            "{shown}"
+        );
+        assert!(!shown.contains("SECRET"), "{shown}");
+        // Opting out drops the kept login; opting in keeps none until one is given.
+        let dropped = kept.reexchange(false);
+        assert!(!dropped.wants_reexchange());
+        assert!(format!("{dropped:?}").contains("reexchange: false, login_kept: false"), "{dropped:?}");
+        assert!(SessionOptions::new().reexchange(true).wants_reexchange());
+        let store: Arc<dyn TokenStore> = Arc::new(super::super::MemoryStore::new());
+        let stored = SessionOptions::new().store(store.clone()).on_change(|_| {});
+        assert!(stored.token_store().is_some_and(|kept| Arc::ptr_eq(kept, &store)));
+        assert!(format!("{stored:?}").contains("store: true, on_change: true"), "{stored:?}");
+    }
+
+    #[test]
+    fn set_tokens_replaces_counts_saves_and_tells() {
+        let store = Arc::new(super::super::MemoryStore::new());
+        let told = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = told.clone();
+        let options = SessionOptions::new().store(store.clone()).on_change(move |_| {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        });
+        let url = Url::parse("http://127.0.0.1:1").unwrap();
+        let session = Session::new(reqwest::Client::new(), url, &PLAIN, TokenSet::new(Secret::new("a")), options);
+        let (start, told_before) = (session.generation(), told.load(std::sync::atomic::Ordering::SeqCst));
+        for (i, token) in ["b", "c"].into_iter().enumerate() {
+            let tokens = TokenSet::new(Secret::new(token)).with_value("tenant", Secret::new(format!("t{i}")));
+            session.set_tokens(tokens);
+        }
+        assert_eq!(session.generation(), start + 2);
+        assert_eq!(session.current().access_token().expose(), "c");
+        assert_eq!(session.value("tenant").map(|v| v.expose().to_owned()).as_deref(), Some("t1"));
+        assert!(session.value("other").is_none());
+        assert_eq!(told.load(std::sync::atomic::Ordering::SeqCst), told_before + 2);
+        assert!(store.load().is_some(), "saved");
+    }
+
     #[test]
     fn sending_is_send() {
         fn assert_send<T: Send>(_: &T) {}
