@@ -1,18 +1,23 @@
 //! Written into every harness crate by `cargo xtask decoders` (from `xtask/harness/decoders.rs`; it is not
 //! part of the xtask build). `main` takes the document (JSON), the cases file (a JSON list of
-//! `[check, schema pointer, label]`), a seed and a number of inputs. For each input it builds a value from a
+//! `[check, schema pointer, label]`), the names of the untagged unions' variants (JSON), a seed and a
+//! number of inputs. For each input it builds a value from a
 //! case's schema (`clientgen-values`), breaks it most of the time, writes it as text (compact or indented,
 //! a property twice now and then) and decodes the text twice with `CHECKS[check]`: into the generated
 //! types, read by their written-out impls, and into the same types read by serde's derive. The two must
 //! agree: both accept with the same value (their `Debug` output), or both refuse at the same line and
 //! column (so at the same JSON path). It prints each disagreement as a JSON line, then a summary line.
 //!
-//! Two differences are serde's derive's own, by design, and counted apart instead of compared:
+//! Four differences are serde's derive's own, by design, and counted apart instead of compared:
 //! - `array`: serde's derive also reads a JSON array as a struct (its fields in order); the written-out
 //!   impls read an object only;
 //! - `flatten`: where a struct keeps further properties (`additionalProperties`), serde's derive buffers the
 //!   object before reading it (`#[serde(flatten)]`), so its errors lose their position: only accepting or
 //!   refusing is compared there;
+//! - `union`: an untagged union takes the variant that drops the fewest properties, which only the
+//!   written-out readers count (serde's derive skips them uncounted): where the value fits no variant fully,
+//!   the two may choose differently; counted so only where the two readings first differ at the name of a
+//!   variant of an untagged union;
 //! - `enum`: a string enum keeps unlisted values in `Other(String)`, which serde's derive can only express as
 //!   an untagged variant; it buffers the value and refuses a non-string after it, ours where it starts.
 
@@ -77,7 +82,7 @@ fn class(ours: &Verdict, reference: &Verdict) -> &'static str {
         // Where ours refuses an array for a struct, serde's derive reads it as the struct's fields in order:
         // what it makes of them is its own (unless it stopped before reaching the array).
         (Verdict::Reject { message, line, column }, reference)
-            if message.starts_with("invalid type: sequence, expected struct")
+            if message.contains("invalid type: sequence, expected struct")
                 && reference.position().is_none_or(|at| at >= (*line, *column)) =>
         {
             "array"
@@ -95,11 +100,30 @@ fn class(ours: &Verdict, reference: &Verdict) -> &'static str {
     }
 }
 
+/// Both read the value, differently: `union` where the two first differ in which variant of an untagged
+/// union they chose (`variants`: the variant names of the crate's untagged unions), else a disagreement.
+/// An untagged union takes the variant that drops the fewest properties, counted by the written-out
+/// readers as they skip them; serde's derive skips them uncounted, so the derived reading takes the first
+/// variant that decodes at all. Where the value fits one variant fully, both choose it.
+fn union_choice(ours: &str, reference: &str, variants: &[String]) -> &'static str {
+    let Some(at) = ours.bytes().zip(reference.bytes()).position(|(a, b)| a != b) else { return "disagreement" };
+    let word = |text: &str| -> Option<String> {
+        let bytes = text.as_bytes();
+        let start = bytes[..at].iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).map_or(0, |i| i + 1);
+        let end = bytes[at..].iter().position(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).map_or(bytes.len(), |i| at + i);
+        (bytes.get(end) == Some(&b'(')).then(|| text[start..end].to_owned())
+    };
+    match (word(ours), word(reference)) {
+        (Some(a), Some(b)) if variants.contains(&a) && variants.contains(&b) => "union",
+        _ => "disagreement",
+    }
+}
+
 /// Runs the inputs and prints the disagreements and the summary (see the module docs).
 pub fn main(checks: &'static [Check]) {
     let args: Vec<String> = std::env::args().collect();
-    let [_, document, cases, seed, inputs] = &args[..] else {
-        eprintln!("usage: harness DOCUMENT.json CASES.json SEED INPUTS");
+    let [_, document, cases, unions, seed, inputs] = &args[..] else {
+        eprintln!("usage: harness DOCUMENT.json CASES.json UNIONS.json SEED INPUTS");
         std::process::exit(2);
     };
     let read = |path: &str| -> Value {
@@ -109,6 +133,7 @@ pub fn main(checks: &'static [Check]) {
     let doc = read(document);
     let cases: Vec<(usize, String, String)> =
         serde_json::from_value(read(cases)).unwrap_or_else(|err| panic!("{cases}: {err}"));
+    let variants: Vec<String> = serde_json::from_value(read(unions)).unwrap_or_else(|err| panic!("{unions}: {err}"));
     let (seed, inputs): (u64, u64) = (seed.parse().expect("SEED"), inputs.parse().expect("INPUTS"));
     let mut values = Values::new(&doc, seed);
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
@@ -133,6 +158,10 @@ pub fn main(checks: &'static [Check]) {
                 let class = match class(&ours, &reference) {
                     // A value built to fit its schema that neither reads: the types do not fit the schema.
                     "rejected" if broken.is_none() => "valid rejected",
+                    "disagreement" => match (&ours, &reference) {
+                        (Verdict::Accept(a), Verdict::Accept(b)) => union_choice(a, b, &variants),
+                        _ => "disagreement",
+                    },
                     class => class,
                 };
                 let seen = shown.entry(label.as_str()).or_default();

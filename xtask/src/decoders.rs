@@ -51,7 +51,7 @@ pub struct Row {
     /// Unbroken values both refused: a type that does not fit its schema (or a document's own example that
     /// breaks it).
     pub valid_rejected: u64,
-    /// serde's derive's own differences, counted apart (`array`, `flatten`, `enum`: see the harness).
+    /// serde's derive's own differences, counted apart (`array`, `flatten`, `enum`, `union`: see the harness).
     pub by_design: u64,
     /// Disagreements and panics: each a JSON line of the harness (at most five per response type).
     pub disagreements: Vec<String>,
@@ -106,6 +106,7 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
         let output = Command::new(target.join(profile).join(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
             .arg(crate_dir.join("document.json"))
             .arg(crate_dir.join("cases.json"))
+            .arg(crate_dir.join("unions.json"))
             .arg(seed.to_string())
             .arg(plan.inputs.to_string())
             .output()
@@ -127,7 +128,7 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
             accepted: count("accepted"),
             rejected: count("rejected"),
             valid_rejected: count("valid rejected"),
-            by_design: count("array") + count("flatten") + count("enum"),
+            by_design: count("array") + count("flatten") + count("enum") + count("union"),
             disagreements: stdout
                 .lines()
                 .filter(|line| line.starts_with("{\"disagreement\"") || line.starts_with("{\"panic\""))
@@ -213,7 +214,29 @@ fn prepare(root: &Path, dir: &Path, path: &Path, plan: &Plan) -> Result<(String,
     write_if_changed(&crate_dir.join("document.json"), &doc)?;
     let cases = serde_json::to_string(&cases).map_err(|err| err.to_string())?;
     write_if_changed(&crate_dir.join("cases.json"), &cases)?;
+    let unions = serde_json::to_string(&untagged_variants(contents("src/types.rs")?)).map_err(|err| err.to_string())?;
+    write_if_changed(&crate_dir.join("unions.json"), &unions)?;
     Ok((name, types.len()))
+}
+
+/// The variant names of the untagged unions of a generated `types.rs`: each decoder of such a union maps
+/// its value with `Self::<Variant>` inside a `clientgen_runtime::untagged::deserialize` call.
+fn untagged_variants(types: &str) -> Vec<String> {
+    let mut names: Vec<String> = types
+        .split("clientgen_runtime::untagged::deserialize(")
+        .skip(1)
+        .flat_map(|call| {
+            let call = call.split("\n}\n").next().unwrap_or_default();
+            call.split(".map(Self::")
+                .skip(1)
+                .filter_map(|rest| rest.split(')').next())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The table of a run: per document the checks, inputs, agreements and disagreements, then the
