@@ -132,6 +132,25 @@ async fn a_401_refreshes_once_and_retries_once() {
 }
 
 #[tokio::test]
+async fn a_token_response_is_read_up_to_a_mebibyte_and_refused_past_it() {
+    // The body the fake server sends for its second token, without filler (its length, whatever the order).
+    let bare = json!({"access": "SECRET-ACCESS-2", "expires_in": 300, "padding": "", "refresh": "SECRET-REFRESH-2"});
+    let filler = 1024 * 1024 - bare.to_string().len();
+    for (padding, accepted) in [(filler, true), (filler + 1, false)] {
+        let fake = Fake::start(300).await;
+        let (_, refresh) = fake.issue();
+        fake.state().padding = padding;
+        let session = fake.session(&BEARER, expired("old", &refresh), SessionOptions::new());
+        let result = session.send(fake.resource()).await;
+        assert_eq!(result.is_ok(), accepted, "{padding}: {result:?}");
+        if !accepted {
+            assert!(matches!(result, Err(SendError::Auth(AuthError::InvalidTokenResponse { .. }))), "{result:?}");
+        }
+        assert_eq!(fake.state().refreshes, 1);
+    }
+}
+
+#[tokio::test]
 async fn a_second_401_is_returned_as_is() {
     let fake = Fake::start(300).await;
     let (access, refresh) = fake.issue();

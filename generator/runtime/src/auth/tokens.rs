@@ -475,6 +475,35 @@ mod tests {
         assert_eq!(forever.lifetime(), Some(Duration::MAX));
         assert_eq!(forever.freshness(&RefreshMargin::default()), Freshness::Fresh);
         assert_eq!(forever.expires_at(), Some(DateTime::<Utc>::MAX_UTC));
+        // What is left of a known lifetime, and nothing known without one.
+        let left = tokens.expires_in().unwrap();
+        assert!(left > Duration::from_secs(3500) && left <= Duration::from_secs(3600), "{left:?}");
+        assert_eq!(TokenSet::new(Secret::new("x")).expires_in(), None);
+        assert_eq!(TokenSet::new(Secret::new("x")).with_lifetime(Duration::ZERO).expires_in(), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn a_deadline_by_a_skewed_server_clock_is_moved_onto_this_one_past_the_tolerance() {
+        const AT: TokenSpec = TokenSpec {
+            access_token: "/t",
+            refresh_token: None,
+            lifetime: LifetimeSpec::ExpiresAt("/exp"),
+            refresh_lifetime: None,
+            keep: &[],
+        };
+        let body = json!({"t": "x", "exp": "2030-01-01T00:00:00Z"});
+        let stated = DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap().with_timezone(&Utc);
+        let read =
+            |server_now| TokenSet::from_response_at(&AT, &Value::Null, &body, server_now).unwrap().deadline().unwrap();
+        // A server an hour behind: its deadline is an hour later by this clock (to the second: the skew is
+        // measured between two clocks read a moment apart).
+        let behind = read(Some(Utc::now() - TimeDelta::hours(1)));
+        assert!((behind - stated - TimeDelta::hours(1)).abs() < TimeDelta::seconds(2), "{behind}");
+        let ahead = read(Some(Utc::now() + TimeDelta::hours(1)));
+        assert!((ahead - stated + TimeDelta::hours(1)).abs() < TimeDelta::seconds(2), "{ahead}");
+        // Within the tolerance (the `Date` header's resolution, the time in flight): taken as stated.
+        assert_eq!(read(Some(Utc::now() - TimeDelta::seconds(2))), stated);
+        assert_eq!(read(None), stated);
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct State {
     pub refreshes: usize,
     /// Requests to the resource.
     pub resources: usize,
+    /// Bytes of filler in every token response (a large response must still be read).
+    pub padding: usize,
 }
 
 impl State {
@@ -80,6 +82,9 @@ impl State {
         let access = format!("SECRET-ACCESS-{}", self.issued);
         self.accepted.insert(access.clone());
         let mut body = json!({"access": access, "expires_in": self.expires_in});
+        if self.padding > 0 {
+            body["padding"] = json!("x".repeat(self.padding));
+        }
         if with_refresh {
             let refresh = format!("SECRET-REFRESH-{}", self.issued);
             self.refreshable.insert(refresh.clone());
