@@ -151,6 +151,28 @@ async fn a_token_response_is_read_up_to_a_mebibyte_and_refused_past_it() {
 }
 
 #[tokio::test]
+async fn tokens_set_while_a_renewal_is_under_way_win_over_the_renewed_ones() {
+    let fake = Fake::start(300).await;
+    let (_, refresh) = fake.issue();
+    fake.state().refresh_delay = Duration::from_millis(500);
+    let session = fake.session(&BEARER, expired("old", &refresh), SessionOptions::new());
+    let sending = tokio::spawn({
+        let (session, request) = (session.clone(), fake.resource());
+        async move { session.send(request).await.map(|r| r.status()) }
+    });
+    // Once the refresh request has reached the server (its answer is half a second away), the user logs in
+    // again by other means.
+    while fake.state().refreshes == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let (manual, manual_refresh) = fake.issue();
+    session.set_tokens(fresh(&manual, &manual_refresh));
+    assert_eq!(sending.await.unwrap().unwrap(), 200);
+    assert_eq!(session.current().access_token().expose(), manual);
+    assert_eq!(fake.state().resource_auth, [format!("Bearer {manual}")]);
+}
+
+#[tokio::test]
 async fn a_second_401_is_returned_as_is() {
     let fake = Fake::start(300).await;
     let (access, refresh) = fake.issue();

@@ -695,7 +695,9 @@ mod tests {
         assert_eq!(body, json!("whole"));
     }
 
-    static PLAIN: AuthSpec = AuthSpec {
+    static PLAIN: AuthSpec = PLAIN_SPEC;
+
+    const PLAIN_SPEC: AuthSpec = AuthSpec {
         scheme: "s",
         placement: Placement::Header { name: "authorization", prefix: "Bearer " },
         exchange: None,
@@ -748,6 +750,94 @@ mod tests {
         assert!(session.value("other").is_none());
         assert_eq!(told.load(std::sync::atomic::Ordering::SeqCst), told_before + 2);
         assert!(store.load().is_some(), "saved");
+    }
+
+    fn session(spec: &'static AuthSpec, base: &str) -> Session {
+        let url = Url::parse(base).unwrap();
+        Session::new(reqwest::Client::new(), url, spec, TokenSet::new(Secret::new("TOKEN")), SessionOptions::default())
+    }
+
+    #[test]
+    fn debug_shows_the_state_and_no_token() {
+        let shown = format!("{:?}", session(&PLAIN, "http://127.0.0.1:1"));
+        assert_eq!(
+            shown,
+            "Session { scheme: \"s\", generation: 0, expires_in: None, deadline: None, refreshable: false }"
+        );
+    }
+
+    #[test]
+    fn a_body_credential_goes_into_an_empty_body_and_refuses_one_not_an_object() {
+        static BODY: AuthSpec =
+            AuthSpec { placement: Placement::Body { token_field: "token", fields: &[] }, ..PLAIN_SPEC };
+        let session = session(&BODY, "http://127.0.0.1:1");
+        let tokens = TokenSet::new(Secret::new("TOKEN"));
+        for body in [None, Some("")] {
+            let mut request = Request::new(reqwest::Method::POST, Url::parse("http://127.0.0.1:1/x").unwrap());
+            *request.body_mut() = body.map(reqwest::Body::from);
+            session.place(&mut request, &tokens).unwrap();
+            let sent = request.body().and_then(reqwest::Body::as_bytes).unwrap();
+            assert_eq!(serde_json::from_slice::<Value>(sent).unwrap(), json!({"token": "TOKEN"}), "{body:?}");
+        }
+        let mut request = Request::new(reqwest::Method::POST, Url::parse("http://127.0.0.1:1/x").unwrap());
+        *request.body_mut() = Some(reqwest::Body::from("[1]"));
+        assert!(matches!(session.place(&mut request, &tokens), Err(AuthError::Unplaceable { .. })));
+    }
+
+    #[tokio::test]
+    async fn a_failure_to_connect_keeps_its_url_unless_the_credential_is_in_it() {
+        static QUERY: AuthSpec = AuthSpec { placement: Placement::Query { name: "key" }, ..PLAIN_SPEC };
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let base = format!("http://127.0.0.1:{port}");
+        for (spec, keeps_url) in [(&PLAIN, true), (&QUERY, false)] {
+            let session = session(spec, &base);
+            let request = Request::new(reqwest::Method::GET, Url::parse(&format!("{base}/x")).unwrap());
+            let Err(SendError::Transport(err)) = session.send(request).await else { panic!("a transport error") };
+            assert_eq!(err.url().is_some(), keeps_url, "{err:?}");
+            assert!(!format!("{err:?} {err}").contains("TOKEN"), "{err:?}");
+        }
+    }
+
+    #[cfg(feature = "middleware")]
+    #[tokio::test]
+    async fn a_credential_in_the_query_keeps_the_request_from_the_middleware() {
+        use std::sync::Mutex;
+
+        struct Seen(Arc<Mutex<usize>>);
+
+        #[async_trait::async_trait]
+        impl reqwest_middleware::Middleware for Seen {
+            async fn handle(
+                &self,
+                request: Request,
+                extensions: &mut http::Extensions,
+                next: reqwest_middleware::Next<'_>,
+            ) -> reqwest_middleware::Result<Response> {
+                *self.0.lock().unwrap() += 1;
+                next.run(request, extensions).await
+            }
+        }
+
+        static QUERY: AuthSpec = AuthSpec { placement: Placement::Query { name: "key" }, ..PLAIN_SPEC };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let _ = socket.write_all(b"HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n").await;
+            }
+        });
+        let seen = Arc::new(Mutex::new(0));
+        let transport = Transport::new(reqwest::Client::new()).with_middleware(Seen(seen.clone()));
+        for (spec, sees) in [(&PLAIN, 1), (&QUERY, 0)] {
+            *seen.lock().unwrap() = 0;
+            let request = Request::new(reqwest::Method::GET, Url::parse(&format!("{base}/x")).unwrap());
+            let (response, _) = session(spec, &base).send_with(request, true, Some(&transport), false).await.unwrap();
+            assert_eq!(response.status(), 204);
+            assert_eq!(*seen.lock().unwrap(), sees, "{}", spec.scheme);
+        }
     }
 
     #[test]
