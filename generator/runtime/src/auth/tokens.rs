@@ -523,6 +523,16 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_alone_makes_a_token_due_within_the_margin_of_its_span() {
+        let tokens = TokenSet::new(Secret::new("x")).with_deadline(Utc::now() + TimeDelta::seconds(100));
+        // A tenth of 100 s is 10 s: with about 100 s left, not yet due.
+        assert_eq!(tokens.freshness(&RefreshMargin::default()), Freshness::Fresh);
+        // A margin of the whole span: due at once.
+        let whole = RefreshMargin { fraction: 1.0, cap: Duration::from_secs(3600) };
+        assert_eq!(tokens.freshness(&whole), Freshness::Due);
+    }
+
+    #[test]
     fn a_refresh_tokens_expiry_is_read_from_the_response_or_its_jwt_exp() {
         const STATED: TokenSpec = TokenSpec {
             access_token: "/a",
