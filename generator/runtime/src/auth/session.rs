@@ -843,22 +843,8 @@ mod tests {
     #[test]
     fn sending_is_send() {
         fn assert_send<T: Send>(_: &T) {}
-        static SPEC: AuthSpec = AuthSpec {
-            scheme: "s",
-            placement: Placement::Header { name: "authorization", prefix: "Bearer " },
-            exchange: None,
-            refresh: None,
-            single_use: false,
-        };
-        let url = Url::parse("http://127.0.0.1:1").unwrap();
-        let session = Session::new(
-            reqwest::Client::new(),
-            url.clone(),
-            &SPEC,
-            TokenSet::new(Secret::new("x")),
-            SessionOptions::default(),
-        );
-        let future = session.send(Request::new(reqwest::Method::GET, url));
+        let session = session(&PLAIN, "http://127.0.0.1:1");
+        let future = session.send(Request::new(reqwest::Method::GET, Url::parse("http://127.0.0.1:1").unwrap()));
         assert_send(&future);
     }
 }

@@ -397,6 +397,15 @@ mod tests {
         keep: &[("account", ValueSource::Response("/data/account")), ("client_id", ValueSource::Request("/client_id"))],
     };
 
+    /// A token with a hard deadline at `/exp`.
+    const AT: TokenSpec = TokenSpec {
+        access_token: "/t",
+        refresh_token: None,
+        lifetime: LifetimeSpec::ExpiresAt("/exp"),
+        refresh_lifetime: None,
+        keep: &[],
+    };
+
     #[test]
     fn margin_is_a_tenth_of_the_lifetime_capped_at_a_minute() {
         let margin = RefreshMargin::default();
@@ -448,13 +457,6 @@ mod tests {
 
     #[test]
     fn reads_a_hard_deadline_and_quoted_seconds() {
-        const AT: TokenSpec = TokenSpec {
-            access_token: "/t",
-            refresh_token: None,
-            lifetime: LifetimeSpec::ExpiresAt("/exp"),
-            refresh_lifetime: None,
-            keep: &[],
-        };
         let tokens =
             TokenSet::from_response(&AT, &Value::Null, &json!({"t": "x", "exp": "2001-02-03T04:05:06Z"})).unwrap();
         assert_eq!(tokens.deadline().unwrap().to_rfc3339(), "2001-02-03T04:05:06+00:00");
@@ -484,13 +486,6 @@ mod tests {
 
     #[test]
     fn a_deadline_by_a_skewed_server_clock_is_moved_onto_this_one_past_the_tolerance() {
-        const AT: TokenSpec = TokenSpec {
-            access_token: "/t",
-            refresh_token: None,
-            lifetime: LifetimeSpec::ExpiresAt("/exp"),
-            refresh_lifetime: None,
-            keep: &[],
-        };
         let body = json!({"t": "x", "exp": "2030-01-01T00:00:00Z"});
         let stated = DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap().with_timezone(&Utc);
         let read =
