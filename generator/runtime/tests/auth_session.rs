@@ -173,6 +173,17 @@ async fn tokens_set_while_a_renewal_is_under_way_win_over_the_renewed_ones() {
 }
 
 #[tokio::test]
+async fn a_token_past_its_deadline_without_a_refresh_token_is_expired_and_nothing_is_sent() {
+    let fake = Fake::start(300).await;
+    let past = Utc::now() - chrono::TimeDelta::seconds(5);
+    let session = fake.session(&BEARER, TokenSet::new(Secret::new("old")).with_deadline(past), SessionOptions::new());
+    let result = session.send(fake.resource()).await;
+    assert!(matches!(result, Err(SendError::Auth(AuthError::Expired { at, .. })) if at == past), "{result:?}");
+    let state = fake.state();
+    assert_eq!((state.resources, state.refreshes, state.exchanges), (0, 0, 0));
+}
+
+#[tokio::test]
 async fn a_second_401_is_returned_as_is() {
     let fake = Fake::start(300).await;
     let (access, refresh) = fake.issue();
