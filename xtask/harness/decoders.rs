@@ -12,8 +12,9 @@
 //! - `array`: serde's derive also reads a JSON array as a struct (its fields in order); the written-out
 //!   impls read an object only;
 //! - `flatten`: where a struct keeps further properties (`additionalProperties`), serde's derive buffers the
-//!   object before reading it (`#[serde(flatten)]`), so its errors lose their position: only accepting or
-//!   refusing is compared there;
+//!   object before reading it (`#[serde(flatten)]`), so its errors lose their position or fall at the end of
+//!   the object: counted so where both refuse and serde's error has no position, is at the `}` of an object
+//!   enclosing ours, or is a property sent twice after ours within such an object;
 //! - `union`: an untagged union takes the variant that drops the fewest properties, which only the
 //!   written-out readers count (serde's derive skips them uncounted): where the value fits no variant fully,
 //!   the two may choose differently; counted so only where the two readings first differ at the name of a
@@ -69,8 +70,36 @@ pub fn check<Ours: DeserializeOwned + Debug, Reference: DeserializeOwned + Debug
     (verdict::<Ours>(text), verdict::<Reference>(text))
 }
 
-/// How a pair of verdicts is counted.
-fn class(ours: &Verdict, reference: &Verdict) -> &'static str {
+/// Where the objects that enclose the place at `line` and `column` of `text` end (the `}` of each, innermost
+/// first, as serde_json gives positions: 1-based lines, the column of the last character read). A
+/// flattened struct's errors are reported there by serde's derive, which reads the object whole first.
+fn object_ends(text: &str, line: usize, column: usize) -> Vec<(usize, usize)> {
+    let start = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>() + column;
+    let (mut ends, mut depth, mut in_string, mut escaped) = (Vec::new(), 0usize, false, false);
+    let (mut at_line, mut at_column) = (line, column);
+    for byte in text.bytes().skip(start) {
+        if byte == b'\n' {
+            (at_line, at_column) = (at_line + 1, 0);
+            continue;
+        }
+        at_column += 1;
+        match (in_string, byte) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'{' | b'[') => depth += 1,
+            (false, b'}') if depth == 0 => ends.push((at_line, at_column)),
+            (false, b'}' | b']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    ends
+}
+
+/// How a pair of verdicts is counted (`text`: what both read).
+fn class(text: &str, ours: &Verdict, reference: &Verdict) -> &'static str {
     match (ours, reference) {
         (Verdict::Accept(a), Verdict::Accept(b)) if a == b => "accepted",
         (Verdict::Reject { line: l1, column: c1, .. }, Verdict::Reject { line: l2, column: c2, .. })
@@ -79,6 +108,15 @@ fn class(ours: &Verdict, reference: &Verdict) -> &'static str {
             "rejected"
         }
         (Verdict::Reject { .. }, Verdict::Reject { line: 0, .. }) => "flatten",
+        // At the end of an object around ours; or, a property sent twice being refused as it is read, at a
+        // duplicate after ours within it.
+        (Verdict::Reject { line, column, .. }, Verdict::Reject { message, line: l2, column: c2 })
+            if object_ends(text, *line, *column).iter().any(|end| {
+                end == &(*l2, *c2) || (message.starts_with("duplicate field") && (*line, *column) < (*l2, *c2) && (*l2, *c2) < *end)
+            }) =>
+        {
+            "flatten"
+        }
         // Where ours refuses an array for a struct, serde's derive reads it as the struct's fields in order:
         // what it makes of them is its own (unless it stopped before reaching the array).
         (Verdict::Reject { message, line, column }, reference)
@@ -155,7 +193,7 @@ pub fn main(checks: &'static [Check]) {
         let text = write(&mut values.rng, &value, pretty, if broken.is_some() { 5 } else { 0 });
         let class = match std::panic::catch_unwind(AssertUnwindSafe(|| checks[*check](&text))) {
             Ok((ours, reference)) => {
-                let class = match class(&ours, &reference) {
+                let class = match class(&text, &ours, &reference) {
                     // A value built to fit its schema that neither reads: the types do not fit the schema.
                     "rejected" if broken.is_none() => "valid rejected",
                     "disagreement" => match (&ours, &reference) {

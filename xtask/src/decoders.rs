@@ -226,12 +226,12 @@ fn untagged_variants(types: &str) -> Vec<String> {
         .split("clientgen_runtime::untagged::deserialize(")
         .skip(1)
         .flat_map(|call| {
-            let call = call.split("\n}\n").next().unwrap_or_default();
+            // The impl ends at the first line that closes an item; long names wrap (`.map(\n Self::Name,\n)`).
+            let call: String = call.split("\n}\n").next().unwrap_or_default().split_whitespace().collect();
             call.split(".map(Self::")
                 .skip(1)
-                .filter_map(|rest| rest.split(')').next())
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
+                .map(|rest| rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect())
+                .collect::<Vec<String>>()
         })
         .collect();
     names.sort();
