@@ -278,3 +278,21 @@ pub fn table(rows: &[Row]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagged_variants_are_read_from_the_union_impls_only_whatever_the_wrapping() {
+        let types = "impl<'de> Deserialize<'de> for Source {\n    fn deserialize() {\n        \
+                     clientgen_runtime::untagged::deserialize(\n            deserializer,\n            &[\n                \
+                     (Shape::of(Kind::String), |value| serde_json::from_value(value).map(Self::Text)),\n                \
+                     (\n                    Shape::of(Kind::Object),\n                    |value| {\n                        \
+                     serde_json::from_value(value)\n                            .map(\n                                \
+                     Self::AVeryLongVariantNameThatWraps,\n                            )\n                    },\n                \
+                     ),\n            ],\n        )\n    }\n}\n\n\
+                     impl Tagged {\n    fn f() { x.map(Self::NotAUnionVariant) }\n}\n";
+        assert_eq!(untagged_variants(types), ["AVeryLongVariantNameThatWraps", "Text"]);
+    }
+}
