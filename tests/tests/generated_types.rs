@@ -265,8 +265,9 @@ fn date_times_are_read_as_real_apis_send_them() {
         ("2024-05-01 10:00:00", "2024-05-01T10:00:00+00:00"),
         ("2024-05-01T10:00:00.250", "2024-05-01T10:00:00.250+00:00"),
     ] {
-        let everything: Everything = read(json!({"when": text, "since": null}));
+        let everything: Everything = read(json!({"when": text, "since": null, "at": text}));
         assert_eq!(everything.when.map(|at| at.to_rfc3339()).as_deref(), Some(utc), "{text}");
+        assert_eq!(everything.at.map(|at| at.to_rfc3339()).as_deref(), Some(utc), "{text}");
         assert_eq!(everything.since, Some(None));
     }
     let err = serde_json::from_value::<Everything>(json!({"when": "next tuesday"})).unwrap_err();

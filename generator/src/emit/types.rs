@@ -87,7 +87,7 @@ fn types_head(api: &Api, decoding: Decoding) -> TokenStream {
         }
     };
     let dates = api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.ty == Ty::DateTime),
+        TypeKind::Struct { fields, .. } => fields.iter().any(|f| api.is_datetime(&f.ty)),
         _ => false,
     });
     let reference = (decoding == Decoding::Derived).then(|| reference_readers(dates));
@@ -173,7 +173,9 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
             let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
-            let reader = (serde.deserialize && !derived).then(|| struct_reader(&name, fields, additional.as_ref()));
+            let dates: Vec<bool> = fields.iter().map(|f| api.is_datetime(&f.ty)).collect();
+            let reader =
+                (serde.deserialize && !derived).then(|| struct_reader(&name, fields, &dates, additional.as_ref()));
             let members = fields.iter().map(|f| field(api, f, serde.serialize, derived));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
@@ -390,7 +392,7 @@ fn field(api: &Api, field: &Field, serialize: bool, derived: bool) -> TokenStrea
         quote!(#[serde(rename = #wire)])
     });
     let skip = (serialize && !field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
-    let read = derived.then(|| derived_reading(field)).flatten();
+    let read = derived.then(|| derived_reading(field, api.is_datetime(&field.ty))).flatten();
     quote! {
         #docs
         #deprecated
@@ -404,8 +406,8 @@ fn field(api: &Api, field: &Field, serialize: bool, derived: bool) -> TokenStrea
 /// How serde's derive reads `field` as `wire::struct_reader` does, where its own reading differs: an
 /// optional and nullable property with `null` apart from absent, a date-time in the lenient forms (absent
 /// and `null` read as `None` where the field is an `Option`).
-fn derived_reading(field: &Field) -> Option<TokenStream> {
-    let with = match (field.ty == Ty::DateTime, field.required, field.nullable) {
+fn derived_reading(field: &Field, date: bool) -> Option<TokenStream> {
+    let with = match (date, field.required, field.nullable) {
         (false, false, true) => "reference::double_option",
         (false, ..) => return None,
         (true, true, false) => "reference::datetime",

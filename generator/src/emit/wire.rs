@@ -18,8 +18,9 @@ const MAP: &str = "__map";
 const KEY: &str = "__key";
 
 /// `FromObject` and `Deserialize` of the struct `name`: each property read once into its slot by its wire
-/// name, unknown properties skipped (or kept in `additional_properties`, of type `additional`).
-pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&Ty>) -> TokenStream {
+/// name, unknown properties skipped (or kept in `additional_properties`, of type `additional`); `dates` says
+/// which fields are date-times (parallel to `fields`), read in the runtime's lenient forms.
+pub(super) fn struct_reader(name: &Ident, fields: &[Field], dates: &[bool], additional: Option<&Ty>) -> TokenStream {
     let (map, key) = (ident(MAP), ident(KEY));
     // A property that must be present with a value reads into `Option<T>`; the others into `Option<Option<T>>`.
     let certain = |f: &Field| f.required && !f.nullable;
@@ -32,9 +33,9 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&
             quote!(let mut #slot: Option<Option<#ty>> = None;)
         }
     });
-    let arms = fields.iter().map(|f| {
+    let arms = fields.iter().zip(dates).map(|(f, &date)| {
         let (slot, wire) = (ident(&f.ident), lit(&f.wire));
-        let read = match (f.ty == Ty::DateTime, certain(f)) {
+        let read = match (date, certain(f)) {
             (false, _) => quote!(de::once),
             (true, true) => quote!(datetime::once),
             (true, false) => quote!(datetime::once_nullable),
@@ -78,12 +79,12 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], additional: Option<&
     };
     // The runtime's modules the body names, imported where used (modules: a field's slot may be named
     // `once` or `required`, but no value shadows a module).
-    let datetime = fields.iter().any(|f| f.ty == Ty::DateTime).then(|| {
+    let datetime = dates.contains(&true).then(|| {
         quote!(
             use clientgen_runtime::datetime;
         )
     });
-    let de = fields.iter().any(|f| f.ty != Ty::DateTime || certain(f)).then(|| {
+    let de = fields.iter().zip(dates).any(|(f, &date)| !date || certain(f)).then(|| {
         quote!(
             use clientgen_runtime::de;
         )

@@ -468,6 +468,24 @@ impl Api {
         self.index.get(name).map(|&i| &self.types[i])
     }
 
+    /// Whether `ty` is a date-time: itself, boxed, or a named alias of one (`$ref` to a `format: date-time`
+    /// schema), which structs read in the runtime's lenient forms as they do a date-time field.
+    pub fn is_datetime(&self, ty: &Ty) -> bool {
+        let mut ty = ty;
+        for _ in 0..64 {
+            ty = match ty {
+                Ty::DateTime => return true,
+                Ty::Boxed(inner) => inner,
+                Ty::Named(name) => match self.type_def(name).map(|def| &def.kind) {
+                    Some(TypeKind::Alias(inner)) => inner,
+                    _ => return false,
+                },
+                _ => return false,
+            };
+        }
+        false
+    }
+
     /// Whether `ty` (or the item type of an array of it) is a Rust enum of the spec's values.
     pub fn is_enum(&self, ty: &Ty) -> bool {
         let mut ty = ty;
