@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::examples::harness::{harness_manifest, write_if_changed};
+use crate::examples::harness::{Workspace, harness_manifest, write_if_changed};
 
 /// The decode code of every harness crate.
 const RUN_RS: &str = include_str!("../harness/decoders.rs");
@@ -74,14 +74,8 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
         prepared.push((path, name, checks, plan.seed + i as u64, started.elapsed().as_secs_f64()));
     }
     let names: Vec<&str> = prepared.iter().map(|(_, name, ..)| name.as_str()).collect();
-    let mut manifest = String::from("[workspace]\nresolver = \"3\"\nmembers = [\n");
-    for name in &names {
-        let _ = writeln!(manifest, "    \"crates/{name}\",");
-    }
-    manifest.push_str("]\n\n[profile.dev]\ndebug = false\n");
-    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
-    let lock = fs::read_to_string(root.join("Cargo.lock")).map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
-    write_if_changed(&dir.join("Cargo.lock"), &lock)?;
+    let members: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+    Workspace::at(dir.clone(), target.clone()).write_manifest(root, &members)?;
     let started = Instant::now();
     let mut build = Command::new(env!("CARGO"));
     build.args(["build", "--quiet", "--message-format", "short"]).current_dir(&dir).env("CARGO_TARGET_DIR", &target);

@@ -31,7 +31,13 @@ pub struct Workspace {
 impl Workspace {
     /// The workspace under `root/target/`; nothing is written yet.
     pub fn new(root: &Path) -> Workspace {
-        Workspace { dir: root.join("target").join("examples"), target: root.join("target").join("examples-target") }
+        Workspace::at(root.join("target").join("examples"), root.join("target").join("examples-target"))
+    }
+
+    /// A scratch workspace in `dir`, building into `target` (the decoder harnesses share the examples'
+    /// target directory: the same dependencies, built once).
+    pub fn at(dir: PathBuf, target: PathBuf) -> Workspace {
+        Workspace { dir, target }
     }
 
     /// Writes a document's harness crate (only the files that changed, so that an unchanged one is not
