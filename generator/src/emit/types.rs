@@ -86,11 +86,12 @@ fn types_head(api: &Api, decoding: Decoding) -> TokenStream {
             quote!(#serialize #deserialize)
         }
     };
-    let dates = api.types.iter().any(|def| match &def.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().any(|f| api.is_datetime(&f.ty)),
-        _ => false,
+    let reference = (decoding == Decoding::Derived).then(|| {
+        reference_readers(api.types.iter().any(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => fields.iter().any(|f| api.is_datetime(&f.ty)),
+            _ => false,
+        }))
     });
-    let reference = (decoding == Decoding::Derived).then(|| reference_readers(dates));
     quote! {
         //! The types of the API's schemas, request bodies and responses.
         #imports
@@ -173,9 +174,10 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
             let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
-            let dates: Vec<bool> = fields.iter().map(|f| api.is_datetime(&f.ty)).collect();
-            let reader =
-                (serde.deserialize && !derived).then(|| struct_reader(&name, fields, &dates, additional.as_ref()));
+            let reader = (serde.deserialize && !derived).then(|| {
+                let dates: Vec<bool> = fields.iter().map(|f| api.is_datetime(&f.ty)).collect();
+                struct_reader(&name, fields, &dates, additional.as_ref())
+            });
             let members = fields.iter().map(|f| field(api, f, serde.serialize, derived));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
