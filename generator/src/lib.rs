@@ -16,6 +16,7 @@ mod extensions;
 mod load;
 mod model;
 mod names;
+mod probes;
 mod render;
 mod surface;
 
@@ -23,6 +24,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use error::{Error, ErrorKind};
+#[doc(hidden)]
+pub use probes::{Credential, FormPart, Input, InputKind, OperationInputs, ResponseType};
 pub use render::Rendering;
 
 /// The generator's version, written into every generated file's header.
@@ -211,44 +214,20 @@ pub fn reference_types(file: &Path, text: &str, options: &Options) -> Result<Str
     render::derived_types(file, &header, &api)
 }
 
-/// A documented JSON response body and the Rust type it decodes into.
-#[doc(hidden)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResponseType {
-    /// The operation's method name on `Client`.
-    pub operation: String,
-    /// The status (`200`, `4XX`, `default`).
-    pub status: String,
-    /// JSON pointer of the response's media type object, whose `example`/`examples` show the body. It may
-    /// pass through a `$ref` (a response defined under `components/responses`): follow those when walking it.
-    pub media: String,
-    /// The body's Rust type as written from the crate root, in token spacing: `Vec < types :: Pet >`.
-    pub rust_type: String,
-}
-
 /// Every documented JSON response body of the spec with its Rust type: for tests that decode a spec's own
 /// response examples into the generated types.
 #[doc(hidden)]
 pub fn response_types(file: &Path, text: &str, lenient: bool) -> Result<Vec<ResponseType>, Error> {
     let (_, api) = read(file, text, model::Custom::none(lenient))?;
-    let mut out = Vec::new();
-    for op in &api.operations {
-        for outcome in op.success.iter().chain(&op.errors) {
-            let (model::ResponseBody::Json(ty), Some(media)) = (&outcome.body, &outcome.media) else { continue };
-            let status = match outcome.status {
-                model::StatusMatch::Code(code) => code.to_string(),
-                model::StatusMatch::Range(digit) => format!("{digit}XX"),
-                model::StatusMatch::Default => "default".to_owned(),
-            };
-            out.push(ResponseType {
-                operation: op.fn_name.clone(),
-                status,
-                media: media.clone(),
-                rust_type: emit::rust_type(ty),
-            });
-        }
-    }
-    Ok(out)
+    Ok(probes::response_types(&api))
+}
+
+/// Every operation's inputs as the crate that [`generate`] makes with `options` takes them (arguments and
+/// setters, their Rust types, the credential): for test drivers that call every operation.
+#[doc(hidden)]
+pub fn operation_inputs(file: &Path, text: &str, options: &Options) -> Result<Vec<OperationInputs>, Error> {
+    let (api, _) = model(file, text, options)?;
+    Ok(probes::operation_inputs(&api))
 }
 
 #[cfg(test)]
@@ -266,6 +245,7 @@ mod tests {
         ("model", &["error", "names", "extensions"]),
         ("emit", &["error", "names", "extensions", "model"]),
         ("render", &["error", "emit", "model"]),
+        ("probes", &["emit", "model"]),
         ("surface", &[]),
     ];
 

@@ -60,6 +60,15 @@ pub enum Command {
         /// Build the harnesses optimized.
         release: bool,
     },
+    /// `conformance [DIR|DOC]`: every operation's requests against Prism.
+    Conformance {
+        /// A document, or a directory of them (default `../shared/corpus`).
+        dir: Option<PathBuf>,
+        /// Which documents of a directory are run.
+        select: Select,
+        /// List every rejection, not only ours.
+        all: bool,
+    },
     /// `orphans REFERENCES`: fail on snapshot files no test referenced.
     Orphans {
         /// The file insta wrote the referenced snapshots to.
@@ -82,6 +91,8 @@ commands:
   mutants [FILE…]    mutation testing of the runtime's files with cargo-mutants (a measure; slow)
   decoders DOC…      decode generated inputs with the written-out decoders and serde's derive; fail
                      where they disagree
+  conformance [DIR]  call every operation of DIR's documents (or of one document) through the generated
+                     client against Prism, a validating mock; fail on a rejection of ours
 
 Per-spec settings (crate name and version, lenient, derives, replacement types, dependencies, runtime)
 are read from specs/clientgen.toml. `cargo xtask <COMMAND> --help` describes a command.
@@ -189,6 +200,25 @@ options:
   -h, --help   print this help
 ";
 
+const CONFORMANCE_HELP: &str = "\
+usage: cargo xtask conformance [DIR|DOC] [--max-bytes=SIZE | --min-bytes=SIZE] [--all]
+
+Request conformance at corpus scale: for every document under DIR (default ../shared/corpus), or the one
+document DOC, a driver built under target/conformance/ calls every operation through the generated client
+twice, with its required inputs only and with every input set (the spec's examples where it gives them,
+else values built from the schemas), against Stoplight Prism validating the same document. Prints per
+document the operations, calls, accepted and rejected calls and the rejections by class: ours, the
+validator's, the document's (the last two listed in tests/conformance/known_rejections.txt). Fails on a
+rejection of ours, and on a listed rejection that no longer shows. The exact bytes of every call are in
+target/conformance/calls.jsonl.
+
+options:
+  --max-bytes=SIZE   only the documents of DIR up to SIZE bytes
+  --min-bytes=SIZE   only the documents of DIR over SIZE bytes
+  --all              list every rejection, not only ours
+  -h, --help         print this help
+";
+
 const MUTANTS_HELP: &str = "\
 usage: cargo xtask mutants [FILE…]
 
@@ -235,9 +265,10 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "orphans" => parse_orphans(&mut parser).map_err(with_usage(ORPHANS_HELP)),
         "mutants" => parse_mutants(&mut parser).map_err(with_usage(MUTANTS_HELP)),
         "decoders" => parse_decoders(&mut parser).map_err(with_usage(DECODERS_HELP)),
+        "conformance" => parse_conformance(&mut parser).map_err(with_usage(CONFORMANCE_HELP)),
         "help" => Ok(Command::Help(USAGE)),
         other => Err(format!(
-            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, features, orphans or mutants\n\n{USAGE}"
+            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, features, orphans, mutants, decoders or conformance\n\n{USAGE}"
         )),
     }
 }
@@ -279,13 +310,25 @@ enum Limit {
     Over(u64),
 }
 
-fn parse_dir_and_limit(parser: &mut Parser, no_check: bool) -> Result<(Option<PathBuf>, Limit), String> {
+/// `[DIR] [--max-bytes=SIZE | --min-bytes=SIZE]`, with `--no-check` when `no_check`, and `--all` (setting
+/// it) when `all` is given.
+fn parse_dir_and_limit(
+    parser: &mut Parser,
+    no_check: bool,
+    mut all: Option<&mut bool>,
+) -> Result<(Option<PathBuf>, Limit), String> {
     let mut dir = None;
     let mut limit: Option<(String, Limit)> = None;
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         let (flag, value) = match arg {
             Arg::Short('h') | Arg::Long("help") => return Err(String::new()),
             Arg::Long("no-check") if no_check => ("--no-check", Limit::None),
+            Arg::Long("all") if all.is_some() => {
+                if let Some(all) = all.as_deref_mut() {
+                    *all = true;
+                }
+                continue;
+            }
             Arg::Long("max-bytes") => ("--max-bytes", Limit::UpTo(size(parser, "--max-bytes")?)),
             Arg::Long("min-bytes") => ("--min-bytes", Limit::Over(size(parser, "--min-bytes")?)),
             Arg::Value(value) if dir.is_none() => {
@@ -304,7 +347,7 @@ fn parse_dir_and_limit(parser: &mut Parser, no_check: bool) -> Result<(Option<Pa
 }
 
 fn parse_corpus(parser: &mut Parser) -> Result<Command, String> {
-    match parse_dir_and_limit(parser, true) {
+    match parse_dir_and_limit(parser, true, None) {
         Err(message) if message.is_empty() => Ok(Command::Help(CORPUS_HELP)),
         Err(message) => Err(message),
         Ok((dir, limit)) => {
@@ -320,7 +363,7 @@ fn parse_corpus(parser: &mut Parser) -> Result<Command, String> {
 }
 
 fn parse_examples(parser: &mut Parser) -> Result<Command, String> {
-    match parse_dir_and_limit(parser, false) {
+    match parse_dir_and_limit(parser, false, None) {
         Err(message) if message.is_empty() => Ok(Command::Help(EXAMPLES_HELP)),
         Err(message) => Err(message),
         Ok((dir, limit)) => {
@@ -414,6 +457,22 @@ fn parse_decoders(parser: &mut Parser) -> Result<Command, String> {
         return Err("at least one document is needed".to_owned());
     }
     Ok(Command::Decoders { documents, inputs, seed, release })
+}
+
+fn parse_conformance(parser: &mut Parser) -> Result<Command, String> {
+    let mut all = false;
+    match parse_dir_and_limit(parser, false, Some(&mut all)) {
+        Err(message) if message.is_empty() => Ok(Command::Help(CONFORMANCE_HELP)),
+        Err(message) => Err(message),
+        Ok((dir, limit)) => {
+            let select = match limit {
+                Limit::UpTo(bytes) => Select::UpTo(bytes),
+                Limit::Over(bytes) => Select::Over(bytes),
+                Limit::All | Limit::None => Select::All,
+            };
+            Ok(Command::Conformance { dir, select, all })
+        }
+    }
 }
 
 fn parse_orphans(parser: &mut Parser) -> Result<Command, String> {

@@ -5,6 +5,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod conformance;
 pub mod corpus;
 pub mod decoders;
 pub mod examples;

@@ -59,6 +59,14 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::Conformance { dir, select, all } => {
+            let documents = xtask::conformance::documents(&corpus_dir(dir), select);
+            xtask::conformance::run(&root, &documents, 1).and_then(|report| {
+                print!("{}", xtask::conformance::table(&report, all));
+                xtask::conformance::write_log(&root, &report)?;
+                xtask::conformance::enforce(&root, &report)
+            })
+        }
         Command::Orphans { references } => xtask::orphans::run(&root, &references).and_then(|orphans| {
             if orphans.is_empty() {
                 println!("every snapshot was referenced");

@@ -10,17 +10,15 @@
 //! minutes on two cores); later runs rebuild only what changed. Run with `-- --nocapture` to see the bytes.
 
 mod mock_bugs;
-mod prism;
 mod scratch;
-mod verdict;
 mod wire_table;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use prism::Prism;
-use verdict::Violation;
+use xtask::conformance::prism::{self, Prism};
+use xtask::conformance::verdict::{self, Violation};
 
 /// What one call did.
 struct Call {

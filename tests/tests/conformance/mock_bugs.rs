@@ -4,7 +4,7 @@
 //! anything else Prism reports fails the test, and so does an entry that a run no longer meets, for each of
 //! its calls (the bug was fixed, or the request changed): the list says what Prism gets wrong today.
 
-use super::verdict::Violation;
+use xtask::conformance::verdict::Violation;
 
 /// How a mock bug shows.
 pub enum Symptom {

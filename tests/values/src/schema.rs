@@ -20,12 +20,22 @@ pub struct Values<'d> {
     pub rng: Rng,
     /// Each `allOf` schema met, merged into one object schema (by the address of the schema).
     merged: std::collections::HashMap<usize, &'d Value>,
+    /// `int64` integers within ±(2⁵³ − 1) (see [`Values::safe_integers`]).
+    safe_integers: bool,
 }
 
 impl<'d> Values<'d> {
     /// Values for the schemas of `doc` (the whole document, where `$ref`s point), from `seed`.
     pub fn new(doc: &'d Value, seed: u64) -> Self {
-        Self { doc, rng: Rng::new(seed), merged: std::collections::HashMap::new() }
+        Self { doc, rng: Rng::new(seed), merged: std::collections::HashMap::new(), safe_integers: false }
+    }
+
+    /// Keeps `int64` integers within ±(2⁵³ − 1), the integers a JavaScript number holds exactly: for a
+    /// validator written in JavaScript (Prism, through ajv-formats, refuses a larger `int64` that the schema
+    /// allows).
+    pub fn safe_integers(mut self) -> Self {
+        self.safe_integers = true;
+        self
     }
 
     /// The schema a `$ref` chain ends at (the schema itself when it is no reference; `{}` when one dangles).
@@ -291,25 +301,58 @@ impl<'d> Values<'d> {
 
     fn integer(&mut self, schema: &Map<String, Value>) -> i64 {
         let wide = schema.get("format").and_then(Value::as_str) == Some("int64");
-        let (floor, ceiling) = if wide { (i64::MIN, i64::MAX) } else { (i32::MIN as i64, i32::MAX as i64) };
-        let low = bound(schema, "minimum").map_or(floor, |m| m + i64::from(exclusive(schema, "exclusiveMinimum")));
-        let high = bound(schema, "maximum").map_or(ceiling, |m| m - i64::from(exclusive(schema, "exclusiveMaximum")));
+        const SAFE: i64 = (1 << 53) - 1;
+        let (floor, ceiling) = match (wide, self.safe_integers) {
+            (true, false) => (i64::MIN, i64::MAX),
+            (true, true) => (-SAFE, SAFE),
+            (false, _) => (i32::MIN as i64, i32::MAX as i64),
+        };
+        // 3.0 marks a bound exclusive with a boolean beside it, 3.1 gives the exclusive bound as a number.
+        let low = bound(schema, "minimum")
+            .map(|m| m + i64::from(exclusive(schema, "exclusiveMinimum")))
+            .into_iter()
+            .chain(bound(schema, "exclusiveMinimum").map(|m| m.saturating_add(1)))
+            .max()
+            .unwrap_or(floor);
+        let high = bound(schema, "maximum")
+            .map(|m| m - i64::from(exclusive(schema, "exclusiveMaximum")))
+            .into_iter()
+            .chain(bound(schema, "exclusiveMaximum").map(|m| m.saturating_sub(1)))
+            .min()
+            .unwrap_or(ceiling);
         let (low, high) = (low.max(floor), high.min(ceiling));
-        match self.rng.below(4) {
+        let value = match self.rng.below(4) {
             0 => low,
             1 => high,
             // Small numbers are what most fields hold.
             2 => self.rng.between(low.max(-100), high.min(100).max(low.max(-100))),
             _ => self.rng.between(low, high),
+        };
+        match bound(schema, "multipleOf").filter(|step| *step > 0) {
+            // The nearest multiple within the bounds (rounding towards zero stays within them when `value` is).
+            Some(step) => {
+                let multiple = value / step * step;
+                if multiple < low { multiple + step } else { multiple }
+            }
+            None => value,
         }
     }
 
     fn number(&mut self, schema: &Map<String, Value>) -> Value {
-        let low = schema.get("minimum").and_then(Value::as_f64).unwrap_or(-1e6);
-        let high = schema.get("maximum").and_then(Value::as_f64).unwrap_or(1e6).max(low);
+        let given = |key: &str| schema.get(key).and_then(Value::as_f64);
+        let (low, high) =
+            (given("minimum").or(given("exclusiveMinimum")), given("maximum").or(given("exclusiveMaximum")));
+        let low_open = given("exclusiveMinimum").is_some() || exclusive(schema, "exclusiveMinimum");
+        let high_open = given("exclusiveMaximum").is_some() || exclusive(schema, "exclusiveMaximum");
+        let low = low.unwrap_or(-1e6);
+        let high = high.unwrap_or(1e6).max(low);
         let unit = (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         let value = low + (high - low) * unit;
-        if self.rng.chance(30) { json!(value.round().clamp(low, high) as i64) } else { json!(value) }
+        let inside = |v: f64| (v > low || (!low_open && v == low)) && (v < high || (!high_open && v == high));
+        if self.rng.chance(30) && inside(value.round()) {
+            return json!(value.round() as i64);
+        }
+        if inside(value) { json!(value) } else { json!((low + high) / 2.0) }
     }
 
     /// A value of no declared type: small, of any kind.

@@ -10,13 +10,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long Prism may take to listen (it takes 2-6 s on two cores).
-const STARTUP: Duration = Duration::from_secs(60);
+pub const STARTUP: Duration = Duration::from_secs(60);
 
-/// The `prism` executable, installed inside the repository on first use (`xtask::tools::prism`); a failure
+/// The `prism` executable, installed inside the repository on first use (`crate::tools::prism`); a failure
 /// to install it fails the test with the message naming the install command: a missing mock must fail the
 /// suite rather than skip the check.
 pub fn binary(root: &Path) -> PathBuf {
-    xtask::tools::prism(root).unwrap_or_else(|message| panic!("{message}"))
+    crate::tools::prism(root).unwrap_or_else(|message| panic!("{message}"))
 }
 
 /// How long a Prism that left a request unanswered may take to exit before it counts as alive: a crashing
@@ -63,27 +63,35 @@ impl Prism {
     /// Waits until Prism accepts connections. The port was free when chosen but released for Prism to take,
     /// so another process may take it first: a Prism that exits for that (`EADDRINUSE`) is started again on
     /// another port, and a connection counts only while this Prism runs (not someone else's listener).
-    pub fn ready(mut self) -> Prism {
+    pub fn ready(self) -> Prism {
+        self.try_ready(STARTUP).unwrap_or_else(|message| panic!("{message}"))
+    }
+
+    /// Like [`Prism::ready`], waiting up to `startup`; `Err` when Prism exits (a document it cannot read) or
+    /// does not listen in time.
+    pub fn try_ready(mut self, startup: Duration) -> Result<Prism, String> {
         for _ in 0..PORT_ATTEMPTS {
             let started = Instant::now();
             loop {
                 if let Some(crash) = self.exited() {
                     let log = fs::read_to_string(&self.log).unwrap_or_default();
                     if !log.contains("EADDRINUSE") {
-                        panic!("Prism exited before it listened on {}: {crash}", self.address);
+                        return Err(format!("Prism exited before it listened on {}: {crash}", self.address));
                     }
                     break;
                 }
                 if TcpStream::connect(&self.address).is_ok() && self.child.try_wait().ok().flatten().is_none() {
-                    return self;
+                    return Ok(self);
                 }
-                assert!(started.elapsed() < STARTUP, "Prism did not listen on {} within {STARTUP:?}", self.address);
+                if started.elapsed() > startup {
+                    return Err(format!("Prism did not listen on {} within {startup:?}", self.address));
+                }
                 std::thread::sleep(Duration::from_millis(50));
             }
             let log = self.log.clone();
             self = Prism::spawn(&self.bin, &self.spec, log);
         }
-        panic!("Prism found its port taken {PORT_ATTEMPTS} times in a row");
+        Err(format!("Prism found its port taken {PORT_ATTEMPTS} times in a row"))
     }
 
     /// When Prism has exited (after a request crashed it): the error line of its output.

@@ -1,0 +1,155 @@
+//! The inputs of every call: for each operation a minimal call (its required inputs only) and a full one
+//! (every input set), each value the spec's own example where it gives one and a value built from the
+//! schema (`clientgen-values`) after it, as candidates the driver tries in turn (an example that does not
+//! fit its own schema's type is passed over).
+
+use clientgen::{Input, InputKind, OperationInputs};
+use clientgen_values::Values;
+use serde_json::{Map, Value, json};
+
+/// One call: the operation's method, `minimal` or `full`, and its inputs.
+pub fn calls(doc: &Value, operations: &[OperationInputs], seed: u64) -> Vec<Value> {
+    // Prism reads numbers as JavaScript does: an `int64` beyond 2⁵³ is refused though the schema allows it.
+    let mut values = Values::new(doc, seed).safe_integers();
+    let mut out = Vec::new();
+    for op in operations {
+        let schemas = Schemas::of(&values, op);
+        for (kind, all) in [("minimal", false), ("full", true)] {
+            let mut input = Map::new();
+            for item in op.inputs.iter().filter(|item| all || item.required) {
+                input.insert(item.name.clone(), Value::Array(candidates(&mut values, &schemas, item)));
+            }
+            if all && op.credential.as_ref().is_some_and(|c| c.optional) {
+                input.insert("$credential".to_owned(), Value::Bool(true));
+            }
+            out.push(json!({"operation": op.method, "kind": kind, "input": input}));
+        }
+    }
+    out
+}
+
+/// Where an operation's parameters and body are described in the document.
+struct Schemas<'d> {
+    /// `(name, in, parameter object)`, the operation's over its path item's.
+    params: Vec<(String, String, &'d Value)>,
+    /// The request body object.
+    body: Option<&'d Value>,
+}
+
+impl<'d> Schemas<'d> {
+    fn of(values: &Values<'d>, op: &OperationInputs) -> Schemas<'d> {
+        let path_item = op.pointer.rsplit_once('/').map_or("", |(item, _)| item);
+        let mut params: Vec<(String, String, &'d Value)> = Vec::new();
+        for list in [format!("{}/parameters", op.pointer), format!("{path_item}/parameters")] {
+            let Some(Value::Array(items)) = values.at(&list).map(|v| values.resolve(v)) else { continue };
+            for item in items {
+                let item = values.resolve(item);
+                let name = item.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let location = item.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
+                if !params.iter().any(|(n, l, _)| *n == name && *l == location) {
+                    params.push((name, location, item));
+                }
+            }
+        }
+        let body = values.at(&format!("{}/requestBody", op.pointer)).map(|v| values.resolve(v));
+        Schemas { params, body }
+    }
+
+    /// The parameter object or the body's media type object of `input`.
+    fn described(&self, input: &Input) -> Option<&'d Value> {
+        if input.location == "body" {
+            let content = self.body?.get("content")?;
+            return content.get(input.media.as_deref()?).or_else(|| content.as_object()?.values().next());
+        }
+        self.params.iter().find(|(name, location, _)| *name == input.wire && *location == input.location).map(|p| p.2)
+    }
+}
+
+/// The example the spec gives on `described` (a parameter or media type object): `example`, else the first
+/// of `examples` with a `value`.
+fn example(values: &Values<'_>, described: &Value) -> Option<Value> {
+    if let Some(example) = described.get("example") {
+        return Some(example.clone());
+    }
+    let examples = described.get("examples")?.as_object()?;
+    examples.values().find_map(|example| values.resolve(example).get("value").cloned())
+}
+
+/// The candidate values of one input: the spec's example, then a generated one.
+fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input) -> Vec<Value> {
+    let described = schemas.described(input);
+    let schema = described
+        .and_then(|d| d.get("schema").or_else(|| d.get("content")?.as_object()?.values().next()?.get("schema")));
+    let mut out = Vec::new();
+    if let Some(example) = described.and_then(|d| example(values, d)) {
+        out.push(example);
+    }
+    // On the wire an empty path, header or cookie value reads as no value (`/users/` has no user name, an
+    // empty header is no header to Prism): such values are built until one is not empty.
+    let wire_location = matches!(input.location.as_str(), "path" | "header" | "cookie");
+    let mut generated = Value::String("value".to_owned());
+    for _ in 0..50 {
+        generated = match schema {
+            Some(schema) => values.valid(schema),
+            None => Value::String("value".to_owned()),
+        };
+        if !wire_location || !is_empty(&generated) {
+            break;
+        }
+    }
+    out.push(generated);
+    if matches!(input.location.as_str(), "header" | "cookie") || input.kind == InputKind::Secret {
+        out.iter_mut().for_each(|value| visible_ascii(value, input.location == "cookie"));
+    }
+    if let InputKind::Form(_) = input.kind {
+        // A form's parts are built from one object; a file part's value is text either way.
+        out.retain(Value::is_object);
+    }
+    out
+}
+
+/// An empty string, array or object, or `null`.
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
+}
+
+/// Replaces what a header (or a cookie) cannot carry in every string of `value`: characters outside
+/// visible ASCII and space (and for cookies the separators), each with `x`. Such a value is the caller's
+/// mistake, not a value to send.
+fn visible_ascii(value: &mut Value, cookie: bool) {
+    match value {
+        Value::String(text) => {
+            *text = text
+                .chars()
+                .map(|c| {
+                    let invisible = !(' '..='~').contains(&c);
+                    let separator = cookie && matches!(c, ' ' | '"' | ',' | ';' | '\\');
+                    if invisible || separator { 'x' } else { c }
+                })
+                .collect();
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| visible_ascii(item, cookie)),
+        Value::Object(map) => map.values_mut().for_each(|item| visible_ascii(item, cookie)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_values_keep_only_visible_ascii() {
+        let mut value = json!({"a": "é\nb", "c": ["x;y z"]});
+        visible_ascii(&mut value, false);
+        assert_eq!(value, json!({"a": "xxb", "c": ["x;y z"]}));
+        visible_ascii(&mut value, true);
+        assert_eq!(value, json!({"a": "xxb", "c": ["xxyxz"]}));
+    }
+}
