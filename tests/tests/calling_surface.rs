@@ -163,3 +163,28 @@ async fn a_per_call_header_that_cannot_be_sent_is_an_error_before_sending() {
     assert!(matches!(err, clientgen_runtime::Error::Transport(_)), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 0);
 }
+
+/// A path parameter of `.` or `..` is a dot segment, which URL normalization removes (`/secrets/..` would be
+/// `/`), and an empty one leaves the segment empty: the call fails before anything is sent, and the message
+/// names the parameter, not its value. Found by `cargo xtask conformance` (svix: `/api/v1/app/{app_id}/stats/attempts`
+/// went out as `/api/v1/app/stats/attempts` for an `app_id` of `.`).
+#[tokio::test]
+async fn a_path_parameter_the_url_would_drop_is_refused_before_sending() {
+    let server = server().await;
+    for (value, what) in [("..", "`.` or `..`"), (".", "`.` or `..`"), ("", "empty")] {
+        let err = client(&server).get_secret(&clientgen_runtime::Secret::new(value)).await.unwrap_err();
+        match &err {
+            clientgen_runtime::Error::Input(message) => assert_eq!(
+                message,
+                &format!(
+                    "the path parameter {{token}} of `/secrets/{{token}}` is {what}, which the URL would drop; nothing was sent"
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+    // `%2e` given as text is sent as text: its `%` is encoded.
+    client(&server).get_secret(&clientgen_runtime::Secret::new("%2e")).await.unwrap();
+    let (target, _) = seen(&server, &[]).await;
+    assert_eq!(target, "/secrets/%252e");
+}

@@ -218,10 +218,15 @@ impl<'a> Request<'a> {
             http.request.resend_count = tracing::field::Empty,
             error.type = tracing::field::Empty,
         );
-        Pending { response: Box::pin(self.execute().instrument(span)), decode: O::decode }
+        Pending { response: Box::pin(self.execute(template).instrument(span)), decode: O::decode }
     }
 
-    fn build(self) -> Result<(reqwest::Request, &'a ClientCore, Security, bool), Error<Infallible>> {
+    /// The request as it goes out; `template` is the spec's path template, which the filled path is
+    /// checked against ([`path_problem`]).
+    fn build(self, template: &str) -> Result<(reqwest::Request, &'a ClientCore, Security, bool), Error<Infallible>> {
+        if let Some(problem) = path_problem(template, &self.path) {
+            return Err(Error::Input(problem));
+        }
         let Self { core, mut builder, security, sensitive, mut params, accept, timeout, .. } = self;
         params.sort_by_key(|(slot, _)| *slot);
         if let Some(key) = &self.idempotency_key {
@@ -258,15 +263,40 @@ impl<'a> Request<'a> {
         Ok((request, core, security, sensitive))
     }
 
-    async fn execute(self) -> Result<RawResponse, Error<Infallible>> {
+    async fn execute(self, template: &str) -> Result<RawResponse, Error<Infallible>> {
         let policy = self.retry.unwrap_or_else(|| self.core.retry_policy());
         let keyed = self.idempotency_key.is_some();
         let streams = self.streams;
-        let (request, core, security, sensitive) = self.build().inspect_err(|_| {
+        let (request, core, security, sensitive) = self.build(template).inspect_err(|_| {
             tracing::Span::current().record("error.type", "request");
         })?;
         core.execute(request, security, sensitive, policy, keyed, streams).await
     }
+}
+
+/// Why the filled `path` cannot be sent for `template`, if it cannot: a segment that is a path parameter
+/// alone (`/{id}/`) became empty, `.` or `..` (also percent-encoded, which URL parsers decode first), which
+/// URL normalization removes, so that the request would go to another resource. The message names the
+/// parameter, never its value (a path may hold an identifier or a secret).
+fn path_problem(template: &str, path: &str) -> Option<String> {
+    let dot = |segment: &str| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    };
+    let template_segments: Vec<&str> = template.split('/').collect();
+    let path_segments: Vec<&str> = path.split('?').next().unwrap_or(path).split('/').collect();
+    if template_segments.len() != path_segments.len() {
+        return None;
+    }
+    template_segments.iter().zip(&path_segments).find_map(|(pattern, filled)| {
+        let whole = pattern.starts_with('{') && pattern.ends_with('}') && pattern.matches('{').count() == 1;
+        let what = if filled.is_empty() { "empty" } else { "`.` or `..`" };
+        (whole && (filled.is_empty() || dot(filled))).then(|| {
+            format!(
+                "the path parameter {pattern} of `{template}` is {what}, which the URL would drop; nothing was sent"
+            )
+        })
+    })
 }
 
 /// Declares a generated crate's `Call` type: what every operation's `Client` method returns. Each generated
@@ -364,13 +394,41 @@ mod tests {
     }
 
     #[test]
+    fn a_path_parameter_that_the_url_would_drop_is_refused() {
+        let template = "/apps/{app}/stats/{kind}.json";
+        assert_eq!(path_problem(template, "/apps/a%2Fb/stats/x.json"), None);
+        assert_eq!(path_problem(template, "/apps/.a/stats/..json"), None, "dots within a segment are text");
+        for (path, what) in [
+            ("/apps/./stats/x.json", "`.` or `..`"),
+            ("/apps/../stats/x.json", "`.` or `..`"),
+            ("/apps/%2E%2e/stats/x.json", "`.` or `..`"),
+            ("/apps/.%2E/stats/x.json", "`.` or `..`"),
+            ("/apps//stats/x.json", "empty"),
+        ] {
+            let problem = path_problem(template, path).unwrap_or_else(|| panic!("{path} passed"));
+            assert_eq!(
+                problem,
+                format!(
+                    "the path parameter {{app}} of `{template}` is {what}, which the URL would drop; nothing was sent"
+                )
+            );
+        }
+        // A literal `.` of the template itself is the spec's, and a segment of text and a parameter is never empty.
+        assert_eq!(path_problem("/a/./{b}", "/a/./x"), None);
+        assert_eq!(path_problem(template, "/apps/a/stats/.json"), None);
+        let core = core();
+        let request = Request::new(&core, reqwest::Method::GET, "/apps/../stats/x.json", Security::None, false);
+        assert!(matches!(request.build(template), Err(Error::Input(_))));
+    }
+
+    #[test]
     fn caller_headers_that_may_carry_credentials_are_sensitive() {
         let core = core();
         let mut request = Request::new(&core, reqwest::Method::GET, "/things", Security::None, false);
         for (name, value) in [("Authorization", "Bearer t"), ("X-Api-Key", "k"), ("Cookie", "c=1"), ("X-Trace", "t")] {
             request.add_header(name, value);
         }
-        let (request, ..) = request.build().unwrap();
+        let (request, ..) = request.build("/").unwrap();
         let sensitive: Vec<(&str, bool)> =
             request.headers().iter().map(|(name, value)| (name.as_str(), value.is_sensitive())).collect();
         assert_eq!(sensitive, [("authorization", true), ("x-api-key", true), ("cookie", true), ("x-trace", false)]);
@@ -386,7 +444,7 @@ mod tests {
         request.cookie(1, "d", "z");
         request.query(2, "b", "3", Style::Form, true);
         request.add_query("extra", "e");
-        let (request, ..) = request.build().unwrap();
+        let (request, ..) = request.build("/").unwrap();
         assert_eq!(request.url().as_str(), "http://127.0.0.1:1/api/things?a=1&b=3&extra=e");
         assert_eq!(request.headers()["cookie"], "d=z; c=x%20y");
     }
@@ -397,7 +455,7 @@ mod tests {
         let request = Request::new(&core, reqwest::Method::POST, "/things", Security::None, false)
             .json(&serde_json::json!({"a": 1}), "application/merge-patch+json")
             .json(&serde_json::json!({"b": 2}), "application/json");
-        let (request, ..) = request.build().unwrap();
+        let (request, ..) = request.build("/").unwrap();
         let types: Vec<_> = request.headers().get_all("content-type").iter().collect();
         assert_eq!(types, ["application/json"]);
         assert_eq!(request.body().and_then(reqwest::Body::as_bytes), Some(&br#"{"b":2}"#[..]));
@@ -410,7 +468,7 @@ mod tests {
             .idempotency_header("X-Idempotency-Key");
         request.header(0, "X-Idempotency-Key", "from-parameter".to_owned());
         request.set_idempotency_key("from-option");
-        let (request, ..) = request.build().unwrap();
+        let (request, ..) = request.build("/").unwrap();
         let values: Vec<_> = request.headers().get_all("x-idempotency-key").iter().collect();
         assert_eq!(values, ["from-option"]);
     }

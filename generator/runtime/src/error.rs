@@ -73,6 +73,11 @@ pub enum Error<E> {
     /// A request middleware of the client failed (see [`crate::transport`]).
     #[error(transparent)]
     Middleware(MiddlewareError),
+    /// An input cannot be sent as given, so nothing was sent: a path parameter whose value is empty, `.` or
+    /// `..`. URL normalization drops such a segment (RFC 3986, section 5.2.4), and the request would reach
+    /// another resource (`/apps/{app}/stats` with `..` is `/stats`).
+    #[error("{0}")]
+    Input(String),
 }
 
 impl<E> Error<E> {
@@ -84,7 +89,7 @@ impl<E> Error<E> {
             | Self::Decode { status, .. }
             | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Transport(err) => err.status(),
-            Self::Auth(_) | Self::Middleware(_) => None,
+            Self::Auth(_) | Self::Middleware(_) | Self::Input(_) => None,
         }
     }
 
@@ -95,7 +100,7 @@ impl<E> Error<E> {
             | Self::UnexpectedStatus { headers, .. }
             | Self::Decode { headers, .. }
             | Self::BodyTooLarge { headers, .. } => Some(headers),
-            Self::Transport(_) | Self::Auth(_) | Self::Middleware(_) => None,
+            Self::Transport(_) | Self::Auth(_) | Self::Middleware(_) | Self::Input(_) => None,
         }
     }
 
@@ -131,6 +136,7 @@ impl Error<std::convert::Infallible> {
             Self::Transport(err) => Error::Transport(err),
             Self::Auth(err) => Error::Auth(err),
             Self::Middleware(err) => Error::Middleware(err),
+            Self::Input(message) => Error::Input(message),
         }
     }
 }
@@ -164,6 +170,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             Self::Transport(err) => f.debug_tuple("Transport").field(err).finish(),
             Self::Auth(err) => f.debug_tuple("Auth").field(err).finish(),
             Self::Middleware(err) => f.debug_tuple("Middleware").field(err).finish(),
+            Self::Input(message) => f.debug_tuple("Input").field(message).finish(),
         }
     }
 }

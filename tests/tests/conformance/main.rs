@@ -9,6 +9,7 @@
 //! and says so. The first run builds the driver crate and reqwest in `target/conformance-target` (about two
 //! minutes on two cores); later runs rebuild only what changed. Run with `-- --nocapture` to see the bytes.
 
+mod corpus;
 mod mock_bugs;
 mod scratch;
 mod wire_table;

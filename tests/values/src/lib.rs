@@ -6,11 +6,13 @@
 //! Everything is reproducible: the same document, schema and seed give the same values, in the same order.
 
 mod mutate;
+mod pattern;
 mod rng;
 mod schema;
 mod text;
 
 pub use mutate::Mutation;
+pub use pattern::matching;
 pub use rng::Rng;
 pub use schema::Values;
 pub use text::write;

@@ -1,7 +1,7 @@
 //! Valid values: JSON built from a schema so that the schema accepts it — `$ref`s followed, `allOf` merged,
 //! one branch of a `oneOf`/`anyOf` (with its discriminator's tag), enums and `const`, formats, bounds on
-//! numbers, lengths and item counts, required properties always and optional ones at random, and `null`
-//! now and then where the schema allows it. Patterns are not honoured (no decoder checks one).
+//! numbers, lengths and item counts, patterns (`pattern.rs`), required properties always and optional ones at
+//! random, and `null` now and then where the schema allows it.
 
 use serde_json::{Map, Value, json};
 
@@ -22,12 +22,23 @@ pub struct Values<'d> {
     merged: std::collections::HashMap<usize, &'d Value>,
     /// `int64` integers within ±(2⁵³ − 1) (see [`Values::safe_integers`]).
     safe_integers: bool,
+    /// Date-times in RFC 3339 form only (see [`Values::strict_dates`]).
+    strict_dates: bool,
+    /// A schema's `example` is a value now and then (see [`Values::without_schema_examples`]).
+    schema_examples: bool,
 }
 
 impl<'d> Values<'d> {
     /// Values for the schemas of `doc` (the whole document, where `$ref`s point), from `seed`.
     pub fn new(doc: &'d Value, seed: u64) -> Self {
-        Self { doc, rng: Rng::new(seed), merged: std::collections::HashMap::new(), safe_integers: false }
+        Self {
+            doc,
+            rng: Rng::new(seed),
+            merged: std::collections::HashMap::new(),
+            safe_integers: false,
+            strict_dates: false,
+            schema_examples: true,
+        }
     }
 
     /// Keeps `int64` integers within ±(2⁵³ − 1), the integers a JavaScript number holds exactly: for a
@@ -35,6 +46,22 @@ impl<'d> Values<'d> {
     /// allows).
     pub fn safe_integers(mut self) -> Self {
         self.safe_integers = true;
+        self
+    }
+
+    /// Builds `date-time` strings in RFC 3339 form only, as `format: date-time` defines them. By default half
+    /// are the other forms that clients read from real servers (no offset, a space for the `T`): a decoder
+    /// test wants those, a request, whose values a server checks, does not.
+    pub fn strict_dates(mut self) -> Self {
+        self.strict_dates = true;
+        self
+    }
+
+    /// Never takes a schema's own `example` for a value. Documents often give examples that break their
+    /// schema (svix: `example: []` under `minItems: 1`); a decoder test wants them, a request check takes
+    /// the examples of parameters and bodies only, where it can say whose fault a rejection is.
+    pub fn without_schema_examples(mut self) -> Self {
+        self.schema_examples = false;
         self
     }
 
@@ -91,7 +118,7 @@ impl<'d> Values<'d> {
                 return (*value).clone();
             }
         }
-        if let Some(example) = object.get("example").filter(|_| self.rng.chance(15)) {
+        if let Some(example) = object.get("example").filter(|_| self.schema_examples && self.rng.chance(15)) {
             return example.clone();
         }
         if let Some(Value::Array(parts)) = object.get("allOf") {
@@ -183,6 +210,15 @@ impl<'d> Values<'d> {
         let index = self.rng.below(branches.len());
         let branch = &branches[index];
         let mut value = self.build(branch, depth);
+        // Properties declared beside the `oneOf` hold whichever branch is taken (svix's `IngestSourceIn`:
+        // `name` required beside a `oneOf` of source types).
+        if let (Some(Value::Object(_)), Value::Object(fields)) = (schema.get("properties"), &mut value) {
+            if let Value::Object(own) = self.object(schema, depth) {
+                for (name, own_value) in own {
+                    fields.entry(name).or_insert(own_value);
+                }
+            }
+        }
         let Some(discriminator) = schema.get("discriminator").and_then(Value::as_object) else { return value };
         let (Some(property), Value::Object(fields)) =
             (discriminator.get("propertyName").and_then(Value::as_str), &mut value)
@@ -239,7 +275,16 @@ impl<'d> Values<'d> {
         let most = bound(schema, "maxItems").map_or(least + 3, |most| (most.max(0) as usize).min(least + 3));
         let count = if depth < FULL_DEPTH { least + self.rng.below(most.saturating_sub(least) + 1) } else { least };
         let items = schema.get("items").unwrap_or(&Value::Bool(true));
-        Value::Array((0..count).map(|_| self.build(items, depth + 1)).collect())
+        let mut built: Vec<Value> = (0..count).map(|_| self.build(items, depth + 1)).collect();
+        if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+            let mut seen = Vec::new();
+            built.retain(|item| {
+                let fresh = !seen.contains(item);
+                seen.push(item.clone());
+                fresh
+            });
+        }
+        Value::Array(built)
     }
 
     fn string(&mut self, schema: &Map<String, Value>) -> Value {
@@ -251,7 +296,15 @@ impl<'d> Values<'d> {
             "email" => format!("user{}@example.com", self.rng.below(1000)),
             "uri" | "url" => format!("https://example.com/{}", self.rng.below(1000)),
             "ipv4" => format!("10.{}.{}.{}", self.rng.below(256), self.rng.below(256), self.rng.below(256)),
+            "ipv6" => format!("fd00::{:x}:{:x}", self.rng.below(0x10000), self.rng.below(0x10000)),
             "byte" => "aGVsbG8=".to_owned(),
+            _ if schema.get("pattern").is_some() => {
+                let pattern = schema.get("pattern").and_then(Value::as_str).unwrap_or_default();
+                match crate::pattern::matching(&mut self.rng, pattern) {
+                    Some(text) => text,
+                    None => self.text(4),
+                }
+            }
             _ => {
                 let least = bound(schema, "minLength").unwrap_or(0).max(0) as usize;
                 let most = bound(schema, "maxLength").map_or(least + 12, |m| (m.max(0) as usize).min(least + 12));
@@ -280,7 +333,9 @@ impl<'d> Values<'d> {
     fn date_time(&mut self) -> String {
         let date = self.date();
         let time = format!("{:02}:{:02}:{:02}", self.rng.below(24), self.rng.below(60), self.rng.below(60));
-        match self.rng.below(6) {
+        // Strict: the three forms that are RFC 3339 date-times (an offset, a `T`).
+        let form = if self.strict_dates { [0, 1, 5][self.rng.below(3)] } else { self.rng.below(6) };
+        match form {
             0 => format!("{date}T{time}Z"),
             1 => format!("{date}T{time}.{}+02:00", self.rng.below(1000)),
             2 => format!("{date} {time}+00:00"),
@@ -458,6 +513,62 @@ mod tests {
             }
         }
         assert!(circles > 50 && squares > 50, "{circles} {squares}");
+    }
+
+    #[test]
+    fn bounds_hold_in_both_spellings_with_multiples_and_safe_integers() {
+        let doc = json!({});
+        let mut values = Values::new(&doc, 3).safe_integers();
+        // 3.0: a boolean beside the bound; 3.1: the exclusive bound as a number.
+        let open30 =
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 5, "exclusiveMaximum": true});
+        let open31 = json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 5});
+        let number31 = json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1});
+        let even = json!({"type": "integer", "minimum": -7, "maximum": 9, "multipleOf": 2});
+        let wide = json!({"type": "integer", "format": "int64"});
+        let safe = (1i64 << 53) - 1;
+        for _ in 0..500 {
+            for schema in [&open30, &open31] {
+                let n = values.valid(schema).as_i64().unwrap();
+                assert!((1..=4).contains(&n), "{n} for {schema}");
+            }
+            let x = values.valid(&number31).as_f64().unwrap();
+            assert!(x > 0.0 && x <= 1.0, "{x}");
+            let n = values.valid(&even).as_i64().unwrap();
+            assert!(n % 2 == 0 && (-7..=9).contains(&n), "{n}");
+            let n = values.valid(&wide).as_i64().unwrap();
+            assert!((-safe..=safe).contains(&n), "{n}");
+        }
+        // Without `safe_integers`, the whole int64 range is used.
+        let mut values = Values::new(&doc, 3);
+        assert!((0..200).any(|_| values.valid(&wide).as_i64().unwrap().abs() > safe));
+    }
+
+    #[test]
+    fn properties_beside_a_one_of_are_built_with_the_branch() {
+        let doc = json!({});
+        let schema = json!({"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}},
+            "oneOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}}},
+                      {"type": "object", "required": ["b"], "properties": {"b": {"type": "boolean"}}}]});
+        let mut values = Values::new(&doc, 4);
+        for _ in 0..100 {
+            let value = values.valid(&schema);
+            assert!(value["name"].is_string() && (value["a"].is_i64() || value["b"].is_boolean()), "{value}");
+        }
+    }
+
+    #[test]
+    fn strict_date_times_have_an_offset_and_a_t() {
+        let doc = json!({});
+        let schema = json!({"type": "string", "format": "date-time"});
+        let mut strict = Values::new(&doc, 9).strict_dates();
+        for _ in 0..300 {
+            let text = strict.valid(&schema).as_str().unwrap().to_owned();
+            let offset = text.ends_with('Z') || text[19..].contains(['+', '-']);
+            assert!(text.as_bytes()[10] == b'T' && offset, "{text}");
+        }
+        let mut lenient = Values::new(&doc, 9);
+        assert!((0..300).any(|_| !lenient.valid(&schema).as_str().unwrap().contains('T')));
     }
 
     #[test]

@@ -50,6 +50,19 @@ pub fn main_rs(crate_name: &str, operations: &[OperationInputs]) -> Driver {
     Driver { main: out, skipped }
 }
 
+/// Rust's keywords: a field or setter of one of these names is written raw (`r#type`).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
+    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
+    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// `name` as an identifier in Rust source.
+fn ident(name: &str) -> String {
+    if KEYWORDS.contains(&name) { format!("r#{name}") } else { name.to_owned() }
+}
+
 /// The expression of an input's value, read from `input` (the call's JSON object of inputs).
 fn read(op: &OperationInputs, input: &Input, required: bool) -> String {
     let name = &input.name;
@@ -126,7 +139,7 @@ fn form_builder(op: &OperationInputs, input: &Input, parts: &[clientgen::FormPar
         format!("    let parts = input.get({:?}).and_then(|c| c.get(0)).cloned().unwrap_or_default();\n", input.name);
     // One part as an input of its own (its value the only candidate), or no input when the value has none.
     body.push_str(
-        "    let part = |name: &str| Value::Object(parts.get(name).map(|v| (name.to_owned(), Value::Array(vec![v.clone()]))).into_iter().collect());\n",
+        "    let part = |name: &str| Value::Object(parts.get(name).filter(|v| !v.is_null()).map(|v| (name.to_owned(), Value::Array(vec![v.clone()]))).into_iter().collect());\n",
     );
     let mut news = Vec::new();
     for part in parts.iter().filter(|p| p.in_new) {
@@ -141,7 +154,7 @@ fn form_builder(op: &OperationInputs, input: &Input, parts: &[clientgen::FormPar
     let _ = writeln!(body, "    let mut form = {}::new({});", input.rust_type, news.join(", "));
     for part in parts.iter().filter(|p| !p.in_new) {
         let wire = &part.wire;
-        let field = &part.field;
+        let field = ident(&part.field);
         let line = match (part.repeated, part.file) {
             (true, true) => format!(
                 "    form.{field} = wire::many_bytes(&part({wire:?}), {wire:?})?.into_iter().map(file).collect();"
@@ -149,16 +162,96 @@ fn form_builder(op: &OperationInputs, input: &Input, parts: &[clientgen::FormPar
             (true, false) => {
                 format!("    form.{field} = wire::many::<{}>(&part({wire:?}), {wire:?})?;", part.rust_type)
             }
-            (false, true) => format!(
-                "    if parts.get({wire:?}).is_some() {{ form.{field} = wire::bytes(&part({wire:?}), {wire:?})?.map(file); }}"
-            ),
-            (false, false) => format!(
-                "    if parts.get({wire:?}).is_some() {{ form.{field} = wire::opt::<{}>(&part({wire:?}), {wire:?})?; }}",
-                part.rust_type
-            ),
+            (false, true) => format!("    form.{field} = wire::bytes(&part({wire:?}), {wire:?})?.map(file);"),
+            (false, false) => {
+                format!("    form.{field} = wire::opt::<{}>(&part({wire:?}), {wire:?})?;", part.rust_type)
+            }
         };
         let _ = writeln!(body, "{line}");
     }
     body.push_str("    Ok(Some(form))\n");
     format!("fn form_{}(input: &Value) -> Result<Option<{}>, String> {{\n{body}}}\n", op.method, input.rust_type)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A document with one operation of each kind of input: path, query, header, JSON body, multipart form.
+    pub(crate) const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+  schemas:
+    Pet:
+      type: object
+      required: [name]
+      properties: {name: {type: string}, age: {type: integer}}
+paths:
+  /pets/{id}:
+    put:
+      operationId: putPet
+      security: [{token: []}]
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
+        - {name: dry-run, in: query, schema: {type: boolean}, example: true}
+        - {name: X-Trace, in: header, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '204': {description: done}
+  /pets/{id}/photo:
+    post:
+      operationId: uploadPhoto
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary}
+                caption: {type: string}
+                tags: {type: array, items: {type: string}}
+      responses:
+        '204': {description: done}
+"#;
+
+    pub(crate) fn operations() -> Vec<OperationInputs> {
+        let options = clientgen::Options::for_spec(std::path::Path::new("t.yaml"), "\"0.1\"");
+        clientgen::operation_inputs(std::path::Path::new("t.yaml"), SPEC, &options).unwrap()
+    }
+
+    #[test]
+    fn each_operation_reads_its_inputs_and_calls_the_method_then_the_setters() {
+        let driver = main_rs("conformance-t", &operations());
+        assert!(driver.skipped.is_empty());
+        let main = driver.main;
+        assert!(main.contains("use conformance_t::*;"), "{main}");
+        for line in [
+            "let client = client.with_token(Secret::new(\"credential-123\"));",
+            "let a0 = wire::opt::<i64>(&input, \"id\")?.ok_or(\"no value for id\")?;",
+            "let a1 = wire::opt::<types :: Pet>(&input, \"body\")?.ok_or(\"no value for body\")?;",
+            "let mut call = client.put_pet(a0, &a1);",
+            "if let Some(value) = wire::opt::<bool>(&input, \"dry_run\")? { call = call.dry_run(value); }",
+            "if let Some(value) = wire::opt::<String>(&input, \"x_trace\")? { call = call.x_trace(&value); }",
+            "Ok(wire::outcome(call.await))",
+            // The form: `new` with the required file part, the others set by field.
+            "let mut form = UploadPhotoForm::new(wire::bytes(&part(\"file\"), \"file\")?.map(file).ok_or(\"no part file\")?);",
+            "form.tags = wire::many::<String>(&part(\"tags\"), \"tags\")?;",
+            "let a1 = form_upload_photo(&input)?.ok_or(\"no value for body\")?;",
+            "let mut call = client.upload_photo(&a0, a1);",
+            "(\"put_pet\", |base, input| Box::pin(op_put_pet(base, input))),",
+        ] {
+            assert!(main.contains(line), "no `{line}` in:\n{main}");
+        }
+        assert_eq!(main.matches("fn file(").count(), 1, "{main}");
+    }
 }

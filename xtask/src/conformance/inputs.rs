@@ -10,7 +10,8 @@ use serde_json::{Map, Value, json};
 /// One call: the operation's method, `minimal` or `full`, and its inputs.
 pub fn calls(doc: &Value, operations: &[OperationInputs], seed: u64) -> Vec<Value> {
     // Prism reads numbers as JavaScript does: an `int64` beyond 2⁵³ is refused though the schema allows it.
-    let mut values = Values::new(doc, seed).safe_integers();
+    // A request's date-times are RFC 3339, as `format: date-time` says (servers check them).
+    let mut values = Values::new(doc, seed).safe_integers().strict_dates().without_schema_examples();
     let mut out = Vec::new();
     for op in operations {
         let schemas = Schemas::of(&values, op);
@@ -81,19 +82,22 @@ fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input)
     let schema = described
         .and_then(|d| d.get("schema").or_else(|| d.get("content")?.as_object()?.values().next()?.get("schema")));
     let mut out = Vec::new();
-    if let Some(example) = described.and_then(|d| example(values, d)) {
+    let wire_location = matches!(input.location.as_str(), "path" | "header" | "cookie");
+    // A parameter's `null` is no value to send (a nullable optional parameter is left out instead), and on
+    // the wire an empty path, header or cookie value reads as no value (`/users/` has no user name, an empty
+    // header is no header to Prism): such values are passed over, and built again until one is sendable.
+    let unsendable =
+        |value: &Value| (wire_location && is_empty(value)) || (input.location != "body" && value.is_null());
+    if let Some(example) = described.and_then(|d| example(values, d)).filter(|e| !unsendable(e)) {
         out.push(example);
     }
-    // On the wire an empty path, header or cookie value reads as no value (`/users/` has no user name, an
-    // empty header is no header to Prism): such values are built until one is not empty.
-    let wire_location = matches!(input.location.as_str(), "path" | "header" | "cookie");
     let mut generated = Value::String("value".to_owned());
     for _ in 0..50 {
         generated = match schema {
             Some(schema) => values.valid(schema),
             None => Value::String("value".to_owned()),
         };
-        if !wire_location || !is_empty(&generated) {
+        if !unsendable(&generated) {
             break;
         }
     }
@@ -151,5 +155,34 @@ mod tests {
         assert_eq!(value, json!({"a": "xxb", "c": ["x;y z"]}));
         visible_ascii(&mut value, true);
         assert_eq!(value, json!({"a": "xxb", "c": ["xxyxz"]}));
+    }
+}
+
+#[cfg(test)]
+mod calls_tests {
+    use super::*;
+    use crate::conformance::driver::tests::{SPEC, operations};
+
+    #[test]
+    fn minimal_calls_set_the_required_inputs_and_full_ones_every_input_examples_first() {
+        let doc = clientgen::read_document(std::path::Path::new("t.yaml"), SPEC).unwrap();
+        for seed in 0..20 {
+            let calls = calls(&doc, &operations(), seed);
+            let names =
+                |i: usize| -> Vec<&str> { calls[i]["input"].as_object().unwrap().keys().map(String::as_str).collect() };
+            assert_eq!((calls[0]["operation"].as_str(), calls[0]["kind"].as_str()), (Some("put_pet"), Some("minimal")));
+            assert_eq!(names(0), ["id", "body"]);
+            assert_eq!(names(1), ["id", "body", "dry_run", "x_trace"]);
+            // The spec's example comes first, a generated value after it.
+            assert_eq!(calls[1]["input"]["dry_run"][0], true);
+            assert_eq!(calls[1]["input"]["dry_run"].as_array().unwrap().len(), 2);
+            assert!(calls[1]["input"]["body"][0]["name"].is_string(), "{}", calls[1]);
+            // Header values stay within visible ASCII; path values are never empty.
+            let trace = calls[1]["input"]["x_trace"][0].as_str().unwrap();
+            assert!(trace.chars().all(|c| (' '..='~').contains(&c)), "{trace:?}");
+            let photo_id = calls[2]["input"]["id"][0].as_str().unwrap();
+            assert!(!photo_id.is_empty());
+            assert!(calls[3]["input"]["body"][0]["file"].is_string(), "{}", calls[3]);
+        }
     }
 }
