@@ -437,11 +437,11 @@ fn resolved<'a>(
 /// Whether a schema is a string, number, integer or boolean (an enum of them too), but not binary.
 fn is_scalar(refs: &Refs<'_>, schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
     use openapiv3::{SchemaKind, Type};
-    resolved(refs, schema).is_some_and(|schema| {
-        matches!(
-            &schema.schema_kind,
-            SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_))
-        )
+    resolved(refs, schema).is_some_and(|schema| match &schema.schema_kind {
+        SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_)) => true,
+        // A scalar behind a one-part `allOf` (how FastAPI gives an enum a default) is that scalar.
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 => is_scalar(refs, &all_of[0]),
+        _ => false,
     })
 }
 

@@ -131,6 +131,11 @@ impl<'d> Values<'d> {
                 return self.one_of(object, branches, depth);
             }
         }
+        self.by_type(object, depth)
+    }
+
+    /// A value of the schema's `type` (anything without one).
+    fn by_type(&mut self, object: &'d Map<String, Value>, depth: usize) -> Value {
         match kind(object).as_deref() {
             Some("object") => self.object(object, depth),
             Some("array") => self.array(object, depth),
@@ -209,6 +214,16 @@ impl<'d> Values<'d> {
     fn one_of(&mut self, schema: &'d Map<String, Value>, branches: &'d [Value], depth: usize) -> Value {
         let index = self.rng.below(branches.len());
         let branch = &branches[index];
+        // A branch that says nothing of the value's kind (`{description: …}`) takes the `type` declared
+        // beside the `oneOf` (readme's `event: {type: string, oneOf: [{description}, …]}`).
+        let says_nothing = self.resolve(branch).as_object().is_some_and(|b| {
+            !["type", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf"]
+                .iter()
+                .any(|k| b.contains_key(*k))
+        });
+        if says_nothing && schema.contains_key("type") {
+            return self.by_type(schema, depth);
+        }
         let mut value = self.build(branch, depth);
         // Properties declared beside the `oneOf` hold whichever branch is taken (svix's `IngestSourceIn`:
         // `name` required beside a `oneOf` of source types).
@@ -355,13 +370,16 @@ impl<'d> Values<'d> {
     }
 
     fn integer(&mut self, schema: &Map<String, Value>) -> i64 {
-        let wide = schema.get("format").and_then(Value::as_str) == Some("int64");
+        let format = schema.get("format").and_then(Value::as_str).unwrap_or_default();
+        let wide = matches!(format, "int64" | "uint64");
         const SAFE: i64 = (1 << 53) - 1;
         let (floor, ceiling) = match (wide, self.safe_integers) {
             (true, false) => (i64::MIN, i64::MAX),
             (true, true) => (-SAFE, SAFE),
             (false, _) => (i32::MIN as i64, i32::MAX as i64),
         };
+        // Unsigned formats (`uint8` … `uint64`) start at zero.
+        let floor = if format.starts_with("uint") { floor.max(0) } else { floor };
         // 3.0 marks a bound exclusive with a boolean beside it, 3.1 gives the exclusive bound as a number.
         let low = bound(schema, "minimum")
             .map(|m| m + i64::from(exclusive(schema, "exclusiveMinimum")))
@@ -554,6 +572,18 @@ mod tests {
         for _ in 0..100 {
             let value = values.valid(&schema);
             assert!(value["name"].is_string() && (value["a"].is_i64() || value["b"].is_boolean()), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_branch_without_a_kind_takes_the_type_beside_the_one_of_and_unsigned_formats_start_at_zero() {
+        let doc = json!({});
+        let event = json!({"type": "string", "oneOf": [{"description": "one"}, {"description": "two"}]});
+        let unsigned = json!({"type": "integer", "format": "uint32"});
+        let mut values = Values::new(&doc, 2);
+        for _ in 0..200 {
+            assert!(values.valid(&event).is_string());
+            assert!(values.valid(&unsigned).as_i64().unwrap() >= 0);
         }
     }
 

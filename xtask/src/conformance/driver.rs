@@ -115,7 +115,7 @@ fn function(op: &OperationInputs) -> String {
             body,
             "    if let Some(value) = {} {{ call = call.{}({value}); }}",
             read(op, input, false),
-            input.name
+            ident(&input.name)
         );
     }
     body.push_str("    Ok(wire::outcome(call.await))\n");
@@ -198,6 +198,7 @@ paths:
         - {name: id, in: path, required: true, schema: {type: integer, format: int64}}
         - {name: dry-run, in: query, schema: {type: boolean}, example: true}
         - {name: X-Trace, in: header, schema: {type: string}}
+        - {name: type, in: query, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -243,6 +244,8 @@ paths:
             "if let Some(value) = wire::opt::<bool>(&input, \"dry_run\")? { call = call.dry_run(value); }",
             "if let Some(value) = wire::opt::<String>(&input, \"x_trace\")? { call = call.x_trace(&value); }",
             "Ok(wire::outcome(call.await))",
+            // A keyword is written raw.
+            "if let Some(value) = wire::opt::<String>(&input, \"type\")? { call = call.r#type(&value); }",
             // The form: `new` with the required file part, the others set by field.
             "let mut form = UploadPhotoForm::new(wire::bytes(&part(\"file\"), \"file\")?.map(file).ok_or(\"no part file\")?);",
             "form.tags = wire::many::<String>(&part(\"tags\"), \"tags\")?;",

@@ -86,8 +86,11 @@ fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input)
     // A parameter's `null` is no value to send (a nullable optional parameter is left out instead), and on
     // the wire an empty path, header or cookie value reads as no value (`/users/` has no user name, an empty
     // header is no header to Prism): such values are passed over, and built again until one is sendable.
-    let unsendable =
-        |value: &Value| (wire_location && is_empty(value)) || (input.location != "body" && value.is_null());
+    // (The client itself refuses `.`, `..` and empty path values: `tests/tests/calling_surface.rs`.)
+    let dots = |value: &Value| input.location == "path" && matches!(value.as_str(), Some("." | ".."));
+    let unsendable = |value: &Value| {
+        (wire_location && is_empty(value)) || (input.location != "body" && value.is_null()) || dots(value)
+    };
     if let Some(example) = described.and_then(|d| example(values, d)).filter(|e| !unsendable(e)) {
         out.push(example);
     }
@@ -102,6 +105,16 @@ fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input)
         }
     }
     out.push(generated);
+    // A parameter described by `content` (`application/json`) is sent as the text of its JSON: its value
+    // is that text.
+    let by_content = described.is_some_and(|d| d.get("schema").is_none() && d.get("content").is_some());
+    if by_content && input.location != "body" {
+        for value in &mut out {
+            if !value.is_string() {
+                *value = Value::String(value.to_string());
+            }
+        }
+    }
     if matches!(input.location.as_str(), "header" | "cookie") || input.kind == InputKind::Secret {
         out.iter_mut().for_each(|value| visible_ascii(value, input.location == "cookie"));
     }
@@ -112,13 +125,14 @@ fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input)
     out
 }
 
-/// An empty string, array or object, or `null`.
+/// An empty string, array or object, or `null`, or one holding such a value (an array `[""]` in a path is
+/// an empty segment too).
 fn is_empty(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::String(text) => text.is_empty(),
-        Value::Array(items) => items.is_empty(),
-        Value::Object(map) => map.is_empty(),
+        Value::Array(items) => items.is_empty() || items.iter().any(is_empty),
+        Value::Object(map) => map.is_empty() || map.values().any(is_empty),
         _ => false,
     }
 }
@@ -172,7 +186,7 @@ mod calls_tests {
                 |i: usize| -> Vec<&str> { calls[i]["input"].as_object().unwrap().keys().map(String::as_str).collect() };
             assert_eq!((calls[0]["operation"].as_str(), calls[0]["kind"].as_str()), (Some("put_pet"), Some("minimal")));
             assert_eq!(names(0), ["id", "body"]);
-            assert_eq!(names(1), ["id", "body", "dry_run", "x_trace"]);
+            assert_eq!(names(1), ["id", "body", "dry_run", "x_trace", "type"]);
             // The spec's example comes first, a generated value after it.
             assert_eq!(calls[1]["input"]["dry_run"][0], true);
             assert_eq!(calls[1]["input"]["dry_run"].as_array().unwrap().len(), 2);

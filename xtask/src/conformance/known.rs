@@ -3,7 +3,8 @@
 //! document's (the spec contradicts itself, so that no request satisfies it). One per line:
 //! `document | call | place | class | reason`, where `call` is `method minimal`, `method full`, `method *`
 //! or `*`, and `place` is the start of the violation's place (`request.query.limit`, `prism.NO_PATH_MATCHED_ERROR`,
-//! `crash`). A run holds its documents to the list exactly (see `enforce`).
+//! `crash`, `not-sent`, `unreadable`), optionally followed by ` ~ ` and a text the message must hold. A run holds
+//! its documents to the list exactly (see `enforce`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,8 @@ pub struct Known {
     pub call: String,
     /// The start of the place.
     pub place: String,
+    /// A text the message holds, if the line gives one.
+    pub message: Option<String>,
     /// Whose.
     pub class: Class,
     /// Why (and the upstream issue).
@@ -47,14 +50,15 @@ pub struct Known {
 }
 
 impl Known {
-    /// Whether this line covers a rejection at `place` of `call` in `document`.
-    pub fn matches(&self, document: &str, call: &str, place: &str) -> bool {
+    /// Whether this line covers a rejection at `place` of `call` in `document`, saying `message`.
+    pub fn matches(&self, document: &str, call: &str, place: &str, message: &str) -> bool {
         let call_matches = match self.call.strip_suffix(" *") {
             _ if self.call == "*" => true,
             Some(method) => call.split(' ').next() == Some(method),
             None => self.call == call,
         };
-        same_document(&self.document, document) && call_matches && place.starts_with(&self.place)
+        let message_matches = self.message.as_deref().is_none_or(|text| message.contains(text));
+        same_document(&self.document, document) && call_matches && place.starts_with(&self.place) && message_matches
     }
 }
 
@@ -91,10 +95,15 @@ fn parse(line: &str) -> Result<Known, String> {
             return Err(format!("known_rejections.txt: the class is `validator` or `document`, not `{other}`: {line}"));
         }
     };
+    let (place, message) = match place.split_once(" ~ ") {
+        Some((place, message)) => (place, Some(message.to_owned())),
+        None => (place, None),
+    };
     Ok(Known {
         document: document.to_owned(),
         call: call.to_owned(),
         place: place.to_owned(),
+        message,
         class,
         reason: reason.to_owned(),
         line: line.to_owned(),
@@ -102,8 +111,8 @@ fn parse(line: &str) -> Result<Known, String> {
 }
 
 /// The first line that covers a rejection.
-pub fn find<'k>(known: &'k [Known], document: &str, call: &str, place: &str) -> Option<&'k Known> {
-    known.iter().find(|k| k.matches(document, call, place))
+pub fn find<'k>(known: &'k [Known], document: &str, call: &str, place: &str, message: &str) -> Option<&'k Known> {
+    known.iter().find(|k| k.matches(document, call, place, message))
 }
 
 #[cfg(test)]
@@ -113,16 +122,19 @@ mod tests {
     #[test]
     fn lines_match_by_document_call_and_the_start_of_the_place() {
         let known = parse("a.json | list_pets * | request.query | validator | why (stoplightio/prism#1)").unwrap();
-        assert!(known.matches("a.json", "list_pets full", "request.query.limit"));
-        assert!(!known.matches("a.json", "list_pets_x full", "request.query.limit"));
-        assert!(!known.matches("b.json", "list_pets full", "request.query.limit"));
-        assert!(known.matches("corpus/a.json", "list_pets full", "request.query.limit"));
-        assert!(!known.matches("ba.json", "list_pets full", "request.query.limit"));
-        assert!(!known.matches("a.json", "list_pets full", "request.body"));
+        assert!(known.matches("a.json", "list_pets full", "request.query.limit", "m"));
+        assert!(!known.matches("a.json", "list_pets_x full", "request.query.limit", "m"));
+        assert!(!known.matches("b.json", "list_pets full", "request.query.limit", "m"));
+        assert!(known.matches("corpus/a.json", "list_pets full", "request.query.limit", "m"));
+        assert!(!known.matches("ba.json", "list_pets full", "request.query.limit", "m"));
+        assert!(!known.matches("a.json", "list_pets full", "request.body", "m"));
         let any = parse("a.json | * | crash | validator | crashes").unwrap();
-        assert!(any.matches("a.json", "x minimal", "crash"));
+        assert!(any.matches("a.json", "x minimal", "crash", "m"));
         let one = parse("a.json | x minimal | crash | document | contradicts").unwrap();
-        assert!(!one.matches("a.json", "x full", "crash"));
+        assert!(!one.matches("a.json", "x full", "crash", "m"));
+        let said = parse("a.json | * | request.body ~ Reserved characters | validator | allowReserved").unwrap();
+        assert!(said.matches("a.json", "x full", "request.body.o", "Reserved characters used in request body"));
+        assert!(!said.matches("a.json", "x full", "request.body.o", "must be array"));
         assert!(parse("a.json | x | y | ours | z").is_err());
     }
 }

@@ -189,7 +189,7 @@ pub fn run(root: &Path, documents: &[(String, PathBuf)], seed: u64) -> Result<Re
             }
             for (place, message) in &call.rejections {
                 let key = format!("{} {} {place}", one.document, call.name);
-                let (class, reason) = match known::find(&known, &one.document, &call.name, place) {
+                let (class, reason) = match known::find(&known, &one.document, &call.name, place, message) {
                     Some(Known { class, reason, .. }) => (*class, reason.clone()),
                     None => (Class::Ours, String::new()),
                 };
@@ -522,15 +522,16 @@ pub fn enforce(root: &Path, report: &Report) -> Result<(), String> {
     }
     // A document Prism cannot read is a rejection of every call, at the place `unreadable`.
     for (document, error) in &report.unreadable {
-        if known::find(&known, document, "*", "unreadable").is_none() {
+        if known::find(&known, document, "*", "unreadable", error).is_none() {
             let _ = writeln!(problems, "  Prism cannot read {document}, and the list does not say why: {error}");
         }
     }
     for entry in known.iter().filter(|k| covered.iter().any(|document| known::same_document(&k.document, document))) {
-        let unreadable = report.unreadable.iter().any(|(document, _)| entry.matches(document, "*", "unreadable"));
+        let unreadable =
+            report.unreadable.iter().any(|(document, error)| entry.matches(document, "*", "unreadable", error));
         let shows = unreadable
             || report.calls.iter().any(|(document, call)| {
-                call.rejections.iter().any(|(place, _)| entry.matches(document, &call.name, place))
+                call.rejections.iter().any(|(place, message)| entry.matches(document, &call.name, place, message))
             });
         if !shows {
             let _ = writeln!(problems, "  listed but not shown any more (remove its line): {}", entry.line);
