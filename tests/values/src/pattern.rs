@@ -11,11 +11,20 @@ use crate::Rng;
 /// Most extra repetitions of an open-ended repetition (`*`, `+`, `{2,}`).
 const EXTRA: u32 = 8;
 
-/// Text `pattern` matches, if the pattern can be read.
-pub fn matching(rng: &mut Rng, pattern: &str) -> Option<String> {
+/// Text `pattern` matches, if the pattern can be read, of `length` characters where the pattern allows
+/// (GitHub's `commit_sha`: `^[0-9a-fA-F]+$` of exactly 40): open-ended repetitions may run up to the
+/// length's end, and text outside it is built again, a few times.
+pub fn matching(rng: &mut Rng, pattern: &str, length: std::ops::RangeInclusive<usize>) -> Option<String> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(&without_lookaround(pattern)).ok()?;
+    let most = u32::try_from((*length.start()).min(4096)).unwrap_or(4096);
     let mut out = String::new();
-    build(rng, &hir, &mut out)?;
+    for _ in 0..50 {
+        out.clear();
+        build(rng, &hir, &mut out, most)?;
+        if length.contains(&out.chars().count()) {
+            break;
+        }
+    }
     Some(out)
 }
 
@@ -49,7 +58,7 @@ fn without_lookaround(pattern: &str) -> String {
     out
 }
 
-fn build(rng: &mut Rng, hir: &Hir, out: &mut String) -> Option<()> {
+fn build(rng: &mut Rng, hir: &Hir, out: &mut String, most: u32) -> Option<()> {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => {}
         HirKind::Literal(literal) => out.push_str(std::str::from_utf8(&literal.0).ok()?),
@@ -72,21 +81,27 @@ fn build(rng: &mut Rng, hir: &Hir, out: &mut String) -> Option<()> {
             out.push(char::from(byte));
         }
         HirKind::Repetition(repetition) => {
-            let most = repetition.max.unwrap_or(repetition.min + EXTRA).min(repetition.min + EXTRA);
-            let times = repetition.min + rng.below((most - repetition.min) as usize + 1) as u32;
+            // Up to `EXTRA` more than the least, or up to the length asked for where that is more.
+            let cap = repetition.max.unwrap_or(u32::MAX).min((repetition.min + EXTRA).max(most));
+            // Half the time the most the repetition may take, so that a long length is reached.
+            let times = if rng.chance(50) {
+                cap
+            } else {
+                repetition.min + rng.below((cap - repetition.min) as usize + 1) as u32
+            };
             for _ in 0..times {
-                build(rng, &repetition.sub, out)?;
+                build(rng, &repetition.sub, out, most)?;
             }
         }
-        HirKind::Capture(capture) => build(rng, &capture.sub, out)?,
+        HirKind::Capture(capture) => build(rng, &capture.sub, out, most)?,
         HirKind::Concat(parts) => {
             for part in parts {
-                build(rng, part, out)?;
+                build(rng, part, out, most)?;
             }
         }
         HirKind::Alternation(branches) => {
             let branch = rng.pick(branches)?;
-            build(rng, branch, out)?
+            build(rng, branch, out, most)?
         }
     }
     Some(())
@@ -108,7 +123,7 @@ mod tests {
         ] {
             let regex = regex::Regex::new(pattern).unwrap();
             for _ in 0..200 {
-                let text = matching(&mut rng, pattern).unwrap();
+                let text = matching(&mut rng, pattern, 0..=usize::MAX).unwrap();
                 assert!(regex.is_match(&text), "{text:?} does not match {pattern}");
             }
         }
@@ -121,7 +136,17 @@ mod tests {
         assert_eq!(without_lookaround(r"a(?=b\))c(?<!d(e))f"), "acf");
         let regex = regex::Regex::new("^[a-z][a-z0-9-]*[a-zA-Z0-9]$").unwrap();
         let mut rng = Rng::new(1);
-        assert!((0..100).all(|_| regex.is_match(&matching(&mut rng, uuid).unwrap())));
-        assert_eq!(matching(&mut rng, "(unclosed"), None);
+        assert!((0..100).all(|_| regex.is_match(&matching(&mut rng, uuid, 0..=usize::MAX).unwrap())));
+        assert_eq!(matching(&mut rng, "(unclosed", 0..=usize::MAX), None);
+    }
+
+    #[test]
+    fn a_length_is_reached_where_the_pattern_allows_it() {
+        let mut rng = Rng::new(2);
+        for _ in 0..100 {
+            assert_eq!(matching(&mut rng, "^[0-9a-fA-F]+$", 40..=40).unwrap().len(), 40);
+            let short = matching(&mut rng, "^x*$", 0..=3).unwrap();
+            assert!(short.len() <= 3, "{short}");
+        }
     }
 }

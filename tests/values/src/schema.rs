@@ -20,6 +20,10 @@ pub struct Values<'d> {
     pub rng: Rng,
     /// Each `allOf` schema met, merged into one object schema (by the address of the schema).
     merged: std::collections::HashMap<usize, &'d Value>,
+    /// The union parts of each merged `allOf` (see `all_of`).
+    unions: std::collections::HashMap<usize, Vec<&'d Value>>,
+    /// The branch the next union takes (see [`Values::valid_variant`]).
+    variant: Option<usize>,
     /// `int64` integers within ±(2⁵³ − 1) (see [`Values::safe_integers`]).
     safe_integers: bool,
     /// Date-times in RFC 3339 form only (see [`Values::strict_dates`]).
@@ -35,6 +39,8 @@ impl<'d> Values<'d> {
             doc,
             rng: Rng::new(seed),
             merged: std::collections::HashMap::new(),
+            unions: std::collections::HashMap::new(),
+            variant: None,
             safe_integers: false,
             strict_dates: false,
             schema_examples: true,
@@ -98,6 +104,29 @@ impl<'d> Values<'d> {
         self.build(schema, 0)
     }
 
+    /// The branches of the union `schema` is (a `oneOf` or `anyOf`, through `$ref`s and `allOf`), if it is one.
+    pub fn variants(&self, schema: &'d Value) -> usize {
+        let schema = self.resolve(schema);
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(branches)) = schema.get(key) {
+                return branches.len();
+            }
+        }
+        match schema.get("allOf") {
+            Some(Value::Array(parts)) => parts.iter().map(|part| self.variants(part)).find(|n| *n > 0).unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// A value `schema` accepts, of the union's branch `variant` (see [`Values::variants`]): one request per
+    /// variant of a union body.
+    pub fn valid_variant(&mut self, schema: &'d Value, variant: usize) -> Value {
+        self.variant = Some(variant);
+        let value = self.build(schema, 0);
+        self.variant = None;
+        value
+    }
+
     fn build(&mut self, schema: &'d Value, depth: usize) -> Value {
         let schema = self.resolve(schema);
         let Some(object) = schema.as_object() else {
@@ -155,11 +184,15 @@ impl<'d> Values<'d> {
     fn all_of(&mut self, schema: &'d Map<String, Value>, parts: &'d [Value], depth: usize) -> Value {
         let key = schema as *const Map<String, Value> as usize;
         if let Some(merged) = self.merged.get(&key).copied() {
-            return self.build(merged, depth);
+            let unions = self.unions.get(&key).cloned().unwrap_or_default();
+            return self.with_unions(merged, &unions, depth);
         }
         let mut properties = Map::new();
         let mut required = Vec::new();
         let mut other = None;
+        // Parts that are unions (`oneOf`/`anyOf`, Box's `allOf: [{$ref: AiAskAgent}, {description}]`): each
+        // built on its own, its properties added to the merged ones.
+        let mut unions: Vec<&'d Value> = Vec::new();
         let mut pending: Vec<&'d Value> = parts.iter().rev().collect();
         let own =
             Value::Object(schema.iter().filter(|(k, _)| *k != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect());
@@ -183,6 +216,10 @@ impl<'d> Values<'d> {
                         pending.extend(inner.iter().rev());
                     }
                 }
+                Some(object) if ["oneOf", "anyOf"].iter().any(|k| object.get(*k).is_some_and(Value::is_array)) => {
+                    take(object);
+                    unions.push(part);
+                }
                 Some(object) if object.contains_key("properties") || kind(object).as_deref() == Some("object") => {
                     take(object)
                 }
@@ -193,6 +230,9 @@ impl<'d> Values<'d> {
                 }
                 _ => {}
             }
+        }
+        if properties.is_empty() && other.is_none() && unions.len() == 1 {
+            other = unions.pop();
         }
         if properties.is_empty() {
             if let Some(part) = other {
@@ -207,12 +247,29 @@ impl<'d> Values<'d> {
         // Kept for the rest of the run, once per `allOf` of the document (a bounded number).
         let merged: &'d Value = Box::leak(Box::new(merged));
         self.merged.insert(key, merged);
-        self.build(merged, depth)
+        self.unions.insert(key, unions.clone());
+        self.with_unions(merged, &unions, depth)
+    }
+
+    /// A value of `merged`, with the properties of a value of each union part added.
+    fn with_unions(&mut self, merged: &'d Value, unions: &[&'d Value], depth: usize) -> Value {
+        let mut value = self.build(merged, depth);
+        for union in unions {
+            if let (Value::Object(fields), Value::Object(more)) = (&mut value, self.build(union, depth)) {
+                for (name, item) in more {
+                    fields.entry(name).or_insert(item);
+                }
+            }
+        }
+        value
     }
 
     /// One branch, with the tag its discriminator gives it.
     fn one_of(&mut self, schema: &'d Map<String, Value>, branches: &'d [Value], depth: usize) -> Value {
-        let index = self.rng.below(branches.len());
+        let index = match self.variant.take() {
+            Some(variant) if variant < branches.len() => variant,
+            _ => self.rng.below(branches.len()),
+        };
         let branch = &branches[index];
         // A branch that says nothing of the value's kind (`{description: …}`) takes the `type` declared
         // beside the `oneOf` (readme's `event: {type: string, oneOf: [{description}, …]}`).
@@ -221,16 +278,40 @@ impl<'d> Values<'d> {
                 .iter()
                 .any(|k| b.contains_key(*k))
         });
-        if says_nothing && schema.contains_key("type") {
-            return self.by_type(schema, depth);
-        }
-        let mut value = self.build(branch, depth);
+        let mut value = if says_nothing && schema.contains_key("type") {
+            self.by_type(schema, depth)
+        } else {
+            self.build(branch, depth)
+        };
         // Properties declared beside the `oneOf` hold whichever branch is taken (svix's `IngestSourceIn`:
-        // `name` required beside a `oneOf` of source types).
-        if let (Some(Value::Object(_)), Value::Object(fields)) = (schema.get("properties"), &mut value) {
+        // `name` required beside a `oneOf` of source types), and a branch may only require some of them
+        // (GitHub's gist update: `anyOf: [{required: [description]}, {required: [files]}]`).
+        if let (Some(Value::Object(declared)), Value::Object(fields)) = (schema.get("properties"), &mut value) {
+            // Not a property another branch requires and this one does not: with it the value would match
+            // that branch too (OpenAI's `file_search`: `vector_store_ids` or `vector_stores`, not both).
+            let required_of = |values: &Self, branch: &'d Value| -> Vec<&'d str> {
+                let required = values.resolve(branch).get("required").and_then(Value::as_array);
+                required.into_iter().flatten().filter_map(Value::as_str).collect()
+            };
+            let own_required = required_of(self, branch);
+            let others: Vec<&str> = branches
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .flat_map(|(_, other)| required_of(self, other))
+                .filter(|name| !own_required.contains(name))
+                .collect();
             if let Value::Object(own) = self.object(schema, depth) {
                 for (name, own_value) in own {
                     fields.entry(name).or_insert(own_value);
+                }
+            }
+            fields.retain(|name, _| !others.contains(&name.as_str()));
+            let required = self.resolve(branch).get("required").and_then(Value::as_array);
+            for name in required.into_iter().flatten().filter_map(Value::as_str) {
+                if let (false, Some(property)) = (fields.contains_key(name), declared.get(name)) {
+                    let built = self.build(property, depth + 1);
+                    fields.insert(name.to_owned(), built);
                 }
             }
         }
@@ -312,10 +393,13 @@ impl<'d> Values<'d> {
             "uri" | "url" => format!("https://example.com/{}", self.rng.below(1000)),
             "ipv4" => format!("10.{}.{}.{}", self.rng.below(256), self.rng.below(256), self.rng.below(256)),
             "ipv6" => format!("fd00::{:x}:{:x}", self.rng.below(0x10000), self.rng.below(0x10000)),
+            "duration" => format!("PT{}M{}S", self.rng.below(60), self.rng.below(60)),
             "byte" => "aGVsbG8=".to_owned(),
             _ if schema.get("pattern").is_some() => {
                 let pattern = schema.get("pattern").and_then(Value::as_str).unwrap_or_default();
-                match crate::pattern::matching(&mut self.rng, pattern) {
+                let least = bound(schema, "minLength").unwrap_or(0).max(0) as usize;
+                let most = bound(schema, "maxLength").map_or(usize::MAX, |m| m.max(0) as usize);
+                match crate::pattern::matching(&mut self.rng, pattern, least..=most) {
                     Some(text) => text,
                     None => self.text(4),
                 }
@@ -584,6 +668,63 @@ mod tests {
         for _ in 0..200 {
             assert!(values.valid(&event).is_string());
             assert!(values.valid(&unsigned).as_i64().unwrap() >= 0);
+        }
+    }
+
+    #[test]
+    fn a_union_part_of_an_all_of_is_built_with_the_other_parts() {
+        let doc = json!({"components": {"schemas": {
+            "Agent": {"type": "object", "oneOf": [
+                {"type": "object", "required": ["type", "id"], "properties": {"type": {"enum": ["ref"]}, "id": {"type": "string"}}},
+                {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["ask"]}}}]},
+        }}});
+        let alone = json!({"allOf": [{"$ref": "#/components/schemas/Agent"}, {"description": "The agent."}]});
+        let with = json!({"allOf": [{"$ref": "#/components/schemas/Agent"},
+            {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}]});
+        let mut values = Values::new(&doc, 6);
+        for _ in 0..100 {
+            for schema in [&alone, &with] {
+                let value = values.valid(schema);
+                assert!(["ref", "ask"].contains(&value["type"].as_str().unwrap_or_default()), "{value}");
+            }
+            assert!(values.valid(&with)["name"].is_string());
+        }
+    }
+
+    #[test]
+    fn each_variant_of_a_union_can_be_asked_for() {
+        let doc = doc();
+        let shape = &doc["components"]["schemas"]["Shape"];
+        let mut values = Values::new(&doc, 8);
+        assert_eq!(values.variants(shape), 2);
+        assert_eq!(values.variants(&doc["components"]["schemas"]["Pet"]), 0);
+        for _ in 0..20 {
+            assert_eq!(values.valid_variant(shape, 0)["type"], "round");
+            assert_eq!(values.valid_variant(shape, 1)["type"], "Square");
+        }
+    }
+
+    #[test]
+    fn a_property_another_branch_requires_is_left_out() {
+        let doc = json!({});
+        let search = json!({"type": "object", "properties": {"ids": {"type": "integer"}, "stores": {"type": "integer"}},
+            "oneOf": [{"required": ["ids"]}, {"required": ["stores"]}]});
+        let mut values = Values::new(&doc, 5);
+        for _ in 0..100 {
+            let value = values.valid(&search);
+            assert!(value.get("ids").is_some() != value.get("stores").is_some(), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_branch_may_require_a_property_declared_beside_the_union() {
+        let doc = json!({});
+        let gist = json!({"type": "object", "properties": {"description": {"type": "string"}, "files": {"type": "object"}},
+            "anyOf": [{"required": ["description"]}, {"required": ["files"]}]});
+        let mut values = Values::new(&doc, 7);
+        for _ in 0..100 {
+            let value = values.valid(&gist);
+            assert!(value.get("description").is_some() || value.get("files").is_some(), "{value}");
         }
     }
 

@@ -223,6 +223,19 @@ paths:
                 tags: {type: array, items: {type: string}}
       responses:
         '204': {description: done}
+  /shapes:
+    post:
+      operationId: addShape
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              oneOf:
+                - {type: object, required: [r], properties: {r: {type: number}}}
+                - {type: object, required: [side], properties: {side: {type: integer}}}
+      responses:
+        '204': {description: done}
 "#;
 
     pub(crate) fn operations() -> Vec<OperationInputs> {

@@ -1,7 +1,7 @@
-//! The inputs of every call: for each operation a minimal call (its required inputs only) and a full one
-//! (every input set), each value the spec's own example where it gives one and a value built from the
-//! schema (`clientgen-values`) after it, as candidates the driver tries in turn (an example that does not
-//! fit its own schema's type is passed over).
+//! The inputs of every call: for each operation a minimal call (its required inputs only), a full one
+//! (every input set), and for a body that is a union one call per variant. Each value is the spec's own
+//! example where it gives one and a value built from the schema (`clientgen-values`) after it, as candidates
+//! the driver tries in turn (an example that does not fit its own schema's type is passed over).
 
 use clientgen::{Input, InputKind, OperationInputs};
 use clientgen_values::Values;
@@ -24,6 +24,17 @@ pub fn calls(doc: &Value, operations: &[OperationInputs], seed: u64) -> Vec<Valu
                 input.insert("$credential".to_owned(), Value::Bool(true));
             }
             out.push(json!({"operation": op.method, "kind": kind, "input": input}));
+        }
+        // A union body: one call per variant besides (`variant1`, …), every other input as the full call
+        // has it (which took one variant at random).
+        let body = op.inputs.iter().find(|item| item.location == "body" && item.kind == InputKind::Json);
+        let schema = body.and_then(|body| schemas.described(body)).and_then(|media| media.get("schema"));
+        if let (Some(body), Some(schema)) = (body, schema) {
+            for variant in 0..values.variants(schema) {
+                let mut input = out.last().and_then(|call| call["input"].as_object().cloned()).unwrap_or_default();
+                input.insert(body.name.clone(), json!([values.valid_variant(schema, variant)]));
+                out.push(json!({"operation": op.method, "kind": format!("variant{}", variant + 1), "input": input}));
+            }
         }
     }
     out
@@ -82,15 +93,17 @@ fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input)
     let schema = described
         .and_then(|d| d.get("schema").or_else(|| d.get("content")?.as_object()?.values().next()?.get("schema")));
     let mut out = Vec::new();
-    let wire_location = matches!(input.location.as_str(), "path" | "header" | "cookie");
+    // A query parameter may be empty only where the spec says `allowEmptyValue` (OpenAPI 3.0: false by default).
+    let empty_allowed = described.and_then(|d| d.get("allowEmptyValue")) == Some(&Value::Bool(true));
+    let wire_location = matches!(input.location.as_str(), "path" | "header" | "cookie")
+        || (input.location == "query" && !empty_allowed);
     // A parameter's `null` is no value to send (a nullable optional parameter is left out instead), and on
     // the wire an empty path, header or cookie value reads as no value (`/users/` has no user name, an empty
     // header is no header to Prism): such values are passed over, and built again until one is sendable.
     // (The client itself refuses `.`, `..` and empty path values: `tests/tests/calling_surface.rs`.)
     let dots = |value: &Value| input.location == "path" && matches!(value.as_str(), Some("." | ".."));
-    let unsendable = |value: &Value| {
-        (wire_location && is_empty(value)) || (input.location != "body" && value.is_null()) || dots(value)
-    };
+    // A body's `null` is left out too: the typed body takes no `null` (leaving the body out is the way).
+    let unsendable = |value: &Value| (wire_location && is_empty(value)) || value.is_null() || dots(value);
     if let Some(example) = described.and_then(|d| example(values, d)).filter(|e| !unsendable(e)) {
         out.push(example);
     }
@@ -108,7 +121,7 @@ fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input)
     // A parameter described by `content` (`application/json`) is sent as the text of its JSON: its value
     // is that text.
     let by_content = described.is_some_and(|d| d.get("schema").is_none() && d.get("content").is_some());
-    if by_content && input.location != "body" {
+    if by_content && input.location != "body" && input.rust_type == "String" {
         for value in &mut out {
             if !value.is_string() {
                 *value = Value::String(value.to_string());
@@ -197,6 +210,11 @@ mod calls_tests {
             let photo_id = calls[2]["input"]["id"][0].as_str().unwrap();
             assert!(!photo_id.is_empty());
             assert!(calls[3]["input"]["body"][0]["file"].is_string(), "{}", calls[3]);
+            // A union body: a call per variant, after the minimal and full ones.
+            let kinds: Vec<&str> = calls[4..].iter().map(|call| call["kind"].as_str().unwrap()).collect();
+            assert_eq!(kinds, ["minimal", "full", "variant1", "variant2"]);
+            assert!(calls[6]["input"]["body"][0]["r"].is_number(), "{}", calls[6]);
+            assert!(calls[7]["input"]["body"][0]["side"].is_i64(), "{}", calls[7]);
         }
     }
 }

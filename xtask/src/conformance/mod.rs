@@ -113,7 +113,13 @@ struct Prepared {
 /// under it (named by their path under it) that `select` takes by size.
 pub fn documents(path: &Path, select: Select) -> Vec<(String, PathBuf)> {
     if path.is_file() {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // A corpus document keeps the name a run of its corpus gives it (its path under the directory that
+        // holds the corpus's MANIFEST.tsv), so that the known rejections name it one way.
+        let corpus = path.ancestors().skip(1).find(|dir| dir.join("MANIFEST.tsv").is_file());
+        let name = match corpus.and_then(|dir| path.strip_prefix(dir).ok()) {
+            Some(relative) => relative.display().to_string(),
+            None => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        };
         return vec![(name, path.to_owned())];
     }
     crate::corpus::documents(path)
