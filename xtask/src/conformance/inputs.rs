@@ -18,7 +18,12 @@ pub fn calls(doc: &Value, operations: &[OperationInputs], seed: u64) -> Vec<Valu
         for (kind, all) in [("minimal", false), ("full", true)] {
             let mut input = Map::new();
             for item in op.inputs.iter().filter(|item| all || item.required) {
-                input.insert(item.name.clone(), Value::Array(candidates(&mut values, &schemas, item)));
+                // An optional input with no sendable value (a nullable map that came out `null` every time)
+                // is left unset.
+                let candidates = candidates(&mut values, &schemas, item);
+                if item.required || !candidates.is_empty() {
+                    input.insert(item.name.clone(), Value::Array(candidates));
+                }
             }
             if all && op.credential.as_ref().is_some_and(|c| c.optional) {
                 input.insert("$credential".to_owned(), Value::Bool(true));
@@ -93,31 +98,34 @@ fn candidates<'d>(values: &mut Values<'d>, schemas: &Schemas<'d>, input: &Input)
     let schema = described
         .and_then(|d| d.get("schema").or_else(|| d.get("content")?.as_object()?.values().next()?.get("schema")));
     let mut out = Vec::new();
-    // A query parameter may be empty only where the spec says `allowEmptyValue` (OpenAPI 3.0: false by default).
+    // A query parameter's text may be empty only where the spec says `allowEmptyValue` (OpenAPI 3.0: false
+    // by default), and a required one must send something; an optional empty map or list just sends nothing.
     let empty_allowed = described.and_then(|d| d.get("allowEmptyValue")) == Some(&Value::Bool(true));
-    let wire_location = matches!(input.location.as_str(), "path" | "header" | "cookie")
-        || (input.location == "query" && !empty_allowed);
+    let wire_location = matches!(input.location.as_str(), "path" | "header" | "cookie");
+    let empty_query = |value: &Value| {
+        input.location == "query" && !empty_allowed && is_empty(value) && (value.is_string() || input.required)
+    };
     // A parameter's `null` is no value to send (a nullable optional parameter is left out instead), and on
     // the wire an empty path, header or cookie value reads as no value (`/users/` has no user name, an empty
     // header is no header to Prism): such values are passed over, and built again until one is sendable.
     // (The client itself refuses `.`, `..` and empty path values: `tests/tests/calling_surface.rs`.)
     let dots = |value: &Value| input.location == "path" && matches!(value.as_str(), Some("." | ".."));
     // A body's `null` is left out too: the typed body takes no `null` (leaving the body out is the way).
-    let unsendable = |value: &Value| (wire_location && is_empty(value)) || value.is_null() || dots(value);
+    let unsendable =
+        |value: &Value| (wire_location && is_empty(value)) || empty_query(value) || value.is_null() || dots(value);
     if let Some(example) = described.and_then(|d| example(values, d)).filter(|e| !unsendable(e)) {
         out.push(example);
     }
-    let mut generated = Value::String("value".to_owned());
     for _ in 0..50 {
-        generated = match schema {
+        let generated = match schema {
             Some(schema) => values.valid(schema),
             None => Value::String("value".to_owned()),
         };
         if !unsendable(&generated) {
+            out.push(generated);
             break;
         }
     }
-    out.push(generated);
     // A parameter described by `content` (`application/json`) is sent as the text of its JSON: its value
     // is that text.
     let by_content = described.is_some_and(|d| d.get("schema").is_none() && d.get("content").is_some());

@@ -14,6 +14,7 @@ pub mod driver;
 pub mod inputs;
 pub mod known;
 pub mod prism;
+mod sink;
 pub mod verdict;
 
 use std::collections::BTreeMap;
@@ -75,6 +76,8 @@ pub struct Row {
     pub accepted: usize,
     /// Calls it rejected.
     pub rejected: usize,
+    /// Calls sent where the validator could not serve the document: sent, without a verdict.
+    pub unvalidated: usize,
     /// Rejections by class: ours, the validator's, the document's.
     pub ours: usize,
     /// The validator's.
@@ -172,13 +175,11 @@ pub fn run(root: &Path, documents: &[(String, PathBuf)], seed: u64) -> Result<Re
         let crate_dir = dir.join("crates").join(&one.name);
         let driver = target.join("debug").join(format!("{}{}", one.name, std::env::consts::EXE_SUFFIX));
         eprintln!("conformance: {} ({} operations)", one.document, one.operations);
-        let (calls, starts) = match call_all(&bin, &crate_dir, &driver, &logs) {
-            Ok(done) => done,
-            Err(error) => {
-                report.unreadable.push((one.document.clone(), error));
-                (Vec::new(), 0)
-            }
-        };
+        let (calls, starts, unreadable) = call_all(&bin, &crate_dir, &driver, &logs)?;
+        let validated = unreadable.is_none();
+        if let Some(error) = unreadable {
+            report.unreadable.push((one.document.clone(), error));
+        }
         let mut row = Row {
             document: one.document.clone(),
             operations: one.operations,
@@ -188,10 +189,12 @@ pub fn run(root: &Path, documents: &[(String, PathBuf)], seed: u64) -> Result<Re
             ..Row::default()
         };
         for call in calls {
-            if call.rejections.is_empty() {
+            if !call.rejections.is_empty() {
+                row.rejected += 1;
+            } else if validated {
                 row.accepted += 1;
             } else {
-                row.rejected += 1;
+                row.unvalidated += 1;
             }
             for (place, message) in &call.rejections {
                 let key = format!("{} {} {place}", one.document, call.name);
@@ -343,24 +346,36 @@ impl Drop for Running {
 }
 
 /// Makes every call of a driver crate against a Prism of its document; the calls and how often Prism started.
-fn call_all(bin: &Path, crate_dir: &Path, driver: &Path, logs: &Path) -> Result<(Vec<Call>, usize), String> {
+/// Makes every call of a driver crate against a Prism of its document: the calls, how often Prism started,
+/// and why Prism could not serve the document, when it could not (the calls then went to a sink).
+fn call_all(
+    bin: &Path,
+    crate_dir: &Path,
+    driver: &Path,
+    logs: &Path,
+) -> Result<(Vec<Call>, usize, Option<String>), String> {
     let calls_path = crate_dir.join("calls.json");
     let text = fs::read_to_string(&calls_path).map_err(|err| format!("{}: {err}", calls_path.display()))?;
     let planned: Vec<serde_json::Value> = serde_json::from_str(&text).map_err(|err| err.to_string())?;
     if planned.is_empty() {
         // Nothing to call (a document of webhooks only): Prism refuses to start on it anyway.
-        return Ok((Vec::new(), 0));
+        return Ok((Vec::new(), 0, None));
     }
     let spec = crate_dir.join("document.json");
     let stem = crate_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let log = |n: usize| logs.join(format!("{stem}-prism-{n}.log"));
     let mut starts = 1;
-    let mut prism = Prism::spawn(bin, &spec, log(starts)).try_ready(prism::STARTUP)?;
+    // Where Prism cannot serve the document, every call still goes out, to a sink, without a verdict.
+    let (mut prism, unreadable) = match Prism::spawn(bin, &spec, log(starts)).try_ready(prism::STARTUP) {
+        Ok(prism) => (Some(prism), None),
+        Err(error) => (None, Some(error)),
+    };
+    let sink = if prism.is_none() { sink::start()? } else { String::new() };
     let mut running = Running::start(driver, &calls_path)?;
     let mut calls = Vec::new();
     for (index, plan) in planned.iter().enumerate() {
         let name = format!("{} {}", plan["operation"].as_str().unwrap_or(""), plan["kind"].as_str().unwrap_or(""));
-        let answer = running.call(index, &prism.address);
+        let answer = running.call(index, prism.as_ref().map_or(&sink, |prism| &prism.address));
         let text = |key: &str| answer.as_ref().and_then(|a| a[key].as_str()).unwrap_or_default().to_owned();
         let mut call = Call {
             name,
@@ -374,15 +389,15 @@ fn call_all(bin: &Path, crate_dir: &Path, driver: &Path, logs: &Path) -> Result<
             running = Running::start(driver, &calls_path)?;
         }
         let unanswered = !call.request.is_empty() && verdict::status(&call.response).is_none();
-        if let Some(error) = unanswered.then(|| prism.crashed()).flatten() {
+        if let Some(error) = prism.as_mut().filter(|_| unanswered).and_then(Prism::crashed) {
             starts += 1;
-            prism = Prism::spawn(bin, &spec, log(starts)).try_ready(prism::STARTUP)?;
+            prism = Some(Prism::spawn(bin, &spec, log(starts)).try_ready(prism::STARTUP)?);
             call.rejections.push(("crash".to_owned(), error));
         }
         call.rejections.extend(rejections(&call));
         calls.push(call);
     }
-    Ok((calls, starts))
+    Ok((calls, starts, unreadable))
 }
 
 /// The rejections of a call that did not crash the validator: each error among its violations, the
@@ -447,13 +462,14 @@ fn problem(response: &str) -> serde_json::Value {
 /// The per-document table, then every rejection of ours (and, with `all`, the others) with its message.
 pub fn table(report: &Report, all: bool) -> String {
     let mut out = format!(
-        "{:<34} {:>6} {:>6} {:>6} {:>9} {:>9} {:>6} {:>10} {:>9} {:>7} {:>8}\n",
+        "{:<34} {:>6} {:>6} {:>6} {:>9} {:>9} {:>7} {:>6} {:>10} {:>9} {:>7} {:>8}\n",
         "document",
         "ops",
         "driven",
         "calls",
         "accepted",
         "rejected",
+        "unjudged",
         "ours",
         "validator",
         "document",
@@ -468,6 +484,7 @@ pub fn table(report: &Report, all: bool) -> String {
         total.calls += row.calls;
         total.accepted += row.accepted;
         total.rejected += row.rejected;
+        total.unvalidated += row.unvalidated;
         total.ours += row.ours;
         total.validator += row.validator;
         total.document_faults += row.document_faults;
@@ -478,7 +495,7 @@ pub fn table(report: &Report, all: bool) -> String {
         let _ = writeln!(out, "{}", line(&total));
     }
     for (document, error) in &report.unreadable {
-        let _ = writeln!(out, "not validated: {document}: {error}");
+        let _ = writeln!(out, "not validated (calls sent to a sink, unjudged): {document}: {error}");
     }
     for row in &report.rows {
         for (op, why) in &row.skipped {
@@ -502,13 +519,14 @@ pub fn table(report: &Report, all: bool) -> String {
 
 fn line(row: &Row) -> String {
     format!(
-        "{:<34} {:>6} {:>6} {:>6} {:>9} {:>9} {:>6} {:>10} {:>9} {:>7} {:>8.1}",
+        "{:<34} {:>6} {:>6} {:>6} {:>9} {:>9} {:>7} {:>6} {:>10} {:>9} {:>7} {:>8.1}",
         row.document,
         row.operations,
         row.operations - row.skipped.len(),
         row.calls,
         row.accepted,
         row.rejected,
+        row.unvalidated,
         row.ours,
         row.validator,
         row.document_faults,
