@@ -30,6 +30,30 @@ pub struct Values<'d> {
     strict_dates: bool,
     /// A schema's `example` is a value now and then (see [`Values::without_schema_examples`]).
     schema_examples: bool,
+    /// The schemas that name themselves: `$id` → schema, and `$id#anchor` → the schema with that `$anchor`.
+    named: std::collections::HashMap<String, &'d Value>,
+}
+
+/// Every `$id` and `$anchor` of `node` and below (JSON Schema 2020-12, which OpenAPI 3.1 uses), into `named`:
+/// an anchor under `base` is `base#anchor`.
+fn index_names<'d>(node: &'d Value, base: &str, named: &mut std::collections::HashMap<String, &'d Value>) {
+    match node {
+        Value::Object(map) => {
+            let base = match map.get("$id").and_then(Value::as_str) {
+                Some(id) => {
+                    named.insert(id.to_owned(), node);
+                    id.to_owned()
+                }
+                None => base.to_owned(),
+            };
+            if let Some(anchor) = map.get("$anchor").and_then(Value::as_str) {
+                named.insert(format!("{base}#{anchor}"), node);
+            }
+            map.values().for_each(|value| index_names(value, &base, named));
+        }
+        Value::Array(items) => items.iter().for_each(|item| index_names(item, base, named)),
+        _ => {}
+    }
 }
 
 impl<'d> Values<'d> {
@@ -44,6 +68,11 @@ impl<'d> Values<'d> {
             safe_integers: false,
             strict_dates: false,
             schema_examples: true,
+            named: {
+                let mut named = std::collections::HashMap::new();
+                index_names(doc, "", &mut named);
+                named
+            },
         }
     }
 
@@ -76,7 +105,15 @@ impl<'d> Values<'d> {
         static ANY: Value = Value::Bool(true);
         for _ in 0..32 {
             let Some(target) = schema.get("$ref").and_then(Value::as_str) else { return schema };
-            match target.strip_prefix('#').and_then(|pointer| self.doc.pointer(pointer)) {
+            // `#/pointer` in the document; else a schema's `$id`, with an `$anchor` or a pointer after `#`.
+            let next = match target.strip_prefix('#') {
+                Some(pointer) => self.doc.pointer(pointer),
+                None => self.named.get(target).copied().or_else(|| {
+                    let (base, pointer) = target.split_once('#')?;
+                    self.named.get(base)?.pointer(pointer)
+                }),
+            };
+            match next {
                 Some(next) => schema = next,
                 None => return &ANY,
             }
@@ -726,6 +763,21 @@ mod tests {
             let value = values.valid(&gist);
             assert!(value.get("description").is_some() || value.get("files").is_some(), "{value}");
         }
+    }
+
+    #[test]
+    fn references_by_id_and_anchor_are_followed() {
+        let doc = json!({"components": {"schemas": {"Details": {"$id": "/schemas/details", "type": "object",
+            "properties": {"id": {"$anchor": "details_id", "type": "integer", "minimum": 5, "maximum": 5}}}}}});
+        let values = Values::new(&doc, 1);
+        let by_anchor = json!({"$ref": "/schemas/details#details_id"});
+        assert_eq!(values.resolve(&by_anchor)["minimum"], 5);
+        let by_id = json!({"$ref": "/schemas/details"});
+        assert_eq!(values.resolve(&by_id)["$id"], "/schemas/details");
+        let by_pointer = json!({"$ref": "/schemas/details#/properties/id"});
+        assert_eq!(values.resolve(&by_pointer)["$anchor"], "details_id");
+        let mut values = Values::new(&doc, 1);
+        assert_eq!(values.valid(&by_anchor), 5);
     }
 
     #[test]
