@@ -566,6 +566,12 @@ mod tests {
             Ok(Command::Decoders { documents: vec!["a.json".into()], inputs: 10_000, seed: 1, release: false })
         );
         assert_eq!(
+            parse(&["conformance", "--min-bytes=25kB", "--all", "corpus"]),
+            Ok(Command::Conformance { dir: Some("corpus".into()), select: Select::Over(25_000), all: true })
+        );
+        assert_eq!(parse(&["conformance"]), Ok(Command::Conformance { dir: None, select: Select::All, all: false }));
+        assert!(parse(&["corpus", "--all"]).is_err(), "--all is conformance's only");
+        assert_eq!(
             parse(&["examples", "--max-bytes=1MiB"]),
             Ok(Command::Examples { dir: None, select: Select::UpTo(1 << 20) })
         );
