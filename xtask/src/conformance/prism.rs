@@ -102,7 +102,7 @@ impl Prism {
         Some(error.trim().to_owned())
     }
 
-    /// Like [`Prism::exited`], giving a dying process up to [`CRASH_WAIT`] to go.
+    /// Like [`Prism::exited`], giving a dying process up to `CRASH_WAIT` to go.
     pub fn crashed(&mut self) -> Option<String> {
         let started = Instant::now();
         loop {
