@@ -25,6 +25,8 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, ErrorKind};
 #[doc(hidden)]
+pub use names::is_keyword;
+#[doc(hidden)]
 pub use probes::{Credential, FormPart, Input, InputKind, OperationInputs, ResponseType};
 pub use render::Rendering;
 

@@ -204,15 +204,14 @@ const CONFORMANCE_HELP: &str = "\
 usage: cargo xtask conformance [DIR|DOC] [--max-bytes=SIZE | --min-bytes=SIZE] [--all]
 
 Request conformance at corpus scale: for every document under DIR (default ../shared/corpus), or the one
-document DOC, a driver built under target/conformance/ calls every operation through the generated client
-twice, with its required inputs only and with every input set, and once more per variant of a union body
-(the spec's examples where it gives them, else values built from the schemas), against Stoplight Prism
-validating the same document. Prints per document the operations, calls, accepted and rejected calls
-and the rejections by class: ours, the validator's, the document's (the last two listed in
+document DOC, a driver built under target/conformance-corpus/ calls every operation through the generated
+client twice, with its required inputs only and with every input set, and once more per variant of a union
+body (the spec's examples where it gives them, else values built from the schemas), against Stoplight
+Prism validating the same document. Prints per document the operations, calls, accepted and rejected
+calls and the rejections by class: ours, the validator's, the document's (the last two listed in
 tests/conformance/known_rejections.txt). A document Prism cannot serve (listed there too) still has every
 call sent, to a sink that answers 204: unjudged. Fails on a rejection of ours, and on a listed rejection
-that no longer shows. The exact bytes of every call are in
-target/conformance/calls.jsonl.
+that no longer shows. The exact bytes of every call are in target/conformance-corpus/calls.jsonl.
 
 options:
   --max-bytes=SIZE   only the documents of DIR up to SIZE bytes

@@ -50,17 +50,9 @@ pub fn main_rs(crate_name: &str, operations: &[OperationInputs]) -> Driver {
     Driver { main: out, skipped }
 }
 
-/// Rust's keywords: a field or setter of one of these names is written raw (`r#type`).
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
-    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move",
-    "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type", "typeof",
-    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
-
 /// `name` as an identifier in Rust source.
 fn ident(name: &str) -> String {
-    if KEYWORDS.contains(&name) { format!("r#{name}") } else { name.to_owned() }
+    if clientgen::is_keyword(name) { format!("r#{name}") } else { name.to_owned() }
 }
 
 /// The expression of an input's value, read from `input` (the call's JSON object of inputs).

@@ -1,12 +1,13 @@
-//! `cargo xtask conformance [DOCUMENT|DIR]…`: every operation of each document called twice through the
-//! generated client — with its required inputs only, and with every input set — against Stoplight Prism, a
-//! validating mock of the same document, and each request's verdict classed: accepted, or rejected by a
-//! fault of ours, of the validator, or of the document (the last two listed in
+//! `cargo xtask conformance [DOCUMENT|DIR]`: every operation of each document called through the generated
+//! client — with its required inputs only, with every input set, and once per variant of a union body —
+//! against Stoplight Prism, a validating mock of the same document, and each request's verdict classed:
+//! accepted, or rejected by a fault of ours, of the validator, or of the document (the last two listed in
 //! `tests/conformance/known_rejections.txt`, which a run holds exactly: a listed rejection that no longer
 //! shows fails it, as a new one of ours does).
 //!
-//! Per document a driver crate in `target/conformance/` holds the generated crate (every type both ways, no
-//! group features, so that one build calls everything), `src/main.rs` with one function per operation
+//! Per document a driver crate in `target/conformance-corpus/` (apart from the wire test's
+//! `target/conformance/`, which runs beside it) holds the generated crate (every type both ways, no group
+//! features, so that one build calls everything), `src/main.rs` with one function per operation
 //! (`driver.rs`) and the shared `harness/conformance.rs`; `calls.json` holds each call's inputs
 //! (`inputs.rs`). The crates build with the examples harnesses' target directory.
 
@@ -141,7 +142,7 @@ pub fn documents(path: &Path, select: Select) -> Vec<(String, PathBuf)> {
 
 /// Runs every document of `documents` (name and file, in order) against Prism.
 pub fn run(root: &Path, documents: &[(String, PathBuf)], seed: u64) -> Result<Report, String> {
-    let dir = root.join("target").join("conformance");
+    let dir = root.join("target").join("conformance-corpus");
     let target = root.join("target").join("examples-target");
     let bin = crate::tools::prism(root)?;
     let mut prepared = Vec::new();
@@ -568,7 +569,7 @@ pub fn enforce(root: &Path, report: &Report) -> Result<(), String> {
     }
 }
 
-/// Writes every call of the run, with the exact bytes sent, to `target/conformance/calls.jsonl`.
+/// Writes every call of the run, with the exact bytes sent, to `target/conformance-corpus/calls.jsonl`.
 pub fn write_log(root: &Path, report: &Report) -> Result<(), String> {
     let mut out = String::new();
     for (document, call) in &report.calls {
@@ -582,7 +583,7 @@ pub fn write_log(root: &Path, report: &Report) -> Result<(), String> {
         });
         let _ = writeln!(out, "{line}");
     }
-    let path = root.join("target").join("conformance").join("calls.jsonl");
+    let path = root.join("target").join("conformance-corpus").join("calls.jsonl");
     fs::write(&path, out).map_err(|err| format!("cannot write {}: {err}", path.display()))
 }
 
