@@ -8,14 +8,14 @@
 //! rather than the client's own view, because the report needs the exact bytes, and the verdict (Prism's
 //! status and `sl-violations` header) should not depend on how the generated client surfaces a response.
 //! One call per run because Prism crashes on some requests (stoplightio/prism#2710): the harness restarts it
-//! and goes on with the next call.
+//! and goes on with the next call. The proxy is the corpus conformance driver's (`xtask/harness/conformance.rs`,
+//! copied in beside this file as `wire.rs`).
+
+#[allow(dead_code)]
+mod wire;
 
 use std::fmt::Display;
-use std::sync::{Arc, Mutex};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::{TcpListener, TcpStream};
 use wire_client::multipart::FilePart;
 use wire_client::types::{CreateFormRequest, Palette, QueryRgb, Rgb};
 use wire_client::{Client, Error, ResponseValue, Secret, UploadForm};
@@ -144,53 +144,6 @@ async fn call(client: &Client, name: &str) -> Option<String> {
     })
 }
 
-/// The bytes that went each way through the proxy.
-#[derive(Default)]
-struct Wire {
-    request: Vec<u8>,
-    response: Vec<u8>,
-}
-
-/// Copies `from` to `to` until end of stream, recording every chunk (before forwarding it, so that what the
-/// other side has read is always recorded) with `record`.
-async fn pump(
-    mut from: OwnedReadHalf,
-    mut to: OwnedWriteHalf,
-    wire: Arc<Mutex<Wire>>,
-    record: fn(&mut Wire) -> &mut Vec<u8>,
-) {
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        let n = match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        record(&mut wire.lock().expect("the wire record is not poisoned")).extend_from_slice(&buf[..n]);
-        if to.write_all(&buf[..n]).await.is_err() {
-            break;
-        }
-    }
-    let _ = to.shutdown().await;
-}
-
-/// A proxy on a free loopback port forwarding every connection to `upstream`; its address and its record.
-async fn proxy(upstream: String) -> (String, Arc<Mutex<Wire>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port is free");
-    let address = listener.local_addr().expect("a bound listener has an address").to_string();
-    let wire = Arc::new(Mutex::new(Wire::default()));
-    let record = Arc::clone(&wire);
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            let Ok(server) = TcpStream::connect(&upstream).await else { continue };
-            let (client_read, client_write) = client.into_split();
-            let (server_read, server_write) = server.into_split();
-            tokio::spawn(pump(client_read, server_write, Arc::clone(&record), |w| &mut w.request));
-            tokio::spawn(pump(server_read, client_write, Arc::clone(&record), |w| &mut w.response));
-        }
-    });
-    (address, wire)
-}
-
 #[tokio::main]
 async fn main() {
     let name = std::env::args().nth(1).expect("usage: driver --list | driver CALL");
@@ -199,7 +152,7 @@ async fn main() {
         return;
     }
     let prism = std::env::var("CONFORMANCE_PRISM").expect("CONFORMANCE_PRISM names Prism's host:port");
-    let (address, wire) = proxy(prism).await;
+    let (address, wire, _proxy) = wire::proxy(prism).await;
     let client = Client::with_base_url(&format!("http://{address}")).expect("a loopback URL is a base URL");
     let outcome = call(&client, &name).await.unwrap_or_else(|| panic!("no call named {name}"));
     let wire = wire.lock().expect("the wire record is not poisoned");

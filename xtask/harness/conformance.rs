@@ -7,6 +7,8 @@
 //! one JSON line: the client's outcome and the bytes the proxy saw (the whole request, the head of the
 //! response). The harness decides the pace, so that it can restart a validator that a request crashed and
 //! go on with the next call.
+//!
+//! The wire test's driver (`tests/conformance/driver.rs`) uses its logging proxy too.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -83,9 +85,11 @@ pub fn many_bytes(input: &Value, name: &str) -> Result<Vec<Vec<u8>>, String> {
 
 /// The bytes that went each way through the proxy.
 #[derive(Default)]
-struct Wire {
-    request: Vec<u8>,
-    response: Vec<u8>,
+pub struct Wire {
+    /// Everything the client sent.
+    pub request: Vec<u8>,
+    /// Everything the server answered.
+    pub response: Vec<u8>,
 }
 
 /// Copies `from` to `to` until end of stream, recording every chunk with `record` before forwarding it.
@@ -109,8 +113,9 @@ async fn pump(
     let _ = to.shutdown().await;
 }
 
-/// A proxy on a free loopback port forwarding every connection to `upstream`; its address and its record.
-async fn proxy(upstream: String) -> (String, Arc<Mutex<Wire>>, tokio::task::JoinHandle<()>) {
+/// A proxy on a free loopback port forwarding every connection to `upstream`: its address, its record, and
+/// its task (abort it to stop the proxy).
+pub async fn proxy(upstream: String) -> (String, Arc<Mutex<Wire>>, tokio::task::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port is free");
     let address = listener.local_addr().expect("a bound listener has an address").to_string();
     let wire = Arc::new(Mutex::new(Wire::default()));

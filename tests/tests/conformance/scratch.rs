@@ -13,6 +13,9 @@ pub const SPEC: &str = "tests/conformance/wire.yaml";
 /// The driver program's source, relative to the repository root.
 const DRIVER: &str = "tests/conformance/driver.rs";
 
+/// The shared part of the corpus conformance drivers, whose logging proxy the driver uses.
+const WIRE: &str = "xtask/harness/conformance.rs";
+
 /// The driver's manifest: the generated client, and what the driver's own logging proxy needs.
 const DRIVER_MANIFEST: &str = r#"[package]
 name = "conformance-driver"
@@ -23,8 +26,10 @@ publish = false
 [dependencies]
 wire-client = { path = "../wire" }
 reqwest = { version = "0.12.28", default-features = false, features = ["multipart"] }
-tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "io-util"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "io-std", "time"] }
+serde = "1"
 serde_json = "1"
+clientgen-runtime = { path = "../../../generator/runtime" }
 "#;
 
 /// Writes `contents` unless the file already holds exactly that (keeps mtimes, so cargo rebuilds nothing).
@@ -56,6 +61,8 @@ pub fn build_driver(root: &Path) -> PathBuf {
     }
     let driver = fs::read_to_string(root.join(DRIVER)).unwrap_or_else(|err| panic!("cannot read {DRIVER}: {err}"));
     write_if_changed(&scratch.join("driver").join("src").join("main.rs"), &driver);
+    let wire = fs::read_to_string(root.join(WIRE)).unwrap_or_else(|err| panic!("cannot read {WIRE}: {err}"));
+    write_if_changed(&scratch.join("driver").join("src").join("wire.rs"), &wire);
     write_if_changed(&scratch.join("driver").join("Cargo.toml"), DRIVER_MANIFEST);
     write_if_changed(&scratch.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = [\"wire\", \"driver\"]\n");
     // Only the first time: later runs keep the lock cargo completed (the driver's own packages).
