@@ -311,6 +311,17 @@ enum Limit {
     Over(u64),
 }
 
+impl Limit {
+    /// The documents a size limit selects (`--no-check` selects them all).
+    fn select(self) -> Select {
+        match self {
+            Limit::UpTo(bytes) => Select::UpTo(bytes),
+            Limit::Over(bytes) => Select::Over(bytes),
+            Limit::All | Limit::None => Select::All,
+        }
+    }
+}
+
 /// `[DIR] [--max-bytes=SIZE | --min-bytes=SIZE]`, with `--no-check` when `no_check`, and `--all` (setting
 /// it) when `all` is given.
 fn parse_dir_and_limit(
@@ -367,14 +378,7 @@ fn parse_examples(parser: &mut Parser) -> Result<Command, String> {
     match parse_dir_and_limit(parser, false, None) {
         Err(message) if message.is_empty() => Ok(Command::Help(EXAMPLES_HELP)),
         Err(message) => Err(message),
-        Ok((dir, limit)) => {
-            let select = match limit {
-                Limit::UpTo(bytes) => Select::UpTo(bytes),
-                Limit::Over(bytes) => Select::Over(bytes),
-                Limit::All | Limit::None => Select::All,
-            };
-            Ok(Command::Examples { dir, select })
-        }
+        Ok((dir, limit)) => Ok(Command::Examples { dir, select: limit.select() }),
     }
 }
 
@@ -465,14 +469,7 @@ fn parse_conformance(parser: &mut Parser) -> Result<Command, String> {
     match parse_dir_and_limit(parser, false, Some(&mut all)) {
         Err(message) if message.is_empty() => Ok(Command::Help(CONFORMANCE_HELP)),
         Err(message) => Err(message),
-        Ok((dir, limit)) => {
-            let select = match limit {
-                Limit::UpTo(bytes) => Select::UpTo(bytes),
-                Limit::Over(bytes) => Select::Over(bytes),
-                Limit::All | Limit::None => Select::All,
-            };
-            Ok(Command::Conformance { dir, select, all })
-        }
+        Ok((dir, limit)) => Ok(Command::Conformance { dir, select: limit.select(), all }),
     }
 }
 
