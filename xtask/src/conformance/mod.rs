@@ -153,19 +153,10 @@ pub fn run(root: &Path, documents: &[(String, PathBuf)], seed: u64) -> Result<Re
         prepared.push(one);
     }
     let members: Vec<String> = prepared.iter().map(|p| p.name.clone()).collect();
-    Workspace::at(dir.clone(), target.clone()).write_manifest(root, &members)?;
+    let workspace = Workspace::at(dir.clone(), target.clone());
+    workspace.write_manifest(root, &members)?;
     let started = Instant::now();
-    let mut build = Command::new(env!("CARGO"));
-    build.args(["build", "--quiet", "--message-format", "short"]).current_dir(&dir).env("CARGO_TARGET_DIR", &target);
-    for name in &members {
-        build.args(["-p", name]);
-    }
-    let output = build.output().map_err(|err| format!("cannot run cargo: {err}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().filter(|line| line.contains("error")).take(8).collect::<Vec<_>>().join("\n");
-        return Err(format!("building the drivers failed:\n{first}"));
-    }
+    workspace.build(&members.iter().map(String::as_str).collect::<Vec<_>>())?;
     let build_share = started.elapsed().as_secs_f64() / members.len().max(1) as f64;
     let known = known::read(&known::path(root))?;
     let mut report = Report::default();
