@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::examples::harness::{Workspace, harness_manifest, write_if_changed};
+use crate::examples::harness::{Workspace, add_dependencies, generated_file, harness_manifest, write_if_changed};
 
 /// The decode code of every harness crate.
 const RUN_RS: &str = include_str!("../harness/decoders.rs");
@@ -153,13 +153,7 @@ fn prepare(root: &Path, dir: &Path, path: &Path, plan: &Plan) -> Result<(String,
     // As `cargo xtask corpus` does: real-world documents carry mistakes with one safe reading.
     options.lenient = true;
     let files = clientgen::generate(path, &text, &options).map_err(|err| format!("{document}: {err}"))?;
-    let contents = |wanted: &str| {
-        files
-            .iter()
-            .find(|f| f.path == Path::new(wanted))
-            .map(|f| f.contents.as_str())
-            .ok_or_else(|| format!("{document}: generated no {wanted}"))
-    };
+    let contents = |wanted: &str| generated_file(&files, wanted, &document);
     let mut derived = clientgen::reference_types(path, &text, &options).map_err(|err| format!("{document}: {err}"))?;
     if let Some(tamper) = plan.tamper {
         derived = tamper(derived);
@@ -185,9 +179,10 @@ fn prepare(root: &Path, dir: &Path, path: &Path, plan: &Plan) -> Result<(String,
     let crate_dir = dir.join("crates").join(&name);
     let values = root.join("tests").join("values");
     let mut manifest = harness_manifest(&name, contents("Cargo.toml")?)?;
-    let dependencies_end = manifest.find("\n[features]").unwrap_or(manifest.len());
-    manifest
-        .insert_str(dependencies_end, &format!("clientgen-values = {{ path = {:?} }}\n", values.display().to_string()));
+    add_dependencies(
+        &mut manifest,
+        &[("clientgen-values", &format!("{{ path = {:?} }}", values.display().to_string()))],
+    );
     write_if_changed(&crate_dir.join("Cargo.toml"), &manifest)?;
     write_if_changed(&crate_dir.join("src").join("types.rs"), contents("src/types.rs")?)?;
     write_if_changed(&crate_dir.join("src").join("derived.rs"), &derived)?;

@@ -27,7 +27,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use crate::examples::Select;
-use crate::examples::harness::{Workspace, harness_manifest, write_if_changed};
+use crate::examples::harness::{Workspace, add_dependencies, generated_file, harness_manifest, write_if_changed};
 use known::{Class, Known};
 use prism::Prism;
 
@@ -230,28 +230,21 @@ fn prepare(root: &Path, dir: &Path, document: &str, path: &Path, seed: u64) -> R
     options.derives = vec!["Serialize".to_owned(), "Deserialize".to_owned()];
     options.group_features = false;
     let files = clientgen::generate(path, &text, &options).map_err(|err| format!("{shown}: {err}"))?;
-    let contents = |wanted: &str| {
-        files
-            .iter()
-            .find(|f| f.path == Path::new(wanted))
-            .map(|f| f.contents.as_str())
-            .ok_or_else(|| format!("{shown}: generated no {wanted}"))
-    };
+    let contents = |wanted: &str| generated_file(&files, wanted, &shown);
     let operations = clientgen::operation_inputs(path, &text, &options).map_err(|err| format!("{shown}: {err}"))?;
     let driver = driver::main_rs(&name, &operations);
     let crate_dir = dir.join("crates").join(&name);
     let mut manifest = harness_manifest(&name, contents("Cargo.toml")?)?;
-    let dependencies_end = manifest.find("\n[features]").unwrap_or(manifest.len());
-    let mut extra = String::new();
-    for (dependency, spec) in [
-        ("serde", "{ version = \"1\", features = [\"derive\"] }"),
-        ("tokio", "{ version = \"1\", features = [\"macros\", \"rt\", \"net\", \"io-util\", \"io-std\", \"time\"] }"),
-    ] {
-        if !manifest.lines().any(|line| line.starts_with(&format!("{dependency} "))) {
-            let _ = writeln!(extra, "{dependency} = {spec}");
-        }
-    }
-    manifest.insert_str(dependencies_end, &extra);
+    add_dependencies(
+        &mut manifest,
+        &[
+            ("serde", "{ version = \"1\", features = [\"derive\"] }"),
+            (
+                "tokio",
+                "{ version = \"1\", features = [\"macros\", \"rt\", \"net\", \"io-util\", \"io-std\", \"time\"] }",
+            ),
+        ],
+    );
     write_if_changed(&crate_dir.join("Cargo.toml"), &manifest)?;
     write_if_changed(&crate_dir.join("README.md"), contents("README.md")?)?;
     write_if_changed(&crate_dir.join("src").join("lib.rs"), contents("src/lib.rs")?)?;

@@ -172,6 +172,31 @@ fn lib_rs(types: &[&str]) -> String {
     out
 }
 
+/// The contents of the generated file `wanted` (`src/types.rs`); `Err` saying that `what` generated none.
+pub(crate) fn generated_file<'f>(
+    files: &'f [clientgen::GeneratedFile],
+    wanted: &str,
+    what: &str,
+) -> Result<&'f str, String> {
+    files
+        .iter()
+        .find(|f| f.path == Path::new(wanted))
+        .map(|f| f.contents.as_str())
+        .ok_or_else(|| format!("{what}: generated no {wanted}"))
+}
+
+/// Adds each of `dependencies` (name, spec) that `manifest` does not list yet to its `[dependencies]`.
+pub(crate) fn add_dependencies(manifest: &mut String, dependencies: &[(&str, &str)]) {
+    let end = manifest.find("\n[features]").unwrap_or(manifest.len());
+    let mut lines = String::new();
+    for (name, spec) in dependencies {
+        if !manifest.lines().any(|line| line.starts_with(&format!("{name} "))) {
+            let _ = writeln!(lines, "{name} = {spec}");
+        }
+    }
+    manifest.insert_str(end, &lines);
+}
+
 pub(crate) fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
     if fs::read(path).ok().as_deref() == Some(contents.as_bytes()) {
         return Ok(());
@@ -192,6 +217,13 @@ mod tests {
         let manifest = harness_manifest("examples-x", generated).unwrap();
         assert!(manifest.contains("name = \"examples-x\""), "{manifest}");
         assert!(manifest.contains("serde = \"1\"\nchrono = \"0.4\"\nserde_json = \"1\"\n"), "{manifest}");
+    }
+
+    #[test]
+    fn dependencies_are_added_once_before_the_features() {
+        let mut manifest = "[dependencies]\nserde = \"1\"\n\n[features]\na = []\n".to_owned();
+        add_dependencies(&mut manifest, &[("serde", "\"2\""), ("tokio", "\"1\"")]);
+        assert_eq!(manifest, "[dependencies]\nserde = \"1\"\ntokio = \"1\"\n\n[features]\na = []\n");
     }
 
     #[test]

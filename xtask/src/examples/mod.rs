@@ -202,13 +202,7 @@ fn prepare(
     // Each example is decoded and encoded again: response types need `Serialize` too.
     options.derives = vec!["Serialize".to_owned(), "Deserialize".to_owned()];
     let files = clientgen::generate(file, text, &options).map_err(|err| format!("generate: {err}"))?;
-    let contents = |wanted: &str| {
-        files
-            .iter()
-            .find(|f| f.path == Path::new(wanted))
-            .map(|f| f.contents.as_str())
-            .ok_or_else(|| format!("generate: no {wanted}"))
-    };
+    let contents = |wanted: &str| harness::generated_file(&files, wanted, "generate");
     workspace.write_crate(&name, contents("Cargo.toml")?, contents("src/types.rs")?, &examples.examples)?;
     Ok(Prepared { name, doc, examples })
 }
