@@ -1,13 +1,13 @@
 //! Generates the types of a few construct specs (`tests/constructs/`) into `OUT_DIR`, so that
 //! `tests/generated_types.rs` can compile them and check what they do on the wire, and the whole clients of
-//! `parameters.yaml`, `request_body_encodings.yaml`, `responses.yaml` and `token_resources.yaml` as modules
+//! `pagination.yaml`, `parameters.yaml`, `request_body_encodings.yaml`, `responses.yaml` and `token_resources.yaml` as modules
 //! (`clientgen::generate_module`, what a user's build script includes) for the behaviour tests (`calling_surface`, `downloads`, `events`, `uploads`, `retries`, …), with the
 //! generator as it is now (a change to the generator rebuilds them).
 
 use std::path::{Path, PathBuf};
 
 /// The construct specs whose whole client (`lib.rs` as a module, with its `types`) a behaviour test uses.
-const CLIENTS: &[&str] = &["parameters", "request_body_encodings", "responses", "token_resources"];
+const CLIENTS: &[&str] = &["pagination", "parameters", "request_body_encodings", "responses", "token_resources"];
 
 /// The construct specs whose generated types the behaviour tests use.
 const SPECS: &[&str] = &[
@@ -23,6 +23,7 @@ const SPECS: &[&str] = &[
     "request_body_encodings",
     "responses",
     "token_resources",
+    "pagination",
 ];
 
 fn main() {
@@ -63,6 +64,11 @@ fn settings_client(out: &Path) {
     options.derives = ["Eq", "Hash", "PartialOrd", "Ord", "Serialize"].map(String::from).to_vec();
     options.replacements.insert("Pet".into(), "replacement_types::Pet".into());
     options.group_features = false;
+    options.pagination = vec![serde_json::json!({
+        "match": {"query": ["page"], "header": "Link"},
+        "items": "the-array",
+        "link": "next",
+    })];
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()));
     let files = clientgen::generate(&relative, &text, &options).unwrap_or_else(|err| panic!("{err}"));
     std::fs::write(out.join("settings_types.rs"), types_items(&files)).expect("OUT_DIR is writable");

@@ -33,7 +33,12 @@ pub struct Planned {
     pub files: Vec<GeneratedFile>,
     /// How long generation took.
     pub millis: f64,
+    /// What the user may want to declare (operations that look paged but are not declared so): a report.
+    pub report: Vec<String>,
 }
+
+/// How many pagination report lines `gen` prints per crate.
+const REPORTED: usize = 20;
 
 impl Project {
     /// The project at `root`: specs in `root/specs`, crates written to `root/generated/<stem>/`, messages
@@ -134,13 +139,13 @@ impl Project {
             options.regenerate_with = self.regenerate_with.clone();
             let started = Instant::now();
             let result = match fs::read_to_string(&spec) {
-                Ok(text) => clientgen::generate(&relative, &text, &options),
+                Ok(text) => clientgen::generate_with_report(&relative, &text, &options),
                 Err(err) => Err(clientgen::Error::new(&relative, "", clientgen::ErrorKind::Io(err.to_string()))),
             };
             let millis = started.elapsed().as_secs_f64() * 1000.0;
             match result {
-                Ok(files) => {
-                    planned.push(Planned { name: options.crate_name, dir: self.out.join(stem), files, millis })
+                Ok((files, report)) => {
+                    planned.push(Planned { name: options.crate_name, dir: self.out.join(stem), files, millis, report })
                 }
                 Err(err) => failures.push(format!("error: {}", settings.explain(&stem, &err))),
             }
@@ -173,6 +178,20 @@ impl Project {
             let written = changes.len() - before;
             let state = if written == 0 { "unchanged".to_owned() } else { format!("written ({written} file(s))") };
             lines.push(format!("{:<24} {:<22} {:>8.1} ms", crate_plan.name, state, crate_plan.millis));
+            // The operations that look paged but that nothing declares: a report, once per crate written.
+            if written > 0 {
+                let report = &crate_plan.report;
+                lines.extend(
+                    report.iter().take(REPORTED).map(|line| format!("{}: pagination: {line}", crate_plan.name)),
+                );
+                if report.len() > REPORTED {
+                    lines.push(format!(
+                        "{}: pagination: … and {} more operation(s) that look paged but are not declared so",
+                        crate_plan.name,
+                        report.len() - REPORTED
+                    ));
+                }
+            }
             if written > 0 {
                 let breaking = breaking_changes(crate_plan);
                 if !breaking.is_empty() {

@@ -84,6 +84,9 @@ struct Spec {
     #[serde(default)]
     dependencies: BTreeMap<String, Spanned<Dependency>>,
     runtime: Option<Spanned<Dependency>>,
+    /// Pagination rules (`[[specs.<stem>.pagination]]`), read by the generator.
+    #[serde(default)]
+    pagination: Vec<Spanned<toml::Value>>,
 }
 
 /// A dependency: a version requirement (`"1"`) or a table of the keys below.
@@ -317,6 +320,12 @@ impl Settings {
             settings.replace.iter().map(|(schema, path)| (schema.clone(), path.get_ref().clone())).collect();
         options.dependencies =
             settings.dependencies.iter().map(|(name, dep)| (name.clone(), dep.get_ref().to_toml())).collect();
+        // TOML values are JSON values (a date-time, which no rule takes, becomes its text).
+        options.pagination = settings
+            .pagination
+            .iter()
+            .map(|rule| serde_json::to_value(rule.get_ref()).unwrap_or(serde_json::Value::Null))
+            .collect();
         options
     }
 
@@ -344,6 +353,9 @@ impl Settings {
             }
             clientgen::ErrorKind::BadDependency { name, .. } => {
                 (spec.dependencies.get(name)?.span(), format!("{key}.dependencies.{name}"))
+            }
+            clientgen::ErrorKind::BadPaginationRule { index, .. } => {
+                (spec.pagination.get(*index)?.span(), format!("{key}.pagination[{index}]"))
             }
             _ => return None,
         };

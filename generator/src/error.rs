@@ -115,6 +115,14 @@ pub enum ErrorKind {
         /// Why not.
         reason: String,
     },
+    /// A pagination rule of the settings is malformed.
+    #[error("pagination rule {} of the settings: {reason}", index + 1)]
+    BadPaginationRule {
+        /// Its index (0-based) in the list.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
     /// The generated code could not be formatted (a generator bug: please report it with the spec).
     #[error("internal error, please report it with this spec: {0}")]
     Internal(String),

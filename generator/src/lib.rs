@@ -27,7 +27,7 @@ pub use error::{Error, ErrorKind};
 #[doc(hidden)]
 pub use names::is_keyword;
 #[doc(hidden)]
-pub use probes::{Credential, FormPart, Input, InputKind, OperationInputs, ResponseType};
+pub use probes::{Credential, FormPart, Input, InputKind, OperationInputs, PagingProbe, ResponseType};
 pub use render::Rendering;
 
 /// The generator's version, written into every generated file's header.
@@ -65,6 +65,10 @@ pub struct Options {
     /// by default, so a caller compiles only the groups they use (see the README). With `false`, everything
     /// is compiled in every build and the manifest declares no such feature.
     pub group_features: bool,
+    /// Pagination rules for the operations whose spec declares none, each our `x-clientgen-pagination` form
+    /// with a `match` (which operations it covers), as JSON (see the README, "Pagination"). The first rule
+    /// that matches an operation and fits its types makes it paged.
+    pub pagination: Vec<serde_json::Value>,
     /// How the Rust files are rendered (threads or not); the output is the same.
     pub rendering: Rendering,
     /// The command the generated files' header tells a reader to run after changing the spec
@@ -86,6 +90,7 @@ impl Options {
             replacements: BTreeMap::new(),
             dependencies: Vec::new(),
             group_features: true,
+            pagination: Vec::new(),
             rendering: Rendering::default(),
             regenerate_with: "cargo xtask gen".into(),
         }
@@ -114,7 +119,20 @@ pub struct Summary {
 
 /// Generates a crate from spec text read from `file`. Same input, same bytes.
 pub fn generate(file: &Path, text: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let (api, header) = model(file, text, options)?;
+    generate_with_report(file, text, options).map(|(files, _)| files)
+}
+
+/// Generates a crate as [`generate`] does, with the report of what the user may want to declare: the
+/// operations that look paged (a GET with a `page`, `cursor`, `offset`, … parameter, or a `next`,
+/// `has_more`, … property) but that no pagination extension or rule covers, and pagination extensions of
+/// other tools that say what cannot be followed, one line each. A report, not an error.
+pub fn generate_with_report(
+    file: &Path,
+    text: &str,
+    options: &Options,
+) -> Result<(Vec<GeneratedFile>, Vec<String>), Error> {
+    let (mut api, header) = model(file, text, options)?;
+    let report = std::mem::take(&mut api.paging_report);
     let (lib, types) = render::rust_files(file, &header, &api, options.rendering)?;
     let package = emit::Package {
         name: &options.crate_name,
@@ -123,12 +141,13 @@ pub fn generate(file: &Path, text: &str, options: &Options) -> Result<Vec<Genera
         dependencies: &options.dependencies,
     };
     let manifest = format!("{}{}", header.replace("// ", "# "), emit::cargo_toml(&api, &package));
-    Ok(vec![
+    let files = vec![
         GeneratedFile { path: "Cargo.toml".into(), contents: manifest },
         GeneratedFile { path: "README.md".into(), contents: emit::readme(&api, &options.crate_name) },
         GeneratedFile { path: "src/lib.rs".into(), contents: lib },
         GeneratedFile { path: "src/types.rs".into(), contents: types },
-    ])
+    ];
+    Ok((files, report))
 }
 
 /// Generates the client as the items of one module, for a build script that writes them into `OUT_DIR` and a
@@ -150,6 +169,7 @@ fn model(file: &Path, text: &str, options: &Options) -> Result<(model::Api, Stri
         replacements: &options.replacements,
         derives: &options.derives,
         group_features: options.group_features,
+        pagination: &options.pagination,
     };
     let (loaded, api) = read(file, text, custom)?;
     let header = format!(
@@ -226,6 +246,13 @@ pub fn response_types(file: &Path, text: &str, lenient: bool) -> Result<Vec<Resp
 
 /// Every operation's inputs as the crate that [`generate`] makes with `options` takes them (arguments and
 /// setters, their Rust types, the credential): for test drivers that call every operation.
+/// The pagination of a document's operations (see [`PagingProbe`]), for the corpus figures.
+#[doc(hidden)]
+pub fn paging_probe(file: &Path, text: &str, options: &Options) -> Result<PagingProbe, Error> {
+    let (mut api, _) = model(file, text, options)?;
+    Ok(probes::paging(&mut api))
+}
+
 #[doc(hidden)]
 pub fn operation_inputs(file: &Path, text: &str, options: &Options) -> Result<Vec<OperationInputs>, Error> {
     let (api, _) = model(file, text, options)?;

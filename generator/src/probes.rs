@@ -209,3 +209,27 @@ fn form_parts(form: &model::Form) -> Vec<FormPart> {
         })
         .collect()
 }
+
+/// The pagination of a document's operations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PagingProbe {
+    /// How many operations it has.
+    pub operations: usize,
+    /// The paged ones: operationId (else method name), and who declared the pagination (the extension, or
+    /// `rule N` of the settings).
+    pub paged: Vec<(String, String)>,
+    /// The report `gen` prints (operations that look paged but are not declared so).
+    pub report: Vec<String>,
+}
+
+pub(crate) fn paging(api: &mut Api) -> PagingProbe {
+    PagingProbe {
+        operations: api.operations.len(),
+        paged: api
+            .operations
+            .iter()
+            .filter_map(|op| Some((op.id.clone(), op.pages.as_ref()?.source.clone())))
+            .collect(),
+        report: std::mem::take(&mut api.paging_report),
+    }
+}

@@ -56,6 +56,7 @@ constructs!(
     openapi_31,
     omitted_fields,
     token_resources,
+    pagination,
     docs,
     feature_groups,
 );

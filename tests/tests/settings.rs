@@ -113,6 +113,14 @@ fn settings_the_generator_refuses_are_located_in_the_settings_file() {
         ("a derive that needs another", "derives = [\"Eq\", \"Ord\"]\n"),
         ("a derive that is not a path", "derives = [\"Eq + Hash\"]\n"),
         ("a dependency the manifest has", "[specs.pets.dependencies]\nserde = \"1\"\n"),
+        (
+            "a pagination rule that covers nothing",
+            "[[specs.pets.pagination]]\nmatch = {}\nitems = \"\"\nlink = \"next\"\n",
+        ),
+        (
+            "a pagination rule with a typo",
+            "[[specs.pets.pagination]]\nmatch = { query = [\"page\"] }\nitems = \"\"\nlinks = \"next\"\n",
+        ),
     ];
     let mut shown = Vec::new();
     for (i, (what, settings)) in cases.iter().enumerate() {
@@ -122,4 +130,25 @@ fn settings_the_generator_refuses_are_located_in_the_settings_file() {
         fs::remove_dir_all(&root).unwrap();
     }
     insta::assert_snapshot!(shown.join("\n\n"));
+}
+
+#[tokio::test]
+async fn a_pagination_rule_of_the_settings_makes_a_list_page() {
+    use clientgen_tests::{Mock, MockServer, Request, json, path};
+    use futures_util::TryStreamExt;
+    let server = MockServer::start().await;
+    let next = format!("<{}/owners?page=2>; rel=\"next\"", server.uri());
+    Mock::given(path("/owners"))
+        .respond_with(move |request: &Request| match request.url.query() {
+            None => json(200, serde_json::json!([{"name": "a"}, {"name": "b"}])).insert_header("link", next.as_str()),
+            Some("page=2") => json(200, serde_json::json!([{"name": "c"}])),
+            Some(other) => panic!("{other}"),
+        })
+        .mount(&server)
+        .await;
+    let client = api::Client::with_base_url(&server.uri()).unwrap();
+    let owners: Vec<Owner> = client.list_owners().items().try_collect().await.unwrap();
+    let names: Vec<&str> = owners.iter().map(|owner| owner.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }

@@ -69,6 +69,15 @@ pub enum Command {
         /// List every rejection, not only ours.
         all: bool,
     },
+    /// `pagination [DIR|DOC]`: which operations page, by declaration or rule.
+    Pagination {
+        /// A document, or a directory of them (default `../shared/corpus`).
+        dir: Option<PathBuf>,
+        /// The rules file (default `tests/pagination/clientgen.toml`).
+        settings: Option<PathBuf>,
+        /// List the report lines too.
+        verbose: bool,
+    },
     /// `orphans REFERENCES`: fail on snapshot files no test referenced.
     Orphans {
         /// The file insta wrote the referenced snapshots to.
@@ -93,6 +102,8 @@ commands:
                      where they disagree
   conformance [DIR]  call every operation of DIR's documents (or of one document) through the generated
                      client against Prism, a validating mock; fail on a rejection of ours
+  pagination [DIR]   count the paged operations of DIR's documents (or of one document), declared by
+                     the document or covered by a rule of tests/pagination/clientgen.toml
 
 Per-spec settings (crate name and version, lenient, derives, replacement types, dependencies, runtime)
 are read from specs/clientgen.toml. `cargo xtask <COMMAND> --help` describes a command.
@@ -220,6 +231,19 @@ options:
   -h, --help         print this help
 ";
 
+const PAGINATION_HELP: &str = "\
+usage: cargo xtask pagination [DIR|DOC] [--settings=FILE] [--verbose]
+
+For every document under DIR (default ../shared/corpus), or the one document DOC, prints its operations,
+the paged ones (declared by the document's own pagination extension, or covered by a rule of FILE) and
+those that look paged but that nothing declares (what `gen` reports). It generates nothing.
+
+options:
+  --settings=FILE   the pagination rules, as in clientgen.toml (default tests/pagination/clientgen.toml)
+  --verbose         list the operations that look paged but that nothing declares
+  -h, --help        print this help
+";
+
 const MUTANTS_HELP: &str = "\
 usage: cargo xtask mutants [FILE…]
 
@@ -267,9 +291,10 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "mutants" => parse_mutants(&mut parser).map_err(with_usage(MUTANTS_HELP)),
         "decoders" => parse_decoders(&mut parser).map_err(with_usage(DECODERS_HELP)),
         "conformance" => parse_conformance(&mut parser).map_err(with_usage(CONFORMANCE_HELP)),
+        "pagination" => parse_pagination(&mut parser).map_err(with_usage(PAGINATION_HELP)),
         "help" => Ok(Command::Help(USAGE)),
         other => Err(format!(
-            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, features, orphans, mutants, decoders or conformance\n\n{USAGE}"
+            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, features, orphans, mutants, decoders, conformance or pagination\n\n{USAGE}"
         )),
     }
 }
@@ -291,6 +316,20 @@ fn parse_gen(parser: &mut Parser) -> Result<Command, String> {
         }
     }
     Ok(Command::Gen { specs })
+}
+
+fn parse_pagination(parser: &mut Parser) -> Result<Command, String> {
+    let (mut dir, mut settings, mut verbose) = (None, None, false);
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(PAGINATION_HELP)),
+            Arg::Long("settings") => settings = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Arg::Long("verbose") => verbose = true,
+            Arg::Value(value) if dir.is_none() => dir = Some(PathBuf::from(value)),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    Ok(Command::Pagination { dir, settings, verbose })
 }
 
 fn parse_check(parser: &mut Parser) -> Result<Command, String> {

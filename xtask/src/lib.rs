@@ -12,6 +12,7 @@ pub mod examples;
 pub mod features;
 pub mod mutants;
 pub mod orphans;
+pub mod pagination;
 pub mod tools;
 
 use std::path::{Path, PathBuf};

@@ -67,6 +67,12 @@ fn main() -> ExitCode {
                 xtask::conformance::enforce(&root, &report)
             })
         }
+        Command::Pagination { dir, settings, verbose } => {
+            let documents = xtask::conformance::documents(&corpus_dir(dir), xtask::examples::Select::All);
+            let settings = settings.unwrap_or_else(|| root.join(xtask::pagination::SETTINGS));
+            xtask::pagination::run(&root, &documents, &settings)
+                .map(|rows| print!("{}", xtask::pagination::table(&rows, verbose)))
+        }
         Command::Orphans { references } => xtask::orphans::run(&root, &references).and_then(|orphans| {
             if orphans.is_empty() {
                 println!("every snapshot was referenced");

@@ -41,7 +41,7 @@ pub trait Operation {
 }
 
 /// A parameter's encoded value, waiting in its slot until the request is sent.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Encoded {
     Query(Vec<(String, String)>),
     Header(&'static str, String),
@@ -68,6 +68,8 @@ pub struct Request<'a> {
     idempotency_key: Option<String>,
     retry: Option<RetryPolicy>,
     streams: Option<fn(u16) -> bool>,
+    /// The URL was given whole (a next page's, from the server), so the path is not the template's.
+    whole_url: bool,
 }
 
 impl<'a> Request<'a> {
@@ -92,7 +94,63 @@ impl<'a> Request<'a> {
             idempotency_key: None,
             retry: None,
             streams: None,
+            whole_url: false,
         }
+    }
+
+    /// The same request again, for another page; `None` when its body cannot be sent twice (a stream).
+    pub(crate) fn try_clone(&self) -> Option<Self> {
+        Some(Self {
+            core: self.core,
+            method: self.method.clone(),
+            path: self.path.clone(),
+            builder: self.builder.try_clone()?,
+            security: self.security,
+            sensitive: self.sensitive,
+            params: self.params.clone(),
+            accept: self.accept,
+            timeout: self.timeout,
+            extra_headers: self.extra_headers.clone(),
+            extra_query: self.extra_query.clone(),
+            idempotency_header: self.idempotency_header,
+            idempotency_key: self.idempotency_key.clone(),
+            retry: self.retry,
+            streams: self.streams,
+            whole_url: self.whole_url,
+        })
+    }
+
+    /// The client this request goes through.
+    pub(crate) fn core(&self) -> &'a ClientCore {
+        self.core
+    }
+
+    /// The text of query parameter `slot`, when it is set to one scalar value.
+    pub(crate) fn query_text(&self, slot: u16) -> Option<&str> {
+        match self.params.iter().find(|(s, _)| *s == slot) {
+            Some((_, Encoded::Query(pairs))) if pairs.len() == 1 => Some(pairs[0].1.as_str()),
+            _ => None,
+        }
+    }
+
+    /// Sets query parameter `slot` (`name` on the wire) to the scalar `text`.
+    pub(crate) fn set_query_text(&mut self, slot: u16, name: &str, text: &str) {
+        self.set(slot, Encoded::Query(vec![(name.to_owned(), text.to_owned())]));
+    }
+
+    /// Leaves parameter `slot` out.
+    pub(crate) fn unset(&mut self, slot: u16) {
+        self.params.retain(|(s, _)| *s != slot);
+    }
+
+    /// Sends this request to `url` instead (a next page's URL, which carries its own query): the
+    /// operation's query parameters and the caller's extra ones are left out, and so is the body; headers,
+    /// cookies, credentials and per-call options stay.
+    pub(crate) fn set_url(&mut self, url: reqwest::Url) {
+        self.builder = self.core.http().request(self.method.clone(), url);
+        self.params.retain(|(_, value)| !matches!(value, Encoded::Query(_)));
+        self.extra_query.clear();
+        self.whole_url = true;
     }
 
     /// The statuses whose bodies the operation streams (binary success bodies): their responses are handed
@@ -224,7 +282,7 @@ impl<'a> Request<'a> {
     /// The request as it goes out; `template` is the spec's path template, which the filled path is
     /// checked against ([`path_problem`]).
     fn build(self, template: &str) -> Result<(reqwest::Request, &'a ClientCore, Security, bool), Error<Infallible>> {
-        if let Some(problem) = path_problem(template, &self.path) {
+        if let Some(problem) = path_problem(template, &self.path).filter(|_| !self.whole_url) {
             return Err(Error::Input(problem));
         }
         let Self { core, mut builder, security, sensitive, mut params, accept, timeout, .. } = self;
@@ -351,6 +409,20 @@ macro_rules! call_type {
             pub fn with_idempotency_key(mut self, key: &str) -> Self {
                 self.request.set_idempotency_key(key);
                 self
+            }
+        }
+
+        impl<'a, O: $crate::Paged> Call<'a, O> {
+            /// The pages of this call, as a `Stream` of typed pages (each with its status and headers): the
+            /// first is this call's request, each later one the same request for the next page, until the
+            /// last page. Each page goes through the session and the retry policy as any call does.
+            pub fn pages(self) -> $crate::Pages<'a, O> {
+                $crate::Pages::new(self.request)
+            }
+
+            /// The items of every page of this call, in order, as a `Stream` (see [`pages`](Self::pages)).
+            pub fn items(self) -> $crate::pages::Items<'a, O> {
+                self.pages().items()
             }
         }
 

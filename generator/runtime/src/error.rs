@@ -78,6 +78,10 @@ pub enum Error<E> {
     /// another resource (`/apps/{app}/stats` with `..` is `/stats`).
     #[error("{0}")]
     Input(String),
+    /// A walk through the pages of a paged operation cannot go on (see [`crate::pages`]); the pages before
+    /// it were given.
+    #[error(transparent)]
+    Paging(crate::pages::PagingError),
 }
 
 impl<E> Error<E> {
@@ -89,7 +93,7 @@ impl<E> Error<E> {
             | Self::Decode { status, .. }
             | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Transport(err) => err.status(),
-            Self::Auth(_) | Self::Middleware(_) | Self::Input(_) => None,
+            Self::Auth(_) | Self::Middleware(_) | Self::Input(_) | Self::Paging(_) => None,
         }
     }
 
@@ -100,7 +104,7 @@ impl<E> Error<E> {
             | Self::UnexpectedStatus { headers, .. }
             | Self::Decode { headers, .. }
             | Self::BodyTooLarge { headers, .. } => Some(headers),
-            Self::Transport(_) | Self::Auth(_) | Self::Middleware(_) | Self::Input(_) => None,
+            Self::Transport(_) | Self::Auth(_) | Self::Middleware(_) | Self::Input(_) | Self::Paging(_) => None,
         }
     }
 
@@ -137,6 +141,7 @@ impl Error<std::convert::Infallible> {
             Self::Auth(err) => Error::Auth(err),
             Self::Middleware(err) => Error::Middleware(err),
             Self::Input(message) => Error::Input(message),
+            Self::Paging(err) => Error::Paging(err),
         }
     }
 }
@@ -171,6 +176,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             Self::Auth(err) => f.debug_tuple("Auth").field(err).finish(),
             Self::Middleware(err) => f.debug_tuple("Middleware").field(err).finish(),
             Self::Input(message) => f.debug_tuple("Input").field(message).finish(),
+            Self::Paging(err) => f.debug_tuple("Paging").field(err).finish(),
         }
     }
 }

@@ -16,6 +16,7 @@ mod json_path;
 mod login;
 #[cfg(feature = "multipart")]
 pub mod multipart;
+pub mod pages;
 pub mod params;
 pub mod response;
 pub mod retry;
@@ -29,6 +30,7 @@ pub use call::{Operation, Pending, Request};
 pub use client::{BuildError, ClientCore, Security, encode_path};
 pub use error::Error;
 pub use events::{Event, EventError, EventStream};
+pub use pages::{Paged, Pages};
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

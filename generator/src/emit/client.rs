@@ -12,6 +12,7 @@ use super::forms::form_type;
 use super::gate;
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
+use super::pagination::paged_impl;
 use super::{ident, lit};
 use crate::model::{Api, Gate, Operation, Placement, ResponseBody, Ty};
 use crate::names::is_keyword;
@@ -83,7 +84,10 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
     });
     let calls = (!api.operations.is_empty()).then(|| {
         let markers = api.operations.iter().map(|op| gate::items(marker(op), cfg(op).as_ref()));
-        let impls = api.operations.iter().map(|op| gate::items(operation_impl(op), cfg(op).as_ref()));
+        let impls = api.operations.iter().map(|op| {
+            let (main, paged) = (operation_impl(op), paged_impl(op));
+            gate::items(quote!(#main #paged), cfg(op).as_ref())
+        });
         let setters = api.operations.iter().map(|op| gate::items(setters(api, op), cfg(op).as_ref()));
         quote! {
             // `Call`, what every operation returns: the same in every crate, so written once in the runtime.

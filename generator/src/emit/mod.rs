@@ -18,6 +18,7 @@ mod gate;
 mod manifest;
 mod operations;
 mod outcomes;
+mod pagination;
 mod readme;
 mod reserved;
 mod types;

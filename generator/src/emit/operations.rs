@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{Facts, code, deprecation_note, doc_attrs_with, facts, lines, list_item, spec};
 use super::forms::form_name;
 use super::outcomes::{decode_arms, error_ty, streamed_statuses, success_ty};
+use super::pagination::pages_doc;
 use super::{ident, lit, ty_tokens};
 use crate::model::{
     Api, Body, BodyEncoding, EventStreamForm, Operation, Outcome, Param, ParamLocation, Security, Segment, Style, Ty,
@@ -277,6 +278,11 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
             optional_name(op)
         ));
         doc.push_str(&optional.join("\n"));
+    }
+    let arguments = if required.is_empty() { "" } else { "…" };
+    if let Some(pages) = pages_doc(op, &format!("client.{}({arguments})", op.fn_name)) {
+        doc.push_str("\n\n");
+        doc.push_str(&pages);
     }
     let docs = lines(&doc);
     let deprecated = deprecated_attr(op.deprecated, op.description.as_deref().or(op.summary.as_deref()), "operation");

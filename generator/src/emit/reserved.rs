@@ -58,13 +58,16 @@ pub(crate) const RESERVED: Reserved = Reserved {
     ],
     // `operations::operation` and `operations::setters`: `&self`, the `body` argument, the `request` being
     // built, the setters' `value`; the methods every `Call` has (`client::CALL`), which setters of
-    // optional inputs share a namespace with, and `event_stream`, which some calls have
-    // (`operations::event_stream_method`).
+    // optional inputs share a namespace with, `event_stream`, which some calls have
+    // (`operations::event_stream_method`), and `pages` and `items`, which paged calls have (the runtime's
+    // `call_type!`, for `pagination::paged_impl`).
     operation_locals: &[
         "body",
         "event_stream",
         "into_future",
+        "items",
         "new",
+        "pages",
         "request",
         "self",
         "value",

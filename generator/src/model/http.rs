@@ -1,7 +1,7 @@
 //! The IR of an operation: its HTTP method, parameters (locations and styles), request body (with multipart
 //! forms), documented responses (statuses and bodies) and security requirement.
 
-use super::{Constraints, Gate, TokenExtension, Ty};
+use super::{Constraints, Declared, Gate, Pages, TokenExtension, Ty};
 
 /// An HTTP method an operation is declared under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +114,12 @@ pub(crate) struct Operation {
     pub gate: Gate,
     /// JSON pointer of the operation (for messages).
     pub pointer: String,
+    /// The headers its success responses document (lowercase), for pagination rules.
+    pub success_headers: Vec<String>,
+    /// What the operation's extensions say about its pages, before it is resolved into `pages`.
+    pub declared_paging: Option<Declared>,
+    /// How its pages follow each other, when it is paged.
+    pub pages: Option<Pages>,
 }
 
 impl Operation {

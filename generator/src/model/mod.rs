@@ -15,6 +15,7 @@ mod graph;
 mod groups;
 mod http;
 mod operations;
+mod pagination;
 mod refs;
 mod responses;
 mod schemas;
@@ -27,12 +28,13 @@ use std::path::Path;
 
 use openapiv3::OpenAPI;
 
-use crate::error::Error;
-pub(crate) use crate::extensions::{Lifetime, Placement, TokenExtension, TokenRole, ValueSource};
+use crate::error::{Error, ErrorKind};
+pub(crate) use crate::extensions::{Declared, Lifetime, Placement, TokenExtension, TokenRole, ValueSource};
 use crate::names::{Scope, snake};
 pub(crate) use directions::Serde;
 pub(crate) use groups::{Gate, Group, GroupSource};
 pub(crate) use http::*;
+pub(crate) use pagination::{ItemField, PageNext, Pages, Step};
 pub(crate) use templates::{Segment, split_template};
 
 /// The names generated code reserves, by scope: spec names are kept off them. Declared by `emit` (which
@@ -95,6 +97,9 @@ pub(crate) struct Api {
     pub groups: Vec<Group>,
     /// The features that compile each type (parallel to `types`).
     pub gates: Vec<Gate>,
+    /// Operations that look paged but that nothing declares, and declarations that cannot be followed: a
+    /// report for the user, one line each.
+    pub paging_report: Vec<String>,
 }
 
 /// What the user asks of the generated code beyond what the spec says.
@@ -112,13 +117,15 @@ pub(crate) struct Custom<'a> {
     pub derives: &'a [String],
     /// One cargo feature per group of operations ([`groups`]); without, every item is always compiled.
     pub group_features: bool,
+    /// Pagination rules for operations that declare nothing (our extension's form with a `match`).
+    pub pagination: &'a [serde_json::Value],
 }
 
 impl Custom<'static> {
     /// Nothing beyond the spec (strict or `lenient`).
     pub fn none(lenient: bool) -> Self {
         static NONE: BTreeMap<String, String> = BTreeMap::new();
-        Self { lenient, replacements: &NONE, derives: &[], group_features: true }
+        Self { lenient, replacements: &NONE, derives: &[], group_features: true, pagination: &[] }
     }
 }
 
@@ -414,6 +421,9 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         .collect();
     let (mut types, dangling) = builder.into_types();
     graph::finish(&mut types);
+    let rules = crate::extensions::pagination_rules(custom.pagination)
+        .map_err(|(index, reason)| Error::new(file, "", ErrorKind::BadPaginationRule { index, reason }))?;
+    let paging_report = pagination::resolve(file, &mut operations, &types, &rules)?;
     // `Serialize` and `Deserialize` asked for are on every type; the rest go where each type can take them.
     let is_serde = |derive: &str, name: &str| derive == name || derive == format!("serde::{name}");
     let force = Serde {
@@ -442,6 +452,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         serde,
         groups,
         gates,
+        paging_report,
     })
 }
 

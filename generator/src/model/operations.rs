@@ -105,7 +105,10 @@ impl<'a> Builder<'a> {
             }
             None => None,
         };
-        let Responses { success, errors, accept, event_stream } = self.responses(op, &type_stem, &pointer)?;
+        let Responses { success, errors, accept, event_stream, success_headers } =
+            self.responses(op, &type_stem, &pointer)?;
+        let paging = extensions::pagination(&op.extensions, &self.refs.doc.extensions)
+            .map_err(|kind| self.error(&pointer_push(&pointer, extensions::PAGINATION), kind))?;
         let success_types: BTreeSet<&ResponseBody> = success.iter().map(|o| &o.body).collect();
         let success_type = (success_types.len() > 1).then(|| self.type_scope.claim(format!("{type_stem}Response")));
         let error_type = (!errors.is_empty()).then(|| self.type_scope.claim(format!("{type_stem}Error")));
@@ -141,6 +144,9 @@ impl<'a> Builder<'a> {
             tags: op.tags.clone(),
             gate: Gate::Always,
             pointer,
+            success_headers,
+            declared_paging: paging,
+            pages: None,
         })
     }
 

@@ -19,6 +19,8 @@ pub(super) struct Responses {
     pub accept: Option<String>,
     /// The first success that offers `text/event-stream` beside the media type it is read as, read as events.
     pub event_stream: Option<Outcome>,
+    /// The headers the success responses document (lowercase).
+    pub success_headers: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -50,6 +52,7 @@ impl Builder<'_> {
         entries.sort_by_key(|(status, ..)| *status);
         let mut success = Vec::new();
         let mut errors = Vec::new();
+        let mut success_headers = Vec::new();
         let mut success_scope = Scope::default();
         let mut error_scope = Scope::default();
         for (status, response, response_pointer) in entries {
@@ -118,12 +121,18 @@ impl Builder<'_> {
                 doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
             };
             if is_ok {
+                for name in response.headers.keys() {
+                    let name = name.to_ascii_lowercase();
+                    if !success_headers.contains(&name) {
+                        success_headers.push(name);
+                    }
+                }
                 success.push(outcome(&mut success_scope));
             } else {
                 errors.push(outcome(&mut error_scope));
             }
         }
-        Ok(Responses { success, errors, accept, event_stream })
+        Ok(Responses { success, errors, accept, event_stream, success_headers })
     }
 
     /// The type of each event of the `text/event-stream` media type at `at`: its schema's (an inline one

@@ -9,6 +9,10 @@
 //!   travels in the JSON request body, in the property the scheme's `name` gives.
 //! - `x-clientgen-token` on an operation: it issues (`role: exchange`) or refreshes (`role: refresh`) the
 //!   token of a security scheme, and says where the token, refresh token and lifetime are.
+//! - `x-clientgen-pagination` on an operation (and the pagination extensions of Speakeasy, Fern and Dropshot,
+//!   and the rules of a crate's settings): how its pages follow each other ([`pagination`]).
+
+mod pagination;
 
 use indexmap::IndexMap;
 use openapiv3::{APIKeyLocation, SecurityScheme};
@@ -16,6 +20,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::ErrorKind;
+
+pub(crate) use pagination::{
+    CLIENTGEN as PAGINATION, Declared, Items, Match, Next, Omit, Paging, Rule, declared as pagination,
+    rules as pagination_rules,
+};
 
 /// Marks a string schema as a credential.
 pub(crate) const SECRET: &str = "x-clientgen-secret";
