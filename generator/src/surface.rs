@@ -21,6 +21,8 @@ struct Surface {
     setters: BTreeMap<String, BTreeMap<String, String>>,
     /// Per operation marker: (`Output`, `Error`).
     answers: BTreeMap<String, (String, String)>,
+    /// Per paged operation's marker: its `Item` (what `.items()` gives).
+    pages: BTreeMap<String, String>,
     /// Types by path (`types::Pet`, or `GetPetError` at the root).
     types: BTreeMap<String, Type>,
     /// The traits each type derives or implements, by the trait's last path segment (`Serialize`).
@@ -201,6 +203,13 @@ impl Surface {
                 };
                 self.answers
                     .insert(self_name, (assoc("Output").unwrap_or_default(), assoc("Error").unwrap_or_default()));
+            } else if trait_path.segments.last().is_some_and(|s| s.ident == "Paged") {
+                // `impl clientgen_runtime::Paged for operations::Marker`: `.pages()` and `.items()`.
+                let item = imp.items.iter().find_map(|item| match item {
+                    syn::ImplItem::Type(t) if t.ident == "Item" => Some(text(&t.ty)),
+                    _ => None,
+                });
+                self.pages.insert(self_name, item.unwrap_or_default());
             }
             return;
         }
@@ -309,6 +318,13 @@ fn operations(old: &Surface, new: &Surface, found: &mut Vec<String>) {
             if old_err != new_err {
                 found.push(format!("`{name}`: its error type is now `{new_err}` (was `{old_err}`)"));
             }
+        }
+        match (old.pages.get(old_marker), new.pages.get(new_marker)) {
+            (Some(_), None) => found.push(format!("`{name}` no longer pages (`.pages()`, `.items()`)")),
+            (Some(before), Some(now)) if before != now => {
+                found.push(format!("`{name}`: `.items()` now gives `{now}` (was `{before}`)"))
+            }
+            _ => {}
         }
     }
 }
@@ -453,6 +469,26 @@ mod tests {
         assert_eq!(
             breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types)),
             ["removed operation `get_pet`", "removed type `types::Pets`"]
+        );
+    }
+
+    #[test]
+    fn an_operation_that_no_longer_pages_or_pages_other_items_is_named() {
+        let paged = format!(
+            "{LIB}\nimpl clientgen_runtime::Paged for operations::ListPets {{ type Item = types::Pet; }}\n\
+             impl clientgen_runtime::Operation for operations::ListPets {{ type Output = types::Pets; type Error = E; }}"
+        );
+        let unpaged =
+            paged.replace("impl clientgen_runtime::Paged for operations::ListPets { type Item = types::Pet; }", "");
+        let other = paged.replace("type Item = types::Pet;", "type Item = types::Kind;");
+        assert_eq!(breaking_changes(crate_of(&unpaged, TYPES), crate_of(&paged, TYPES)), Vec::<String>::new());
+        assert_eq!(
+            breaking_changes(crate_of(&paged, TYPES), crate_of(&unpaged, TYPES)),
+            ["`list_pets` no longer pages (`.pages()`, `.items()`)"]
+        );
+        assert_eq!(
+            breaking_changes(crate_of(&paged, TYPES), crate_of(&other, TYPES)),
+            ["`list_pets`: `.items()` now gives `types::Kind` (was `types::Pet`)"]
         );
     }
 
