@@ -215,9 +215,9 @@ fn form_parts(form: &model::Form) -> Vec<FormPart> {
 pub struct PagingProbe {
     /// How many operations it has.
     pub operations: usize,
-    /// The paged ones: operationId (else method name), and who declared the pagination (the extension, or
-    /// `rule N` of the settings).
-    pub paged: Vec<(String, String)>,
+    /// The paged ones: operationId (else method name), who declared the pagination (the extension, or
+    /// `rule N` of the settings), and whether a page is one array of items (`.items()` beside `.pages()`).
+    pub paged: Vec<(String, String, bool)>,
     /// The report `gen` prints (operations that look paged but are not declared so).
     pub report: Vec<String>,
 }
@@ -228,7 +228,9 @@ pub(crate) fn paging(api: &mut Api) -> PagingProbe {
         paged: api
             .operations
             .iter()
-            .filter_map(|op| Some((op.id.clone(), op.pages.as_ref()?.source.clone())))
+            .filter_map(|op| {
+                op.pages.as_ref().map(|pages| (op.id.clone(), pages.source.clone(), pages.items.is_some()))
+            })
             .collect(),
         report: std::mem::take(&mut api.paging_report),
     }

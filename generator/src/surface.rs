@@ -21,8 +21,10 @@ struct Surface {
     setters: BTreeMap<String, BTreeMap<String, String>>,
     /// Per operation marker: (`Output`, `Error`).
     answers: BTreeMap<String, (String, String)>,
-    /// Per paged operation's marker: its `Item` (what `.items()` gives).
-    pages: BTreeMap<String, String>,
+    /// The markers of the paged operations (`.pages()`).
+    pages: BTreeSet<String>,
+    /// Per marker of a paged operation with `.items()`: its `Item`.
+    items: BTreeMap<String, String>,
     /// Types by path (`types::Pet`, or `GetPetError` at the root).
     types: BTreeMap<String, Type>,
     /// The traits each type derives or implements, by the trait's last path segment (`Serialize`).
@@ -204,12 +206,15 @@ impl Surface {
                 self.answers
                     .insert(self_name, (assoc("Output").unwrap_or_default(), assoc("Error").unwrap_or_default()));
             } else if trait_path.segments.last().is_some_and(|s| s.ident == "Paged") {
-                // `impl clientgen_runtime::Paged for operations::Marker`: `.pages()` and `.items()`.
+                // `impl clientgen_runtime::Paged for operations::Marker`: `.pages()`.
+                self.pages.insert(self_name);
+            } else if trait_path.segments.last().is_some_and(|s| s.ident == "PagedItems") {
+                // `impl clientgen_runtime::PagedItems for operations::Marker`: `.items()`.
                 let item = imp.items.iter().find_map(|item| match item {
                     syn::ImplItem::Type(t) if t.ident == "Item" => Some(text(&t.ty)),
                     _ => None,
                 });
-                self.pages.insert(self_name, item.unwrap_or_default());
+                self.items.insert(self_name, item.unwrap_or_default());
             }
             return;
         }
@@ -319,12 +324,16 @@ fn operations(old: &Surface, new: &Surface, found: &mut Vec<String>) {
                 found.push(format!("`{name}`: its error type is now `{new_err}` (was `{old_err}`)"));
             }
         }
-        match (old.pages.get(old_marker), new.pages.get(new_marker)) {
-            (Some(_), None) => found.push(format!("`{name}` no longer pages (`.pages()`, `.items()`)")),
-            (Some(before), Some(now)) if before != now => {
-                found.push(format!("`{name}`: `.items()` now gives `{now}` (was `{before}`)"))
+        if old.pages.contains(old_marker) && !new.pages.contains(new_marker) {
+            found.push(format!("`{name}` no longer pages (`.pages()`, `.items()`)"));
+        } else {
+            match (old.items.get(old_marker), new.items.get(new_marker)) {
+                (Some(_), None) => found.push(format!("`{name}` no longer has `.items()` (`.pages()` only)")),
+                (Some(before), Some(now)) if before != now => {
+                    found.push(format!("`{name}`: `.items()` now gives `{now}` (was `{before}`)"))
+                }
+                _ => {}
             }
-            _ => {}
         }
     }
 }
@@ -475,11 +484,14 @@ mod tests {
     #[test]
     fn an_operation_that_no_longer_pages_or_pages_other_items_is_named() {
         let paged = format!(
-            "{LIB}\nimpl clientgen_runtime::Paged for operations::ListPets {{ type Item = types::Pet; }}\n\
+            "{LIB}\nimpl clientgen_runtime::Paged for operations::ListPets {{ }}\n\
+             impl clientgen_runtime::PagedItems for operations::ListPets {{ type Item = types::Pet; }}\n\
              impl clientgen_runtime::Operation for operations::ListPets {{ type Output = types::Pets; type Error = E; }}"
         );
+        let items = "impl clientgen_runtime::PagedItems for operations::ListPets { type Item = types::Pet; }";
         let unpaged =
-            paged.replace("impl clientgen_runtime::Paged for operations::ListPets { type Item = types::Pet; }", "");
+            paged.replace("impl clientgen_runtime::Paged for operations::ListPets { }", "").replace(items, "");
+        let pages_only = paged.replace(items, "");
         let other = paged.replace("type Item = types::Pet;", "type Item = types::Kind;");
         assert_eq!(breaking_changes(crate_of(&unpaged, TYPES), crate_of(&paged, TYPES)), Vec::<String>::new());
         assert_eq!(
@@ -489,6 +501,10 @@ mod tests {
         assert_eq!(
             breaking_changes(crate_of(&paged, TYPES), crate_of(&other, TYPES)),
             ["`list_pets`: `.items()` now gives `types::Kind` (was `types::Pet`)"]
+        );
+        assert_eq!(
+            breaking_changes(crate_of(&paged, TYPES), crate_of(&pages_only, TYPES)),
+            ["`list_pets` no longer has `.items()` (`.pages()` only)"]
         );
     }
 

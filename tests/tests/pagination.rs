@@ -245,6 +245,28 @@ async fn the_link_headers_next_page_is_followed_and_a_failed_page_ends_the_walk(
 }
 
 #[tokio::test]
+async fn a_page_that_is_no_one_array_walks_by_pages() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(path("/reviewers"))
+        .respond_with(move |request: &Request| match number(request, "page") {
+            None => json(200, json!({"users": items(0, 2), "teams": items(2, 3)}))
+                .insert_header("link", format!("<{uri}/reviewers?page=2>; rel=\"next\"")),
+            Some(2) => ResponseTemplate::new(204),
+            Some(other) => panic!("page {other}"),
+        })
+        .mount(&server)
+        .await;
+    let pages: Vec<_> = bearer_client(&server).list_reviewers().pages().try_collect().await.unwrap();
+    let statuses: Vec<u16> = pages.iter().map(|page| page.status().as_u16()).collect();
+    assert_eq!(statuses, [200, 204]);
+    assert!(
+        matches!(&*pages[0], api::ListReviewersResponse::Ok(page) if page.users.len() == 2 && page.teams.len() == 1)
+    );
+    assert_eq!(queries(&server, "/reviewers").await, ["", "page=2"]);
+}
+
+#[tokio::test]
 async fn dropshot_page_tokens_stand_for_the_scan_parameters_on_later_pages() {
     let server = MockServer::start().await;
     Mock::given(path("/dropshot"))
@@ -333,5 +355,5 @@ fn what_looks_paged_but_is_declared_by_nothing_is_reported() {
         ]
     );
     let probe = clientgen::paging_probe(std::path::Path::new("pagination.yaml"), &text, &options).unwrap();
-    assert_eq!((probe.operations, probe.paged.len()), (12, 10), "{probe:?}");
+    assert_eq!((probe.operations, probe.paged.len()), (13, 11), "{probe:?}");
 }

@@ -15,6 +15,12 @@ fn corpus(document: &str) -> PathBuf {
 
 /// The paged operations of `document` (by operationId) and the document as JSON.
 fn paged(document: &str) -> (BTreeSet<String>, Value) {
+    let (paged, _, json) = paged_and_pages_only(document);
+    (paged, json)
+}
+
+/// The paged operations of `document`, those of them with `.pages()` only, and the document as JSON.
+fn paged_and_pages_only(document: &str) -> (BTreeSet<String>, BTreeSet<String>, Value) {
     let root = xtask::repo_root();
     let path = corpus(document);
     let rows =
@@ -22,7 +28,9 @@ fn paged(document: &str) -> (BTreeSet<String>, Value) {
             .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let json = clientgen::read_document(Path::new(document), &text).unwrap();
-    (rows[0].probe.paged.iter().map(|(id, _)| id.clone()).collect(), json)
+    let ids =
+        |items: bool| rows[0].probe.paged.iter().filter(move |(.., has)| items || !has).map(|(id, ..)| id.clone());
+    (ids(true).collect(), ids(false).collect(), json)
 }
 
 /// `value` with a `$ref` followed (local references only).
@@ -86,29 +94,31 @@ fn every_stripe_list_pages_by_the_rules() {
 
 #[test]
 fn github_lists_page_by_their_link_header() {
-    let (paged, doc) = paged("progenitor/api.github.com.json");
+    let (paged, pages_only, doc) = paged_and_pages_only("progenitor/api.github.com.json");
     let linked: BTreeSet<String> = gets(&doc)
         .into_iter()
         .filter(|(_, _, ok)| ok.get("headers").is_some_and(|headers| headers.get("Link").is_some()))
         .map(|(id, ..)| id)
         .collect();
-    let missing: Vec<&String> = linked.difference(&paged).collect();
     assert_eq!(linked.len(), 150);
-    // What a page is is not one array here, so no rule of one array covers them (and `gen` reports them):
-    // a `oneOf` of two arrays that the `Accept` header chooses between (starred, stargazers), two arrays in
-    // one page (requested reviewers: users and teams), and a 204 beside the 200 (contributors of an empty
-    // repository).
+    assert_eq!(linked.difference(&paged).collect::<Vec<_>>(), Vec::<&String>::new());
+    // A page that is no one array has `.pages()` only: a `oneOf` of two arrays that the `Accept` header
+    // chooses between (starred, stargazers), two arrays in one page (requested reviewers: users and teams;
+    // a commit and a comparison: their commits and files), and a 204 beside the 200 (contributors of an
+    // empty repository).
     assert_eq!(
-        missing,
+        pages_only.iter().collect::<Vec<_>>(),
         [
             "activity/list-repos-starred-by-user",
             "activity/list-stargazers-for-repo",
             "pulls/list-requested-reviewers",
+            "repos/compare-commits",
+            "repos/get-commit",
             "repos/list-contributors"
         ]
     );
     // The lists whose `Link` header the document leaves out page too (the rule on `per_page` and `page`).
-    assert_eq!(paged.len(), 181);
+    assert_eq!(paged.len(), 187);
 }
 
 #[test]

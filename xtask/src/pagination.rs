@@ -22,7 +22,7 @@ pub struct Row {
 impl Row {
     /// Paged operations declared by the document itself (an extension).
     pub fn declared(&self) -> usize {
-        self.probe.paged.iter().filter(|(_, source)| source.starts_with("x-")).count()
+        self.probe.paged.iter().filter(|(_, source, _)| source.starts_with("x-")).count()
     }
 
     /// Paged operations a rule of the settings covers.

@@ -419,7 +419,9 @@ macro_rules! call_type {
             pub fn pages(self) -> $crate::Pages<'a, O> {
                 $crate::Pages::new(self.request)
             }
+        }
 
+        impl<'a, O: $crate::pages::PagedItems> Call<'a, O> {
             /// The items of every page of this call, in order, as a `Stream` (see [`pages`](Self::pages)).
             pub fn items(self) -> $crate::pages::Items<'a, O> {
                 self.pages().items()

@@ -2,8 +2,8 @@
 //! ([`Pages`]) or of their items ([`Items`]).
 //!
 //! An operation the spec (or a rule of the crate's settings) declares paged gets a small generated
-//! [`Paged`] impl: where its items are, what a page says about the next one ([`PageInfo`]), and how the next
-//! request is made ([`Next`]). Everything else is here, once: the first page's request is the call's own, and
+//! [`Paged`] impl: what a page says about the next one ([`PageInfo`]) and how the next request is made
+//! ([`Next`]); and, when its page is one array of items, a [`PagedItems`] impl: where they are. Everything else is here, once: the first page's request is the call's own, and
 //! each later page is the same request (headers, credentials, per-call timeout and retry policy) with the
 //! cursor, page number or offset set, or sent to the URL the page (or its `Link` header) names. Each page goes
 //! through the client as any call does: the session renews an expired token in the middle of a walk, and the
@@ -28,16 +28,20 @@ use crate::{Error, ResponseValue};
 
 /// What the generic walk needs to know of a paged operation; implemented by the generated code.
 pub trait Paged: Operation {
-    /// One item of a page.
-    type Item;
     /// How the request for the next page is made.
     const NEXT: Next;
     /// The parameter slots later pages leave out (a cursor stands for them).
     const OMIT_LATER: &'static [u16] = &[];
-    /// The page's items, taken out of it.
-    fn items(page: Self::Output) -> Vec<Self::Item>;
     /// What the page says about the next one.
     fn page_info(page: &Self::Output) -> PageInfo;
+}
+
+/// A paged operation whose page is one array of items (most are): its calls have `.items()` too.
+pub trait PagedItems: Paged {
+    /// One item of a page.
+    type Item;
+    /// The page's items, taken out of it.
+    fn items(page: Self::Output) -> Vec<Self::Item>;
 }
 
 /// How the request for the next page is made.
@@ -79,7 +83,7 @@ pub enum Next {
 /// What a page says about the next one, read by the generated [`Paged::page_info`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageInfo {
-    items: usize,
+    items: Option<usize>,
     cursor: Option<String>,
     has_more: Option<bool>,
     total: Option<u64>,
@@ -90,7 +94,13 @@ pub struct PageInfo {
 impl PageInfo {
     /// A page of `items` items.
     pub fn new(items: usize) -> Self {
-        Self { items, ..Self::default() }
+        Self { items: Some(items), ..Self::default() }
+    }
+
+    /// A page whose items are not counted (one that is no single array): only the other signals end the
+    /// walk.
+    pub fn uncounted() -> Self {
+        Self::default()
     }
 
     /// The cursor of the next page (for [`Next::Cursor`]); none or empty ends the walk.
@@ -199,7 +209,7 @@ impl<'a, O: Paged> Walk<'a, O> {
         };
         self.pages += 1;
         let info = O::page_info(&page);
-        self.items += info.items as u64;
+        self.items += info.items.unwrap_or_default() as u64;
         if let Err(err) = self.advance(&info, page.headers()) {
             self.failed = Some(err);
         }
@@ -210,7 +220,7 @@ impl<'a, O: Paged> Walk<'a, O> {
     fn advance(&mut self, info: &PageInfo, headers: &HeaderMap) -> Result<(), PagingError> {
         let Some(request) = self.next.as_mut() else { return Ok(()) };
         let page = self.pages;
-        let end = info.items == 0
+        let end = info.items == Some(0)
             || info.has_more == Some(false)
             || (info.total.is_some_and(|total| self.items >= total) && !matches!(O::NEXT, Next::Offset { .. }));
         if end {
@@ -243,7 +253,7 @@ impl<'a, O: Paged> Walk<'a, O> {
             Next::Offset { slot, name } => {
                 let current =
                     self.position.or_else(|| request.query_text(slot).and_then(|text| text.parse().ok())).unwrap_or(0);
-                let next = current + info.items as u64;
+                let next = current + info.items.unwrap_or_default() as u64;
                 if info.total.is_some_and(|total| next >= total) {
                     self.next = None;
                 } else {
@@ -355,7 +365,9 @@ impl<'a, O: Paged> Pages<'a, O> {
         }
         self
     }
+}
 
+impl<'a, O: PagedItems> Pages<'a, O> {
     /// The items of every page, in order.
     pub fn items(self) -> Items<'a, O> {
         Items { pages: self, current: Vec::new().into_iter() }
@@ -393,15 +405,15 @@ where
 /// The items of a paged call, page after page, as a `Stream`; from a generated `Call`'s `items()`. A failed
 /// page ends the stream after giving its error.
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<'a, O: Paged> {
+pub struct Items<'a, O: PagedItems> {
     pages: Pages<'a, O>,
     current: std::vec::IntoIter<O::Item>,
 }
 
 // Nothing of an `Items` is ever pinned in place: the pages' future is boxed, and items are moved out.
-impl<O: Paged> Unpin for Items<'_, O> {}
+impl<O: PagedItems> Unpin for Items<'_, O> {}
 
-impl<O: Paged> Items<'_, O> {
+impl<O: PagedItems> Items<'_, O> {
     /// Asks for at most `max` pages (the stream ends after their items).
     pub fn max_pages(mut self, max: u64) -> Self {
         self.pages = self.pages.max_pages(max);
@@ -411,7 +423,7 @@ impl<O: Paged> Items<'_, O> {
 
 impl<'a, O> Stream for Items<'a, O>
 where
-    O: Paged + 'a,
+    O: PagedItems + 'a,
     O::Output: Send + 'a,
     O::Error: Send + 'a,
 {

@@ -13,7 +13,6 @@ use crate::model::{ItemField, Operation, PageNext, Pages, Step, Ty};
 pub(super) fn paged_impl(op: &Operation) -> Option<TokenStream> {
     let pages = op.pages.as_ref()?;
     let marker = ident(&op.marker);
-    let item = ty_tokens(&pages.item, false);
     let next = match &pages.next {
         PageNext::Cursor { slot, wire, .. } | PageNext::LastItem { slot, wire, .. } => {
             let (slot, name) = (Literal::u16_unsuffixed(*slot), lit(wire));
@@ -37,33 +36,51 @@ pub(super) fn paged_impl(op: &Operation) -> Option<TokenStream> {
         let slots = pages.omit_later.iter().map(|slot| Literal::u16_unsuffixed(*slot));
         quote!(const OMIT_LATER: &'static [u16] = &[#(#slots),*];)
     });
-    let items = {
-        let (expr, optional) = by_value(quote!(page), &pages.items);
-        if optional { quote!(#expr.unwrap_or_default()) } else { expr }
-    };
     let info = page_info(pages);
+    // A walk that reads nothing of the page (a `Link` header's, of a page that is no one array).
+    let reads = pages.items.is_some()
+        || matches!(pages.next, PageNext::Cursor { .. } | PageNext::LastItem { .. } | PageNext::Url { .. })
+        || pages.has_more.is_some()
+        || pages.total.is_some()
+        || pages.total_pages.is_some();
+    let page = if reads { quote!(page) } else { quote!(_page) };
+    let items = pages.items.as_ref().map(|at| {
+        let item = ty_tokens(&at.item, false);
+        let (expr, optional) = by_value(quote!(page), &at.steps);
+        let expr = if optional { quote!(#expr.unwrap_or_default()) } else { expr };
+        quote! {
+            impl clientgen_runtime::PagedItems for operations::#marker {
+                type Item = #item;
+
+                fn items(page: Self::Output) -> Vec<Self::Item> {
+                    #expr
+                }
+            }
+        }
+    });
     Some(quote! {
         impl clientgen_runtime::Paged for operations::#marker {
-            type Item = #item;
             const NEXT: clientgen_runtime::pages::Next = #next;
             #omit
 
-            fn items(page: Self::Output) -> Vec<Self::Item> {
-                #items
-            }
-
-            fn page_info(page: &Self::Output) -> clientgen_runtime::pages::PageInfo {
+            fn page_info(#page: &Self::Output) -> clientgen_runtime::pages::PageInfo {
                 #info
             }
         }
+
+        #items
     })
 }
 
 /// The `PageInfo` a page gives: its count of items and the signals the declaration names.
 fn page_info(pages: &Pages) -> TokenStream {
-    let (list, optional) = by_ref(quote!(page), &pages.items, false);
-    let count = if optional { quote!(#list.map_or(0, Vec::len)) } else { quote!(#list.len()) };
-    let mut info = quote!(clientgen_runtime::pages::PageInfo::new(#count));
+    let steps = pages.items.as_ref().map_or(&[][..], |at| &at.steps);
+    let (list, optional) = by_ref(quote!(page), steps, false);
+    let mut info = match pages.items {
+        Some(_) if optional => quote!(clientgen_runtime::pages::PageInfo::new(#list.map_or(0, Vec::len))),
+        Some(_) => quote!(clientgen_runtime::pages::PageInfo::new(#list.len())),
+        None => quote!(clientgen_runtime::pages::PageInfo::uncounted()),
+    };
     match &pages.next {
         PageNext::Cursor { from, ty, .. } => {
             let (expr, optional) = by_ref(quote!(page), from, false);
@@ -186,10 +203,18 @@ pub(super) fn pages_doc(op: &Operation, call: &str) -> Option<String> {
         PageNext::Url { .. } => "each page gives the next page's URL".to_owned(),
         PageNext::Link { rel } => format!("the `Link` header names the next page (`rel=\"{rel}\"`)"),
     };
-    Some(format!(
-        "# Pages\n\nPaged ({how}; declared by {}): `.items()` streams the items of every page, `.pages()` the \
-         typed pages, until the last page.\n\n```rust,ignore\nuse futures_util::TryStreamExt;\n\nlet mut items = \
-         {call}.items();\nwhile let Some(item) = items.try_next().await? {{\n    // …\n}}\n```",
-        pages.source
-    ))
+    let source = &pages.source;
+    Some(match pages.items {
+        Some(_) => format!(
+            "# Pages\n\nPaged ({how}; declared by {source}): `.items()` streams the items of every page, `.pages()` \
+             the typed pages, until the last page.\n\n```rust,ignore\nuse futures_util::TryStreamExt;\n\nlet mut \
+             items = {call}.items();\nwhile let Some(item) = items.try_next().await? {{\n    // …\n}}\n```"
+        ),
+        None => format!(
+            "# Pages\n\nPaged ({how}; declared by {source}): `.pages()` streams the typed pages until the last page \
+             (a page is no one array of items, so there is no `.items()`).\n\n```rust,ignore\nuse \
+             futures_util::TryStreamExt;\n\nlet mut pages = {call}.pages();\nwhile let Some(page) = \
+             pages.try_next().await? {{\n    // …\n}}\n```"
+        ),
+    })
 }

@@ -7,7 +7,8 @@
 //! ```yaml
 //! x-clientgen-pagination:
 //!   items: /data                 # JSON pointer to the array of items in the success body ("" is the body);
-//!                                # in a rule also `the-array`: the body if it is one, else its one array property
+//!                                # in a rule also `the-array`: the body if it is one, else its one array
+//!                                # property, else none; without `items`, a call has `.pages()` only
 //!   # how the next page is asked for, exactly one of:
 //!   cursor: { param: page_token, from: /next_page }     # a cursor the page gives, into a query parameter
 //!   last-item: { param: starting_after, field: /id }    # a field of the page's last item
@@ -58,8 +59,10 @@ pub(crate) struct Paging {
 pub(crate) enum Items {
     /// At this JSON pointer (`""`: the body).
     At(String),
-    /// The body if it is an array, else its one array property (rules only).
+    /// The body if it is an array, else its one array property, else none (rules only).
     TheArray,
+    /// Not said: a page is no one array of items (`.pages()` only).
+    None,
 }
 
 /// How the request for the next page is made.
@@ -201,7 +204,7 @@ fn bad(reason: String) -> ErrorKind {
 struct RawPaging {
     #[serde(rename = "match")]
     when: Option<RawMatch>,
-    items: String,
+    items: Option<String>,
     cursor: Option<RawCursor>,
     last_item: Option<RawLastItem>,
     page: Option<RawPage>,
@@ -270,14 +273,18 @@ impl RawMatch {
 
 impl RawPaging {
     fn into_paging(self, source: String, rule: bool) -> Result<Paging, String> {
-        let items = if self.items == "the-array" {
-            if !rule {
-                return Err("`items: the-array` is for rules; an operation says where its items are".into());
+        let items = match self.items {
+            None => Items::None,
+            Some(items) if items == "the-array" => {
+                if !rule {
+                    return Err("`items: the-array` is for rules; an operation says where its items are".into());
+                }
+                Items::TheArray
             }
-            Items::TheArray
-        } else {
-            check_pointer("items", &self.items)?;
-            Items::At(self.items)
+            Some(pointer) => {
+                check_pointer("items", &pointer)?;
+                Items::At(pointer)
+            }
         };
         let mut next = Vec::new();
         if let Some(RawCursor { param, from }) = self.cursor {

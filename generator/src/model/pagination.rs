@@ -13,10 +13,8 @@ use crate::extensions::{Declared, Items, Match, Next, Omit, PAGINATION, Paging, 
 /// How a paged operation's pages follow each other, in Rust terms.
 #[derive(Debug, Clone)]
 pub(crate) struct Pages {
-    /// The type of one item.
-    pub item: Ty,
-    /// The fields from the success body to the array of items (none: the body is the array).
-    pub items: Vec<Step>,
+    /// Where the items are, when a page is one array of them (else the operation has `.pages()` only).
+    pub items: Option<ItemsAt>,
     /// How the next page's request is made.
     pub next: PageNext,
     /// The fields to a boolean that is false on the last page.
@@ -29,6 +27,15 @@ pub(crate) struct Pages {
     pub omit_later: Vec<u16>,
     /// Who declared it (the extension, or `rule N`).
     pub source: String,
+}
+
+/// Where a page's items are.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemsAt {
+    /// The fields from the success body to the array (none: the body is the array).
+    pub steps: Vec<Step>,
+    /// The type of one item.
+    pub item: Ty,
 }
 
 /// A field on the way to a value.
@@ -209,43 +216,47 @@ impl Types<'_> {
 
     /// Whether `op` is one a rule covers.
     fn matches(&self, op: &Operation, when: &Match) -> bool {
-        let Ok(ty) = self.success(op) else { return false };
         op.method.as_str().eq_ignore_ascii_case(&when.method)
             && when.query.iter().all(|name| query_slot(op, name).is_some())
-            && when.response.iter().all(|pointer| self.walk(ty, pointer).is_ok())
+            && when.response.iter().all(|pointer| self.success(op).is_ok_and(|ty| self.walk(ty, pointer).is_ok()))
             && when.header.as_ref().is_none_or(|header| op.success_headers.contains(&header.to_ascii_lowercase()))
     }
 
-    /// `paging` resolved against `op`.
-    fn pages(&self, op: &Operation, paging: &Paging) -> Result<Pages, String> {
-        let ty = self.success(op)?;
-        let (items, array) = match &paging.items {
-            Items::At(pointer) => {
-                let (steps, found) = self.walk(ty, pointer)?;
-                (steps, found)
-            }
-            Items::TheArray => match self.deref(ty) {
-                Ty::Vec(_) => (Vec::new(), ty.clone()),
-                _ => {
-                    let arrays: Vec<(Vec<Step>, Ty)> = self
-                        .fields(ty)
-                        .iter()
-                        .filter(|field| matches!(self.deref(&field.ty), Ty::Vec(_)))
-                        .filter_map(|field| {
-                            self.walk(ty, &format!("/{}", field.wire.replace('~', "~0").replace('/', "~1"))).ok()
-                        })
-                        .collect();
-                    match <[_; 1]>::try_from(arrays) {
-                        Ok([one]) => one,
-                        Err(_) => return Err("the body is no array and has not exactly one array property".into()),
+    /// Where the items are: at the declared pointer, or, for `the-array`, the body if it is an array, else
+    /// its one array property, else nowhere (a page of no single array: `.pages()` only).
+    fn items_at(&self, op: &Operation, items: &Items) -> Result<Option<ItemsAt>, String> {
+        let (steps, array) = match items {
+            Items::None => return Ok(None),
+            Items::At(pointer) => self.walk(self.success(op)?, pointer)?,
+            Items::TheArray => {
+                let Ok(ty) = self.success(op) else { return Ok(None) };
+                if matches!(self.deref(ty), Ty::Vec(_)) {
+                    (Vec::new(), ty.clone())
+                } else {
+                    let mut arrays =
+                        self.fields(ty).iter().filter(|field| matches!(self.deref(&field.ty), Ty::Vec(_))).filter_map(
+                            |field| {
+                                self.walk(ty, &format!("/{}", field.wire.replace('~', "~0").replace('/', "~1"))).ok()
+                            },
+                        );
+                    match (arrays.next(), arrays.next()) {
+                        (Some(one), None) => one,
+                        _ => return Ok(None),
                     }
                 }
-            },
+            }
         };
-        let Ty::Vec(item) = self.deref(&array).clone() else {
-            return Err("its items are not an array".into());
-        };
-        let item = *item;
+        match self.deref(&array) {
+            Ty::Vec(item) => Ok(Some(ItemsAt { steps, item: (**item).clone() })),
+            _ => Err("its items are not an array".into()),
+        }
+    }
+
+    /// `paging` resolved against `op`. Only what the declaration reads from the body needs the success
+    /// response to be one JSON type (a `Link` header walk does not).
+    fn pages(&self, op: &Operation, paging: &Paging) -> Result<Pages, String> {
+        let items = self.items_at(op, &paging.items)?;
+        let body = || self.success(op);
         let param = |name: &str, fits: fn(&Ty) -> bool| -> Result<(u16, String), String> {
             let slot = query_slot(op, name).ok_or_else(|| format!("it has no query parameter `{name}`"))?;
             let param = &op.params[slot];
@@ -258,12 +269,13 @@ impl Types<'_> {
         let next = match &paging.next {
             Next::Cursor { param: name, from } => {
                 let (slot, wire) = param(name, is_text)?;
-                let (from, ty) = self.value(ty, from, "a string or an integer", is_text)?;
+                let (from, ty) = self.value(body()?, from, "a string or an integer", is_text)?;
                 PageNext::Cursor { slot, wire, from, ty }
             }
             Next::LastItem { param: name, field } => {
                 let (slot, wire) = param(name, is_text)?;
-                PageNext::LastItem { slot, wire, field: self.item_field(&item, field)? }
+                let item = &items.as_ref().ok_or("a last item needs a page that is one array of items")?.item;
+                PageNext::LastItem { slot, wire, field: self.item_field(item, field)? }
             }
             Next::Page { param: name, first } => {
                 let (slot, wire) = param(name, is_text)?;
@@ -272,15 +284,20 @@ impl Types<'_> {
             }
             Next::Offset { param: name } => {
                 let (slot, wire) = param(name, is_text)?;
+                if items.is_none() {
+                    return Err("an offset counts items, and a page here is no one array of them".into());
+                }
                 PageNext::Offset { slot, wire }
             }
-            Next::Url { from } => PageNext::Url { from: self.value(ty, from, "a string", |t| *t == Ty::String)?.0 },
+            Next::Url { from } => {
+                PageNext::Url { from: self.value(body()?, from, "a string", |t| *t == Ty::String)?.0 }
+            }
             Next::Link { rel } => PageNext::Link { rel: rel.clone() },
         };
         let has_more =
-            paging.has_more.as_ref().map(|p| self.value(ty, p, "a boolean", |t| *t == Ty::Bool)).transpose()?;
+            paging.has_more.as_ref().map(|p| self.value(body()?, p, "a boolean", |t| *t == Ty::Bool)).transpose()?;
         let count = |pointer: &Option<String>| {
-            pointer.as_ref().map(|p| self.value(ty, p, "an integer", is_integer)).transpose()
+            pointer.as_ref().map(|p| self.value(body()?, p, "an integer", is_integer)).transpose()
         };
         let omit_later = match &paging.omit_later {
             Omit::None => Vec::new(),
@@ -301,7 +318,6 @@ impl Types<'_> {
                 .collect(),
         };
         Ok(Pages {
-            item,
             items,
             next,
             has_more: has_more.map(|(steps, _)| steps),
