@@ -25,12 +25,14 @@ pub mod stream;
 pub mod tagged;
 pub mod transport;
 pub mod untagged;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 pub use call::{Operation, Pending, Request};
 pub use client::{BuildError, ClientCore, Security, encode_path};
 pub use error::Error;
 pub use events::{Event, EventError, EventStream};
-pub use pages::{Paged, Pages};
+pub use pages::{Paged, PagedItems, Pages};
 pub use response::{ERROR_BODY_LIMIT, RawResponse, ResponseValue, retry_after};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
