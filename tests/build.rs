@@ -7,7 +7,15 @@
 use std::path::{Path, PathBuf};
 
 /// The construct specs whose whole client (`lib.rs` as a module, with its `types`) a behaviour test uses.
-const CLIENTS: &[&str] = &["pagination", "parameters", "request_body_encodings", "responses", "token_resources"];
+const CLIENTS: &[&str] = &[
+    "pagination",
+    "parameters",
+    "request_body_encodings",
+    "responses",
+    "token_resources",
+    "webhooks",
+    "webhooks_by_header",
+];
 
 /// The construct specs whose generated types the behaviour tests use.
 const SPECS: &[&str] = &[
@@ -24,6 +32,8 @@ const SPECS: &[&str] = &[
     "responses",
     "token_resources",
     "pagination",
+    "webhooks",
+    "webhooks_by_header",
 ];
 
 fn main() {

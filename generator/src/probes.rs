@@ -9,9 +9,9 @@ use crate::model::{self, Api, BodyEncoding, Operation, PartKind, Security, Ty};
 /// A documented JSON response body and the Rust type it decodes into.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResponseType {
-    /// The operation's method name on `Client`.
+    /// The operation's method name on `Client`, or `webhook <name>` for a webhook's payload.
     pub operation: String,
-    /// The status (`200`, `4XX`, `default`).
+    /// The status (`200`, `4XX`, `default`), or a webhook's method (`post`).
     pub status: String,
     /// JSON pointer of the response's media type object, whose `example`/`examples` show the body. It may
     /// pass through a `$ref` (a response defined under `components/responses`): follow those when walking it.
@@ -37,6 +37,16 @@ pub(crate) fn response_types(api: &Api) -> Vec<ResponseType> {
                 rust_type: emit::rust_type(ty),
             });
         }
+    }
+    // Webhook payloads decode as responses do: their examples are checked the same way.
+    for hook in &api.webhooks {
+        let (Some(payload), Some(media)) = (&hook.payload, &hook.media) else { continue };
+        out.push(ResponseType {
+            operation: format!("webhook {}", hook.name),
+            status: hook.method.to_ascii_lowercase(),
+            media: media.clone(),
+            rust_type: emit::rust_type(&model::Ty::Named(payload.clone())),
+        });
     }
     out
 }

@@ -57,6 +57,8 @@ constructs!(
     omitted_fields,
     token_resources,
     pagination,
+    webhooks,
+    webhooks_by_header,
     docs,
     feature_groups,
 );

@@ -85,6 +85,72 @@ pub enum VerifyError {
     UrlNeeded,
 }
 
+/// Why a webhook was not received as an event: its signature failed (nothing was parsed), it names no event,
+/// or its body is not the event's payload.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebhookError {
+    /// The signature did not verify; the body was not parsed.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+    /// The header or body property that names the event is missing or not a string.
+    #[error("the webhook does not name its event in `{0}`")]
+    NoEvent(&'static str),
+    /// The body is not the named event's payload.
+    #[error("the `{event}` webhook's body does not match its payload type: {source}")]
+    Decode {
+        /// The event.
+        event: String,
+        /// What did not match.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+/// The payload of event `event`, decoded from `body`.
+pub fn decode<T: serde::de::DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, WebhookError> {
+    serde_json::from_slice(body).map_err(|source| WebhookError::Decode { event: event.to_owned(), source })
+}
+
+/// The event name a webhook's header `name` gives.
+pub fn event_in_header(headers: &HeaderMap, name: &'static str) -> Result<String, WebhookError> {
+    headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned).ok_or(WebhookError::NoEvent(name))
+}
+
+/// The event name a webhook's JSON body gives in its top-level string property `property`, read without
+/// building the rest of the body.
+pub fn event_in_body(body: &[u8], property: &'static str) -> Result<String, WebhookError> {
+    struct Find(&'static str);
+    impl<'de> serde::de::DeserializeSeed<'de> for Find {
+        type Value = Option<String>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+    impl<'de> serde::de::Visitor<'de> for Find {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 && found.is_none() {
+                    found = map.next_value::<serde_json::Value>()?.as_str().map(str::to_owned);
+                } else {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde::de::DeserializeSeed::deserialize(Find(property), &mut deserializer)
+        .ok()
+        .flatten()
+        .ok_or(WebhookError::NoEvent(property))
+}
+
 /// Verifies the webhooks of one endpoint secret under one scheme.
 pub struct Verifier {
     scheme: Scheme,
@@ -127,6 +193,67 @@ impl Verifier {
     pub fn reject_replays(mut self) -> Self {
         self.seen = Some(Mutex::new(HashMap::new()));
         self
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The headers a sender of this scheme puts on `body` for message `id` sent at `timestamp` (unix
+    /// seconds): to test a receiver. Twilio signs the URL: see [`Verifier::sign_url`].
+    pub fn sign(&self, id: &str, timestamp: u64, body: &[u8]) -> Result<HeaderMap, VerifyError> {
+        let mut headers = HeaderMap::new();
+        let mut put = |name: &'static str, value: String| {
+            if let Ok(value) = reqwest::header::HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        };
+        let timestamp = timestamp.to_string();
+        match self.scheme {
+            Scheme::Standard => {
+                let secret = self.secret.expose();
+                let key = Zeroizing::new(
+                    STANDARD
+                        .decode(secret.strip_prefix("whsec_").unwrap_or(secret))
+                        .map_err(|_| VerifyError::BadSecret)?,
+                );
+                let mut mac = hmac_sha256(&key)?;
+                for part in [id.as_bytes(), b".", timestamp.as_bytes(), b".", body] {
+                    mac.update(part);
+                }
+                put("webhook-id", id.to_owned());
+                put("webhook-timestamp", timestamp);
+                put("webhook-signature", format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())));
+            }
+            Scheme::Stripe => {
+                let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
+                for part in [timestamp.as_bytes(), b".", body] {
+                    mac.update(part);
+                }
+                put("stripe-signature", format!("t={timestamp},v1={}", to_hex(&mac.finalize().into_bytes())));
+            }
+            Scheme::GitHub => {
+                let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
+                mac.update(body);
+                put("x-hub-signature-256", format!("sha256={}", to_hex(&mac.finalize().into_bytes())));
+                put("x-github-delivery", id.to_owned());
+            }
+            Scheme::Twilio => return Err(VerifyError::UrlNeeded),
+        }
+        Ok(headers)
+    }
+
+    /// The `X-Twilio-Signature` header Twilio puts on a form `body` it sends to `url`.
+    pub fn sign_url(&self, url: &str, body: &[u8]) -> Result<HeaderMap, VerifyError> {
+        let mut mac =
+            Hmac::<Sha1>::new_from_slice(self.secret.expose().as_bytes()).map_err(|_| VerifyError::BadSecret)?;
+        mac.update(url.as_bytes());
+        mac.update(twilio_tail(body).as_bytes());
+        let mut headers = HeaderMap::new();
+        let signature = STANDARD.encode(mac.finalize().into_bytes());
+        headers.insert("x-twilio-signature", signature.parse().map_err(|_| VerifyError::BadSecret)?);
+        Ok(headers)
     }
 
     /// Verifies a webhook by its headers and its body as received. For Twilio use [`Verifier::verify_url`].
@@ -249,32 +376,17 @@ impl Verifier {
         let signature = STANDARD.decode(header(headers, &[NAME])?).map_err(|_| VerifyError::Malformed(NAME))?;
         let parsed = reqwest::Url::parse(url).map_err(|_| VerifyError::Malformed("url"))?;
         let body_hash = parsed.query_pairs().find(|(key, _)| key == "bodySHA256").map(|(_, value)| value.into_owned());
-        let params: Vec<(String, String)> = match &body_hash {
+        let tail = match &body_hash {
             // A JSON body: the URL carries its hash, and the URL alone is signed.
             Some(expected) => {
-                let actual: String = Sha256::digest(body).iter().map(|byte| format!("{byte:02x}")).collect();
+                let actual = to_hex(&Sha256::digest(body));
                 if !constant_time_eq(actual.as_bytes(), expected.to_ascii_lowercase().as_bytes()) {
                     return Err(VerifyError::Mismatch);
                 }
-                Vec::new()
+                String::new()
             }
-            None => form_urlencoded::parse(body).into_owned().collect(),
+            None => twilio_tail(body),
         };
-        // Names in order, each name's distinct values in order, as Twilio's own libraries write them.
-        let mut names: Vec<&str> = params.iter().map(|(name, _)| name.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        let mut tail = String::new();
-        for name in names {
-            let mut values: Vec<&str> =
-                params.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect();
-            values.sort_unstable();
-            values.dedup();
-            for value in values {
-                tail.push_str(name);
-                tail.push_str(value);
-            }
-        }
         // Twilio signs the URL as it requested it, with or without the scheme's default port.
         let matched = url_forms(url, &parsed).iter().any(|form| {
             let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(self.secret.expose().as_bytes()) else { return false };
@@ -300,6 +412,31 @@ fn url_forms(given: &str, url: &reqwest::Url) -> Vec<String> {
         }
     }
     forms
+}
+
+/// The form parameters of `body` as Twilio signs them: names in order, each name's distinct values in order,
+/// each written name then value.
+fn twilio_tail(body: &[u8]) -> String {
+    let params: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+    let mut names: Vec<&str> = params.iter().map(|(name, _)| name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut tail = String::new();
+    for name in names {
+        let mut values: Vec<&str> =
+            params.iter().filter(|(key, _)| key == name).map(|(_, value)| value.as_str()).collect();
+        values.sort_unstable();
+        values.dedup();
+        for value in values {
+            tail.push_str(name);
+            tail.push_str(value);
+        }
+    }
+    tail
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn hmac_sha256(key: &[u8]) -> Result<HmacSha256, VerifyError> {

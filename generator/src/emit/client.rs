@@ -13,6 +13,7 @@ use super::gate;
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::pagination::paged_impl;
+use super::webhooks::webhooks_module;
 use super::{ident, lit};
 use crate::model::{Api, Gate, Operation, Placement, ResponseBody, Ty};
 use crate::names::is_keyword;
@@ -82,6 +83,7 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
             pub use clientgen_runtime::multipart;
         )
     });
+    let webhooks = webhooks_module(api);
     let calls = (!api.operations.is_empty()).then(|| {
         let markers = api.operations.iter().map(|op| gate::items(marker(op), cfg(op).as_ref()));
         let impls = api.operations.iter().map(|op| {
@@ -176,6 +178,8 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
         }
 
         #calls
+
+        #webhooks
 
         #schemes
 

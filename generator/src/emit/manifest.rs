@@ -35,10 +35,22 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     let _ = writeln!(toml, "readme = \"README.md\"");
     let _ = writeln!(toml, "publish = false");
     let _ = writeln!(toml, "\n[dependencies]");
-    // Typed multipart bodies are written by the runtime's `multipart` module.
+    // Typed multipart bodies are written by the runtime's `multipart` module, webhooks verified and read by
+    // its `webhooks` module.
     let forms = api.operations.iter().any(|op| op.body.as_ref().is_some_and(|b| b.form.is_some()));
+    let webhooks = api.webhooks.iter().any(|hook| hook.variant.is_some());
+    let needed: Vec<&str> = [(forms, "\"multipart\""), (webhooks, "\"webhooks\"")]
+        .into_iter()
+        .filter_map(|(needed, feature)| needed.then_some(feature))
+        .collect();
     let runtime = match package.runtime_dependency.trim().strip_suffix('}') {
-        Some(table) if forms => format!("{}, features = [\"multipart\"] }}", table.trim_end()),
+        Some(table) if !needed.is_empty() && table.contains("features = [") => {
+            format!(
+                "{} }}",
+                table.trim_end().replacen("features = [", &format!("features = [{}, ", needed.join(", ")), 1)
+            )
+        }
+        Some(table) if !needed.is_empty() => format!("{}, features = [{}] }}", table.trim_end(), needed.join(", ")),
         _ => package.runtime_dependency.to_owned(),
     };
     let _ = writeln!(toml, "clientgen-runtime = {runtime}");
@@ -49,7 +61,7 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     let _ = writeln!(toml, "serde = {{ version = \"1\", features = [\"derive\"] }}");
     // Unions read and write through `serde_json::Value`.
     let unions = api.types.iter().any(|def| matches!(def.kind, TypeKind::Union { .. }));
-    if unions || api.uses(|ty| matches!(ty, Ty::Json | Ty::JsonObject)) {
+    if unions || webhooks || api.uses(|ty| matches!(ty, Ty::Json | Ty::JsonObject)) {
         let _ = writeln!(toml, "serde_json = \"1\"");
     }
     if api.uses(|ty| matches!(ty, Ty::DateTime | Ty::Date)) {

@@ -23,6 +23,7 @@ mod readme;
 mod reserved;
 mod types;
 mod unions;
+mod webhooks;
 mod wire;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};

@@ -38,6 +38,70 @@ pub(crate) const REF_SIBLINGS: &str = "x-clientgen-ref-siblings";
 /// Set by `load` at the top of a 3.1 document: its webhooks, `[{name, method, payload, doc}]`, `payload`
 /// the key of the payload's component schema.
 pub(crate) const WEBHOOKS: &str = "x-clientgen-webhooks";
+/// On a webhook: the event name its discriminator gives, when it is not the webhook's name.
+pub(crate) const EVENT: &str = "x-clientgen-event";
+/// At the top of a document: how its webhooks name their event, and how they are signed.
+pub(crate) const EVENTS: &str = "x-clientgen-events";
+
+/// `x-clientgen-events`: where a webhook names its event, and the signature scheme its sender uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EventsExtension {
+    /// Where the event name is.
+    pub discriminator: Discriminator,
+    /// The signature scheme, if the API signs its webhooks.
+    pub signature: Option<SignatureScheme>,
+}
+
+/// Where a webhook names its event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Discriminator {
+    /// A top-level string property of the JSON body.
+    Property(String),
+    /// A header.
+    Header(String),
+}
+
+/// A webhook signature scheme the runtime verifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum SignatureScheme {
+    /// Standard Webhooks (Svix, Lithic, OpenAI).
+    Standard,
+    /// Stripe's `Stripe-Signature`.
+    Stripe,
+    /// GitHub's `X-Hub-Signature-256`.
+    Github,
+    /// Twilio's `X-Twilio-Signature`.
+    Twilio,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawEvents {
+    discriminator: RawDiscriminator,
+    signature: Option<SignatureScheme>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawDiscriminator {
+    property: Option<String>,
+    header: Option<String>,
+}
+
+/// `x-clientgen-events` at the top of a document, if it is there.
+pub(crate) fn events(extensions: &IndexMap<String, Value>) -> Result<Option<EventsExtension>, ErrorKind> {
+    let Some(value) = extensions.get(EVENTS) else { return Ok(None) };
+    let bad = |reason: String| ErrorKind::Extension { extension: EVENTS, reason };
+    let raw: RawEvents = serde_json::from_value(value.clone()).map_err(|err| bad(err.to_string()))?;
+    let discriminator = match (raw.discriminator.property, raw.discriminator.header) {
+        (Some(property), None) => Discriminator::Property(property),
+        (None, Some(header)) => Discriminator::Header(header.to_ascii_lowercase()),
+        _ => return Err(bad("`discriminator` names exactly one of `property` and `header`".into())),
+    };
+    Ok(Some(EventsExtension { discriminator, signature: raw.signature }))
+}
+
 /// On an operation: the token lifecycle extension.
 pub(crate) const TOKEN: &str = "x-clientgen-token";
 
@@ -215,6 +279,12 @@ pub(crate) struct Webhook {
     pub method: String,
     pub payload: Option<String>,
     pub doc: Option<String>,
+    /// The event name its discriminator gives (`x-clientgen-event`, else the webhook's name).
+    #[serde(default)]
+    pub event: String,
+    /// JSON pointer of its payload's media type object in the document as written (for its examples).
+    #[serde(default)]
+    pub media: Option<String>,
 }
 
 /// Reads the webhooks `load` recorded (none for a 3.0 document).
@@ -324,6 +394,31 @@ mod tests {
         assert_eq!(ext.keep, vec![("id".to_owned(), ValueSource::Request("/client_id".into()))]);
         let ext = read(json!({"role": "exchange", "scheme": "s", "access-token": "/t", "single-use": true}));
         assert_eq!(ext.unwrap().unwrap().role, TokenRole::Exchange { single_use: true });
+    }
+
+    #[test]
+    fn events_name_one_discriminator_and_a_known_scheme() {
+        let read = |value: Value| events(&IndexMap::from([(EVENTS.to_owned(), value)]));
+        let by_header = read(serde_json::json!({"discriminator": {"header": "X-GitHub-Event"}, "signature": "github"}));
+        assert_eq!(
+            by_header,
+            Ok(Some(EventsExtension {
+                discriminator: Discriminator::Header("x-github-event".into()),
+                signature: Some(SignatureScheme::Github)
+            }))
+        );
+        let by_property = read(serde_json::json!({"discriminator": {"property": "type"}}));
+        assert_eq!(by_property.unwrap().unwrap().discriminator, Discriminator::Property("type".into()));
+        for (value, says) in [
+            (serde_json::json!({"discriminator": {"property": "type", "header": "X"}}), "exactly one"),
+            (serde_json::json!({"discriminator": {}}), "exactly one"),
+            (serde_json::json!({"discriminator": {"property": "type"}, "signature": "hmac"}), "unknown variant"),
+            (serde_json::json!({"signature": "stripe"}), "missing field"),
+        ] {
+            let err = read(value).unwrap_err().to_string();
+            assert!(err.contains(says) && err.contains(EVENTS), "{err}");
+        }
+        assert_eq!(events(&IndexMap::new()), Ok(None));
     }
 
     #[test]

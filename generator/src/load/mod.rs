@@ -84,6 +84,9 @@ fn finish(file: &Path, text: &str, mut raw: Value) -> Result<Loaded, Error> {
     inner_refs::hoist(&mut raw);
     if v31 {
         normalize::from_v31(&mut raw);
+    } else {
+        // A 3.0 document's `x-webhooks` (3.1 `webhooks` are read with the rest of 3.1).
+        normalize::webhooks(&mut raw);
     }
     normalize::const_as_enum(&mut raw, "");
     normalize::default_form_explode(&mut raw, false);

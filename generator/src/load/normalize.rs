@@ -101,11 +101,18 @@ pub(super) fn from_v31(doc: &mut Value) {
     document(doc);
 }
 
-/// `webhooks` (requests the API sends, not operations of a client): each payload schema becomes a component
-/// (an inline one named `<webhook> <method> payload`), so its type is generated for a receiver to decode,
-/// and the list is kept under `x-clientgen-webhooks` for the crate docs.
-fn webhooks(doc: &mut Value) {
-    let Some(Value::Object(hooks)) = doc.as_object_mut().and_then(|top| top.remove("webhooks")) else { return };
+/// `webhooks` (requests the API sends, not operations of a client; OpenAPI 3.0 documents write them as
+/// `x-webhooks`): each payload schema becomes a component (an inline one named `<webhook> <method> payload`),
+/// so its type is generated for a receiver to decode, and the list is kept under `x-clientgen-webhooks`
+/// with each one's event name (its `x-clientgen-event`, else its name).
+pub(super) fn webhooks(doc: &mut Value) {
+    let Some(top) = doc.as_object_mut() else { return };
+    let legacy = top.remove("x-webhooks");
+    let (section, hooks) = match (top.remove("webhooks"), legacy) {
+        (Some(Value::Object(hooks)), _) => ("webhooks", hooks),
+        (_, Some(Value::Object(hooks))) => ("x-webhooks", hooks),
+        _ => return,
+    };
     let mut listed = Vec::new();
     let mut hoisted = Vec::new();
     for (name, item) in &hooks {
@@ -114,6 +121,14 @@ fn webhooks(doc: &mut Value) {
             let content = op.pointer("/requestBody/content").and_then(Value::as_object);
             let schema = content.and_then(|content| {
                 content.iter().find(|(media, _)| media.contains("json")).or_else(|| content.iter().next())
+            });
+            // Where its examples are, in the document as written.
+            let media = schema.map(|(media, _)| {
+                ["", section, name, method, "requestBody", "content", media.as_str()]
+                    .iter()
+                    .map(|token| token.replace('~', "~0").replace('/', "~1"))
+                    .collect::<Vec<_>>()
+                    .join("/")
             });
             let payload = match schema.and_then(|(_, media)| media.get("schema")) {
                 Some(Value::Object(schema)) if schema.len() == 1 && schema.contains_key("$ref") => schema
@@ -129,9 +144,11 @@ fn webhooks(doc: &mut Value) {
                 None => None,
             };
             let doc = op.get("summary").or_else(|| op.get("description")).cloned().unwrap_or(Value::Null);
-            listed.push(
-                serde_json::json!({"name": name, "method": method.to_uppercase(), "payload": payload, "doc": doc}),
-            );
+            let event = op.get(crate::extensions::EVENT).and_then(Value::as_str).unwrap_or(name);
+            listed.push(serde_json::json!({
+                "name": name, "method": method.to_uppercase(), "payload": payload, "doc": doc, "event": event,
+                "media": media,
+            }));
         }
     }
     let Some(top) = doc.as_object_mut() else { return };
@@ -561,15 +578,18 @@ fn resolve_ids(doc: &mut Value) {
     rewrite(doc, &ids);
 }
 
-/// Copies `components/pathItems` into the `paths` that refer to them (openapiv3 follows no path-item
-/// references).
+/// Copies `components/pathItems` into the `paths` and `webhooks` that refer to them (openapiv3 follows no
+/// path-item references).
 fn inline_path_items(doc: &mut Value) {
     let Some(Value::Object(items)) = doc.pointer("/components/pathItems").cloned() else { return };
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else { return };
-    for item in paths.values_mut() {
-        let target = item.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/pathItems/"));
-        if let Some(found) = target.and_then(|name| items.get(&name.replace("~1", "/").replace("~0", "~"))) {
-            *item = found.clone();
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(entries)) = doc.get_mut(section) else { continue };
+        for item in entries.values_mut() {
+            let target =
+                item.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/pathItems/"));
+            if let Some(found) = target.and_then(|name| items.get(&name.replace("~1", "/").replace("~0", "~"))) {
+                *item = found.clone();
+            }
         }
     }
 }

@@ -29,7 +29,10 @@ use std::path::Path;
 use openapiv3::OpenAPI;
 
 use crate::error::{Error, ErrorKind};
-pub(crate) use crate::extensions::{Declared, Lifetime, Placement, TokenExtension, TokenRole, ValueSource};
+pub(crate) use crate::extensions::{
+    Declared, Discriminator, EventsExtension, Lifetime, Placement, SignatureScheme, TokenExtension, TokenRole,
+    ValueSource,
+};
 use crate::names::{Scope, snake};
 pub(crate) use directions::Serde;
 pub(crate) use groups::{Gate, Group, GroupSource};
@@ -86,8 +89,11 @@ pub(crate) struct Api {
     index: HashMap<String, usize>,
     /// Lenient mode: references to schemas that do not exist, each kept as JSON.
     pub dangling: Vec<String>,
-    /// The webhooks the API sends (OpenAPI 3.1): no client method, a payload type to decode them with.
+    /// The webhooks the API sends (OpenAPI 3.1, or 3.0's `x-webhooks`): no client method, a payload type to
+    /// decode them with, and a variant of the crate's `webhooks::Event`.
     pub webhooks: Vec<Webhook>,
+    /// How the webhooks name their event and are signed (`x-clientgen-events`).
+    pub events: Option<EventsExtension>,
     /// The derives asked for beyond the generated ones, per type (parallel to `types`): those each type can
     /// take (see [`Custom::derives`]).
     pub derives: Vec<Vec<String>>,
@@ -140,6 +146,12 @@ pub(crate) struct Webhook {
     pub payload: Option<String>,
     /// Its summary.
     pub doc: Option<String>,
+    /// The event name its discriminator gives.
+    pub event: String,
+    /// Its variant of the crate's `webhooks::Event` (the first webhook of each event name has one).
+    pub variant: Option<String>,
+    /// JSON pointer of its payload's media type object in the document as written.
+    pub media: Option<String>,
 }
 
 /// A server URL, possibly with `{variables}`.
@@ -410,15 +422,27 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
     let mut operations = builder.operations(&schemes)?;
     security::validate_tokens(file, &operations, &schemes)?;
     let groups = if custom.group_features { groups::assign(doc, &mut operations, reserved) } else { Vec::new() };
+    // One variant of `webhooks::Event` per event name, kept off the variant that holds unlisted events.
+    let mut variants = Scope::with_reserved(reserved.variants);
+    let mut events_seen = std::collections::HashSet::new();
     let webhooks: Vec<Webhook> = crate::extensions::webhooks(&doc.extensions)
         .into_iter()
-        .map(|hook| Webhook {
-            payload: hook.payload.and_then(|key| builder.component_names.get(&key).cloned()),
-            name: hook.name,
-            method: hook.method,
-            doc: hook.doc,
+        .map(|hook| {
+            let event = if hook.event.is_empty() { hook.name.clone() } else { hook.event };
+            let variant = events_seen.insert(event.clone()).then(|| variants.claim(crate::names::pascal(&event)));
+            Webhook {
+                payload: hook.payload.and_then(|key| builder.component_names.get(&key).cloned()),
+                name: hook.name,
+                method: hook.method,
+                doc: hook.doc,
+                event,
+                variant,
+                media: hook.media,
+            }
         })
         .collect();
+    let events = crate::extensions::events(&doc.extensions)
+        .map_err(|kind| Error::new(file, format!("/{}", crate::extensions::EVENTS), kind))?;
     let (mut types, dangling) = builder.into_types();
     graph::finish(&mut types);
     let rules = crate::extensions::pagination_rules(custom.pagination)
@@ -448,6 +472,7 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         schemes,
         dangling,
         webhooks,
+        events,
         derives,
         serde,
         groups,
@@ -477,6 +502,11 @@ impl Api {
     /// The named type called `name`.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.index.get(name).map(|&i| &self.types[i])
+    }
+
+    /// The features that compile the named type called `name`.
+    pub fn type_gate(&self, name: &str) -> Option<&Gate> {
+        self.index.get(name).and_then(|&i| self.gates.get(i))
     }
 
     /// Whether `ty` is a date-time: itself, boxed, or a named alias of one (`$ref` to a `format: date-time`

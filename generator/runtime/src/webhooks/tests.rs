@@ -210,6 +210,39 @@ fn twilio_signatures_of_the_url_and_the_sorted_parameters() {
 }
 
 #[test]
+fn signing_gives_the_published_signatures_and_verifies() {
+    let standard = Verifier::new(Scheme::Standard, Secret::new(STANDARD_SECRET));
+    let signed = standard.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", STANDARD_TIME, STANDARD_BODY).unwrap();
+    assert_eq!(signed, standard_headers(STANDARD_SIGNATURE));
+    let stripe = Verifier::new(Scheme::Stripe, Secret::new("whsec_test_secret"));
+    let signed = stripe.sign("unused", 1_492_774_577, STRIPE_BODY).unwrap();
+    assert_eq!(signed["stripe-signature"], format!("t=1492774577,v1={STRIPE_SIGNATURE}").as_str());
+    let github = Verifier::new(Scheme::GitHub, Secret::new("It's a Secret to Everybody"));
+    let signed = github.sign("d-1", 0, b"Hello, World!").unwrap();
+    assert_eq!(
+        signed["x-hub-signature-256"],
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+    );
+    let twilio = Verifier::new(Scheme::Twilio, Secret::new("12345"));
+    let form = b"CallSid=CA1234567890ABCDE&Caller=%2B12349013030&Digits=1234&From=%2B12349013030&To=%2B18005551212";
+    let signed = twilio.sign_url("https://mycompany.com/myapp.php?foo=1&bar=2", form).unwrap();
+    assert_eq!(signed["x-twilio-signature"], "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+    assert_eq!(twilio.sign("x", 0, form), Err(VerifyError::UrlNeeded));
+}
+
+#[test]
+fn the_event_name_comes_from_a_header_or_a_body_property() {
+    let body = br#"{"data": {"type": "nested", "list": [1, {"type": "deeper"}]}, "type": "endpoint.created", "type": "again"}"#;
+    assert_eq!(event_in_body(body, "type").unwrap(), "endpoint.created");
+    assert!(matches!(event_in_body(br#"{"kind": "x"}"#, "type"), Err(WebhookError::NoEvent("type"))));
+    assert!(matches!(event_in_body(br#"{"type": 3}"#, "type"), Err(WebhookError::NoEvent("type"))));
+    assert!(matches!(event_in_body(b"[1, 2]", "type"), Err(WebhookError::NoEvent("type"))));
+    let headers = headers(&[("x-github-event", "push")]);
+    assert_eq!(event_in_header(&headers, "x-github-event").unwrap(), "push");
+    assert!(matches!(event_in_header(&headers, "x-other"), Err(WebhookError::NoEvent("x-other"))));
+}
+
+#[test]
 fn the_secret_never_shows() {
     let verifier = Verifier::new(Scheme::Stripe, Secret::new("whsec_very_secret_value"));
     assert!(!format!("{verifier:?}").contains("very_secret"), "{verifier:?}");
