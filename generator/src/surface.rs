@@ -178,6 +178,12 @@ impl Surface {
                 self.types.insert(format!("{prefix}{}", t.ident), Type::Alias(text(&t.ty)));
             }
             syn::Item::Impl(imp) => self.impl_block(prefix, imp),
+            // The crate's `webhooks` module: its `Event` enum, which receivers match on.
+            syn::Item::Mod(module) if is_pub(&module.vis) && prefix.is_empty() && module.ident == "webhooks" => {
+                for item in module.content.iter().flat_map(|(_, items)| items) {
+                    self.item("webhooks::", item);
+                }
+            }
             _ => {}
         }
     }
@@ -505,6 +511,25 @@ mod tests {
         assert_eq!(
             breaking_changes(crate_of(&paged, TYPES), crate_of(&pages_only, TYPES)),
             ["`list_pets` no longer has `.items()` (`.pages()` only)"]
+        );
+    }
+
+    #[test]
+    fn a_webhook_event_removed_or_retyped_is_named() {
+        let lib = format!(
+            "{LIB}\npub mod webhooks {{ pub enum Event {{ Created(types::Pet), Deleted, Other {{ name: String }} }} }}"
+        );
+        let removed = lib.replace(" Deleted,", "");
+        let retyped = lib.replace("Created(types::Pet)", "Created(types::Kind)");
+        let added = lib.replace(" Deleted,", " Deleted, Updated(types::Pet),");
+        assert_eq!(breaking_changes(crate_of(&lib, TYPES), crate_of(&added, TYPES)), Vec::<String>::new());
+        assert_eq!(
+            breaking_changes(crate_of(&lib, TYPES), crate_of(&removed, TYPES)),
+            ["removed variant `webhooks::Event::Deleted`"]
+        );
+        assert_eq!(
+            breaking_changes(crate_of(&lib, TYPES), crate_of(&retyped, TYPES)),
+            ["variant `webhooks::Event::Created` now holds `(types::Kind)` (was `(types::Pet)`)"]
         );
     }
 

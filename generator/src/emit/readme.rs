@@ -58,7 +58,19 @@ pub(crate) fn readme(api: &Api, crate_name: &str) -> String {
         text.push_str(&features(api, crate_name));
     }
     if !api.webhooks.is_empty() {
-        text.push_str("\n## Webhooks\n\nRequests the API sends to a receiver of yours; decode their bodies with the payload types:\n\n");
+        let read = match &api.events {
+            Some(events) if events.signature.is_some() => {
+                "`webhooks::receive(&verifier, &headers, &body)` verifies a webhook's signature, then reads it into a \
+                 `webhooks::Event`"
+            }
+            Some(_) => "`webhooks::parse(&headers, &body)` reads a webhook into a `webhooks::Event`",
+            None => "`webhooks::Event::from_name(name, &body)` reads a webhook's body into a `webhooks::Event`",
+        };
+        let _ = write!(
+            text,
+            "\n## Webhooks\n\nRequests the API sends to a receiver of yours: {read}, one variant per event \
+             with its payload type:\n\n"
+        );
         for hook in &api.webhooks {
             let payload =
                 hook.payload.as_ref().map_or_else(|| "no JSON payload".to_owned(), |ty| format!("`types::{ty}`"));
