@@ -12,15 +12,9 @@ use clientgen_runtime::Secret;
 use clientgen_runtime::webhooks::{Scheme, Verifier};
 use clientgen_tests::{Mock, MockServer, Request, ResponseTemplate, path};
 
-#[allow(dead_code, unused_imports, clippy::all)]
-mod svix_like {
-    include!(concat!(env!("OUT_DIR"), "/webhooks_lib.rs"));
-}
+mod webhook_clients;
 
-#[allow(dead_code, unused_imports, clippy::all)]
-mod github_like {
-    include!(concat!(env!("OUT_DIR"), "/webhooks_by_header_lib.rs"));
-}
+use webhook_clients::{github_like, svix_like};
 
 fn status(accepted: bool) -> ResponseTemplate {
     ResponseTemplate::new(if accepted { 204 } else { 401 })
