@@ -52,13 +52,18 @@ pub fn run(root: &Path, document: &Path) -> Result<String, String> {
     }
 }
 
-/// The group features the manifest in `dir` declares (beside `default`, `full` and `middleware`), in order.
+/// The group features the manifest in `dir` declares (beside `default`, `full`, `middleware` and `mock`), in
+/// order.
 pub fn group_features(dir: &Path) -> Result<Vec<String>, String> {
     let path = dir.join("Cargo.toml");
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let manifest: toml::Table = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     let Some(features) = manifest.get("features").and_then(|f| f.as_table()) else { return Ok(Vec::new()) };
-    Ok(features.keys().filter(|name| !matches!(name.as_str(), "default" | "full" | "middleware")).cloned().collect())
+    Ok(features
+        .keys()
+        .filter(|name| !matches!(name.as_str(), "default" | "full" | "middleware" | "mock"))
+        .cloned()
+        .collect())
 }
 
 /// `cargo check` of the crate in `dir` (its own workspace) with no feature, each group feature alone, and

@@ -400,6 +400,24 @@ impl clientgen_runtime::Operation for operations::GetTransactions {
     }
 }
 
+/// Test doubles for code that calls this crate (feature `mock`): fakes of the API's token servers.
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use clientgen_runtime::mock::{FakeOptions, FakeTokens};
+
+    /// A fake of the `accessToken` token server on loopback: it issues tokens of the lifetime `options` sets in the shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the API's resources on its `server()`.
+    pub async fn token_server(options: FakeOptions) -> FakeTokens {
+        let answers = clientgen_runtime::mock::Answers {
+            exchange: clientgen_runtime::mock::Answer {
+                status: 200u16,
+                body: "{\"credentials_id\":\"00000000-0000-0000-0000-000000000000\",\"access_token\":\"x\",\"consent_exp\":\"1970-01-01T00:00:00Z\",\"max_data_retention\":\"1970-01-01T00:00:00Z\"}",
+            },
+            refresh: None,
+        };
+        FakeTokens::start(&super::ACCESS_TOKEN, answers, options).await
+    }
+}
+
 /// How credentials of the `accessToken` security scheme are sent, issued and refreshed.
 static ACCESS_TOKEN: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "accessToken",

@@ -252,6 +252,24 @@ impl clientgen_runtime::Operation for operations::GetToken {
     }
 }
 
+/// Test doubles for code that calls this crate (feature `mock`): fakes of the API's token servers.
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use clientgen_runtime::mock::{FakeOptions, FakeTokens};
+
+    /// A fake of the `bearerAuth` token server on loopback: it issues tokens of the lifetime `options` sets in the shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the API's resources on its `server()`.
+    pub async fn token_server(options: FakeOptions) -> FakeTokens {
+        let answers = clientgen_runtime::mock::Answers {
+            exchange: clientgen_runtime::mock::Answer {
+                status: 200u16,
+                body: "{\"token\":\"x\",\"token_type\":\"x\",\"expires_in\":0.0}",
+            },
+            refresh: None,
+        };
+        FakeTokens::start(&super::BEARER_AUTH, answers, options).await
+    }
+}
+
 /// How credentials of the `bearerAuth` security scheme are sent, issued and refreshed.
 static BEARER_AUTH: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "bearerAuth",

@@ -310,6 +310,27 @@ impl clientgen_runtime::Operation for operations::RefreshTokenPair {
     }
 }
 
+/// Test doubles for code that calls this crate (feature `mock`): fakes of the API's token servers.
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use clientgen_runtime::mock::{FakeOptions, FakeTokens};
+
+    /// A fake of the `jwtAccess` token server on loopback: it issues tokens of the lifetime `options` sets in the shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the API's resources on its `server()`.
+    pub async fn token_server(options: FakeOptions) -> FakeTokens {
+        let answers = clientgen_runtime::mock::Answers {
+            exchange: clientgen_runtime::mock::Answer {
+                status: 200u16,
+                body: "{\"refresh\":\"x\",\"access\":\"x\"}",
+            },
+            refresh: Some(clientgen_runtime::mock::Answer {
+                status: 200u16,
+                body: "{\"access\":\"x\"}",
+            }),
+        };
+        FakeTokens::start(&super::JWT_ACCESS, answers, options).await
+    }
+}
+
 /// How credentials of the `jwtAccess` security scheme are sent, issued and refreshed.
 static JWT_ACCESS: clientgen_runtime::auth::AuthSpec = clientgen_runtime::auth::AuthSpec {
     scheme: "jwtAccess",

@@ -14,6 +14,8 @@ pub mod error;
 pub mod events;
 mod json_path;
 mod login;
+#[cfg(feature = "mock")]
+pub mod mock;
 #[cfg(feature = "multipart")]
 pub mod multipart;
 pub mod pages;

@@ -16,12 +16,12 @@ use crate::model::{
     Api, BodyEncoding, Lifetime, Operation, Placement, SecurityScheme, TokenExtension, TokenRole, ValueSource,
 };
 
-fn spec_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {
+pub(super) fn spec_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {
     format_ident!("{}", scheme.static_name)
 }
 
 /// The operation that issues (`exchange`) or renews (not `exchange`) the token of `scheme`.
-fn token_op<'a>(api: &'a Api, scheme: &str, exchange: bool) -> Option<(&'a Operation, &'a TokenExtension)> {
+pub(super) fn token_op<'a>(api: &'a Api, scheme: &str, exchange: bool) -> Option<(&'a Operation, &'a TokenExtension)> {
     api.operations.iter().find_map(|op| {
         let token = op.token.as_ref()?;
         (token.scheme == scheme && token.role.is_exchange() == exchange).then_some((op, token))

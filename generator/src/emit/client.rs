@@ -84,6 +84,7 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
         )
     });
     let webhooks = webhooks_module(api);
+    let mock = super::mock::mock_module(api);
     let calls = (!api.operations.is_empty()).then(|| {
         let markers = api.operations.iter().map(|op| gate::items(marker(op), cfg(op).as_ref()));
         let impls = api.operations.iter().map(|op| {
@@ -180,6 +181,8 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
         #calls
 
         #webhooks
+
+        #mock
 
         #schemes
 

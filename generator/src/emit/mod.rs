@@ -16,6 +16,7 @@ mod docs;
 mod forms;
 mod gate;
 mod manifest;
+mod mock;
 mod operations;
 mod outcomes;
 mod pagination;

@@ -86,9 +86,9 @@ pub(crate) const RESERVED: Reserved = Reserved {
     fields: &["additional_properties"],
     // `types`: the variant that keeps values (and tags) the spec does not list.
     variants: &["Other"],
-    // `manifest`: cargo's `default`, `full` (every group of operations and the schemas no operation reaches)
-    // and `middleware` (forwarded to the runtime).
-    features: &[FULL_FEATURE, "default", "middleware"],
+    // `manifest`: cargo's `default`, `full` (every group of operations and the schemas no operation reaches),
+    // `middleware` (forwarded to the runtime) and `mock` (the runtime's test doubles).
+    features: &[FULL_FEATURE, "default", "middleware", "mock"],
 };
 
 /// The feature that turns every group of operations on, and the schemas no operation reaches.
