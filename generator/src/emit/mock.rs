@@ -17,19 +17,28 @@ pub(super) fn issuing_schemes(api: &Api) -> Vec<&SecurityScheme> {
     api.schemes.iter().filter(|scheme| token_op(api, &scheme.key, true).is_some()).collect()
 }
 
+/// The names of the fakes, one per issuing scheme: `token_server`, or `token_server_<scheme>` beside the
+/// scheme's `with_<scheme>` method when there are several.
+pub(super) fn token_server_names(api: &Api) -> Vec<String> {
+    let schemes = issuing_schemes(api);
+    let one = schemes.len() == 1;
+    schemes
+        .iter()
+        .map(|scheme| match scheme.method.strip_prefix("with_") {
+            Some(stem) if !one => format!("token_server_{stem}"),
+            _ => "token_server".to_owned(),
+        })
+        .collect()
+}
+
 /// The module, when the spec issues tokens.
 pub(super) fn mock_module(api: &Api) -> Option<TokenStream> {
     let schemes = issuing_schemes(api);
     if schemes.is_empty() {
         return None;
     }
-    let one = schemes.len() == 1;
-    let servers = schemes.iter().map(|scheme| {
-        // Beside the scheme's `with_<scheme>` method: `token_server_<scheme>` when there are several.
-        let name = match scheme.method.strip_prefix("with_") {
-            Some(stem) if !one => format_ident!("token_server_{}", stem),
-            _ => format_ident!("token_server"),
-        };
+    let servers = schemes.iter().zip(token_server_names(api)).map(|(scheme, name)| {
+        let name = format_ident!("{}", name);
         let spec = spec_ident(scheme);
         let exchange = token_op(api, &scheme.key, true).map(|(op, _)| answer(api, op));
         let refresh = match token_op(api, &scheme.key, false) {

@@ -86,6 +86,20 @@ pub(crate) fn readme(api: &Api, crate_name: &str) -> String {
     }
     text.push_str("\n## Example\n\n");
     text.push_str(&example(api, &krate));
+    if let Some(server) = super::mock::token_server_names(api).first() {
+        let _ = write!(
+            text,
+            "\n## Testing\n\nWith the `mock` feature (in `[dev-dependencies]`), `mock::{server}` is a fake of the API's \
+             token server on loopback that really expires tokens (a lifetime the test sets), rotates refresh tokens \
+             and refuses reused ones, and answers 401 to an expired access token, so a test drives renewal and \
+             \"log in again\" in seconds and counts what happened:\n\n```rust,ignore\nuse std::time::Duration;\n\
+             use {krate}::mock::{{{server}, FakeOptions}};\n\nlet fake = {server}(FakeOptions::default().\
+             access_lifetime(Duration::from_secs(1))).await;\n// Mount mocks of the API's resources on \
+             `fake.server()` (wiremock); they only see valid tokens.\nlet client = {krate}::Client::with_base_url(\
+             &fake.uri())?;\n// … log in, then run the code under test across an expiry …\nassert_eq!(\
+             (fake.logins(), fake.refreshes()), (1, 1));\n```\n"
+        );
+    }
     text
 }
 
