@@ -36,13 +36,8 @@ pub(super) fn paged_impl(op: &Operation) -> Option<TokenStream> {
         let slots = pages.omit_later.iter().map(|slot| Literal::u16_unsuffixed(*slot));
         quote!(const OMIT_LATER: &'static [u16] = &[#(#slots),*];)
     });
-    let info = page_info(pages);
-    // A walk that reads nothing of the page (a `Link` header's, of a page that is no one array).
-    let reads = pages.items.is_some()
-        || matches!(pages.next, PageNext::Cursor { .. } | PageNext::LastItem { .. } | PageNext::Url { .. })
-        || pages.has_more.is_some()
-        || pages.total.is_some()
-        || pages.total_pages.is_some();
+    // A walk that reads nothing of the page (a `Link` header's, of a page that is no one array) names it `_page`.
+    let (info, reads) = page_info(pages);
     let page = if reads { quote!(page) } else { quote!(_page) };
     let items = pages.items.as_ref().map(|at| {
         let item = ty_tokens(&at.item, false);
@@ -72,8 +67,10 @@ pub(super) fn paged_impl(op: &Operation) -> Option<TokenStream> {
     })
 }
 
-/// The `PageInfo` a page gives: its count of items and the signals the declaration names.
-fn page_info(pages: &Pages) -> TokenStream {
+/// The `PageInfo` a page gives: its count of items and the signals the declaration names; and whether it
+/// reads the page at all.
+fn page_info(pages: &Pages) -> (TokenStream, bool) {
+    let mut reads = pages.items.is_some();
     let steps = pages.items.as_ref().map_or(&[][..], |at| &at.steps);
     let (list, optional) = by_ref(quote!(page), steps, false);
     let mut info = match pages.items {
@@ -85,6 +82,7 @@ fn page_info(pages: &Pages) -> TokenStream {
         PageNext::Cursor { from, ty, .. } => {
             let (expr, optional) = by_ref(quote!(page), from, false);
             let cursor = text(expr, optional, ty);
+            reads = true;
             info = quote!(#info.cursor(#cursor));
         }
         PageNext::LastItem { field, .. } => {
@@ -109,11 +107,13 @@ fn page_info(pages: &Pages) -> TokenStream {
                     quote!(#last.and_then(|item| match item { #(#arms)* #other }))
                 }
             };
+            reads = true;
             info = quote!(#info.cursor(#cursor));
         }
         PageNext::Url { from } => {
             let (expr, optional) = by_ref(quote!(page), from, false);
             let url = text(expr, optional, &Ty::String);
+            reads = true;
             info = quote!(#info.next_url(#url));
         }
         PageNext::Page { .. } | PageNext::Offset { .. } | PageNext::Link { .. } => {}
@@ -121,17 +121,20 @@ fn page_info(pages: &Pages) -> TokenStream {
     if let Some(steps) = &pages.has_more {
         let (expr, optional) = by_ref(quote!(page), steps, false);
         let more = if optional { quote!(#expr.copied()) } else { quote!(Some(#expr)) };
+        reads = true;
         info = quote!(#info.has_more(#more));
     }
     if let Some((steps, ty)) = &pages.total {
         let total = count_of(by_ref(quote!(page), steps, false), ty);
+        reads = true;
         info = quote!(#info.total(#total));
     }
     if let Some((steps, ty)) = &pages.total_pages {
         let total = count_of(by_ref(quote!(page), steps, false), ty);
+        reads = true;
         info = quote!(#info.total_pages(#total));
     }
-    info
+    (info, reads)
 }
 
 /// `Option<String>` of a cursor or URL value (`expr` an `Option<&T>` when `optional`, else a place).
