@@ -212,30 +212,17 @@ impl Verifier {
         let timestamp = timestamp.to_string();
         match self.scheme {
             Scheme::Standard => {
-                let secret = self.secret.expose();
-                let key = Zeroizing::new(
-                    STANDARD
-                        .decode(secret.strip_prefix("whsec_").unwrap_or(secret))
-                        .map_err(|_| VerifyError::BadSecret)?,
-                );
-                let mut mac = hmac_sha256(&key)?;
-                for part in [id.as_bytes(), b".", timestamp.as_bytes(), b".", body] {
-                    mac.update(part);
-                }
+                let mac = self.standard_mac(id, &timestamp, body)?;
                 put("webhook-id", id.to_owned());
                 put("webhook-timestamp", timestamp);
                 put("webhook-signature", format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())));
             }
             Scheme::Stripe => {
-                let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
-                for part in [timestamp.as_bytes(), b".", body] {
-                    mac.update(part);
-                }
+                let mac = self.stripe_mac(&timestamp, body)?;
                 put("stripe-signature", format!("t={timestamp},v1={}", to_hex(&mac.finalize().into_bytes())));
             }
             Scheme::GitHub => {
-                let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
-                mac.update(body);
+                let mac = self.github_mac(body)?;
                 put("x-hub-signature-256", format!("sha256={}", to_hex(&mac.finalize().into_bytes())));
                 put("x-github-delivery", id.to_owned());
             }
@@ -246,10 +233,7 @@ impl Verifier {
 
     /// The `X-Twilio-Signature` header Twilio puts on a form `body` it sends to `url`.
     pub fn sign_url(&self, url: &str, body: &[u8]) -> Result<HeaderMap, VerifyError> {
-        let mut mac =
-            Hmac::<Sha1>::new_from_slice(self.secret.expose().as_bytes()).map_err(|_| VerifyError::BadSecret)?;
-        mac.update(url.as_bytes());
-        mac.update(twilio_tail(body).as_bytes());
+        let mac = self.twilio_mac(url, &twilio_tail(body))?;
         let mut headers = HeaderMap::new();
         let signature = STANDARD.encode(mac.finalize().into_bytes());
         headers.insert("x-twilio-signature", signature.parse().map_err(|_| VerifyError::BadSecret)?);
@@ -283,9 +267,7 @@ impl Verifier {
                 let signature = header(headers, &["x-hub-signature-256"])?;
                 let hex = signature.strip_prefix("sha256=").ok_or(VerifyError::Malformed("x-hub-signature-256"))?;
                 let expected = from_hex(hex).ok_or(VerifyError::Malformed("x-hub-signature-256"))?;
-                let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
-                mac.update(body);
-                mac.verify_slice(&expected).map_err(|_| VerifyError::Mismatch)?;
+                self.github_mac(body)?.verify_slice(&expected).map_err(|_| VerifyError::Mismatch)?;
                 header(headers, &["x-github-delivery"]).ok().map(str::to_owned)
             }
             Scheme::Twilio => {
@@ -294,6 +276,44 @@ impl Verifier {
             }
         };
         self.remember(id, now)
+    }
+
+    /// Standard Webhooks: the HMAC-SHA256 of `id.timestamp.body`, keyed by the base64 secret after `whsec_`.
+    fn standard_mac(&self, id: &str, timestamp: &str, body: &[u8]) -> Result<HmacSha256, VerifyError> {
+        let secret = self.secret.expose();
+        let key = Zeroizing::new(
+            STANDARD.decode(secret.strip_prefix("whsec_").unwrap_or(secret)).map_err(|_| VerifyError::BadSecret)?,
+        );
+        let mut mac = hmac_sha256(&key)?;
+        for part in [id.as_bytes(), b".", timestamp.as_bytes(), b".", body] {
+            mac.update(part);
+        }
+        Ok(mac)
+    }
+
+    /// Stripe: the HMAC-SHA256 of `timestamp.body`, keyed by the endpoint secret as written.
+    fn stripe_mac(&self, timestamp: &str, body: &[u8]) -> Result<HmacSha256, VerifyError> {
+        let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
+        for part in [timestamp.as_bytes(), b".", body] {
+            mac.update(part);
+        }
+        Ok(mac)
+    }
+
+    /// GitHub: the HMAC-SHA256 of the body.
+    fn github_mac(&self, body: &[u8]) -> Result<HmacSha256, VerifyError> {
+        let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
+        mac.update(body);
+        Ok(mac)
+    }
+
+    /// Twilio: the HMAC-SHA1 of the URL followed by the form parameters as [`twilio_tail`] writes them.
+    fn twilio_mac(&self, url: &str, tail: &str) -> Result<Hmac<Sha1>, VerifyError> {
+        let mut mac =
+            Hmac::<Sha1>::new_from_slice(self.secret.expose().as_bytes()).map_err(|_| VerifyError::BadSecret)?;
+        mac.update(url.as_bytes());
+        mac.update(tail.as_bytes());
+        Ok(mac)
     }
 
     /// Refuses a replay of `id`, and remembers it.
@@ -326,14 +346,7 @@ impl Verifier {
         let timestamp = header(headers, &["webhook-timestamp", "svix-timestamp"])?;
         let signed: u64 = timestamp.parse().map_err(|_| VerifyError::Malformed("webhook-timestamp"))?;
         self.within(signed, now, true)?;
-        let secret = self.secret.expose();
-        let key = Zeroizing::new(
-            STANDARD.decode(secret.strip_prefix("whsec_").unwrap_or(secret)).map_err(|_| VerifyError::BadSecret)?,
-        );
-        let mut mac = hmac_sha256(&key)?;
-        for part in [id.as_bytes(), b".", timestamp.as_bytes(), b".", body] {
-            mac.update(part);
-        }
+        let mac = self.standard_mac(id, timestamp, body)?;
         let signatures = header(headers, &["webhook-signature", "svix-signature"])?;
         let matched = signatures
             .split_ascii_whitespace()
@@ -360,10 +373,7 @@ impl Verifier {
         let signed: u64 = timestamp.parse().map_err(|_| VerifyError::Malformed(NAME))?;
         // Stripe's own libraries refuse only what is too old.
         self.within(signed, now, false)?;
-        let mut mac = hmac_sha256(self.secret.expose().as_bytes())?;
-        for part in [timestamp.as_bytes(), b".", body] {
-            mac.update(part);
-        }
+        let mac = self.stripe_mac(timestamp, body)?;
         let matched = signatures
             .iter()
             .filter_map(|hex| from_hex(hex))
@@ -388,12 +398,9 @@ impl Verifier {
             None => twilio_tail(body),
         };
         // Twilio signs the URL as it requested it, with or without the scheme's default port.
-        let matched = url_forms(url, &parsed).iter().any(|form| {
-            let Ok(mut mac) = Hmac::<Sha1>::new_from_slice(self.secret.expose().as_bytes()) else { return false };
-            mac.update(form.as_bytes());
-            mac.update(tail.as_bytes());
-            mac.verify_slice(&signature).is_ok()
-        });
+        let matched = url_forms(url, &parsed)
+            .iter()
+            .any(|form| self.twilio_mac(form, &tail).is_ok_and(|mac| mac.verify_slice(&signature).is_ok()));
         if matched { Ok(()) } else { Err(VerifyError::Mismatch) }
     }
 }

@@ -73,9 +73,11 @@ pub(super) fn webhooks_module(api: &Api) -> Option<TokenStream> {
                 SignatureScheme::Github => "GitHub",
                 SignatureScheme::Twilio => "Twilio",
             });
-            let (verify, url_arg, url_doc) = match scheme.to_string().as_str() {
-                "Twilio" => (quote!(verifier.verify_url(url, headers, body)?), quote!(url: &str,), " sent to `url` (the full URL the API requested)"),
-                _ => (quote!(verifier.verify(headers, body)?), TokenStream::new(), ""),
+            // Twilio signs the URL it requested: `receive` takes it.
+            let (verify, url_arg, url_doc) = if matches!(events.signature, Some(SignatureScheme::Twilio)) {
+                (quote!(verifier.verify_url(url, headers, body)?), quote!(url: &str,), " sent to `url` (the full URL the API requested)")
+            } else {
+                (quote!(verifier.verify(headers, body)?), TokenStream::new(), "")
             };
             let receive_doc = format!(" Verifies the webhook's signature over `body` as received{url_doc}, then reads its event: nothing is parsed before the signature holds.");
             quote! {

@@ -124,11 +124,9 @@ pub(super) fn webhooks(doc: &mut Value) {
             });
             // Where its examples are, in the document as written.
             let media = schema.map(|(media, _)| {
-                ["", section, name, method, "requestBody", "content", media.as_str()]
+                [section, name, method, "requestBody", "content", media.as_str()]
                     .iter()
-                    .map(|token| token.replace('~', "~0").replace('/', "~1"))
-                    .collect::<Vec<_>>()
-                    .join("/")
+                    .fold(String::new(), |pointer, token| crate::error::pointer_push(&pointer, token))
             });
             let payload = match schema.and_then(|(_, media)| media.get("schema")) {
                 Some(Value::Object(schema)) if schema.len() == 1 && schema.contains_key("$ref") => schema

@@ -233,12 +233,11 @@ impl Types<'_> {
                 if matches!(self.deref(ty), Ty::Vec(_)) {
                     (Vec::new(), ty.clone())
                 } else {
-                    let mut arrays =
-                        self.fields(ty).iter().filter(|field| matches!(self.deref(&field.ty), Ty::Vec(_))).filter_map(
-                            |field| {
-                                self.walk(ty, &format!("/{}", field.wire.replace('~', "~0").replace('/', "~1"))).ok()
-                            },
-                        );
+                    let mut arrays = self
+                        .fields(ty)
+                        .iter()
+                        .filter(|field| matches!(self.deref(&field.ty), Ty::Vec(_)))
+                        .filter_map(|field| self.walk(ty, &pointer_push("", &field.wire)).ok());
                     match (arrays.next(), arrays.next()) {
                         (Some(one), None) => one,
                         _ => return Ok(None),
