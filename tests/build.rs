@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The construct specs whose whole client (`lib.rs` as a module, with its `types`) a behaviour test uses.
 const CLIENTS: &[&str] = &[
+    "mock_server",
     "pagination",
     "parameters",
     "request_body_encodings",
@@ -20,6 +21,7 @@ const CLIENTS: &[&str] = &[
 /// The construct specs whose generated types the behaviour tests use.
 const SPECS: &[&str] = &[
     "all_of",
+    "mock_server",
     "discriminator",
     "enums",
     "nullability",

@@ -61,6 +61,7 @@ constructs!(
     webhooks_by_header,
     docs,
     feature_groups,
+    mock_server,
 );
 
 /// The spec's path relative to the repository root, as shown in generated headers.
@@ -129,7 +130,8 @@ fn write_if_changed(path: &Path, contents: &str) {
     fs::write(path, contents).unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
 }
 
-/// Every generated crate, together in one scratch workspace, passes `cargo check` without a warning.
+/// Every generated crate, together in one scratch workspace, passes `cargo check` without a warning, with
+/// its default features and with all of them.
 /// Slow the first time (it builds reqwest and friends in its own target directory).
 #[test]
 fn constructs_compile_without_warnings() {
@@ -163,28 +165,33 @@ fn constructs_compile_without_warnings() {
     let lock = fs::read_to_string(root.join("Cargo.lock")).expect("the repository has a Cargo.lock");
     write_if_changed(&scratch.join("Cargo.lock"), &lock);
 
-    let output = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--keep-going", "--message-format", "short"])
-        .current_dir(&scratch)
-        .env("CARGO_TARGET_DIR", root.join("target").join("constructs-check-target"))
-        .env_remove("RUSTFLAGS")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let diagnostics = xtask::features::diagnostics(&stderr);
-    if !output.status.success() || !diagnostics.is_empty() {
-        let shown = if diagnostics.is_empty() {
-            stderr.to_string()
-        } else {
-            diagnostics.iter().take(80).copied().collect::<Vec<_>>().join("\n")
-        };
-        failures.push(format!(
-            "cargo check in {} {} with {} warning/error line(s); the first:\n{shown}",
-            scratch.display(),
-            if output.status.success() { "succeeded" } else { "failed" },
-            diagnostics.len(),
-        ));
+    // With the default features, and with every feature (the test doubles of `mock` among them).
+    for features in [None, Some("--all-features")] {
+        let output = Command::new(env!("CARGO"))
+            .args(["check", "--workspace", "--keep-going", "--message-format", "short"])
+            .args(features)
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", root.join("target").join("constructs-check-target"))
+            .env_remove("RUSTFLAGS")
+            .env_remove("CARGO_ENCODED_RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let diagnostics = xtask::features::diagnostics(&stderr);
+        if !output.status.success() || !diagnostics.is_empty() {
+            let shown = if diagnostics.is_empty() {
+                stderr.to_string()
+            } else {
+                diagnostics.iter().take(80).copied().collect::<Vec<_>>().join("\n")
+            };
+            failures.push(format!(
+                "cargo check {} in {} {} with {} warning/error line(s); the first:\n{shown}",
+                features.unwrap_or("(default features)"),
+                scratch.display(),
+                if output.status.success() { "succeeded" } else { "failed" },
+                diagnostics.len(),
+            ));
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -210,7 +217,7 @@ fn feature_groups_compile_alone() {
     let target = root.join("target").join("constructs-check-target");
     let rows = xtask::features::check_each(&scratch, &target).unwrap_or_else(|err| panic!("{err}"));
     let builds: Vec<&str> = rows.iter().map(|row| row.build.as_str()).collect();
-    assert_eq!(builds, ["(none)", "full-2", "pets", "store-front", "(default)"]);
+    assert_eq!(builds, ["(none)", "full-2", "pets", "store-front", "(default)", "(none) + mock", "(default) + mock"]);
     let failed: Vec<String> = rows
         .iter()
         .filter(|row| !row.ok || !row.diagnostics.is_empty())

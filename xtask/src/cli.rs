@@ -186,9 +186,9 @@ const FEATURES_HELP: &str = "\
 usage: cargo xtask features DOC
 
 Generates DOC's crate (leniently) under target/features/ and runs `cargo check` on it with no feature,
-with each group feature alone (`--no-default-features --features F`) and with the default features (every
-group), dependencies built once in target/features-target/. Fails when any build warns or fails, showing
-the diagnostics. It times nothing.
+with each group feature alone (`--no-default-features --features F`), with the default features (every
+group), and with the test doubles (`mock`) with no group and with the default ones, dependencies built once
+in target/features-target/. Fails when any build warns or fails, showing the diagnostics. It times nothing.
 
 options:
   -h, --help   print this help

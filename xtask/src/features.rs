@@ -66,8 +66,8 @@ pub fn group_features(dir: &Path) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// `cargo check` of the crate in `dir` (its own workspace) with no feature, each group feature alone, and
-/// the default features, in `target_dir`.
+/// `cargo check` of the crate in `dir` (its own workspace) with no feature, each group feature alone, the
+/// default features, and the test doubles (`mock`) with no group and with the default ones, in `target_dir`.
 pub fn check_each(dir: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
     let features = group_features(dir)?;
     let mut builds: Vec<(String, Vec<String>)> = vec![("(none)".to_owned(), vec!["--no-default-features".to_owned()])];
@@ -75,6 +75,9 @@ pub fn check_each(dir: &Path, target_dir: &Path) -> Result<Vec<Row>, String> {
         features.iter().map(|f| (f.clone(), vec!["--no-default-features".to_owned(), format!("--features={f}")])),
     );
     builds.push(("(default)".to_owned(), Vec::new()));
+    // The test doubles, with no operation and with the default ones.
+    builds.push(("(none) + mock".to_owned(), vec!["--no-default-features".to_owned(), "--features=mock".to_owned()]));
+    builds.push(("(default) + mock".to_owned(), vec!["--features=mock".to_owned()]));
     let mut rows = Vec::with_capacity(builds.len());
     for (build, args) in builds {
         let output = Command::new(env!("CARGO"))

@@ -134,6 +134,7 @@ impl<'de> serde::Deserialize<'de> for ApiToken {
 
 /// The standard Deskpro response envelope around the caller.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MeResponse {
     pub data: Me,
@@ -187,6 +188,7 @@ impl<'de> serde::Deserialize<'de> for MeResponse {
 
 /// Who the credential of this request acts as, and how it was sent.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Me {
     pub auth_method: AuthMethod,
@@ -282,6 +284,13 @@ impl AuthMethod {
     }
 }
 
+#[cfg(feature = "mock")]
+impl serde::Serialize for AuthMethod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AuthMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -306,27 +315,33 @@ impl<'de> serde::Deserialize<'de> for AuthMethod {
 /// Deskpro's person model, named after the vendor's API reference; they
 /// are not part of the checked wire facts and may be null.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "mock", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Person {
     /// The person's id (the same value as `person_id`).
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub id: Option<Option<i64>>,
     /// The person's display name.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub name: Option<Option<String>>,
     /// The person's first name.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub first_name: Option<Option<String>>,
     /// The person's last name.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub last_name: Option<Option<String>>,
     /// The person's primary email address.
     ///
     /// Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.
+    #[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))]
     pub primary_email: Option<Option<String>>,
 }
 

@@ -61,7 +61,7 @@ impl Client {
 
     /// This client with another retry policy for its calls (a call may still set its own). The default,
     /// [`RetryPolicy::default`], retries idempotent requests (and those with an idempotency key) up to
-    /// twice after a failed connection, a timeout, or a 408, 429, 502, 503 or 504 answer.
+    /// twice after a failed connection (or one closed unanswered), a timeout, or a 408, 429, 502, 503 or 504 answer.
     pub fn with_retry(&self, policy: RetryPolicy) -> Self {
         Self {
             core: self.core.with_retry(policy),
@@ -331,6 +331,13 @@ impl clientgen_runtime::Operation for operations::ExchangeToken {
     }
 }
 
+#[cfg(feature = "mock")]
+impl clientgen_runtime::mock::Replies for operations::ExchangeToken {
+    fn reply(output: &Self::Output) -> clientgen_runtime::mock::Reply {
+        clientgen_runtime::mock::Reply::json(200, output)
+    }
+}
+
 impl clientgen_runtime::Operation for operations::GetAccounts {
     type Output = types::AccountsResponse;
 
@@ -351,6 +358,13 @@ impl clientgen_runtime::Operation for operations::GetAccounts {
             500..=599 => response.error(ExchangeTokenError::ServerError),
             _ => response.unexpected(),
         }
+    }
+}
+
+#[cfg(feature = "mock")]
+impl clientgen_runtime::mock::Replies for operations::GetAccounts {
+    fn reply(output: &Self::Output) -> clientgen_runtime::mock::Reply {
+        clientgen_runtime::mock::Reply::json(200, output)
     }
 }
 
@@ -377,6 +391,13 @@ impl clientgen_runtime::Operation for operations::GetBalances {
     }
 }
 
+#[cfg(feature = "mock")]
+impl clientgen_runtime::mock::Replies for operations::GetBalances {
+    fn reply(output: &Self::Output) -> clientgen_runtime::mock::Reply {
+        clientgen_runtime::mock::Reply::json(200, output)
+    }
+}
+
 impl clientgen_runtime::Operation for operations::GetTransactions {
     type Output = types::TransactionsResponse;
 
@@ -400,12 +421,121 @@ impl clientgen_runtime::Operation for operations::GetTransactions {
     }
 }
 
-/// Test doubles for code that calls this crate (feature `mock`): fakes of the API's token servers.
+#[cfg(feature = "mock")]
+impl clientgen_runtime::mock::Replies for operations::GetTransactions {
+    fn reply(output: &Self::Output) -> clientgen_runtime::mock::Reply {
+        clientgen_runtime::mock::Reply::json(200, output)
+    }
+}
+
+#[cfg(feature = "mock")]
+impl mock::Server {
+    /// Expects requests of [`Client::exchange_token`](Client::exchange_token) (`POST /tokens`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    pub fn exchange_token(
+        &self,
+        body: &types::TokenExchangeRequest,
+    ) -> mock::Expect<'_, operations::ExchangeToken> {
+        mock::Expect::new(&self.mock, self.client.exchange_token(body))
+    }
+
+    /// Expects requests of [`Client::get_accounts`](Client::get_accounts) (`POST /accounts/get`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    pub fn get_accounts(
+        &self,
+        body: &types::DataRequest,
+    ) -> mock::Expect<'_, operations::GetAccounts> {
+        mock::Expect::new(&self.mock, self.client.get_accounts(body))
+    }
+
+    /// Expects requests of [`Client::get_balances`](Client::get_balances) (`POST /balances/get`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    pub fn get_balances(
+        &self,
+        body: &types::DataRequest,
+    ) -> mock::Expect<'_, operations::GetBalances> {
+        mock::Expect::new(&self.mock, self.client.get_balances(body))
+    }
+
+    /// Expects requests of [`Client::get_transactions`](Client::get_transactions) (`POST /transactions/get`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    pub fn get_transactions(
+        &self,
+        body: &types::DataRequest,
+    ) -> mock::Expect<'_, operations::GetTransactions> {
+        mock::Expect::new(&self.mock, self.client.get_transactions(body))
+    }
+}
+
+/// Test doubles for code that calls this crate (feature `mock`): a typed mock of the API on loopback
+/// ([`Server`](mock::Server)), and fakes of its token servers where the spec issues tokens. See the README's
+/// "Testing" section.
 #[cfg(feature = "mock")]
 pub mod mock {
+    use clientgen_runtime::mock::MockApi;
+    pub use clientgen_runtime::mock::{Mounted, Reply};
     pub use clientgen_runtime::mock::{FakeOptions, FakeTokens};
 
-    /// A fake of the `accessToken` token server on loopback: it issues tokens of the lifetime `options` sets in the shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the API's resources on its `server()`.
+    /// An expectation of an operation's requests, started by its [`Server`] method.
+    pub type Expect<'a, O> = clientgen_runtime::mock::Expect<'a, super::Call<'a, O>>;
+
+    impl<'a, O: clientgen_runtime::Operation> clientgen_runtime::mock::MockCall<'a>
+    for super::Call<'a, O> {
+        type Operation = O;
+
+        fn into_request(self) -> clientgen_runtime::Request<'a> {
+            self.request
+        }
+
+        fn from_request(request: clientgen_runtime::Request<'a>) -> Self {
+            Self::new(request)
+        }
+    }
+
+    /// A typed mock of the API on loopback, with one method per operation that starts an
+    /// [`Expect`]ation of its requests. Point the code under test at [`uri`](MockApi::uri) (or use
+    /// [`client`](Server::client)); the verification of [`MockApi`] runs when it is dropped.
+    #[derive(Debug)]
+    pub struct Server {
+        pub(crate) mock: MockApi,
+        pub(crate) client: super::Client,
+    }
+
+    impl Server {
+        /// A mock of the API on a loopback port of its own.
+        pub async fn start() -> Self {
+            Self::on(MockApi::start(&SECRETS).await)
+        }
+
+        /// A mock of the API behind a fake token server ([`token_server`]): expectations see only requests with tokens it issued that have not expired, and [`tokens`](clientgen_runtime::mock::MockApi::tokens) counts its logins and refreshes.
+        pub async fn with_token_server(options: FakeOptions) -> Self {
+            Self::on(MockApi::with_tokens(token_server(options).await, &SECRETS).await)
+        }
+
+        fn on(mock: MockApi) -> Self {
+            let client = super::Client::with_base_url(&mock.uri())
+                .expect("a loopback base URL");
+            Self { mock, client }
+        }
+
+        /// A client of this server, without credentials.
+        pub fn client(&self) -> super::Client {
+            self.client.clone()
+        }
+    }
+
+    impl std::ops::Deref for Server {
+        type Target = MockApi;
+
+        fn deref(&self) -> &MockApi {
+            &self.mock
+        }
+    }
+
+    /// Where the API's credentials go: a report of the mock server shows them `[REDACTED]`.
+    static SECRETS: clientgen_runtime::mock::Secrets = clientgen_runtime::mock::Secrets {
+        headers: &[],
+        query: &[],
+        fields: &["access_token", "client_secret", "temp_token"],
+    };
+
+    /// A fake of the `accessToken` token server on loopback: it issues tokens of the lifetime `options` sets in the shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the API's resources on its `server()`, or put a [`Server`] in front of it.
     pub async fn token_server(options: FakeOptions) -> FakeTokens {
         let answers = clientgen_runtime::mock::Answers {
             exchange: clientgen_runtime::mock::Answer {
@@ -471,6 +601,18 @@ pub enum ExchangeTokenError {
     NotFound(Box<types::ErrorBody>),
     /// 5XX: An internal error on Finqware's side.
     ServerError(Box<types::ErrorBody>),
+}
+
+#[cfg(feature = "mock")]
+impl clientgen_runtime::mock::ErrorReply for ExchangeTokenError {
+    fn reply(&self) -> clientgen_runtime::mock::Reply {
+        match self {
+            Self::BadRequest(body) => clientgen_runtime::mock::Reply::json(400, body),
+            Self::Unauthorized(body) => clientgen_runtime::mock::Reply::json(401, body),
+            Self::NotFound(body) => clientgen_runtime::mock::Reply::json(404, body),
+            Self::ServerError(body) => clientgen_runtime::mock::Reply::json(500, body),
+        }
+    }
 }
 
 /// The documented error responses of [`Client::get_accounts`], the same as other operations': an alias of the enum they share.

@@ -61,7 +61,7 @@ impl Client {
 
     /// This client with another retry policy for its calls (a call may still set its own). The default,
     /// [`RetryPolicy::default`], retries idempotent requests (and those with an idempotency key) up to
-    /// twice after a failed connection, a timeout, or a 408, 429, 502, 503 or 504 answer.
+    /// twice after a failed connection (or one closed unanswered), a timeout, or a 408, 429, 502, 503 or 504 answer.
     pub fn with_retry(&self, policy: RetryPolicy) -> Self {
         Self {
             core: self.core.with_retry(policy),
@@ -252,12 +252,97 @@ impl clientgen_runtime::Operation for operations::GetToken {
     }
 }
 
-/// Test doubles for code that calls this crate (feature `mock`): fakes of the API's token servers.
+#[cfg(feature = "mock")]
+impl clientgen_runtime::mock::Replies for operations::GetToken {
+    fn reply(output: &Self::Output) -> clientgen_runtime::mock::Reply {
+        clientgen_runtime::mock::Reply::json(200, output)
+    }
+}
+
+#[cfg(feature = "mock")]
+impl mock::Server {
+    /// Expects requests of [`Client::get_token`](Client::get_token) (`POST /api/token`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    pub fn get_token(
+        &self,
+        body: &types::ApiClientsRequestDto,
+    ) -> mock::Expect<'_, operations::GetToken> {
+        mock::Expect::new(&self.mock, self.client.get_token(body))
+    }
+}
+
+/// Test doubles for code that calls this crate (feature `mock`): a typed mock of the API on loopback
+/// ([`Server`](mock::Server)), and fakes of its token servers where the spec issues tokens. See the README's
+/// "Testing" section.
 #[cfg(feature = "mock")]
 pub mod mock {
+    use clientgen_runtime::mock::MockApi;
+    pub use clientgen_runtime::mock::{Mounted, Reply};
     pub use clientgen_runtime::mock::{FakeOptions, FakeTokens};
 
-    /// A fake of the `bearerAuth` token server on loopback: it issues tokens of the lifetime `options` sets in the shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the API's resources on its `server()`.
+    /// An expectation of an operation's requests, started by its [`Server`] method.
+    pub type Expect<'a, O> = clientgen_runtime::mock::Expect<'a, super::Call<'a, O>>;
+
+    impl<'a, O: clientgen_runtime::Operation> clientgen_runtime::mock::MockCall<'a>
+    for super::Call<'a, O> {
+        type Operation = O;
+
+        fn into_request(self) -> clientgen_runtime::Request<'a> {
+            self.request
+        }
+
+        fn from_request(request: clientgen_runtime::Request<'a>) -> Self {
+            Self::new(request)
+        }
+    }
+
+    /// A typed mock of the API on loopback, with one method per operation that starts an
+    /// [`Expect`]ation of its requests. Point the code under test at [`uri`](MockApi::uri) (or use
+    /// [`client`](Server::client)); the verification of [`MockApi`] runs when it is dropped.
+    #[derive(Debug)]
+    pub struct Server {
+        pub(crate) mock: MockApi,
+        pub(crate) client: super::Client,
+    }
+
+    impl Server {
+        /// A mock of the API on a loopback port of its own.
+        pub async fn start() -> Self {
+            Self::on(MockApi::start(&SECRETS).await)
+        }
+
+        /// A mock of the API behind a fake token server ([`token_server`]): expectations see only requests with tokens it issued that have not expired, and [`tokens`](clientgen_runtime::mock::MockApi::tokens) counts its logins and refreshes.
+        pub async fn with_token_server(options: FakeOptions) -> Self {
+            Self::on(MockApi::with_tokens(token_server(options).await, &SECRETS).await)
+        }
+
+        fn on(mock: MockApi) -> Self {
+            let client = super::Client::with_base_url(&mock.uri())
+                .expect("a loopback base URL");
+            Self { mock, client }
+        }
+
+        /// A client of this server, without credentials.
+        pub fn client(&self) -> super::Client {
+            self.client.clone()
+        }
+    }
+
+    impl std::ops::Deref for Server {
+        type Target = MockApi;
+
+        fn deref(&self) -> &MockApi {
+            &self.mock
+        }
+    }
+
+    /// Where the API's credentials go: a report of the mock server shows them `[REDACTED]`.
+    static SECRETS: clientgen_runtime::mock::Secrets = clientgen_runtime::mock::Secrets {
+        headers: &["authorization"],
+        query: &[],
+        fields: &["clientSecret", "token"],
+    };
+
+    /// A fake of the `bearerAuth` token server on loopback: it issues tokens of the lifetime `options` sets in the shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the API's resources on its `server()`, or put a [`Server`] in front of it.
     pub async fn token_server(options: FakeOptions) -> FakeTokens {
         let answers = clientgen_runtime::mock::Answers {
             exchange: clientgen_runtime::mock::Answer {
@@ -319,4 +404,17 @@ pub enum GetTokenError {
     /// same loose JSON error body as for 400/401 (an empty body reads as
     /// an empty `ErrorBody`).
     TooManyRequests(Box<types::ErrorBody>),
+}
+
+#[cfg(feature = "mock")]
+impl clientgen_runtime::mock::ErrorReply for GetTokenError {
+    fn reply(&self) -> clientgen_runtime::mock::Reply {
+        match self {
+            Self::BadRequest(body) => clientgen_runtime::mock::Reply::json(400, body),
+            Self::Unauthorized(body) => clientgen_runtime::mock::Reply::json(401, body),
+            Self::TooManyRequests(body) => {
+                clientgen_runtime::mock::Reply::json(429, body)
+            }
+        }
+    }
 }

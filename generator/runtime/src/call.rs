@@ -321,6 +321,13 @@ impl<'a> Request<'a> {
         Ok((request, core, security, sensitive))
     }
 
+    /// The request as it would go out (without the session's credentials), for a test double to compare
+    /// requests with.
+    #[cfg(feature = "mock")]
+    pub(crate) fn expected(self, template: &str) -> Result<reqwest::Request, Error<Infallible>> {
+        self.build(template).map(|(request, ..)| request)
+    }
+
     async fn execute(self, template: &str) -> Result<RawResponse, Error<Infallible>> {
         let policy = self.retry.unwrap_or_else(|| self.core.retry_policy());
         let keyed = self.idempotency_key.is_some();

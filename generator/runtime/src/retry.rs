@@ -1,7 +1,8 @@
 //! When a failed attempt is tried again, and how long to wait first.
 //!
 //! A [`RetryPolicy`] is set per client and may be replaced for one call. It retries what is worth
-//! retrying — a connection that failed, an attempt that timed out, and the statuses 408, 429, 502, 503 and
+//! retrying — a connection that failed or closed before any answer, an attempt that timed out, and the
+//! statuses 408, 429, 502, 503 and
 //! 504 — with exponential backoff and equal jitter, honouring `Retry-After` (seconds or an HTTP date) up to the
 //! cap on one wait, within a time budget for the whole call. It never retries a request whose body cannot be
 //! replayed (a stream), and never a non-idempotent one (POST, PATCH) unless the call carries an idempotency
@@ -110,7 +111,7 @@ pub(crate) fn retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
 }
 
-/// Why a failed attempt is worth another one (a status, `"connect"` or `"timeout"`), and the wait its
+/// Why a failed attempt is worth another one (a status, `"connect"`, `"timeout"` or `"closed"`), and the wait its
 /// answer asked for; `None` for an outcome to keep.
 pub(crate) fn reason<E: SendFailure>(result: &Result<Response, E>) -> Option<(Cow<'static, str>, Option<Duration>)> {
     match result {
@@ -121,9 +122,32 @@ pub(crate) fn reason<E: SendFailure>(result: &Result<Response, E>) -> Option<(Co
         Err(err) => match err.transport() {
             Some(err) if err.is_timeout() => Some(("timeout".into(), None)),
             Some(err) if err.is_connect() => Some(("connect".into(), None)),
+            Some(err) if closed_unanswered(err) => Some(("closed".into(), None)),
             _ => None,
         },
     }
+}
+
+/// Whether the server closed the connection before any of an answer came (a keep-alive connection it had
+/// dropped, a server that went away mid-request): what reqwest-retry counts as transient too. Nothing was
+/// answered, so an idempotent request may be sent again; a body cut short after its status never gets here.
+fn closed_unanswered(err: &reqwest::Error) -> bool {
+    use std::io::ErrorKind;
+    if !err.is_request() {
+        return false;
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if cause.downcast_ref::<hyper::Error>().is_some_and(|err| err.is_incomplete_message()) {
+            return true;
+        }
+        let reset = [ErrorKind::ConnectionReset, ErrorKind::ConnectionAborted, ErrorKind::BrokenPipe];
+        if cause.downcast_ref::<std::io::Error>().is_some_and(|err| reset.contains(&err.kind())) {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// A failure to send: reqwest's own, or one that may hold it.

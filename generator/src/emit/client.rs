@@ -10,6 +10,7 @@ use super::auth::{login_methods, schemes};
 use super::docs::{code, lines, list_item, spec};
 use super::forms::form_type;
 use super::gate;
+use super::mock::{error_reply, mock_module, server_method, success_reply};
 use super::operations::{marker, operation, operation_impl, setters};
 use super::outcomes::operation_types;
 use super::pagination::paged_impl;
@@ -35,6 +36,8 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
     let counts = sharers.iter().map(|(name, gates)| (*name, gates.len())).collect();
     let op_types = api.operations.iter().map(|op| {
         let (error, success) = operation_types(op, &counts);
+        let error_reply = error_reply(op);
+        let error = quote!(#error #error_reply);
         let shared = op.error_type.as_deref().filter(|_| op.error_shared.is_none()).and_then(|n| sharers.get(n));
         let error_gate = match shared {
             Some(gates) => gate::union(std::iter::once(&op.gate).chain(gates.iter().copied())),
@@ -84,13 +87,14 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
         )
     });
     let webhooks = webhooks_module(api);
-    let mock = super::mock::mock_module(api);
+    let mock = mock_module(api, operations_cfg.as_ref());
     let calls = (!api.operations.is_empty()).then(|| {
         let markers = api.operations.iter().map(|op| gate::items(marker(op), cfg(op).as_ref()));
         let impls = api.operations.iter().map(|op| {
-            let (main, paged) = (operation_impl(op), paged_impl(op));
-            gate::items(quote!(#main #paged), cfg(op).as_ref())
+            let (main, paged, reply) = (operation_impl(op), paged_impl(op), success_reply(op));
+            gate::items(quote!(#main #paged #reply), cfg(op).as_ref())
         });
+        let mock_methods = api.operations.iter().map(|op| gate::method(server_method(op), cfg(op).as_ref()));
         let setters = api.operations.iter().map(|op| gate::items(setters(api, op), cfg(op).as_ref()));
         quote! {
             // `Call`, what every operation returns: the same in every crate, so written once in the runtime.
@@ -106,6 +110,12 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
             #(#impls)*
 
             #(#setters)*
+
+            #[cfg(feature = "mock")]
+            #operations_cfg
+            impl mock::Server {
+                #(#mock_methods)*
+            }
         }
     });
     // rustdoc works out the auto traits (`Send`, `RefUnwindSafe`, …) of every type, through each `Box` of a
@@ -145,7 +155,7 @@ pub(crate) fn lib_file(api: &Api) -> TokenStream {
 
             /// This client with another retry policy for its calls (a call may still set its own). The default,
             /// [`RetryPolicy::default`], retries idempotent requests (and those with an idempotency key) up to
-            /// twice after a failed connection, a timeout, or a 408, 429, 502, 503 or 504 answer.
+            /// twice after a failed connection (or one closed unanswered), a timeout, or a 408, 429, 502, 503 or 504 answer.
             pub fn with_retry(&self, policy: RetryPolicy) -> Self {
                 Self { core: self.core.with_retry(policy) }
             }

@@ -82,10 +82,9 @@ pub(crate) fn cargo_toml(api: &Api, package: &Package<'_>) -> String {
     }
     let _ = writeln!(toml, "# Request middleware (reqwest-middleware): `Client::with_middleware`.");
     let _ = writeln!(toml, "middleware = [\"clientgen-runtime/middleware\"]");
-    if !super::mock::issuing_schemes(api).is_empty() {
-        let _ = writeln!(toml, "# Test doubles: the `mock` module, fakes of the API's token servers.");
-        let _ = writeln!(toml, "mock = [\"clientgen-runtime/mock\"]");
-    }
+    let fakes = if super::mock::issuing_schemes(api).is_empty() { "" } else { " and fakes of its token servers" };
+    let _ = writeln!(toml, "# Test doubles: the `mock` module, a typed mock server of the API{fakes}.");
+    let _ = writeln!(toml, "mock = [\"clientgen-runtime/mock\"]");
     if !api.groups.is_empty() {
         let _ = writeln!(toml, "\n# One feature per group of operations: its operations and the types they reach.");
         for group in &api.groups {

@@ -1,16 +1,25 @@
-//! The `mock` module (feature `mock`) of a crate whose spec issues tokens: a fake of each issuing scheme's
-//! token server. The fake itself is the runtime's `mock::FakeTokens`; this writes what only the spec knows:
-//! the scheme's `AuthSpec`, and the answer each token operation gives (its success status, and a body its
+//! The `mock` module (feature `mock`) of every crate: a typed mock server of the API, and a fake of each
+//! issuing scheme's token server. The machinery is the runtime's (`clientgen_runtime::mock`); this writes
+//! what only the spec knows: one `mock::Server` method per operation (which builds the expected request with
+//! the operation's own `Client` method), how each operation's success values and documented errors go on the
+//! wire (`Replies`, `ErrorReply`), where the API's credentials go (so reports redact them), each issuing
+//! scheme's `AuthSpec`, and the answer each token operation gives (its success status, and a body its
 //! generated type decodes, built here from the type with the required properties only, into which the fake
 //! writes the tokens).
 
-use proc_macro2::TokenStream;
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value, json};
 
 use super::auth::{spec_ident, token_op};
 use super::docs::code;
-use crate::model::{Api, Operation, ResponseBody, SecurityScheme, StatusMatch, Ty, TypeKind};
+use super::operations::required_inputs;
+use super::{ident, lit};
+use crate::model::{
+    Api, Operation, Outcome, ParamLocation, Placement, ResponseBody, SecurityScheme, StatusMatch, Ty, TypeKind,
+};
 
 /// The schemes whose tokens an operation of the spec issues (`x-clientgen-token`, role `exchange`).
 pub(super) fn issuing_schemes(api: &Api) -> Vec<&SecurityScheme> {
@@ -31,13 +40,11 @@ pub(super) fn token_server_names(api: &Api) -> Vec<String> {
         .collect()
 }
 
-/// The module, when the spec issues tokens.
-pub(super) fn mock_module(api: &Api) -> Option<TokenStream> {
+/// The `mock` module: the mock server, and the fakes of the token servers.
+pub(super) fn mock_module(api: &Api, operations_cfg: Option<&TokenStream>) -> TokenStream {
     let schemes = issuing_schemes(api);
-    if schemes.is_empty() {
-        return None;
-    }
-    let servers = schemes.iter().zip(token_server_names(api)).map(|(scheme, name)| {
+    let names = token_server_names(api);
+    let servers = schemes.iter().zip(&names).map(|(scheme, name)| {
         let name = format_ident!("{}", name);
         let spec = spec_ident(scheme);
         let exchange = token_op(api, &scheme.key, true).map(|(op, _)| answer(api, op));
@@ -52,7 +59,7 @@ pub(super) fn mock_module(api: &Api) -> Option<TokenStream> {
             " A fake of the {} token server on loopback: it issues tokens of the lifetime `options` sets in the \
              shape the spec reads them, rotates refresh tokens and refuses a reused one, and answers 401 to a \
              request with an expired or unknown access token. Point a client at its `uri()`; mount mocks of the \
-             API's resources on its `server()`.",
+             API's resources on its `server()`, or put a [`Server`] in front of it.",
             code(&scheme.key)
         );
         quote! {
@@ -63,15 +70,279 @@ pub(super) fn mock_module(api: &Api) -> Option<TokenStream> {
             }
         }
     });
-    Some(quote! {
-        /// Test doubles for code that calls this crate (feature `mock`): fakes of the API's token servers.
+    let behind = names.iter().map(|name| {
+        let (fake, method) = (format_ident!("{}", name), format_ident!("with_{}", name));
+        let doc = format!(
+            " A mock of the API behind a fake token server ([`{name}`]): expectations see only requests with \
+             tokens it issued that have not expired, and [`tokens`](clientgen_runtime::mock::MockApi::tokens) \
+             counts its logins and refreshes."
+        );
+        quote! {
+            #[doc = #doc]
+            pub async fn #method(options: FakeOptions) -> Self {
+                Self::on(MockApi::with_tokens(#fake(options).await, &SECRETS).await)
+            }
+        }
+    });
+    let token_exports = (!schemes.is_empty()).then(|| {
+        quote!(
+            pub use clientgen_runtime::mock::{FakeOptions, FakeTokens};
+        )
+    });
+    let calls = (!api.operations.is_empty()).then(|| {
+        quote! {
+            /// An expectation of an operation's requests, started by its [`Server`] method.
+            #operations_cfg
+            pub type Expect<'a, O> = clientgen_runtime::mock::Expect<'a, super::Call<'a, O>>;
+
+            #operations_cfg
+            impl<'a, O: clientgen_runtime::Operation> clientgen_runtime::mock::MockCall<'a> for super::Call<'a, O> {
+                type Operation = O;
+
+                fn into_request(self) -> clientgen_runtime::Request<'a> {
+                    self.request
+                }
+
+                fn from_request(request: clientgen_runtime::Request<'a>) -> Self {
+                    Self::new(request)
+                }
+            }
+        }
+    });
+    let secrets = secrets(api);
+    quote! {
+        /// Test doubles for code that calls this crate (feature `mock`): a typed mock of the API on loopback
+        /// ([`Server`](mock::Server)), and fakes of its token servers where the spec issues tokens. See the README's
+        /// "Testing" section.
         #[cfg(feature = "mock")]
         pub mod mock {
-            pub use clientgen_runtime::mock::{FakeOptions, FakeTokens};
+            use clientgen_runtime::mock::MockApi;
+            pub use clientgen_runtime::mock::{Mounted, Reply};
+            #token_exports
+
+            #calls
+
+            /// A typed mock of the API on loopback, with one method per operation that starts an
+            /// [`Expect`]ation of its requests. Point the code under test at [`uri`](MockApi::uri) (or use
+            /// [`client`](Server::client)); the verification of [`MockApi`] runs when it is dropped.
+            #[derive(Debug)]
+            pub struct Server {
+                pub(crate) mock: MockApi,
+                pub(crate) client: super::Client,
+            }
+
+            impl Server {
+                /// A mock of the API on a loopback port of its own.
+                pub async fn start() -> Self {
+                    Self::on(MockApi::start(&SECRETS).await)
+                }
+
+                #(#behind)*
+
+                fn on(mock: MockApi) -> Self {
+                    // A loopback URL is always a base URL, and the default HTTP client always builds.
+                    let client = super::Client::with_base_url(&mock.uri()).expect("a loopback base URL");
+                    Self { mock, client }
+                }
+
+                /// A client of this server, without credentials.
+                pub fn client(&self) -> super::Client {
+                    self.client.clone()
+                }
+            }
+
+            impl std::ops::Deref for Server {
+                type Target = MockApi;
+
+                fn deref(&self) -> &MockApi {
+                    &self.mock
+                }
+            }
+
+            #secrets
 
             #(#servers)*
         }
+    }
+}
+
+/// Where the API's credentials go, for the reports of the mock server: the security schemes' headers and
+/// query parameters, parameters and body properties of the `Secret` type.
+fn secrets(api: &Api) -> TokenStream {
+    let (mut headers, mut query, mut fields) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for scheme in &api.schemes {
+        match &scheme.placement {
+            Placement::Header { name, .. } => headers.insert(name.to_ascii_lowercase()),
+            Placement::Query { name } => query.insert(name.clone()),
+            Placement::Body { token_field, .. } => fields.insert(token_field.clone()),
+            Placement::Cookie { .. } => false,
+        };
+    }
+    for op in &api.operations {
+        for param in op.params.iter().filter(|param| is_secret(&param.ty)) {
+            match param.location {
+                ParamLocation::Header => headers.insert(param.wire.to_ascii_lowercase()),
+                ParamLocation::Query => query.insert(param.wire.clone()),
+                ParamLocation::Path | ParamLocation::Cookie => false,
+            };
+        }
+    }
+    for def in &api.types {
+        if let TypeKind::Struct { fields: members, .. } = &def.kind {
+            fields.extend(members.iter().filter(|field| is_secret(&field.ty)).map(|field| field.wire.clone()));
+        }
+    }
+    let (headers, query, fields) =
+        (headers.iter().map(|h| lit(h)), query.iter().map(|q| lit(q)), fields.iter().map(|f| lit(f)));
+    quote! {
+        /// Where the API's credentials go: a report of the mock server shows them `[REDACTED]`.
+        static SECRETS: clientgen_runtime::mock::Secrets = clientgen_runtime::mock::Secrets {
+            headers: &[#(#headers),*],
+            query: &[#(#query),*],
+            fields: &[#(#fields),*],
+        };
+    }
+}
+
+fn is_secret(ty: &Ty) -> bool {
+    match ty {
+        Ty::Secret => true,
+        Ty::Nullable(inner) | Ty::Vec(inner) | Ty::Boxed(inner) => is_secret(inner),
+        _ => false,
+    }
+}
+
+/// The `mock::Server` method of an operation: the expectation of its requests with the inputs given.
+pub(super) fn server_method(op: &Operation) -> TokenStream {
+    let (name, marker) = (ident(&op.fn_name), ident(&op.marker));
+    let (inputs, names) = required_inputs(op);
+    let doc = format!(
+        " Expects requests of [`Client::{0}`](Client::{0}) (`{1} {2}`) with these inputs (its optional ones set with \
+         [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.",
+        op.fn_name,
+        op.method.as_str(),
+        op.path.replace('`', "'")
+    );
+    let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #name(&self, #(#inputs),*) -> mock::Expect<'_, operations::#marker> {
+            mock::Expect::new(&self.mock, self.client.#name(#(#names),*))
+        }
+    }
+}
+
+/// The status a mock answers for `status`, among the operation's `taken` codes: a range's first code the
+/// operation documents no other way, and for `default` the first such server error (else client error).
+fn reply_status(status: StatusMatch, taken: &BTreeSet<u16>) -> u16 {
+    let free = |range: std::ops::RangeInclusive<u16>| range.clone().find(|code| !taken.contains(code));
+    match status {
+        StatusMatch::Code(code) => code,
+        StatusMatch::Range(digit) => free(digit * 100..=digit * 100 + 99).unwrap_or(digit * 100),
+        StatusMatch::Default => free(500..=599).or_else(|| free(400..=499)).unwrap_or(500),
+    }
+}
+
+/// The codes an operation documents one by one.
+fn taken(op: &Operation) -> BTreeSet<u16> {
+    op.outcomes()
+        .filter_map(|outcome| match outcome.status {
+            StatusMatch::Code(code) => Some(code),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The `Reply` of a value (`value`) of an outcome's body, at `status`; `None` for a streamed body.
+fn reply_of(body: &ResponseBody, status: u16, value: TokenStream) -> Option<TokenStream> {
+    let status = Literal::u16_unsuffixed(status);
+    Some(match body {
+        ResponseBody::Empty => quote!(clientgen_runtime::mock::Reply::empty(#status)),
+        ResponseBody::Json(_) => quote!(clientgen_runtime::mock::Reply::json(#status, #value)),
+        ResponseBody::Text => quote!(clientgen_runtime::mock::Reply::text(#status, #value)),
+        ResponseBody::Bytes | ResponseBody::Events(_) => return None,
     })
+}
+
+/// `Replies` of an operation whose success bodies are values (not streams): each success value as the
+/// answer that decodes as it.
+pub(super) fn success_reply(op: &Operation) -> TokenStream {
+    let marker = ident(&op.marker);
+    let taken = taken(op);
+    // `default` as the success response stands for any 2xx.
+    let status = |outcome: &Outcome| match outcome.status {
+        StatusMatch::Default => reply_status(StatusMatch::Range(2), &taken),
+        status => reply_status(status, &taken),
+    };
+    let body = match (&op.success_type, op.success.as_slice()) {
+        (_, []) => quote!(clientgen_runtime::mock::Reply::empty(200)),
+        (None, [outcome, ..]) => match reply_of(&outcome.body, status(outcome), quote!(output)) {
+            Some(reply) => reply,
+            None => return TokenStream::new(),
+        },
+        (Some(name), outcomes) => {
+            let name = ident(name);
+            let mut arms = Vec::new();
+            for outcome in outcomes {
+                let variant = ident(&outcome.variant);
+                let Some(reply) = reply_of(&outcome.body, status(outcome), quote!(value)) else {
+                    return TokenStream::new();
+                };
+                arms.push(match outcome.body {
+                    ResponseBody::Empty => quote!(#name::#variant => #reply,),
+                    _ => quote!(#name::#variant(value) => #reply,),
+                });
+            }
+            quote!(match output { #(#arms)* })
+        }
+    };
+    // An operation without a success body has `()` for its output, which the answer does not read.
+    let reads = match (&op.success_type, op.success.first()) {
+        (Some(_), _) => true,
+        (None, first) => first.is_some_and(|outcome| outcome.body != ResponseBody::Empty),
+    };
+    let output = if reads { quote!(output) } else { quote!(_) };
+    quote! {
+        #[cfg(feature = "mock")]
+        impl clientgen_runtime::mock::Replies for operations::#marker {
+            fn reply(#output: &Self::Output) -> clientgen_runtime::mock::Reply {
+                #body
+            }
+        }
+    }
+}
+
+/// `ErrorReply` of an operation's error enum (where it is the operation's own): each documented error as
+/// the answer that decodes as it.
+pub(super) fn error_reply(op: &Operation) -> TokenStream {
+    let Some(name) = op.error_type.as_ref().filter(|_| op.error_shared.is_none()) else { return TokenStream::new() };
+    let name = ident(name);
+    let taken = taken(op);
+    let arms = op.errors.iter().map(|outcome| {
+        let variant = ident(&outcome.variant);
+        let status = Literal::u16_unsuffixed(reply_status(outcome.status, &taken));
+        match &outcome.body {
+            ResponseBody::Empty => quote!(Self::#variant => clientgen_runtime::mock::Reply::empty(#status),),
+            ResponseBody::Json(_) => {
+                quote!(Self::#variant(body) => clientgen_runtime::mock::Reply::json(#status, body),)
+            }
+            // Error bodies of non-JSON responses are read as text.
+            ResponseBody::Text | ResponseBody::Bytes | ResponseBody::Events(_) => {
+                quote!(Self::#variant(body) => clientgen_runtime::mock::Reply::text(#status, body),)
+            }
+        }
+    });
+    quote! {
+        #[cfg(feature = "mock")]
+        impl clientgen_runtime::mock::ErrorReply for #name {
+            fn reply(&self) -> clientgen_runtime::mock::Reply {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
 }
 
 /// `clientgen_runtime::mock::Answer` of a token operation: its first success status and a body of its type.

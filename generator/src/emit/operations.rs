@@ -286,15 +286,7 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
     let docs = lines(&doc);
     let deprecated = deprecated_attr(op.deprecated, op.description.as_deref().or(op.summary.as_deref()), "operation");
-    let params = op.params.iter().filter(|p| p.required).map(|p| {
-        let name = ident(&p.ident);
-        let ty = param_ty(p);
-        quote!(#name: #ty)
-    });
-    let body = op.body.as_ref().filter(|b| body_required(b)).map(|b| {
-        let ty = body_ty(b);
-        quote!(body: #ty)
-    });
+    let (inputs, _) = required_inputs(op);
     let method = format_ident!("{}", op.method.as_str());
     let path = path_expr(op);
     let security = security_tokens(&op.security);
@@ -337,10 +329,18 @@ pub(super) fn operation(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#params,)* #body) -> Call<'_, operations::#marker> {
+        pub fn #name(&self, #(#inputs),*) -> Call<'_, operations::#marker> {
             #build
         }
     }
+}
+
+/// The required inputs of an operation's `Client` method, declared (`pet_id: i64`, `body: &types::Pet`),
+/// and their names, in order.
+pub(super) fn required_inputs(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let params = op.params.iter().filter(|p| p.required).map(|p| (ident(&p.ident), param_ty(p)));
+    let body = op.body.as_ref().filter(|b| body_required(b)).map(|b| (format_ident!("body"), body_ty(b)));
+    params.chain(body).map(|(name, ty)| (quote!(#name: #ty), quote!(#name))).unzip()
 }
 
 /// The name of an operation's first optional input, for the example in its docs.

@@ -86,13 +86,41 @@ pub(crate) fn readme(api: &Api, crate_name: &str) -> String {
     }
     text.push_str("\n## Example\n\n");
     text.push_str(&example(api, &krate));
+    text.push_str(&testing(api, &krate));
+    text
+}
+
+/// The "Testing" section: the typed mock server, and the fake token server where the spec issues tokens.
+fn testing(api: &Api, krate: &str) -> String {
+    let mut text = String::from(
+        "\n## Testing\n\nWith the `mock` feature (in `[dev-dependencies]`), `mock::Server` is a typed mock of the API on \
+         loopback: one method per operation takes the operation's required inputs (optional ones with `.with(|call| \
+         …)`), matches the request the client would send for them, and answers a typed value (`.answer`), a \
+         documented error (`.error`), any status (`.status`), a delay or a dropped connection, or a sequence of \
+         these; `.times(n)` is verified when the server is dropped, and a failed expectation shows the requests \
+         that came with every credential `[REDACTED]`.",
+    );
+    // A resource's operation shows best (a token operation's requests are the session's).
+    let shown = api.operations.iter().filter(|op| !op.deprecated);
+    if let Some(op) = shown.clone().find(|op| op.token.is_none()).or_else(|| shown.clone().next()) {
+        let (inputs, _) = super::operations::required_inputs(op);
+        let arguments = if inputs.is_empty() { "" } else { "/* its inputs */" };
+        let _ = write!(
+            text,
+            "\n\n```rust,ignore\nlet server = {krate}::mock::Server::start().await;\nserver.{name}({arguments}).answer(value).times(1)\
+             .mount().await;\nlet client = {krate}::Client::with_base_url(&server.uri())?;\n// … the code under test \
+             calls `client.{name}(…)` …\nserver.verify();\n```",
+            name = op.fn_name
+        );
+    }
+    text.push('\n');
     if let Some(server) = super::mock::token_server_names(api).first() {
         let _ = write!(
             text,
-            "\n## Testing\n\nWith the `mock` feature (in `[dev-dependencies]`), `mock::{server}` is a fake of the API's \
-             token server on loopback that really expires tokens (a lifetime the test sets), rotates refresh tokens \
-             and refuses reused ones, and answers 401 to an expired access token, so a test drives renewal and \
-             \"log in again\" in seconds and counts what happened:\n\n```rust,ignore\nuse std::time::Duration;\n\
+            "\n`mock::{server}` is a fake of the API's token server on loopback that really expires tokens (a \
+             lifetime the test sets), rotates refresh tokens and refuses reused ones, and answers 401 to an expired \
+             access token, so a test drives renewal and \"log in again\" in seconds and counts what happened \
+             (`mock::Server::with_{server}` puts the typed mock behind it):\n\n```rust,ignore\nuse std::time::Duration;\n\
              use {krate}::mock::{{{server}, FakeOptions}};\n\nlet fake = {server}(FakeOptions::default().\
              access_lifetime(Duration::from_secs(1))).await;\n// Mount mocks of the API's resources on \
              `fake.server()` (wiremock); they only see valid tokens.\nlet client = {krate}::Client::with_base_url(\

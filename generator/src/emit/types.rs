@@ -170,6 +170,13 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
     let extra = derive_attr(derives);
     let serde_derive = serde_derives(unqualified(&def.kind, serde, decoding));
     let derived = decoding == Decoding::Derived && serde.deserialize;
+    let mock = mock_only(serde);
+    let mock_derive = mock.then(|| quote!(#[cfg_attr(feature = "mock", derive(serde::Serialize))]));
+    let writes = match (serde.serialize, mock) {
+        (true, _) => Writes::Always,
+        (false, true) => Writes::Mock,
+        (false, false) => Writes::Never,
+    };
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
             let constructor = constructor(&name, fields, additional.is_some());
@@ -178,10 +185,14 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
                 let dates: Vec<bool> = fields.iter().map(|f| api.is_datetime(&f.ty)).collect();
                 struct_reader(&name, fields, &dates, additional.as_ref())
             });
-            let members = fields.iter().map(|f| field(api, f, serde.serialize, derived));
+            let members = fields.iter().map(|f| field(api, f, writes, derived));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
-                let flatten = (serde.serialize || derived).then(|| quote!(#[serde(flatten)]));
+                let flatten = match writes {
+                    _ if serde.serialize || derived => Some(quote!(#[serde(flatten)])),
+                    Writes::Mock => Some(quote!(#[cfg_attr(feature = "mock", serde(flatten))])),
+                    _ => None,
+                };
                 quote! {
                     /// Further properties, by name.
                     #flatten
@@ -191,6 +202,7 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #default #serde_derive)]
+                #mock_derive
                 #extra
                 #[non_exhaustive]
                 pub struct #name {
@@ -203,7 +215,8 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
             }
         }
         TypeKind::Enum { variants } => {
-            let impls = enum_impls(&name, variants, Serde { deserialize: serde.deserialize && !derived, ..serde });
+            let impls =
+                enum_impls(&name, variants, Serde { deserialize: serde.deserialize && !derived, ..serde }, mock);
             let variants = variants.iter().map(|(variant, wire)| {
                 let variant_ident = ident(variant);
                 let doc = format!(" {}", code(wire));
@@ -233,7 +246,9 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
                 #impls
             }
         }
-        TypeKind::IntEnum { repr, variants } => int_enum(&name, docs, extra, serde_derive, repr, variants),
+        TypeKind::IntEnum { repr, variants } => {
+            int_enum(&name, docs, quote!(#mock_derive #extra), serde_derive, repr, variants)
+        }
         TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, extra, serde, variants, tag),
         TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, extra, serde, variants),
         TypeKind::Newtype(ty) => {
@@ -241,6 +256,7 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
             quote! {
                 #docs
                 #[derive(Debug, Clone, PartialEq, #serde_derive)]
+                #mock_derive
                 #extra
                 #[serde(transparent)]
                 pub struct #name(pub #ty);
@@ -364,9 +380,24 @@ fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream 
     }
 }
 
+/// Whether a type serializes only with the `mock` feature: it is received alone, and a mock server answers
+/// with values of it.
+pub(super) fn mock_only(serde: Serde) -> bool {
+    serde.deserialize && !serde.serialize
+}
+
+/// When a struct serializes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writes {
+    Always,
+    /// With the `mock` feature.
+    Mock,
+    Never,
+}
+
 /// A struct's field, with the attributes its `Serialize` derive reads where it has one (its reading is
 /// `wire::struct_reader`), and those its `Deserialize` derive reads where it is `derived`.
-fn field(api: &Api, field: &Field, serialize: bool, derived: bool) -> TokenStream {
+fn field(api: &Api, field: &Field, writes: Writes, derived: bool) -> TokenStream {
     let name = ident(&field.ident);
     let mut paragraphs = Vec::new();
     paragraphs.extend(field.doc.as_deref().map(spec).filter(|d| !d.is_empty()));
@@ -389,11 +420,20 @@ fn field(api: &Api, field: &Field, serialize: bool, derived: bool) -> TokenStrea
         // Required but nullable: always sent, `null` when `None`.
         _ => quote!(Option<#ty>),
     };
-    let rename = ((serialize || derived) && field.ident != field.wire).then(|| {
-        let wire = lit(&field.wire);
-        quote!(#[serde(rename = #wire)])
-    });
-    let skip = (serialize && !field.required).then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
+    let serialize = writes == Writes::Always;
+    let wire = lit(&field.wire);
+    let rename = match writes {
+        _ if field.ident == field.wire => None,
+        _ if serialize || derived => Some(quote!(#[serde(rename = #wire)])),
+        Writes::Mock => Some(quote!(#[cfg_attr(feature = "mock", serde(rename = #wire))])),
+        _ => None,
+    };
+    let skip = match writes {
+        _ if field.required => None,
+        Writes::Always => Some(quote!(#[serde(skip_serializing_if = "Option::is_none")])),
+        Writes::Mock => Some(quote!(#[cfg_attr(feature = "mock", serde(skip_serializing_if = "Option::is_none"))])),
+        Writes::Never => None,
+    };
     let read = derived.then(|| derived_reading(field, api.is_datetime(&field.ty))).flatten();
     quote! {
         #docs

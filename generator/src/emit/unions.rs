@@ -7,6 +7,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::code;
+use super::types::mock_only;
 use super::{ident, lit, ty_tokens};
 use crate::model::{JsonKind, Payload, Serde, Shape, Tag, Variant};
 
@@ -88,13 +89,17 @@ pub(super) fn tagged_union(
             };
             quote!(#(#values)|* => #read,)
         });
-    let serialize = serde.serialize.then(|| {
+    // A union received alone serializes with the `mock` feature (a mock server answers with it).
+    let gate = mock_only(serde).then(|| quote!(#[cfg(feature = "mock")]));
+    let serialize_trait = serialize_trait(serde);
+    let serialize = (serde.serialize || gate.is_some()).then(|| {
         quote! {
-            impl Serialize for #name {
+            #gate
+            impl #serialize_trait for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
                         #(#serialize_arms)*
-                        Self::Other(value) => value.serialize(serializer),
+                        Self::Other(value) => serde::Serialize::serialize(value, serializer),
                     }
                 }
             }
@@ -154,7 +159,9 @@ pub(super) fn untagged_union(
     let serialize_arms = variants.iter().map(|variant| {
         let name = ident(&variant.name);
         match &variant.payload {
-            Payload::Whole(_) | Payload::Content { .. } => quote!(Self::#name(value) => value.serialize(serializer),),
+            Payload::Whole(_) | Payload::Content { .. } => {
+                quote!(Self::#name(value) => serde::Serialize::serialize(value, serializer),)
+            }
             Payload::Literal(value) => quote!(Self::#name => serializer.serialize_str(#value),),
             Payload::Unit => quote!(Self::#name => serializer.serialize_unit(),),
         }
@@ -186,11 +193,16 @@ pub(super) fn untagged_union(
     let large = large_variants(variants);
     // Variants that hold a value write it as it is, which serde's derive does; only a literal needs its own.
     let literal = variants.iter().any(|v| matches!(v.payload, Payload::Literal(_) | Payload::Unit));
-    let (derive, serialize) = if !serde.serialize {
+    // A union received alone serializes with the `mock` feature (a mock server answers with it).
+    let mock = mock_only(serde);
+    let gate = mock.then(|| quote!(#[cfg(feature = "mock")]));
+    let serialize_trait = serialize_trait(serde);
+    let (derive, serialize) = if !serde.serialize && !mock {
         (quote!(#[derive(Debug, Clone, PartialEq)]), TokenStream::new())
     } else if literal {
         let serialize = quote! {
-            impl Serialize for #name {
+            #gate
+            impl #serialize_trait for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     match self {
                         #(#serialize_arms)*
@@ -199,6 +211,12 @@ pub(super) fn untagged_union(
             }
         };
         (quote!(#[derive(Debug, Clone, PartialEq)]), serialize)
+    } else if mock {
+        let derive = quote! {
+            #[derive(Debug, Clone, PartialEq)]
+            #[cfg_attr(feature = "mock", derive(serde::Serialize), serde(untagged))]
+        };
+        (derive, TokenStream::new())
     } else {
         (quote!(#[derive(Debug, Clone, PartialEq, Serialize)] #[serde(untagged)]), TokenStream::new())
     };
@@ -229,6 +247,12 @@ pub(super) fn untagged_union(
         #serialize
         #deserialize
     }
+}
+
+/// The `Serialize` trait as a union's impl names it: imported where the union is sent (`types.rs` imports
+/// it for the types that are), by its path where it serializes with the `mock` feature alone.
+fn serialize_trait(serde: Serde) -> TokenStream {
+    if serde.serialize { quote!(Serialize) } else { quote!(serde::Serialize) }
 }
 
 /// Variants hold their values in place, as serde's own types do: boxing the large ones (what

@@ -117,15 +117,18 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], dates: &[bool], addi
     }
 }
 
-/// `as_str` of the string enum `name`, and its serde impls in the directions `serde` gives: the variant
-/// of each listed value (`(variant, wire value)`), `Other` for any other string.
-pub(super) fn enum_impls(name: &Ident, variants: &[(String, String)], serde: Serde) -> TokenStream {
+/// `as_str` of the string enum `name`, and its serde impls in the directions `serde` gives (and `Serialize`
+/// with the `mock` feature where `mock`): the variant of each listed value (`(variant, wire value)`),
+/// `Other` for any other string.
+pub(super) fn enum_impls(name: &Ident, variants: &[(String, String)], serde: Serde, mock: bool) -> TokenStream {
     let to_wire = variants.iter().map(|(variant, wire)| {
         let (variant, wire) = (ident(variant), lit(wire));
         quote!(Self::#variant => #wire,)
     });
-    let serialize = serde.serialize.then(|| {
+    let gate = (mock && !serde.serialize).then(|| quote!(#[cfg(feature = "mock")]));
+    let serialize = (serde.serialize || mock).then(|| {
         quote! {
+            #gate
             impl serde::Serialize for #name {
                 fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                     serializer.serialize_str(self.as_str())

@@ -1,14 +1,4 @@
-//! Test doubles for code that calls a generated crate (feature `mock`): a fake of the token server a spec
-//! describes ([`FakeTokens`]), on loopback, built on `wiremock`.
-//!
-//! From a scheme's [`AuthSpec`] (what the generated crate reads from the spec's `x-clientgen-token`) the fake
-//! answers the exchange and refresh operations at their paths with tokens of a lifetime the test sets, in the
-//! shape the spec reads them (a JWT with `exp` and `iat`, or an opaque token with `expires_in` or an
-//! `expires_at` deadline at the spec's pointers), rotates refresh tokens and refuses a reused or unknown one,
-//! honours single-use exchanges (the same exchange request twice is refused), and refuses, with 401, any other
-//! request that carries an access token it did not issue or that has expired, so that the test's own mocks of
-//! the API's resources only ever see valid tokens. It counts what it did, so a test asserts exact numbers:
-//! logins, refreshes, refusals.
+//! The fake token server: [`FakeTokens`].
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -43,7 +33,16 @@ struct Counters {
     refused: AtomicU64,
 }
 
-/// A fake token server of one security scheme, on loopback: see the [module](self) docs.
+/// A fake of the token server of one security scheme, on loopback, built on `wiremock`.
+///
+/// From a scheme's [`AuthSpec`] (what the generated crate reads from the spec's `x-clientgen-token`) the fake
+/// answers the exchange and refresh operations at their paths with tokens of a lifetime the test sets, in the
+/// shape the spec reads them (a JWT with `exp` and `iat`, or an opaque token with `expires_in` or an
+/// `expires_at` deadline at the spec's pointers), rotates refresh tokens and refuses a reused or unknown one,
+/// honours single-use exchanges (the same exchange request twice is refused), and refuses, with 401, any other
+/// request that carries an access token it did not issue or that has expired, so that the test's own mocks of
+/// the API's resources only ever see valid tokens. It counts what it did, so a test asserts exact numbers:
+/// logins, refreshes, refusals.
 pub struct FakeTokens {
     server: MockServer,
     state: Arc<Mutex<State>>,
