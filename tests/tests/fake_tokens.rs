@@ -8,7 +8,7 @@ use clientgen_tests::{Mock, json, path};
 use futures_util::future::join_all;
 use progeny_client::mock::{FakeOptions, token_server};
 use progeny_client::types::{TokenObtainPairRequest, TokenRefreshRequest};
-use progeny_client::{Client, Error, Secret, SessionOptions};
+use progeny_client::{Client, Secret, SessionOptions};
 
 fn login() -> TokenObtainPairRequest {
     TokenObtainPairRequest::new("alice", Secret::new("pa55word"))
@@ -55,7 +55,16 @@ async fn refresh_tokens_rotate_and_a_reused_one_is_refused() {
     assert_ne!(rotated.refresh.as_ref().map(Secret::expose), Some(first.as_str()));
     let reused = client.refresh_token_pair(&TokenRefreshRequest::new(Secret::new(first))).await.unwrap_err();
     assert_eq!(reused.status().map(|s| s.as_u16()), Some(401), "{reused:?}");
-    assert!(matches!(reused, Error::Api { .. }), "{reused:?}");
+    // Refused the way the spec documents it: its 401 variant, with the body of its example.
+    match reused.api_error() {
+        Some(progeny_client::RefreshTokenPairError::Unauthorized(body)) => {
+            assert_eq!(
+                (body.detail.as_str(), body.code.as_deref()),
+                ("Token is invalid or expired", Some("token_not_valid"))
+            );
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!((fake.logins(), fake.refreshes(), fake.refused()), (1, 1, 1));
 }
 
@@ -110,7 +119,8 @@ async fn finqware_single_use_exchanges_are_refused_twice_and_the_token_rides_in_
     let session = client.login(&exchange, finqware_client::SessionOptions::default()).await.unwrap();
     session.get_accounts(&DataRequest::new("user-1")).await.unwrap();
     // The temp token was spent: the same exchange again is refused, and so is an expired access token.
-    assert!(client.exchange_token(&exchange).await.is_err());
+    let again = client.exchange_token(&exchange).await.unwrap_err();
+    assert!(matches!(again.api_error(), Some(finqware_client::ExchangeTokenError::Unauthorized(_))), "{again:?}");
     fake.expire_access_tokens();
     // The session cannot exchange again: the caller is told to log in, with a new temp token.
     let err = session.get_accounts(&DataRequest::new("user-1")).await.unwrap_err();

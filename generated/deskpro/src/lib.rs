@@ -475,8 +475,13 @@ pub mod mock {
             exchange: clientgen_runtime::mock::Answer {
                 status: 201u16,
                 body: "{\"data\":{\"person_id\":0,\"token\":\"x\"},\"meta\":{},\"linked\":{}}",
+                refused: (
+                    401u16,
+                    "{\"status\":401,\"code\":\"bad_credentials\",\"message\":\"Bad credentials.\"}",
+                ),
             },
             refresh: None,
+            unauthorized: "{\"status\":401,\"code\":\"bad_credentials\",\"message\":\"Bad credentials.\"}",
         };
         FakeTokens::start(&super::API_TOKEN, answers, options).await
     }

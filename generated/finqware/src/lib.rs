@@ -541,8 +541,13 @@ pub mod mock {
             exchange: clientgen_runtime::mock::Answer {
                 status: 200u16,
                 body: "{\"credentials_id\":\"00000000-0000-0000-0000-000000000000\",\"access_token\":\"x\",\"consent_exp\":\"1970-01-01T00:00:00Z\",\"max_data_retention\":\"1970-01-01T00:00:00Z\"}",
+                refused: (
+                    401u16,
+                    "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"x\",\"http\":0,\"code\":\"x\",\"message\":\"x\"}",
+                ),
             },
             refresh: None,
+            unauthorized: "{\"id\":\"00000000-0000-0000-0000-000000000000\",\"type\":\"x\",\"http\":0,\"code\":\"x\",\"message\":\"x\"}",
         };
         FakeTokens::start(&super::ACCESS_TOKEN, answers, options).await
     }

@@ -348,8 +348,10 @@ pub mod mock {
             exchange: clientgen_runtime::mock::Answer {
                 status: 200u16,
                 body: "{\"token\":\"x\",\"token_type\":\"x\",\"expires_in\":0.0}",
+                refused: (401u16, "{}"),
             },
             refresh: None,
+            unauthorized: "{\"error\":\"invalid_token\"}",
         };
         FakeTokens::start(&super::BEARER_AUTH, answers, options).await
     }

@@ -421,11 +421,20 @@ pub mod mock {
             exchange: clientgen_runtime::mock::Answer {
                 status: 200u16,
                 body: "{\"refresh\":\"x\",\"access\":\"x\"}",
+                refused: (
+                    401u16,
+                    "{\"detail\":\"No active account found with the given credentials\"}",
+                ),
             },
             refresh: Some(clientgen_runtime::mock::Answer {
                 status: 200u16,
                 body: "{\"access\":\"x\"}",
+                refused: (
+                    401u16,
+                    "{\"detail\":\"Token is invalid or expired\",\"code\":\"token_not_valid\"}",
+                ),
             }),
+            unauthorized: "{\"error\":\"invalid_token\"}",
         };
         FakeTokens::start(&super::JWT_ACCESS, answers, options).await
     }

@@ -18,7 +18,8 @@ use super::docs::code;
 use super::operations::required_inputs;
 use super::{ident, lit};
 use crate::model::{
-    Api, Operation, Outcome, ParamLocation, Placement, ResponseBody, SecurityScheme, StatusMatch, Ty, TypeKind,
+    Api, Operation, Outcome, ParamLocation, Placement, ResponseBody, Security, SecurityScheme, StatusMatch, Ty,
+    TypeKind,
 };
 
 /// The schemes whose tokens an operation of the spec issues (`x-clientgen-token`, role `exchange`).
@@ -47,10 +48,14 @@ pub(super) fn mock_module(api: &Api, operations_cfg: Option<&TokenStream>) -> To
     let servers = schemes.iter().zip(&names).map(|(scheme, name)| {
         let name = format_ident!("{}", name);
         let spec = spec_ident(scheme);
-        let exchange = token_op(api, &scheme.key, true).map(|(op, _)| answer(api, op));
+        // A repeated single-use exchange and a reused refresh token are refused as the spec documents (401,
+        // else 400), else as OAuth 2.0 refuses a used grant.
+        let grant = || json!({"error": "invalid_grant"});
+        let exchange = token_op(api, &scheme.key, true).map(|(op, _)| answer(api, op, (&[401, 400], grant())));
+        let unauthorized = unauthorized(api, scheme);
         let refresh = match token_op(api, &scheme.key, false) {
             Some((op, _)) => {
-                let answer = answer(api, op);
+                let answer = answer(api, op, (&[401, 400], grant()));
                 quote!(Some(#answer))
             }
             None => quote!(None),
@@ -65,7 +70,11 @@ pub(super) fn mock_module(api: &Api, operations_cfg: Option<&TokenStream>) -> To
         quote! {
             #[doc = #doc]
             pub async fn #name(options: FakeOptions) -> FakeTokens {
-                let answers = clientgen_runtime::mock::Answers { exchange: #exchange, refresh: #refresh };
+                let answers = clientgen_runtime::mock::Answers {
+                    exchange: #exchange,
+                    refresh: #refresh,
+                    unauthorized: #unauthorized,
+                };
                 FakeTokens::start(&super::#spec, answers, options).await
             }
         }
@@ -345,8 +354,10 @@ pub(super) fn error_reply(op: &Operation) -> TokenStream {
     }
 }
 
-/// `clientgen_runtime::mock::Answer` of a token operation: its first success status and a body of its type.
-fn answer(api: &Api, op: &Operation) -> TokenStream {
+/// `clientgen_runtime::mock::Answer` of a token operation: its first success status and a body of its type,
+/// and its refusal (`refused`: the statuses to look for among its documented errors, in order, and what to
+/// answer where it documents none of them).
+fn answer(api: &Api, op: &Operation, refused: (&[u16], Value)) -> TokenStream {
     let success = op.success.first();
     let status = match success.map(|outcome| outcome.status) {
         Some(StatusMatch::Code(code)) => code,
@@ -357,7 +368,41 @@ fn answer(api: &Api, op: &Operation) -> TokenStream {
         _ => json!({}),
     };
     let body = body.to_string();
-    quote!(clientgen_runtime::mock::Answer { status: #status, body: #body })
+    let (codes, fallback) = refused;
+    let (refused_status, refused_body) =
+        documented(api, op, codes).unwrap_or_else(|| (codes.first().copied().unwrap_or(400), fallback.to_string()));
+    quote!(clientgen_runtime::mock::Answer {
+        status: #status,
+        body: #body,
+        refused: (#refused_status, #refused_body),
+    })
+}
+
+/// The first of `codes` that `op` documents as an error, with its body as JSON text (its example in the spec,
+/// else a value of its type; empty for none).
+fn documented(api: &Api, op: &Operation, codes: &[u16]) -> Option<(u16, String)> {
+    codes.iter().find_map(|&code| {
+        let outcome = op.errors.iter().find(|outcome| outcome.status == StatusMatch::Code(code))?;
+        let body = match (&outcome.example, &outcome.body) {
+            (Some(example), ResponseBody::Json(_)) => example.to_string(),
+            (None, ResponseBody::Json(ty)) => minimal(api, ty, 0).to_string(),
+            _ => String::new(),
+        };
+        Some((code, body))
+    })
+}
+
+/// The body of the 401 answer to an expired or unknown access token of `scheme`: what an operation that
+/// needs the scheme documents for 401 (its example, else a value of its type), else RFC 6750's
+/// `invalid_token` (the exchange's own 401 is about credentials, not tokens).
+fn unauthorized(api: &Api, scheme: &SecurityScheme) -> String {
+    let mut guarded = api.operations.iter().filter(|op| match &op.security {
+        Security::Required(schemes) | Security::Optional(schemes) => schemes.contains(&scheme.key),
+        Security::None => false,
+    });
+    guarded
+        .find_map(|op| documented(api, op, &[401]))
+        .map_or_else(|| json!({"error": "invalid_token"}).to_string(), |(_, body)| body)
 }
 
 /// A JSON value of `ty` with the required properties only: strings in their format's shape, numbers 0,

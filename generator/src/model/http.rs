@@ -354,6 +354,9 @@ pub(crate) struct Outcome {
     pub media: Option<String>,
     /// The response description.
     pub doc: Option<String>,
+    /// The body's example in the spec (the media type's `example`, else its first inline `examples` value):
+    /// what a fake token server answers for the documented status.
+    pub example: Option<serde_json::Value>,
 }
 
 /// What credentials an operation needs.

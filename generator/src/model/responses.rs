@@ -79,6 +79,7 @@ impl Builder<'_> {
                         body: ResponseBody::Events(ty),
                         media: Some(at),
                         doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                        example: None,
                     });
                 }
             }
@@ -113,12 +114,21 @@ impl Builder<'_> {
                     BodyEncoding::Bytes | BodyEncoding::Multipart => ResponseBody::Bytes,
                 },
             };
+            let example = pick_media(&response.content).and_then(|(_, media)| {
+                media.example.clone().or_else(|| {
+                    media.examples.values().find_map(|example| match example {
+                        ReferenceOr::Item(example) => example.value.clone(),
+                        ReferenceOr::Reference { .. } => None,
+                    })
+                })
+            });
             let outcome = |scope: &mut Scope| Outcome {
                 status,
                 variant: scope.claim(label.clone()),
                 body: body.clone(),
                 media: media_at.clone(),
                 doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+                example: example.clone(),
             };
             if is_ok {
                 for name in response.headers.keys() {

@@ -50,22 +50,28 @@ pub struct FakeTokens {
 }
 
 /// What a token operation answers: its success status, and a body its generated type decodes (the
-/// generated `mock` module builds it from the spec), into which the fake writes the tokens.
+/// generated `mock` module builds it from the spec), into which the fake writes the tokens; and how it
+/// refuses (a reused refresh token, a repeated single-use exchange): the status and body the spec documents.
 #[derive(Debug, Clone, Copy)]
 pub struct Answer {
     /// The status.
     pub status: u16,
     /// The body, as JSON text.
     pub body: &'static str,
+    /// The refusal: its status, and its body as JSON text (empty: no body).
+    pub refused: (u16, &'static str),
 }
 
-/// The answers of a scheme's token operations.
+/// The answers of a scheme's token operations, and of a request whose access token is expired or unknown.
 #[derive(Debug, Clone, Copy)]
 pub struct Answers {
     /// The exchange's.
     pub exchange: Answer,
     /// The refresh's, when the spec has one.
     pub refresh: Option<Answer>,
+    /// The body of the 401 answer to a request with an expired or unknown access token, as JSON text (empty:
+    /// no body): the one the spec documents for the scheme's operations.
+    pub unauthorized: &'static str,
 }
 
 /// How a [`FakeTokens`] issues tokens.
@@ -76,17 +82,13 @@ pub struct FakeOptions {
     pub access_lifetime: Duration,
     /// The refresh tokens' lifetime (`None`: until used).
     pub refresh_lifetime: Option<Duration>,
-    /// The body of a 401 answer (the spec's error body, as JSON).
-    pub unauthorized: Value,
+    /// The body of a 401 answer to an expired or unknown access token, instead of the spec's.
+    pub unauthorized: Option<Value>,
 }
 
 impl Default for FakeOptions {
     fn default() -> Self {
-        Self {
-            access_lifetime: Duration::from_secs(300),
-            refresh_lifetime: None,
-            unauthorized: json!({"detail": "Given token not valid for any token type", "code": "token_not_valid"}),
-        }
+        Self { access_lifetime: Duration::from_secs(300), refresh_lifetime: None, unauthorized: None }
     }
 }
 
@@ -103,11 +105,17 @@ impl FakeOptions {
         self
     }
 
-    /// The body of a 401 answer.
+    /// The body of a 401 answer to an expired or unknown access token, instead of the spec's.
     pub fn unauthorized(mut self, body: Value) -> Self {
-        self.unauthorized = body;
+        self.unauthorized = Some(body);
         self
     }
+}
+
+/// An answer of `status` with `body` (JSON text; empty: none).
+fn respond(status: u16, body: &str) -> ResponseTemplate {
+    let template = ResponseTemplate::new(status);
+    if body.is_empty() { template } else { template.set_body_raw(body.as_bytes().to_vec(), "application/json") }
 }
 
 /// The clock in milliseconds: expiries are kept to the millisecond, so a token the client holds for its
@@ -134,7 +142,8 @@ impl FakeTokens {
                     let mut state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                     if single_use && !state.exchanged.insert(request.body.clone()) {
                         counters.refused.fetch_add(1, Ordering::SeqCst);
-                        return ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant"}));
+                        let (status, body) = answers.exchange.refused;
+                        return respond(status, body);
                     }
                     counters.logins.fetch_add(1, Ordering::SeqCst);
                     let answer = &answers.exchange;
@@ -162,7 +171,8 @@ impl FakeTokens {
                     }
                     if !valid {
                         counters.refused.fetch_add(1, Ordering::SeqCst);
-                        return ResponseTemplate::new(401).set_body_json(options.unauthorized.clone());
+                        let (status, body) = answers.refresh.unwrap_or(answers.exchange).refused;
+                        return respond(status, body);
                     }
                     counters.refreshes.fetch_add(1, Ordering::SeqCst);
                     let answer = answers.refresh.unwrap_or(answers.exchange);
@@ -180,7 +190,10 @@ impl FakeTokens {
         // Every other request that carries an access token this fake did not issue, or one that expired.
         let (state, counters) = (fake.state.clone(), fake.counters.clone());
         let placement = spec.placement;
-        let unauthorized = options.unauthorized.clone();
+        let unauthorized = match &options.unauthorized {
+            Some(body) => body.to_string(),
+            None => answers.unauthorized.to_owned(),
+        };
         Mock::given(move |request: &Request| {
             let Some(token) = credential(&placement, request) else { return false };
             let state = state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -188,7 +201,7 @@ impl FakeTokens {
         })
         .respond_with(move |_: &Request| {
             counters.refused.fetch_add(1, Ordering::SeqCst);
-            ResponseTemplate::new(401).set_body_json(unauthorized.clone())
+            respond(401, &unauthorized)
         })
         .with_priority(2)
         .mount(&fake.server)
