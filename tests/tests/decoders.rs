@@ -1,7 +1,7 @@
 //! The written-out decoders against serde's derive (`xtask::decoders`, which `cargo xtask decoders` runs
 //! with more inputs): a fixed-seed slice on nexus, where the two must agree on every input, and a fixture
 //! whose reference is tampered with, where they must not, so that the comparison is shown to see a decoder
-//! that reads otherwise.
+//! that reads otherwise; and `cargo xtask bench-decode`'s smoke run.
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -56,4 +56,22 @@ fn a_reference_that_reads_otherwise_is_caught() {
     assert!(tampered[0].disagreeing > 0, "the tampered reference went unnoticed\n{table}");
     // Where they disagree is that `null`: ours keeps it (`Some(None)`), the tampered reference drops it.
     assert!(tampered[0].disagreements.iter().all(|line| line.contains("note: Some(None)")), "\n{table}");
+}
+
+/// `cargo xtask bench-decode` in its smoke form (unoptimized, a small payload, one round; CI times
+/// nothing): every decoder reads each payload, and the generated types and serde's derive read it to the
+/// same value.
+#[test]
+fn bench_decode_reads_every_payload_with_every_decoder() {
+    let root = xtask::repo_root();
+    let fixture: PathBuf = root.join("tests").join("decoders").join("fixture.yaml");
+    let plan = xtask::bench_decode::Plan { bytes: 100_000, top: 4, rounds: 1, seed: 1, release: false };
+    let rows = xtask::bench_decode::run(&root, &[fixture], &plan).unwrap_or_else(|err| panic!("{err}"));
+    let table = xtask::bench_decode::table(&rows);
+    assert!(!rows.is_empty(), "no payload\n{table}");
+    for row in &rows {
+        assert!(row.agree && row.items > 0 && row.bytes >= plan.bytes, "\n{table}");
+        assert!(row.mbps.iter().all(Option::is_some), "a decoder refused a payload\n{table}");
+        assert!(row.allocations.iter().all(|&(count, _)| count > 0), "\n{table}");
+    }
 }

@@ -60,6 +60,13 @@ pub enum Command {
         /// Build the harnesses optimized.
         release: bool,
     },
+    /// `bench-decode DOCUMENT…`: decoding speed of large list responses (a benchmark).
+    BenchDecode {
+        /// The OpenAPI documents.
+        documents: Vec<PathBuf>,
+        /// Sizes, rounds, seed.
+        plan: crate::bench_decode::Plan,
+    },
     /// `conformance [DIR|DOC]`: every operation's requests against Prism.
     Conformance {
         /// A document, or a directory of them (default `../shared/corpus`).
@@ -95,6 +102,8 @@ commands:
   corpus [DIR]       generate and cargo-check every document in DIR (default ../shared/corpus)
   examples [DIR]     decode the response examples of DIR's documents into their generated types
   bench-compile DOC  time `cargo check` and `cargo build` of DOC's generated crate (a benchmark)
+  bench-decode DOC…  MB/s decoding large list responses of DOC's types, against serde's derive,
+                     serde_json::Value and sonic-rs (a benchmark)
   features DOC       cargo-check DOC's generated crate with each group feature alone; fail on any warning
   orphans FILE       fail on snapshot files that no test referenced (FILE: INSTA_SNAPSHOT_REFERENCES_FILE)
   mutants [FILE…]    mutation testing of the runtime's files with cargo-mutants (a measure; slow)
@@ -211,6 +220,26 @@ options:
   -h, --help   print this help
 ";
 
+const BENCH_DECODE_HELP: &str = "\
+usage: cargo xtask bench-decode DOC… [--megabytes=N] [--top=N] [--rounds=N] [--seed=S] [--debug]
+
+Times decoding of large list responses: for each document, a harness under target/bench-decode/ holds its
+generated `types.rs` and the same types read by serde's derive, builds values of every JSON response type
+from its schema, and for the largest types decodes a JSON array of their values (a list response of the
+size asked) into `Vec<T>` with: the generated types (`from_slice`, as a client does, and `from_str`), serde's
+derive, `serde_json::Value`, and sonic-rs into the generated types. Rounds alternate the decoders' order;
+each figure is the median of the rounds, in MB/s; allocations are counted per decoding. It reports, and
+fails only where the generated types and serde's derive read a payload differently.
+
+options:
+  --megabytes=N  payload size per response type (default 10)
+  --top=N        how many response types per document, the largest (default 4)
+  --rounds=N     timed rounds per decoder (default 9)
+  --seed=S       the values' seed (default 1)
+  --debug        build the harnesses unoptimized (a smoke test: its figures mean nothing)
+  -h, --help     print this help
+";
+
 const CONFORMANCE_HELP: &str = "\
 usage: cargo xtask conformance [DIR|DOC] [--max-bytes=SIZE | --min-bytes=SIZE] [--all]
 
@@ -290,11 +319,12 @@ pub fn parse(args: impl IntoIterator<Item = impl Into<OsString>>) -> Result<Comm
         "orphans" => parse_orphans(&mut parser).map_err(with_usage(ORPHANS_HELP)),
         "mutants" => parse_mutants(&mut parser).map_err(with_usage(MUTANTS_HELP)),
         "decoders" => parse_decoders(&mut parser).map_err(with_usage(DECODERS_HELP)),
+        "bench-decode" => parse_bench_decode(&mut parser).map_err(with_usage(BENCH_DECODE_HELP)),
         "conformance" => parse_conformance(&mut parser).map_err(with_usage(CONFORMANCE_HELP)),
         "pagination" => parse_pagination(&mut parser).map_err(with_usage(PAGINATION_HELP)),
         "help" => Ok(Command::Help(USAGE)),
         other => Err(format!(
-            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, features, orphans, mutants, decoders, conformance or pagination\n\n{USAGE}"
+            "unknown command `{other}`: expected gen, check, corpus, examples, bench-compile, bench-decode, features, orphans, mutants, decoders, conformance or pagination\n\n{USAGE}"
         )),
     }
 }
@@ -501,6 +531,30 @@ fn parse_decoders(parser: &mut Parser) -> Result<Command, String> {
         return Err("at least one document is needed".to_owned());
     }
     Ok(Command::Decoders { documents, inputs, seed, release })
+}
+
+fn parse_bench_decode(parser: &mut Parser) -> Result<Command, String> {
+    let (mut documents, mut plan) = (Vec::new(), crate::bench_decode::Plan::default());
+    fn number<T: std::str::FromStr>(parser: &mut Parser, flag: &str) -> Result<T, String> {
+        let text = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+        text.parse().map_err(|_| format!("--{flag}={text}: expected a number"))
+    }
+    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+        match arg {
+            Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(BENCH_DECODE_HELP)),
+            Arg::Long("megabytes") => plan.bytes = (number::<f64>(parser, "megabytes")? * 1e6) as u64,
+            Arg::Long("top") => plan.top = number(parser, "top")?,
+            Arg::Long("rounds") => plan.rounds = number::<u64>(parser, "rounds")?.max(1),
+            Arg::Long("seed") => plan.seed = number(parser, "seed")?,
+            Arg::Long("debug") => plan.release = false,
+            Arg::Value(value) => documents.push(PathBuf::from(value)),
+            other => return Err(other.unexpected().to_string()),
+        }
+    }
+    if documents.is_empty() {
+        return Err("at least one document is needed".to_owned());
+    }
+    Ok(Command::BenchDecode { documents, plan })
 }
 
 fn parse_conformance(parser: &mut Parser) -> Result<Command, String> {

@@ -4,6 +4,7 @@
 //! times a crate. A library too, so tests can run the same checks.
 
 pub mod bench;
+pub mod bench_decode;
 pub mod cli;
 pub mod conformance;
 pub mod corpus;

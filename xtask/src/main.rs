@@ -59,6 +59,15 @@ fn main() -> ExitCode {
                 }
             })
         }
+        Command::BenchDecode { documents, plan } => {
+            xtask::bench_decode::run(&root, &documents, &plan).and_then(|rows| {
+                print!("{}", xtask::bench_decode::table(&rows));
+                match rows.iter().filter(|row| !row.agree).count() {
+                    0 => Ok(()),
+                    n => Err(format!("{n} payloads the generated types and serde's derive read differently")),
+                }
+            })
+        }
         Command::Conformance { dir, select, all } => {
             let documents = xtask::conformance::documents(&corpus_dir(dir), select);
             xtask::conformance::run(&root, &documents, 1).and_then(|report| {
