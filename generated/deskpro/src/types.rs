@@ -295,13 +295,13 @@ impl<'de> serde::Deserialize<'de> for AuthMethod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+        let value = clientgen_runtime::de::text(deserializer)?;
         Ok(
-            match value.as_str() {
+            match &*value {
                 "api_key" => Self::ApiKey,
                 "api_token" => Self::ApiToken,
                 "agent_session" => Self::AgentSession,
-                _ => Self::Other(value),
+                _ => Self::Other(value.into_owned()),
             },
         )
     }

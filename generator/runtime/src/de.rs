@@ -48,6 +48,34 @@ pub(crate) fn add_dropped(count: usize) {
     DROPPED.with(|dropped| dropped.set(dropped.get().saturating_add(count)));
 }
 
+/// A string value, borrowed from the input where it can be (a string enum's value: only a value the spec does
+/// not list is kept, and only that one is copied).
+pub fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+    deserializer.deserialize_str(TextVisitor)
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: Error>(self, text: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(text))
+    }
+
+    fn visit_str<E: Error>(self, text: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(text.to_owned()))
+    }
+
+    fn visit_string<E: Error>(self, text: String) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(text))
+    }
+}
+
 /// A property name, borrowed from the input where it can be.
 #[derive(Debug)]
 pub struct Key<'de>(Cow<'de, str>);
@@ -142,6 +170,17 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_string_is_borrowed_from_the_input_unless_it_has_escapes() {
+        let mut plain = serde_json::Deserializer::from_str(r#""running""#);
+        assert!(matches!(text(&mut plain), Ok(Cow::Borrowed("running"))));
+        let mut escaped = serde_json::Deserializer::from_str(r#""a\"b""#);
+        assert!(matches!(text(&mut escaped), Ok(Cow::Owned(owned)) if owned == "a\"b"));
+        let mut number = serde_json::Deserializer::from_str("1");
+        let err = text(&mut number).unwrap_err().to_string();
+        assert!(err.contains("expected a string"), "{err}");
+    }
 
     /// What a generated struct's reader looks like: a required field, an optional one, one optional and
     /// nullable, and unknown properties skipped.

@@ -142,19 +142,20 @@ pub(super) fn enum_impls(name: &Ident, variants: &[(String, String)], serde: Ser
             quote!(#wire => Self::#variant,)
         });
         let value = if variants.is_empty() {
-            quote!(Self::Other(value))
+            quote!(Self::Other(value.into_owned()))
         } else {
             quote! {
-                match value.as_str() {
+                match &*value {
                     #(#from_wire)*
-                    _ => Self::Other(value),
+                    _ => Self::Other(value.into_owned()),
                 }
             }
         };
+        // Borrowed from the input where it can be: a listed value costs no copy.
         quote! {
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    let value = <String as serde::Deserialize>::deserialize(deserializer)?;
+                    let value = clientgen_runtime::de::text(deserializer)?;
                     Ok(#value)
                 }
             }
