@@ -4,9 +4,10 @@
 //! time. It builds values of every response type from its schema (`clientgen-values`), keeps the types
 //! whose values both decoders read, and times the largest ones: a payload per type is a JSON array of its
 //! values (a list response) of the size asked, decoded into `Vec<T>`:
-//! - `ours`: the generated types, `serde_json::from_slice` (what a generated client does with a body);
-//! - `ours_str`: the same from `&str` (`from_str`, after the UTF-8 check the text needs);
-//! - `derive`: the same types read by serde's derive;
+//! - `ours`: the generated types, `serde_json::from_slice`;
+//! - `ours_str`: the same from the body checked as UTF-8 once and read as text (`from_utf8` + `from_str`:
+//!   what a generated client does with a body, `RawResponse::json`);
+//! - `derive`: the same types read by serde's derive, `from_slice` (what reqwest's `.json()` does);
 //! - `value`: `serde_json::Value`;
 //! - `sonic`: the generated types through `sonic_rs::from_slice`.
 //!

@@ -383,7 +383,9 @@ impl clientgen_runtime::mock::Replies for operations::GetMe {
 
 #[cfg(feature = "mock")]
 impl mock::Server {
-    /// Expects requests of [`Client::create_api_token`](Client::create_api_token) (`POST /api_tokens`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::create_api_token`](Client::create_api_token) (`POST /api_tokens`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn create_api_token(
         &self,
         body: &types::ApiTokenRequest,
@@ -391,7 +393,9 @@ impl mock::Server {
         mock::Expect::new(&self.mock, self.client.create_api_token(body))
     }
 
-    /// Expects requests of [`Client::get_me`](Client::get_me) (`GET /me`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::get_me`](Client::get_me) (`GET /me`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn get_me(&self) -> mock::Expect<'_, operations::GetMe> {
         mock::Expect::new(&self.mock, self.client.get_me())
     }

@@ -430,7 +430,9 @@ impl clientgen_runtime::mock::Replies for operations::GetTransactions {
 
 #[cfg(feature = "mock")]
 impl mock::Server {
-    /// Expects requests of [`Client::exchange_token`](Client::exchange_token) (`POST /tokens`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::exchange_token`](Client::exchange_token) (`POST /tokens`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn exchange_token(
         &self,
         body: &types::TokenExchangeRequest,
@@ -438,7 +440,9 @@ impl mock::Server {
         mock::Expect::new(&self.mock, self.client.exchange_token(body))
     }
 
-    /// Expects requests of [`Client::get_accounts`](Client::get_accounts) (`POST /accounts/get`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::get_accounts`](Client::get_accounts) (`POST /accounts/get`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn get_accounts(
         &self,
         body: &types::DataRequest,
@@ -446,7 +450,9 @@ impl mock::Server {
         mock::Expect::new(&self.mock, self.client.get_accounts(body))
     }
 
-    /// Expects requests of [`Client::get_balances`](Client::get_balances) (`POST /balances/get`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::get_balances`](Client::get_balances) (`POST /balances/get`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn get_balances(
         &self,
         body: &types::DataRequest,
@@ -454,7 +460,9 @@ impl mock::Server {
         mock::Expect::new(&self.mock, self.client.get_balances(body))
     }
 
-    /// Expects requests of [`Client::get_transactions`](Client::get_transactions) (`POST /transactions/get`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::get_transactions`](Client::get_transactions) (`POST /transactions/get`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn get_transactions(
         &self,
         body: &types::DataRequest,

@@ -261,7 +261,9 @@ impl clientgen_runtime::mock::Replies for operations::GetToken {
 
 #[cfg(feature = "mock")]
 impl mock::Server {
-    /// Expects requests of [`Client::get_token`](Client::get_token) (`POST /api/token`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::get_token`](Client::get_token) (`POST /api/token`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn get_token(
         &self,
         body: &types::ApiClientsRequestDto,

@@ -326,7 +326,9 @@ impl clientgen_runtime::mock::Replies for operations::RefreshTokenPair {
 
 #[cfg(feature = "mock")]
 impl mock::Server {
-    /// Expects requests of [`Client::obtain_token_pair`](Client::obtain_token_pair) (`POST /accounts/token/obtain/`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::obtain_token_pair`](Client::obtain_token_pair) (`POST /accounts/token/obtain/`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn obtain_token_pair(
         &self,
         body: &types::TokenObtainPairRequest,
@@ -334,7 +336,9 @@ impl mock::Server {
         mock::Expect::new(&self.mock, self.client.obtain_token_pair(body))
     }
 
-    /// Expects requests of [`Client::refresh_token_pair`](Client::refresh_token_pair) (`POST /accounts/token/refresh/`) with these inputs (its optional ones set with [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.
+    /// Expects requests of [`Client::refresh_token_pair`](Client::refresh_token_pair) (`POST /accounts/token/refresh/`) with these inputs.
+    /// Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the
+    /// returned expectation.
     pub fn refresh_token_pair(
         &self,
         body: &types::TokenRefreshRequest,

@@ -226,15 +226,17 @@ pub(super) fn server_method(op: &Operation) -> TokenStream {
     let (name, marker) = (ident(&op.fn_name), ident(&op.marker));
     let (inputs, names) = required_inputs(op);
     let doc = format!(
-        " Expects requests of [`Client::{0}`](Client::{0}) (`{1} {2}`) with these inputs (its optional ones set with \
-         [`with`](clientgen_runtime::mock::Expect::with)), and says what to answer them.",
+        "Expects requests of [`Client::{0}`](Client::{0}) (`{1} {2}`) with these inputs.\n\
+         Optional inputs are set with [`with`](clientgen_runtime::mock::Expect::with); the answers, on the\n\
+         returned expectation.",
         op.fn_name,
         op.method.as_str(),
         op.path.replace('`', "'")
     );
+    let doc = super::docs::lines(&doc);
     let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     quote! {
-        #[doc = #doc]
+        #doc
         #deprecated
         pub fn #name(&self, #(#inputs),*) -> mock::Expect<'_, operations::#marker> {
             mock::Expect::new(&self.mock, self.client.#name(#(#names),*))
