@@ -226,7 +226,18 @@ impl RawResponse {
         // JSON is UTF-8 (RFC 8259): the body is checked once, whole, and then read as text, which spares
         // serde_json checking each string again (`from_str` reads list responses 12–33% faster than
         // `from_slice`, which reqwest's `.json()` uses: `cargo xtask bench-decode`).
-        let text = std::str::from_utf8(&self.body).map_err(|err| self.not_utf8(err.valid_up_to()))?;
+        let text = match std::str::from_utf8(&self.body) {
+            Ok(text) => text,
+            Err(err) => {
+                // Where the JSON goes wrong before the first bad byte (gzip, HTML), that is the error, as
+                // `from_slice` would give it; else the bad byte is.
+                let valid = std::str::from_utf8(&self.body[..err.valid_up_to()]).unwrap_or_default();
+                return Err(match serde_json::from_str::<B>(valid) {
+                    Err(json) if !json.is_eof() => self.decode_error(json),
+                    _ => self.not_utf8(err.valid_up_to()),
+                });
+            }
+        };
         // An empty body is no data: it decodes as JSON `null` (an optional or loose body) or, failing that,
         // as `{}` (an object whose members are all optional). Every attempt goes through the one
         // deserializer `serde_json::from_str` instantiates for `B`.
@@ -246,7 +257,7 @@ impl RawResponse {
         let before = &self.body[..at];
         let line = before.iter().filter(|&&byte| byte == b'\n').count() + 1;
         let column = at - before.iter().rposition(|&byte| byte == b'\n').map_or(0, |newline| newline + 1) + 1;
-        let message = format!("the body is not UTF-8 (so not JSON): an invalid byte at line {line} column {column}");
+        let message = format!("invalid unicode (a byte that is not UTF-8, so not JSON) at line {line} column {column}");
         let snippet = if self.sensitive {
             String::new()
         } else {
@@ -304,8 +315,15 @@ mod tests {
         let err = raw(b"{\"a\":\n  \"x\xffy\"}", false).json::<serde_json::Value, ()>().unwrap_err();
         match err {
             Error::Decode { message, snippet, .. } => {
-                assert_eq!(message, "the body is not UTF-8 (so not JSON): an invalid byte at line 2 column 5");
+                assert_eq!(message, "invalid unicode (a byte that is not UTF-8, so not JSON) at line 2 column 5");
                 assert_eq!(snippet, "{\"a\":\n  \"x\u{fffd}y\"}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // JSON that goes wrong before the bad byte is that error (gzip's first byte is no JSON value).
+        match raw(b"\x1f\x8b\x08", false).json::<serde_json::Value, ()>().unwrap_err() {
+            Error::Decode { message, .. } => {
+                assert!(message.starts_with("expected value at line 1 column 1"), "{message}")
             }
             other => panic!("{other:?}"),
         }
