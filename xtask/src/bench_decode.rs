@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::decoders::{Harness, write_harness};
+use crate::decoders::{Harness, build_harnesses, write_harness};
 use crate::examples::harness::Workspace;
 
 /// The run code of every harness crate.
@@ -88,20 +88,7 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
     }
     let members: Vec<String> = prepared.iter().map(|(_, name, _)| name.clone()).collect();
     Workspace::at(dir.clone(), target.clone()).write_manifest(root, &members)?;
-    let mut build = Command::new(env!("CARGO"));
-    build.args(["build", "--quiet", "--message-format", "short"]).current_dir(&dir).env("CARGO_TARGET_DIR", &target);
-    if plan.release {
-        build.arg("--release");
-    }
-    for name in &members {
-        build.args(["-p", name]);
-    }
-    let output = build.output().map_err(|err| format!("cannot run cargo: {err}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().filter(|line| line.contains("error")).take(5).collect::<Vec<_>>().join("\n");
-        return Err(format!("building the harnesses failed:\n{first}"));
-    }
+    build_harnesses(&dir, &target, &members, plan.release)?;
     let profile = if plan.release { "release" } else { "debug" };
     let mut rows = Vec::new();
     for (path, name, types) in prepared {

@@ -73,25 +73,11 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
         let (name, checks) = prepare(root, &dir, path, plan)?;
         prepared.push((path, name, checks, plan.seed + i as u64, started.elapsed().as_secs_f64()));
     }
-    let names: Vec<&str> = prepared.iter().map(|(_, name, ..)| name.as_str()).collect();
-    let members: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+    let members: Vec<String> = prepared.iter().map(|(_, name, ..)| name.clone()).collect();
     Workspace::at(dir.clone(), target.clone()).write_manifest(root, &members)?;
     let started = Instant::now();
-    let mut build = Command::new(env!("CARGO"));
-    build.args(["build", "--quiet", "--message-format", "short"]).current_dir(&dir).env("CARGO_TARGET_DIR", &target);
-    if plan.release {
-        build.arg("--release");
-    }
-    for name in &names {
-        build.args(["-p", name]);
-    }
-    let output = build.output().map_err(|err| format!("cannot run cargo: {err}"))?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().filter(|line| line.contains("error")).take(5).collect::<Vec<_>>().join("\n");
-        return Err(format!("building the harnesses failed:\n{first}"));
-    }
-    let build_share = started.elapsed().as_secs_f64() / names.len().max(1) as f64;
+    build_harnesses(&dir, &target, &members, plan.release)?;
+    let build_share = started.elapsed().as_secs_f64() / members.len().max(1) as f64;
     let profile = if plan.release { "release" } else { "debug" };
     let mut rows = Vec::new();
     for (path, name, checks, seed, prepare_seconds) in prepared {
@@ -162,6 +148,25 @@ fn prepare(root: &Path, dir: &Path, path: &Path, plan: &Plan) -> Result<(String,
         dependencies: &[],
     };
     write_harness(root, dir, path, plan.tamper, &harness).map(|(name, types)| (name, types.len()))
+}
+
+/// Builds the harness crates `members` of the workspace in `dir` into `target` (optimized where `release`).
+pub(crate) fn build_harnesses(dir: &Path, target: &Path, members: &[String], release: bool) -> Result<(), String> {
+    let mut build = Command::new(env!("CARGO"));
+    build.args(["build", "--quiet", "--message-format", "short"]).current_dir(dir).env("CARGO_TARGET_DIR", target);
+    if release {
+        build.arg("--release");
+    }
+    for name in members {
+        build.args(["-p", name]);
+    }
+    let output = build.output().map_err(|err| format!("cannot run cargo: {err}"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr.lines().filter(|line| line.contains("error")).take(5).collect::<Vec<_>>().join("\n");
+        return Err(format!("building the harnesses failed:\n{first}"));
+    }
+    Ok(())
 }
 
 /// A harness crate's own parts: its name prefix, its `run.rs`, its `main.rs` (from the response types'
