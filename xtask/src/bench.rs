@@ -21,6 +21,39 @@ pub struct Bench {
     pub runs: usize,
     /// Only these cargo features of our crate (`--no-default-features --features …`); `None`: the default.
     pub features: Option<Vec<String>>,
+    /// Also time these crates of the crates registry (`--vs=name[@version][:feature,…]`), the crates
+    /// users of the API pick today.
+    pub vs: Vec<Registry>,
+}
+
+/// A crate of the crates registry to time beside ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registry {
+    /// Its name.
+    pub name: String,
+    /// Its version requirement (`*`: the newest the registry serves).
+    pub version: String,
+    /// The features turned on (beside its default ones).
+    pub features: Vec<String>,
+}
+
+impl Registry {
+    /// Reads `name[@version][:feature,…]`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let (crate_part, features) = text.split_once(':').unwrap_or((text, ""));
+        let (name, version) = crate_part.split_once('@').unwrap_or((crate_part, "*"));
+        let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
+        if !valid(name) || version.is_empty() {
+            return Err(format!("--vs={text}: expected a crate name, then `@version` and `:feature,…` if wanted"));
+        }
+        let features: Vec<String> =
+            features.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned).collect();
+        if let Some(bad) = features.iter().find(|f| !f.chars().all(|c| c.is_ascii_alphanumeric() || "-_/".contains(c)))
+        {
+            return Err(format!("--vs={text}: `{bad}` is not a feature name"));
+        }
+        Ok(Self { name: name.to_owned(), version: version.to_owned(), features })
+    }
 }
 
 /// One crate's figures.
@@ -31,11 +64,16 @@ struct Measured {
     build: Vec<Duration>,
 }
 
-/// A crate to time: where it is and the cargo arguments that select it.
+/// A crate to time: where it is, the cargo arguments that select it, and how it is made to build again.
 struct Subject {
     label: String,
     dir: PathBuf,
     cargo_args: Vec<String>,
+    /// Whose sources are touched before each run; `None`: a registry crate, cleaned (`cargo clean -p`).
+    sources: Option<PathBuf>,
+    /// Its own target directory, where it has one: a registry crate's, so that cleaning it rebuilds no
+    /// other subject's dependency (`itoa` is also serde_json's).
+    target: Option<PathBuf>,
 }
 
 /// Runs the benchmark and returns its report.
@@ -64,7 +102,8 @@ pub fn run(root: &Path, bench: &Bench) -> Result<String, String> {
             cargo_args.push(format!("--features={}", features.join(",")));
         }
     }
-    let mut subjects = vec![Subject { label: "clientgen".to_owned(), dir: ours, cargo_args }];
+    let sources = Some(ours.join("src"));
+    let mut subjects = vec![Subject { label: "clientgen".to_owned(), dir: ours, cargo_args, sources, target: None }];
     if bench.vs_progenitor {
         let theirs = scratch.join("progenitor");
         let _ = fs::remove_dir_all(&theirs);
@@ -86,9 +125,29 @@ pub fn run(root: &Path, bench: &Bench) -> Result<String, String> {
         append_workspace(&theirs.join("Cargo.toml"))?;
         subjects.push(Subject {
             label: "progenitor".to_owned(),
+            sources: Some(theirs.join("src")),
+            target: None,
             dir: theirs,
             cargo_args: vec!["-p".to_owned(), "bench-progenitor".to_owned()],
         });
+    }
+    for registry in &bench.vs {
+        // A crate of its own that depends on the registry crate: only the latter is timed.
+        let dir = scratch.join(format!("vs-{}", registry.name));
+        let features: Vec<String> = registry.features.iter().map(|f| format!("{f:?}")).collect();
+        let manifest = format!(
+            "[package]\nname = \"bench-vs\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n{} = {{ version = {:?}, features = [{}] }}\n\n[workspace]\n",
+            registry.name,
+            registry.version,
+            features.join(", ")
+        );
+        write(&dir.join("Cargo.toml"), &manifest)?;
+        write(&dir.join("src").join("lib.rs"), "")?;
+        let label = if registry.features.is_empty() { registry.name.clone() } else { format!("{}+", registry.name) };
+        let target = Some(scratch.join(format!("target-vs-{}", registry.name)));
+        let cargo_args = vec!["-p".to_owned(), registry.name.clone()];
+        subjects.push(Subject { label, dir, cargo_args, sources: None, target });
     }
     // Dependencies built once per profile, so that each timing is the crate's own.
     for subject in &subjects {
@@ -100,7 +159,10 @@ pub fn run(root: &Path, bench: &Bench) -> Result<String, String> {
         .iter()
         .map(|s| Measured {
             label: s.label.clone(),
-            lines: rust_lines(&s.dir.join("src")),
+            lines: match &s.sources {
+                Some(sources) => rust_lines(sources),
+                None => registry_source(s, &target_dir).map_or(0, |src| rust_lines(&src)),
+            },
             check: vec![],
             build: vec![],
         })
@@ -108,7 +170,10 @@ pub fn run(root: &Path, bench: &Bench) -> Result<String, String> {
     for run in 0..bench.runs {
         for (subject, figures) in subjects.iter().zip(&mut measured) {
             for command in ["check", "build"] {
-                touch(&subject.dir.join("src"))?;
+                match &subject.sources {
+                    Some(sources) => touch(sources)?,
+                    None => clean(subject, &target_dir)?,
+                }
                 let took = cargo(subject, command, &target_dir)?;
                 eprintln!("run {}/{}: {} {command}: {:.2} s", run + 1, bench.runs, subject.label, took.as_secs_f64());
                 if command == "check" { figures.check.push(took) } else { figures.build.push(took) }
@@ -126,7 +191,7 @@ fn cargo(subject: &Subject, command: &str, target_dir: &Path) -> Result<Duration
         .arg("--quiet")
         .args(&subject.cargo_args)
         .current_dir(&subject.dir)
-        .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_TARGET_DIR", subject.target.as_deref().unwrap_or(target_dir))
         .env("CARGO_INCREMENTAL", "0")
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -138,6 +203,36 @@ fn cargo(subject: &Subject, command: &str, target_dir: &Path) -> Result<Duration
         return Err(format!("cargo {command} of {} failed:\n{}", subject.label, tail.join("\n")));
     }
     Ok(took)
+}
+
+/// Removes a registry crate's build, so that cargo builds it (alone) again.
+fn clean(subject: &Subject, target_dir: &Path) -> Result<(), String> {
+    let output = Command::new(env!("CARGO"))
+        .args(["clean", "--quiet"])
+        .args(&subject.cargo_args)
+        .current_dir(&subject.dir)
+        .env("CARGO_TARGET_DIR", subject.target.as_deref().unwrap_or(target_dir))
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo clean of {} failed: {}", subject.label, String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
+/// Where a registry crate's sources are (from `cargo metadata`).
+fn registry_source(subject: &Subject, target_dir: &Path) -> Option<PathBuf> {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1"])
+        .current_dir(&subject.dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .ok()?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    let name = subject.cargo_args.last()?;
+    let package = metadata["packages"].as_array()?.iter().find(|p| p["name"].as_str() == Some(name.as_str()))?;
+    Some(Path::new(package["manifest_path"].as_str()?).parent()?.to_path_buf())
 }
 
 /// Makes the crate its own workspace, so that it builds outside this repository's.
@@ -203,15 +298,17 @@ fn report(bench: &Bench, measured: &[Measured]) -> String {
     for m in measured {
         let _ = writeln!(out, "{:<12} {:>9} {:>10.2} {:>10.2}", m.label, m.lines, median(&m.check), median(&m.build));
     }
-    if let [ours, theirs] = measured {
-        let _ = writeln!(
-            out,
-            "{:<12} {:>9} {:>9.2}× {:>9.2}×",
-            "ratio",
-            "",
-            median(&ours.check) / median(&theirs.check),
-            median(&ours.build) / median(&theirs.build)
-        );
+    if let [ours, others @ ..] = measured {
+        for theirs in others {
+            let _ = writeln!(
+                out,
+                "{:<12} {:>9} {:>9.2}× {:>9.2}×",
+                format!("÷ {}", theirs.label),
+                "",
+                median(&ours.check) / median(&theirs.check),
+                median(&ours.build) / median(&theirs.build)
+            );
+        }
     }
     out
 }
@@ -219,6 +316,23 @@ fn report(bench: &Bench, measured: &[Measured]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn registry_crates_are_named_with_a_version_and_features() {
+        let parsed = Registry::parse("async-stripe@1.0.0-alpha.2:full,billing").unwrap();
+        assert_eq!(
+            parsed,
+            Registry {
+                name: "async-stripe".into(),
+                version: "1.0.0-alpha.2".into(),
+                features: vec!["full".into(), "billing".into()]
+            }
+        );
+        assert_eq!(Registry::parse("octocrab").unwrap().version, "*");
+        assert!(Registry::parse("").is_err());
+        assert!(Registry::parse("a b").is_err());
+        assert!(Registry::parse("x:\"evil").is_err());
+    }
 
     #[test]
     fn medians_of_odd_and_even_counts() {

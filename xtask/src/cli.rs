@@ -177,7 +177,7 @@ SIZE is bytes, or a whole number with a unit: kB, MB, GB (1000, 1000², 1000³) 
 ";
 
 const BENCH_HELP: &str = "\
-usage: cargo xtask bench-compile DOC [--vs-progenitor] [--runs=N] [--features=LIST]
+usage: cargo xtask bench-compile DOC [--vs-progenitor] [--vs=CRATE]… [--runs=N] [--features=LIST]
 
 Generates DOC's crate (leniently) under target/bench-compile/, builds its dependencies, then times
 `cargo check` and `cargo build` (debug) of the crate alone, N runs after touching its sources, with
@@ -186,6 +186,9 @@ CARGO_INCREMENTAL=0, and prints the medians. A benchmark: run it on an idle mach
 options:
   --vs-progenitor    also time cargo-progenitor's crate for DOC (runs interleaved) and print the ratio;
                      needs `cargo install cargo-progenitor`
+  --vs=CRATE         also time a crate of the crates registry, CRATE = name[@version][:feature,…] (the
+                     newest version by default; its default features and those named), rebuilt alone
+                     (`cargo clean -p`) before each run, and print the ratio; may be given again
   --runs=N           timed runs of each command (default 5)
   --features=LIST    build the crate with only these features (comma-separated; empty: none)
   -h, --help         print this help
@@ -453,11 +456,15 @@ fn parse_examples(parser: &mut Parser) -> Result<Command, String> {
 
 fn parse_bench(parser: &mut Parser) -> Result<Command, String> {
     let mut document = None;
-    let mut bench = Bench { document: PathBuf::new(), vs_progenitor: false, runs: 5, features: None };
+    let mut bench = Bench { document: PathBuf::new(), vs_progenitor: false, runs: 5, features: None, vs: Vec::new() };
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Arg::Short('h') | Arg::Long("help") => return Ok(Command::Help(BENCH_HELP)),
             Arg::Long("vs-progenitor") => bench.vs_progenitor = true,
+            Arg::Long("vs") => {
+                let text = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
+                bench.vs.push(crate::bench::Registry::parse(&text)?);
+            }
             Arg::Long("runs") => {
                 let text = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
                 bench.runs = text
@@ -620,6 +627,29 @@ mod tests {
         assert_eq!(parse(&["corpus", "--help"]), Ok(Command::Help(CORPUS_HELP)));
         assert_eq!(parse(&["examples", "dir", "--help"]), Ok(Command::Help(EXAMPLES_HELP)));
         assert_eq!(parse(&["features", "--help"]), Ok(Command::Help(FEATURES_HELP)));
+        assert_eq!(parse(&["bench-decode", "--help"]), Ok(Command::Help(BENCH_DECODE_HELP)));
+    }
+
+    #[test]
+    fn benchmarks_and_their_arguments() {
+        let Ok(Command::BenchCompile(bench)) =
+            parse(&["bench-compile", "a.json", "--vs=octocrab", "--vs=async-stripe@1:full"])
+        else {
+            panic!("not a bench-compile");
+        };
+        let named: Vec<(&str, &str, Vec<String>)> =
+            bench.vs.iter().map(|r| (r.name.as_str(), r.version.as_str(), r.features.clone())).collect();
+        assert_eq!(named, [("octocrab", "*", vec![]), ("async-stripe", "1", vec!["full".to_owned()])]);
+        assert!(parse(&["bench-compile", "a.json", "--vs=a b"]).is_err());
+        let Ok(Command::BenchDecode { documents, plan }) =
+            parse(&["bench-decode", "a.json", "b.yaml", "--megabytes=2.5", "--top=2", "--rounds=3", "--debug"])
+        else {
+            panic!("not a bench-decode");
+        };
+        assert_eq!(documents, [PathBuf::from("a.json"), PathBuf::from("b.yaml")]);
+        assert_eq!((plan.bytes, plan.top, plan.rounds, plan.release), (2_500_000, 2, 3, false));
+        assert!(parse(&["bench-decode"]).is_err());
+        assert!(parse(&["bench-decode", "a.json", "--top=x"]).is_err());
     }
 
     #[test]
