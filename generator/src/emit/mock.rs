@@ -213,12 +213,9 @@ fn secrets(api: &Api) -> TokenStream {
     }
 }
 
+/// Whether a value of `ty` is a credential (or a list, map or option of them).
 fn is_secret(ty: &Ty) -> bool {
-    match ty {
-        Ty::Secret => true,
-        Ty::Nullable(inner) | Ty::Vec(inner) | Ty::Boxed(inner) => is_secret(inner),
-        _ => false,
-    }
+    ty.walk().any(|inner| *inner == Ty::Secret)
 }
 
 /// The `mock::Server` method of an operation: the expectation of its requests with the inputs given.
