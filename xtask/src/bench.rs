@@ -21,9 +21,31 @@ pub struct Bench {
     pub runs: usize,
     /// Only these cargo features of our crate (`--no-default-features --features …`); `None`: the default.
     pub features: Option<Vec<String>>,
-    /// Also time these crates of the crates registry (`--vs=name[@version][:feature,…]`), the crates
-    /// users of the API pick today.
-    pub vs: Vec<Registry>,
+    /// Also time these crates of the crates registry (`--vs=name[@version][:feature,…][+name…]`), the
+    /// crates users of the API pick today; the crates of one `--vs` are timed together.
+    pub vs: Vec<Peer>,
+}
+
+/// Crates of the crates registry timed together, as one subject: an API split into several crates
+/// (async-stripe 1.0's), each rebuilt before every run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer(pub Vec<Registry>);
+
+impl Peer {
+    /// Reads `name[@version][:feature,…]`, or several joined by `+`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        text.split('+').map(Registry::parse).collect::<Result<_, _>>().map(Self)
+    }
+
+    /// How the report names it: the first crate, and how many more.
+    fn label(&self) -> String {
+        let first = self.0.first().map_or("", |c| c.name.as_str());
+        let features = if self.0.iter().any(|c| !c.features.is_empty()) { "+" } else { "" };
+        match self.0.len() {
+            0 | 1 => format!("{first}{features}"),
+            n => format!("{first}{features} & {} more", n - 1),
+        }
+    }
 }
 
 /// A crate of the crates registry to time beside ours.
@@ -44,13 +66,13 @@ impl Registry {
         let (name, version) = crate_part.split_once('@').unwrap_or((crate_part, "*"));
         let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c));
         if !valid(name) || version.is_empty() {
-            return Err(format!("--vs={text}: expected a crate name, then `@version` and `:feature,…` if wanted"));
+            return Err(format!("--vs: `{text}`: expected a crate name, then `@version` and `:feature,…` if wanted"));
         }
         let features: Vec<String> =
             features.split(',').map(str::trim).filter(|f| !f.is_empty()).map(str::to_owned).collect();
         if let Some(bad) = features.iter().find(|f| !f.chars().all(|c| c.is_ascii_alphanumeric() || "-_/".contains(c)))
         {
-            return Err(format!("--vs={text}: `{bad}` is not a feature name"));
+            return Err(format!("--vs: `{text}`: `{bad}` is not a feature name"));
         }
         Ok(Self { name: name.to_owned(), version: version.to_owned(), features })
     }
@@ -69,7 +91,8 @@ struct Subject {
     label: String,
     dir: PathBuf,
     cargo_args: Vec<String>,
-    /// Whose sources are touched before each run; `None`: a registry crate, cleaned (`cargo clean -p`).
+    /// Whose sources are touched before each run; `None`: registry crates, cleaned (`cargo clean -p`
+    /// of each of `cargo_args`' packages).
     sources: Option<PathBuf>,
     /// Its own target directory, where it has one: a registry crate's, so that cleaning it rebuilds no
     /// other subject's dependency (`itoa` is also serde_json's).
@@ -131,23 +154,34 @@ pub fn run(root: &Path, bench: &Bench) -> Result<String, String> {
             cargo_args: vec!["-p".to_owned(), "bench-progenitor".to_owned()],
         });
     }
-    for registry in &bench.vs {
-        // A crate of its own that depends on the registry crate: only the latter is timed.
-        let dir = scratch.join(format!("vs-{}", registry.name));
-        let features: Vec<String> = registry.features.iter().map(|f| format!("{f:?}")).collect();
-        let manifest = format!(
-            "[package]\nname = \"bench-vs\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\n{} = {{ version = {:?}, features = [{}] }}\n\n[workspace]\n",
-            registry.name,
-            registry.version,
-            features.join(", ")
-        );
+    for peer in &bench.vs {
+        // A crate of its own that depends on the registry crates: only the latter are timed.
+        let name: Vec<&str> = peer.0.iter().map(|c| c.name.as_str()).collect();
+        // Named by the first crate (and how many more: a path holds no long list).
+        let key = match name.len() {
+            1 => name[0].to_owned(),
+            n => format!("{}-and-{}", name[0], n - 1),
+        };
+        let dir = scratch.join(format!("vs-{key}"));
+        let mut manifest = "[package]\nname = \"bench-vs\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+                            publish = false\n\n[dependencies]\n"
+            .to_owned();
+        for registry in &peer.0 {
+            let features: Vec<String> = registry.features.iter().map(|f| format!("{f:?}")).collect();
+            let _ = writeln!(
+                manifest,
+                "{} = {{ version = {:?}, features = [{}] }}",
+                registry.name,
+                registry.version,
+                features.join(", ")
+            );
+        }
+        manifest.push_str("\n[workspace]\n");
         write(&dir.join("Cargo.toml"), &manifest)?;
         write(&dir.join("src").join("lib.rs"), "")?;
-        let label = if registry.features.is_empty() { registry.name.clone() } else { format!("{}+", registry.name) };
-        let target = Some(scratch.join(format!("target-vs-{}", registry.name)));
-        let cargo_args = vec!["-p".to_owned(), registry.name.clone()];
-        subjects.push(Subject { label, dir, cargo_args, sources: None, target });
+        let target = Some(scratch.join(format!("target-vs-{key}")));
+        let cargo_args = name.iter().flat_map(|n| ["-p".to_owned(), (*n).to_owned()]).collect();
+        subjects.push(Subject { label: peer.label(), dir, cargo_args, sources: None, target });
     }
     // Dependencies built once per profile, so that each timing is the crate's own.
     for subject in &subjects {
@@ -161,7 +195,7 @@ pub fn run(root: &Path, bench: &Bench) -> Result<String, String> {
             label: s.label.clone(),
             lines: match &s.sources {
                 Some(sources) => rust_lines(sources),
-                None => registry_source(s, &target_dir).map_or(0, |src| rust_lines(&src)),
+                None => registry_sources(s, &target_dir).iter().map(|src| rust_lines(src)).sum(),
             },
             check: vec![],
             build: vec![],
@@ -221,18 +255,24 @@ fn clean(subject: &Subject, target_dir: &Path) -> Result<(), String> {
     }
 }
 
-/// Where a registry crate's sources are (from `cargo metadata`).
-fn registry_source(subject: &Subject, target_dir: &Path) -> Option<PathBuf> {
-    let output = Command::new(env!("CARGO"))
+/// Where the registry crates' sources are (from `cargo metadata`).
+fn registry_sources(subject: &Subject, target_dir: &Path) -> Vec<PathBuf> {
+    let Ok(output) = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1"])
         .current_dir(&subject.dir)
         .env("CARGO_TARGET_DIR", target_dir)
         .output()
-        .ok()?;
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
-    let name = subject.cargo_args.last()?;
-    let package = metadata["packages"].as_array()?.iter().find(|p| p["name"].as_str() == Some(name.as_str()))?;
-    Some(Path::new(package["manifest_path"].as_str()?).parent()?.to_path_buf())
+    else {
+        return Vec::new();
+    };
+    let Ok(metadata) = serde_json::from_slice::<serde_json::Value>(&output.stdout) else { return Vec::new() };
+    let names: Vec<&str> = subject.cargo_args.iter().filter(|a| *a != "-p").map(String::as_str).collect();
+    let packages = metadata["packages"].as_array().map(Vec::as_slice).unwrap_or_default();
+    packages
+        .iter()
+        .filter(|p| p["name"].as_str().is_some_and(|n| names.contains(&n)))
+        .filter_map(|p| Some(Path::new(p["manifest_path"].as_str()?).parent()?.to_path_buf()))
+        .collect()
 }
 
 /// Makes the crate its own workspace, so that it builds outside this repository's.
@@ -294,15 +334,17 @@ fn report(bench: &Bench, measured: &[Measured]) -> String {
         None => out.push_str(", default features"),
     }
     out.push_str(")\n");
-    let _ = writeln!(out, "{:<12} {:>9} {:>10} {:>10}", "crate", "lines", "check s", "build s");
+    let width = measured.iter().map(|m| m.label.chars().count() + 2).max().unwrap_or(0).max(12);
+    let _ = writeln!(out, "{:<width$} {:>9} {:>10} {:>10}", "crate", "lines", "check s", "build s");
     for m in measured {
-        let _ = writeln!(out, "{:<12} {:>9} {:>10.2} {:>10.2}", m.label, m.lines, median(&m.check), median(&m.build));
+        let _ =
+            writeln!(out, "{:<width$} {:>9} {:>10.2} {:>10.2}", m.label, m.lines, median(&m.check), median(&m.build));
     }
     if let [ours, others @ ..] = measured {
         for theirs in others {
             let _ = writeln!(
                 out,
-                "{:<12} {:>9} {:>9.2}× {:>9.2}×",
+                "{:<width$} {:>9} {:>9.2}× {:>9.2}×",
                 format!("÷ {}", theirs.label),
                 "",
                 median(&ours.check) / median(&theirs.check),
@@ -332,6 +374,11 @@ mod tests {
         assert!(Registry::parse("").is_err());
         assert!(Registry::parse("a b").is_err());
         assert!(Registry::parse("x:\"evil").is_err());
+        let split = Peer::parse("async-stripe-core:full+async-stripe-shared").unwrap();
+        assert_eq!(split.0.len(), 2);
+        assert_eq!((split.0[1].name.as_str(), split.0[1].features.len()), ("async-stripe-shared", 0));
+        assert_eq!(split.label(), "async-stripe-core+ & 1 more");
+        assert!(Peer::parse("a+").is_err());
     }
 
     #[test]

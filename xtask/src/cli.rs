@@ -177,7 +177,7 @@ SIZE is bytes, or a whole number with a unit: kB, MB, GB (1000, 1000², 1000³) 
 ";
 
 const BENCH_HELP: &str = "\
-usage: cargo xtask bench-compile DOC [--vs-progenitor] [--vs=CRATE]… [--runs=N] [--features=LIST]
+usage: cargo xtask bench-compile DOC [--vs-progenitor] [--vs=CRATE[+CRATE…]]… [--runs=N] [--features=LIST]
 
 Generates DOC's crate (leniently) under target/bench-compile/, builds its dependencies, then times
 `cargo check` and `cargo build` (debug) of the crate alone, N runs after touching its sources, with
@@ -187,8 +187,10 @@ options:
   --vs-progenitor    also time cargo-progenitor's crate for DOC (runs interleaved) and print the ratio;
                      needs `cargo install cargo-progenitor`
   --vs=CRATE         also time a crate of the crates registry, CRATE = name[@version][:feature,…] (the
-                     newest version by default; its default features and those named), rebuilt alone
-                     (`cargo clean -p`) before each run, and print the ratio; may be given again
+                     newest release by default, a pre-release only by name; its default features and
+                     those named), rebuilt alone
+                     (`cargo clean -p`) before each run, and print the ratio; may be given again;
+                     crates joined by `+` are timed together (an API split into several crates)
   --runs=N           timed runs of each command (default 5)
   --features=LIST    build the crate with only these features (comma-separated; empty: none)
   -h, --help         print this help
@@ -463,7 +465,7 @@ fn parse_bench(parser: &mut Parser) -> Result<Command, String> {
             Arg::Long("vs-progenitor") => bench.vs_progenitor = true,
             Arg::Long("vs") => {
                 let text = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
-                bench.vs.push(crate::bench::Registry::parse(&text)?);
+                bench.vs.push(crate::bench::Peer::parse(&text)?);
             }
             Arg::Long("runs") => {
                 let text = parser.value().map_err(|e| e.to_string())?.string().map_err(|e| e.to_string())?;
@@ -637,8 +639,12 @@ mod tests {
         else {
             panic!("not a bench-compile");
         };
-        let named: Vec<(&str, &str, Vec<String>)> =
-            bench.vs.iter().map(|r| (r.name.as_str(), r.version.as_str(), r.features.clone())).collect();
+        let named: Vec<(&str, &str, Vec<String>)> = bench
+            .vs
+            .iter()
+            .flat_map(|p| &p.0)
+            .map(|r| (r.name.as_str(), r.version.as_str(), r.features.clone()))
+            .collect();
         assert_eq!(named, [("octocrab", "*", vec![]), ("async-stripe", "1", vec!["full".to_owned()])]);
         assert!(parse(&["bench-compile", "a.json", "--vs=a b"]).is_err());
         let Ok(Command::BenchDecode { documents, plan }) =
