@@ -131,11 +131,11 @@ impl<'de> Deserialize<'de> for ErrorBodyMessage {
             &[
                 (
                     Shape::of(Kind::String),
-                    |value| serde_json::from_value(value).map(Self::String),
+                    |json| serde_json::from_str(json).map(Self::String),
                 ),
                 (
                     Shape::of(Kind::Array),
-                    |value| serde_json::from_value(value).map(Self::Array),
+                    |json| serde_json::from_str(json).map(Self::Array),
                 ),
             ],
         )

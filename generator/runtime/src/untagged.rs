@@ -17,12 +17,24 @@
 //! decoded too, and the one that drops the fewest wins (the earlier in that order among equals). So a
 //! variant that fits at the top but loses `commands[0].value.op` one level down gives way to one that keeps
 //! it, and a variant that drops nothing costs no second look.
+//!
+//! The value is held as its JSON text, borrowed from the input when serde_json reads text (as a client
+//! does), its shape read from the text by one pass that keeps only the top-level keys and string values,
+//! and each variant tried decodes from the text. A union inside a variant does the same with its part of
+//! the text, so a deeply nested union (Stripe's expandable fields: an ID or the object, whose fields are
+//! expandable in turn) costs a scan of its text per level, not a tree of `Value`s built (and copied) at
+//! every level. Another deserializer (a `Value`'s gives its text, another format's a `Value` written out as
+//! text) reads the same way.
 
+use std::borrow::Cow;
 use std::cmp::Reverse;
+use std::fmt;
 
-use serde::de::Error as _;
+use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+use crate::de::Key;
 
 /// The JSON kind a variant's schema declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,30 +103,31 @@ impl Shape {
         Self { enums, ..self }
     }
 
-    /// How well `value` fits, smaller is better: the order of the module docs.
-    fn rank(&self, value: &Value, index: usize) -> Rank {
-        let kind = match (self.kind, value) {
+    /// How well a value of shape `probe` fits, smaller is better: the order of the module docs.
+    fn rank(&self, probe: &Probe<'_>, index: usize) -> Rank {
+        let kind = match (self.kind, probe) {
             (Kind::Any, _)
-            | (Kind::Object, Value::Object(_))
-            | (Kind::Array, Value::Array(_))
-            | (Kind::String, Value::String(_))
-            | (Kind::Number, Value::Number(_))
-            | (Kind::Boolean, Value::Bool(_)) => true,
-            (Kind::Integer, Value::Number(number)) => number.is_i64() || number.is_u64(),
+            | (Kind::Object, Probe::Object(_))
+            | (Kind::Array, Probe::Array)
+            | (Kind::String, Probe::String(_))
+            | (Kind::Number, Probe::Number { .. })
+            | (Kind::Boolean, Probe::Bool) => true,
+            (Kind::Integer, Probe::Number { integer }) => *integer,
             _ => false,
         };
         let (mut overlap, mut unknown, mut structure, mut listed) = (0, 0, true, true);
-        match value {
-            Value::Object(object) if self.kind == Kind::Object => {
-                overlap = object.keys().filter(|key| self.properties.contains(&key.as_str())).count();
-                unknown = object.len() - overlap;
-                structure = self.required.iter().all(|key| object.contains_key(*key)) && !(self.closed && unknown > 0);
-                listed = self.enums.iter().all(|(property, values)| match object.get(*property) {
-                    Some(Value::String(text)) => values.contains(&text.as_str()),
+        match probe {
+            Probe::Object(members) if self.kind == Kind::Object => {
+                let get = |name: &str| members.iter().rev().find(|(key, _)| key.as_str() == name);
+                overlap = members.iter().filter(|(key, _)| self.properties.contains(&key.as_str())).count();
+                unknown = members.len() - overlap;
+                structure = self.required.iter().all(|key| get(key).is_some()) && !(self.closed && unknown > 0);
+                listed = self.enums.iter().all(|(property, values)| match get(property) {
+                    Some((_, Some(text))) => values.contains(&text.as_ref()),
                     _ => true,
                 });
             }
-            Value::String(text) if !self.values.is_empty() => listed = self.values.contains(&text.as_str()),
+            Probe::String(text) if !self.values.is_empty() => listed = self.values.contains(&text.as_ref()),
             _ => {}
         }
         let tier = match (kind, structure, listed) {
@@ -128,16 +141,219 @@ impl Shape {
     }
 }
 
-/// Decodes a variant that is exactly the string `expected`.
-pub fn literal(value: &Value, expected: &str) -> Result<(), serde_json::Error> {
-    match value {
-        Value::String(text) if text == expected => Ok(()),
-        other => Err(serde_json::Error::custom(format_args!("expected the string {expected:?}, not {other}"))),
+/// What ranking needs of a value: its kind; an object's top-level keys, each with its value when that is a
+/// string (enum-valued properties); a string's text. Read from the value's text, borrowing where no escape
+/// stands in the way.
+#[derive(Debug)]
+enum Probe<'a> {
+    Object(Vec<(Key<'a>, Option<Cow<'a, str>>)>),
+    Array,
+    String(Cow<'a, str>),
+    Number { integer: bool },
+    Bool,
+    Null,
+}
+
+impl<'de> Deserialize<'de> for Probe<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ProbeVisitor)
     }
 }
 
-/// Decodes one variant from the value.
-pub type Decoder<T> = fn(Value) -> Result<T, serde_json::Error>;
+struct ProbeVisitor;
+
+impl<'de> Visitor<'de> for ProbeVisitor {
+    type Value = Probe<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Probe<'de>, E> {
+        Ok(Probe::Bool)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Probe<'de>, E> {
+        Ok(Probe::Number { integer: true })
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Probe<'de>, E> {
+        Ok(Probe::Number { integer: true })
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Probe<'de>, E> {
+        Ok(Probe::Number { integer: false })
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Probe<'de>, E> {
+        Ok(Probe::String(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Probe<'de>, E> {
+        Ok(Probe::String(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Probe<'de>, E> {
+        Ok(Probe::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Probe<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Probe::Array)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe<'de>, A::Error> {
+        let mut members = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            members.push((key, map.next_value::<MaybeText<'de>>()?.0));
+        }
+        Ok(Probe::Object(members))
+    }
+}
+
+/// A value's text if it is a string; any other value is skipped.
+struct MaybeText<'a>(Option<Cow<'a, str>>);
+
+impl<'de> Deserialize<'de> for MaybeText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match deserializer.deserialize_any(ProbeVisitor)? {
+            Probe::String(text) => Ok(Self(Some(text))),
+            _ => Ok(Self(None)),
+        }
+    }
+}
+
+/// The name under which serde_json's deserializers hand over a value's text as it is (what its `RawValue`
+/// asks for). A deserializer that does not know it (another format's; a serde_json that renamed it) takes
+/// it as any newtype struct: the value is read, then written out as text.
+const RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// A value's JSON text.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_VALUE, TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    /// serde_json: one entry under the name, whose value is the text (borrowed from the input where it can
+    /// be). Another deserializer that reads a newtype struct as its content may hand over an object: it is
+    /// read whole and written out.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text<'de>, A::Error> {
+        let mut object = serde_json::Map::new();
+        if let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.as_str() == RAW_VALUE {
+                return Ok(Text(map.next_value::<RawText<'de>>()?.0));
+            }
+            object.insert(key.into_string(), map.next_value()?);
+        }
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        Ok(Self::written(Value::Object(object)))
+    }
+
+    /// A deserializer that reads a newtype struct as a newtype: the value, written out.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Text<'de>, D::Error> {
+        Value::deserialize(deserializer).map(Self::written)
+    }
+
+    // A deserializer that reads a newtype struct as its content, any other value.
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text<'de>, A::Error> {
+        Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq)).map(Self::written)
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+        Ok(Self::written(Value::from(text)))
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Text<'de>, E> {
+        Ok(Self::written(Value::from(value)))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Text<'de>, E> {
+        Ok(Self::written(Value::from(value)))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Text<'de>, E> {
+        Ok(Self::written(Value::from(value)))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Text<'de>, E> {
+        Ok(Self::written(Value::from(value)))
+    }
+
+    fn visit_unit<E>(self) -> Result<Text<'de>, E> {
+        Ok(Self::written(Value::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Text<'de>, E> {
+        Ok(Self::written(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Text<'de>, D::Error> {
+        Value::deserialize(deserializer).map(Self::written)
+    }
+}
+
+impl TextVisitor {
+    fn written<'de>(value: Value) -> Text<'de> {
+        Text(Cow::Owned(value.to_string()))
+    }
+}
+
+/// The text serde_json hands over for a raw value.
+struct RawText<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for RawText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(RawTextVisitor)
+    }
+}
+
+struct RawTextVisitor;
+
+impl<'de> Visitor<'de> for RawTextVisitor {
+    type Value = RawText<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("JSON text")
+    }
+
+    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<RawText<'de>, E> {
+        Ok(RawText(Cow::Borrowed(text)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<RawText<'de>, E> {
+        Ok(RawText(Cow::Owned(text.to_owned())))
+    }
+
+    fn visit_string<E>(self, text: String) -> Result<RawText<'de>, E> {
+        Ok(RawText(Cow::Owned(text)))
+    }
+}
+
+/// Decodes a variant that is exactly the string `expected`, from the value's JSON text.
+pub fn literal(json: &str, expected: &str) -> Result<(), serde_json::Error> {
+    match serde_json::from_str::<Probe<'_>>(json) {
+        Ok(Probe::String(text)) if text == expected => Ok(()),
+        _ => Err(serde_json::Error::custom(format_args!("expected the string {expected:?}, not {json}"))),
+    }
+}
+
+/// Decodes one variant from the value's JSON text.
+pub type Decoder<T> = fn(&str) -> Result<T, serde_json::Error>;
 
 /// Reads a union value: the variants, each with its shape and decoder, are tried in the order of the
 /// module docs; the first that decodes wins.
@@ -145,13 +361,18 @@ pub fn deserialize<'de, D: Deserializer<'de>, T>(
     deserializer: D,
     variants: &[(Shape, Decoder<T>)],
 ) -> Result<T, D::Error> {
-    let value = Value::deserialize(deserializer)?;
+    let text = Text::deserialize(deserializer)?;
+    let json = text.0.as_ref();
     let mut order: Vec<usize> = (0..variants.len()).collect();
-    order.sort_by_cached_key(|&index| variants[index].0.rank(&value, index));
+    if variants.len() > 1 {
+        // The text is JSON already read once: its shape reads.
+        let probe = serde_json::from_str::<Probe<'_>>(json).map_err(D::Error::custom)?;
+        order.sort_by_cached_key(|&index| variants[index].0.rank(&probe, index));
+    }
     let mut first_error = None;
     let mut best: Option<(T, usize)> = None;
     for index in order {
-        match crate::de::dropped_by(|| (variants[index].1)(value.clone())) {
+        match crate::de::dropped_by(|| (variants[index].1)(json)) {
             (Ok(decoded), 0) => return Ok(decoded),
             (Ok(decoded), dropped) => {
                 if best.as_ref().is_none_or(|(_, fewest)| dropped < *fewest) {
@@ -176,7 +397,7 @@ pub fn deserialize<'de, D: Deserializer<'de>, T>(
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -206,17 +427,24 @@ mod tests {
         Text(String),
     }
 
+    impl<'de> Deserialize<'de> for Union {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            super::deserialize(deserializer, UNION)
+        }
+    }
+
+    const UNION: &[(Shape, Decoder<Union>)] = &[
+        (Shape::object(&[], &["a"]).closed(), |v| serde_json::from_str(v).map(Union::Loose)),
+        (Shape::object(&[], &["b", "c"]), |v| serde_json::from_str(v).map(Union::Wide)),
+        (Shape::object(&["kind", "url"], &["kind", "url"]).enums(&[("kind", &["v2"])]), |v| {
+            serde_json::from_str(v).map(Union::Kind2)
+        }),
+        (Shape::strings(&[""]), |_| Ok(Union::Empty)),
+        (Shape::of(Kind::String), |v| serde_json::from_str(v).map(Union::Text)),
+    ];
+
     fn read(value: Value) -> Union {
-        let variants: &[(Shape, Decoder<Union>)] = &[
-            (Shape::object(&[], &["a"]).closed(), |v| serde_json::from_value(v).map(Union::Loose)),
-            (Shape::object(&[], &["b", "c"]), |v| serde_json::from_value(v).map(Union::Wide)),
-            (Shape::object(&["kind", "url"], &["kind", "url"]).enums(&[("kind", &["v2"])]), |v| {
-                serde_json::from_value(v).map(Union::Kind2)
-            }),
-            (Shape::strings(&[""]), |_| Ok(Union::Empty)),
-            (Shape::of(Kind::String), |v| serde_json::from_value(v).map(Union::Text)),
-        ];
-        deserialize(value, variants).unwrap()
+        serde_json::from_value(value).unwrap()
     }
 
     #[test]
@@ -279,8 +507,8 @@ mod tests {
     impl<'de> Deserialize<'de> for Inner {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let variants: &[(Shape, Decoder<Inner>)] = &[
-                (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Inner::A)),
-                (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Inner::B)),
+                (Shape::of(Kind::Object), |v| serde_json::from_str(v).map(Inner::A)),
+                (Shape::of(Kind::Object), |v| serde_json::from_str(v).map(Inner::B)),
             ];
             super::deserialize(deserializer, variants)
         }
@@ -294,8 +522,8 @@ mod tests {
 
     fn outer(value: Value) -> Outer {
         let variants: &[(Shape, Decoder<Outer>)] = &[
-            (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Outer::Typed)),
-            (Shape::of(Kind::Object), |v| serde_json::from_value(v).map(Outer::Raw)),
+            (Shape::of(Kind::Object), |v| serde_json::from_str(v).map(Outer::Typed)),
+            (Shape::of(Kind::Object), |v| serde_json::from_str(v).map(Outer::Raw)),
         ];
         deserialize(value, variants).unwrap()
     }
@@ -362,11 +590,50 @@ mod tests {
 
     #[test]
     fn a_literal_variant_is_that_string_and_nothing_else() {
-        assert!(literal(&json!("auto"), "auto").is_ok());
-        for other in [json!("none"), json!("Auto"), json!(""), json!(1), json!(null)] {
-            let err = literal(&other, "auto").unwrap_err();
+        assert!(literal(r#""auto""#, "auto").is_ok());
+        assert!(literal(r#""a\u0075to""#, "auto").is_ok(), "an escaped letter is the letter");
+        for other in [r#""none""#, r#""Auto""#, r#""""#, "1", "null", r#"{"auto": 1}"#] {
+            let err = literal(other, "auto").unwrap_err();
             assert_eq!(err.to_string(), format!("expected the string \"auto\", not {other}"));
         }
+    }
+
+    #[test]
+    fn a_union_borrows_its_text_from_a_text_input() {
+        // What keeps a nested union from copying: serde_json hands over the text itself.
+        let text: Text<'_> = serde_json::from_str(r#" {"a": [1, "x"]} "#).unwrap();
+        assert!(matches!(text.0, Cow::Borrowed(r#"{"a": [1, "x"]}"#)), "{:?}", text.0);
+        let text = Text::deserialize(json!({"a": [1, "x"]})).unwrap();
+        assert_eq!(text.0, r#"{"a":[1,"x"]}"#);
+    }
+
+    #[test]
+    fn a_union_reads_from_text_and_from_a_value_alike() {
+        // From text (a client's body: each variant decodes its part of the text) and from a `Value`.
+        let text = r#"[{"c": "x"}, "", {"kind": "v2", "url": "u"}, "abc"]"#;
+        let from_text: Vec<Union> = serde_json::from_str(text).unwrap();
+        let from_value: Vec<Union> = serde_json::from_value(serde_json::from_str(text).unwrap()).unwrap();
+        let expected = [
+            Union::Wide(Wide { b: None, c: Some("x".into()) }),
+            Union::Empty,
+            Union::Kind2(Kind2 { kind: "v2".into(), url: "u".into() }),
+            Union::Text("abc".into()),
+        ];
+        assert_eq!((from_text.as_slice(), from_value.as_slice()), (&expected[..], &expected[..]));
+        // An escaped key and an escaped enum value rank as their text: `Kind2` by its required `kind`, `v2`.
+        let escaped = serde_json::from_str::<Union>(r#"{"k\u0069nd": "v\u0032", "url": "u"}"#).unwrap();
+        assert_eq!(escaped, Union::Kind2(Kind2 { kind: "v2".into(), url: "u".into() }));
+        // Invalid JSON fails where it is, before any variant is tried.
+        let err = serde_json::from_str::<Vec<Union>>(r#"[{"c": }]"#).unwrap_err();
+        assert_eq!((err.line(), err.column()), (1, 8), "{err}");
+        // A deserializer of another kind, which reads a newtype struct as its content, reads the same.
+        use serde::de::IntoDeserializer as _;
+        let other = |value: &str| Union::deserialize(value.into_deserializer()).map_err(|e: serde::de::value::Error| e);
+        assert_eq!(other("abc").unwrap(), Union::Text("abc".into()));
+        assert_eq!(other("").unwrap(), Union::Empty);
+        let map = [("c", "x")].into_iter().collect::<std::collections::BTreeMap<_, _>>();
+        let object = Union::deserialize(map.into_deserializer()).map_err(|e: serde::de::value::Error| e);
+        assert_eq!(object.unwrap(), Union::Wide(Wide { b: None, c: Some("x".into()) }));
     }
 
     #[test]
@@ -380,7 +647,7 @@ mod tests {
     #[test]
     fn nothing_that_decodes_is_an_error() {
         let variants: &[(Shape, Decoder<Union>)] =
-            &[(Shape::of(Kind::String), |v| serde_json::from_value(v).map(Union::Text))];
+            &[(Shape::of(Kind::String), |v| serde_json::from_str(v).map(Union::Text))];
         let err = deserialize(json!(5), variants).unwrap_err();
         assert!(err.to_string().starts_with("no variant of the union matches"), "{err}");
     }

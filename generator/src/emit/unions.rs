@@ -180,12 +180,13 @@ pub(super) fn untagged_union(
         let name = ident(&variant.name);
         let shape = shape_tokens(&variant.shape);
         let decode = match &variant.payload {
+            // Each decodes the value's JSON text (see the runtime's `untagged`).
             Payload::Literal(value) => {
-                quote!(|value| clientgen_runtime::untagged::literal(&value, #value).map(|()| Self::#name))
+                quote!(|json| clientgen_runtime::untagged::literal(json, #value).map(|()| Self::#name))
             }
-            Payload::Unit => quote!(|value| serde_json::from_value(value).map(|()| Self::#name)),
+            Payload::Unit => quote!(|json| serde_json::from_str(json).map(|()| Self::#name)),
             Payload::Whole(_) | Payload::Content { .. } => {
-                quote!(|value| serde_json::from_value(value).map(Self::#name))
+                quote!(|json| serde_json::from_str(json).map(Self::#name))
             }
         };
         quote!((#shape, #decode),)
