@@ -236,8 +236,8 @@ pub fn reference_types(file: &Path, text: &str, options: &Options) -> Result<Str
     render::derived_types(file, &header, &api)
 }
 
-/// Every documented JSON response body of the spec with its Rust type: for tests that decode a spec's own
-/// response examples into the generated types.
+/// Every documented JSON response body of the spec with its Rust type, and the type of each event of an
+/// event stream: for tests that decode a spec's own response examples into the generated types.
 #[doc(hidden)]
 pub fn response_types(file: &Path, text: &str, lenient: bool) -> Result<Vec<ResponseType>, Error> {
     let (_, api) = read(file, text, model::Custom::none(lenient))?;

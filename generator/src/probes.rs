@@ -18,13 +18,20 @@ pub struct ResponseType {
     pub media: String,
     /// The body's Rust type as written from the crate root, in token spacing: `Vec < types :: Pet >`.
     pub rust_type: String,
+    /// Whether it is the type of each event of a `text/event-stream` body, not a JSON body.
+    pub events: bool,
 }
 
 pub(crate) fn response_types(api: &Api) -> Vec<ResponseType> {
     let mut out = Vec::new();
     for op in &api.operations {
         for outcome in op.success.iter().chain(&op.errors) {
-            let (model::ResponseBody::Json(ty), Some(media)) = (&outcome.body, &outcome.media) else { continue };
+            let (ty, events) = match &outcome.body {
+                model::ResponseBody::Json(ty) => (ty, false),
+                model::ResponseBody::Events(ty) if *ty != model::Ty::String => (ty, true),
+                _ => continue,
+            };
+            let Some(media) = &outcome.media else { continue };
             let status = match outcome.status {
                 model::StatusMatch::Code(code) => code.to_string(),
                 model::StatusMatch::Range(digit) => format!("{digit}XX"),
@@ -35,6 +42,7 @@ pub(crate) fn response_types(api: &Api) -> Vec<ResponseType> {
                 status,
                 media: media.clone(),
                 rust_type: emit::rust_type(ty),
+                events,
             });
         }
     }
@@ -46,6 +54,7 @@ pub(crate) fn response_types(api: &Api) -> Vec<ResponseType> {
             status: hook.method.to_ascii_lowercase(),
             media: media.clone(),
             rust_type: emit::rust_type(&model::Ty::Named(payload.clone())),
+            events: false,
         });
     }
     out

@@ -65,13 +65,25 @@ fn a_reference_that_reads_otherwise_is_caught() {
 fn bench_decode_reads_every_payload_with_every_decoder() {
     let root = xtask::repo_root();
     let fixture: PathBuf = root.join("tests").join("decoders").join("fixture.yaml");
-    let plan = xtask::bench_decode::Plan { bytes: 100_000, top: 4, rounds: 1, seed: 1, release: false };
-    let rows = xtask::bench_decode::run(&root, &[fixture], &plan).unwrap_or_else(|err| panic!("{err}"));
-    let table = xtask::bench_decode::table(&rows);
-    assert!(!rows.is_empty(), "no payload\n{table}");
-    for row in &rows {
-        assert!(row.agree && row.items > 0 && row.bytes >= plan.bytes, "\n{table}");
-        assert!(row.mbps.iter().all(Option::is_some), "a decoder refused a payload\n{table}");
-        assert!(row.allocations.iter().all(|&(count, _)| count > 0), "\n{table}");
+    // Values built from the schemas, then the document's own example (the fixture's one list response has
+    // one, through a `$ref`), repeated.
+    for examples in [false, true] {
+        let plan = xtask::bench_decode::Plan { bytes: 100_000, top: 4, rounds: 1, seed: 1, release: false, examples };
+        let rows = xtask::bench_decode::run(&root, &[fixture.clone()], &plan).unwrap_or_else(|err| panic!("{err}"));
+        let table = xtask::bench_decode::table(&rows);
+        assert!(!rows.is_empty(), "no payload\n{table}");
+        let read: Vec<(&str, bool)> = rows.iter().map(|row| (row.ty.as_str(), row.events)).collect();
+        if examples {
+            // Only the list response has an example (through a `$ref`); the event stream has none.
+            assert_eq!(read, [("Vec<types::Thing>", false)], "\n{table}");
+            assert_eq!(rows[0].document, "fixture.yaml (ex.)");
+        } else {
+            assert_eq!(read, [("Vec<types::Thing>", false), ("types::Thing", true)], "\n{table}");
+        }
+        for row in &rows {
+            assert!(row.agree && row.items > 0 && row.bytes >= plan.bytes, "\n{table}");
+            assert!(row.mbps.iter().all(Option::is_some), "a decoder refused a payload\n{table}");
+            assert!(row.allocations.iter().all(|&(count, _)| count > 0), "\n{table}");
+        }
     }
 }

@@ -2,8 +2,9 @@
 //! fast the generated types decode large list responses, side by side with the same types read by serde's
 //! derive, `serde_json::Value`, and `sonic-rs` into the generated types. Per document, a harness crate (the
 //! one `cargo xtask decoders` writes, with `xtask/harness/bench_decode.rs` as its run code) builds values of
-//! the response schemas (`clientgen-values`), and times the largest response types, each as a JSON array of
-//! its values of the size asked (see the harness's docs). It is a benchmark: it reports, and asserts
+//! the response schemas (`clientgen-values`), or takes the document's own examples (`--examples`), and
+//! times the largest response types, each as a JSON array of its values of the size asked, and the events
+//! of every event stream, as a stream of that size (see the harness's docs). It is a benchmark: it reports, and asserts
 //! nothing but that both decoders read each payload to the same value.
 
 use std::fmt::Write as _;
@@ -29,11 +30,14 @@ pub struct Plan {
     pub seed: u64,
     /// Build the harnesses optimized (the default; unoptimized for a smoke test).
     pub release: bool,
+    /// Payloads of the document's own response examples, repeated, instead of values built from the
+    /// schemas.
+    pub examples: bool,
 }
 
 impl Default for Plan {
     fn default() -> Self {
-        Self { bytes: 10_000_000, top: 4, rounds: 9, seed: 1, release: true }
+        Self { bytes: 10_000_000, top: 4, rounds: 9, seed: 1, release: true, examples: false }
     }
 }
 
@@ -53,6 +57,8 @@ pub struct Row {
     pub items: u64,
     /// Whether both decoders read it to the same value.
     pub agree: bool,
+    /// Whether it is an event stream (each event decoded alone), not a JSON array.
+    pub events: bool,
     /// MB/s of each decoder of [`DECODERS`] (`None`: it refused the payload).
     pub mbps: Vec<Option<f64>>,
     /// Allocations and bytes allocated by one decoding with each decoder.
@@ -97,6 +103,7 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
             .arg(crate_dir.join("document.json"))
             .arg(crate_dir.join("cases.json"))
             .args([plan.seed.to_string(), plan.bytes.to_string(), plan.top.to_string(), plan.rounds.to_string()])
+            .arg(if plan.examples { "examples" } else { "schemas" })
             .output()
             .map_err(|err| format!("cannot run the {name} harness: {err}"))?;
         if !output.status.success() {
@@ -106,7 +113,10 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
                 String::from_utf8_lossy(&output.stderr)
             ));
         }
-        let document = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mut document = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if plan.examples {
+            document.push_str(" (ex.)");
+        }
         for line in String::from_utf8_lossy(&output.stdout).lines() {
             let Ok(line) = serde_json::from_str::<serde_json::Value>(line) else { continue };
             let check = line["check"].as_u64().unwrap_or(0) as usize;
@@ -116,6 +126,7 @@ pub fn run(root: &Path, documents: &[PathBuf], plan: &Plan) -> Result<Vec<Row>, 
                 bytes: line["bytes"].as_u64().unwrap_or(0),
                 items: line["items"].as_u64().unwrap_or(0),
                 agree: line["agree"].as_bool().unwrap_or(false),
+                events: line["events"].as_bool().unwrap_or(false),
                 mbps: DECODERS
                     .iter()
                     .map(|name| line["allocations"][name]["read"].as_u64().and(line["mbps"][name].as_f64()))
@@ -165,8 +176,8 @@ pub fn table(rows: &[Row]) -> String {
     for row in rows {
         let client_ratio = ratio(row.mbps[1], row.mbps[2], &mut client);
         let impls_ratio = ratio(row.mbps[0], row.mbps[2], &mut impls);
-        let ty =
-            if row.ty.chars().count() > 40 { format!("…{}", &row.ty[row.ty.len() - 39..]) } else { row.ty.clone() };
+        let ty = if row.events { format!("events of {}", row.ty) } else { row.ty.clone() };
+        let ty = if ty.chars().count() > 40 { format!("…{}", &ty[ty.len() - 39..]) } else { ty };
         let _ = writeln!(
             out,
             "{:<22} {:<40} {:>5.1} {:>6} {:>7} {:>7} {:>7} {:>6} {:>6} {:>8} {:>7} {:>15}{}",

@@ -226,13 +226,14 @@ options:
 ";
 
 const BENCH_DECODE_HELP: &str = "\
-usage: cargo xtask bench-decode DOC… [--megabytes=N] [--top=N] [--rounds=N] [--seed=S] [--debug]
+usage: cargo xtask bench-decode DOC… [--megabytes=N] [--top=N] [--rounds=N] [--seed=S] [--examples] [--debug]
 
 Times decoding of large list responses: for each document, a harness under target/bench-decode/ holds its
 generated `types.rs` and the same types read by serde's derive, builds values of every JSON response type
 from its schema, and for the largest types decodes a JSON array of their values (a list response of the
-size asked) into `Vec<T>` with: the generated types (`from_slice`, as a client does, and `from_str`), serde's
-derive, `serde_json::Value`, and sonic-rs into the generated types. Rounds alternate the decoders' order;
+size asked) into `Vec<T>`, and the events of every event stream (a stream of that size, each event alone),
+with: the generated types (`from_str`, as a client does, and `from_slice`), serde's derive,
+`serde_json::Value`, and sonic-rs into the generated types. Rounds alternate the decoders' order;
 each figure is the median of the rounds, in MB/s; allocations are counted per decoding. It reports, and
 fails only where the generated types and serde's derive read a payload differently.
 
@@ -241,6 +242,8 @@ options:
   --top=N        how many response types per document, the largest (default 4)
   --rounds=N     timed rounds per decoder (default 9)
   --seed=S       the values' seed (default 1)
+  --examples     payloads of the document's own response examples (each repeated to the size asked),
+                 not values built from the schemas; types without an example are left out
   --debug        build the harnesses unoptimized (a smoke test: its figures mean nothing)
   -h, --help     print this help
 ";
@@ -556,6 +559,7 @@ fn parse_bench_decode(parser: &mut Parser) -> Result<Command, String> {
             Arg::Long("rounds") => plan.rounds = number::<u64>(parser, "rounds")?.max(1),
             Arg::Long("seed") => plan.seed = number(parser, "seed")?,
             Arg::Long("debug") => plan.release = false,
+            Arg::Long("examples") => plan.examples = true,
             Arg::Value(value) => documents.push(PathBuf::from(value)),
             other => return Err(other.unexpected().to_string()),
         }
@@ -647,13 +651,20 @@ mod tests {
             .collect();
         assert_eq!(named, [("octocrab", "*", vec![]), ("async-stripe", "1", vec!["full".to_owned()])]);
         assert!(parse(&["bench-compile", "a.json", "--vs=a b"]).is_err());
-        let Ok(Command::BenchDecode { documents, plan }) =
-            parse(&["bench-decode", "a.json", "b.yaml", "--megabytes=2.5", "--top=2", "--rounds=3", "--debug"])
-        else {
+        let Ok(Command::BenchDecode { documents, plan }) = parse(&[
+            "bench-decode",
+            "a.json",
+            "b.yaml",
+            "--megabytes=2.5",
+            "--top=2",
+            "--rounds=3",
+            "--debug",
+            "--examples",
+        ]) else {
             panic!("not a bench-decode");
         };
         assert_eq!(documents, [PathBuf::from("a.json"), PathBuf::from("b.yaml")]);
-        assert_eq!((plan.bytes, plan.top, plan.rounds, plan.release), (2_500_000, 2, 3, false));
+        assert_eq!((plan.bytes, plan.top, plan.rounds, plan.release, plan.examples), (2_500_000, 2, 3, false, true));
         assert!(parse(&["bench-decode"]).is_err());
         assert!(parse(&["bench-decode", "a.json", "--top=x"]).is_err());
     }

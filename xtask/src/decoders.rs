@@ -208,7 +208,7 @@ pub(crate) fn write_harness(
     let responses =
         clientgen::response_types(path, &text, true).map_err(|err| format!("{document}: response types: {err}"))?;
     let mut types: Vec<&str> = Vec::new();
-    let mut cases = Vec::new();
+    let (mut cases, mut events) = (Vec::new(), Vec::new());
     for response in &responses {
         let check = match types.iter().position(|t| *t == response.rust_type) {
             Some(check) => check,
@@ -218,7 +218,8 @@ pub(crate) fn write_harness(
             }
         };
         let label = format!("{} {}", response.operation, response.status);
-        cases.push(serde_json::json!([check, format!("{}/schema", response.media), label]));
+        let case = serde_json::json!([check, format!("{}/schema", response.media), label]);
+        if response.events { events.push(case) } else { cases.push(case) }
     }
     if cases.is_empty() {
         return Err(format!("{document}: no JSON response bodies to decode"));
@@ -240,6 +241,9 @@ pub(crate) fn write_harness(
     write_if_changed(&crate_dir.join("document.json"), &doc)?;
     let cases = serde_json::to_string(&cases).map_err(|err| err.to_string())?;
     write_if_changed(&crate_dir.join("cases.json"), &cases)?;
+    // The types of event streams' events, in the same form (`cargo xtask bench-decode` times them).
+    let events = serde_json::to_string(&events).map_err(|err| err.to_string())?;
+    write_if_changed(&crate_dir.join("events.json"), &events)?;
     let unions = serde_json::to_string(&untagged_variants(contents("src/types.rs")?)).map_err(|err| err.to_string())?;
     write_if_changed(&crate_dir.join("unions.json"), &unions)?;
     Ok((name, types.iter().map(|ty| (*ty).to_owned()).collect()))

@@ -188,7 +188,9 @@ fn prepare(
     runtime_dependency: &str,
 ) -> Result<Prepared, String> {
     let file = Path::new(document);
-    let responses = clientgen::response_types(file, text, true).map_err(|err| format!("response types: {err}"))?;
+    let mut responses = clientgen::response_types(file, text, true).map_err(|err| format!("response types: {err}"))?;
+    // An event stream's examples are its text on the wire, not one JSON value.
+    responses.retain(|response| !response.events);
     let doc = document::read(text)?;
     let examples = document::collect(document, &doc, &responses)?;
     let name = crate::corpus::crate_name(document).replacen("corpus-", "examples-", 1);
