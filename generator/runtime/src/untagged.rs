@@ -355,14 +355,75 @@ pub fn literal(json: &str, expected: &str) -> Result<(), serde_json::Error> {
 /// Decodes one variant from the value's JSON text.
 pub type Decoder<T> = fn(&str) -> Result<T, serde_json::Error>;
 
+/// How deep unions may nest inside one another: serde_json's own limit on nesting, which a union's variant,
+/// read with a reader of its own, would otherwise start over at every level.
+const MAX_DEPTH: usize = 128;
+
+thread_local! {
+    /// The unions being read on this thread, one inside the other.
+    static DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts a union's reading in [`DEPTH`] while it lasts.
+struct Nested;
+
+impl Nested {
+    fn enter() -> Option<Self> {
+        DEPTH.with(|depth| (depth.get() < MAX_DEPTH).then(|| depth.set(depth.get() + 1))).map(|()| Self)
+    }
+}
+
+impl Nested {
+    /// Whether this is the outermost union being read.
+    fn outermost(&self) -> bool {
+        DEPTH.with(|depth| depth.get() == 1)
+    }
+}
+
+/// How deep arrays and objects nest in `json` (text that serde_json has read: strings are closed).
+fn nesting(json: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for byte in json.bytes() {
+        match (in_string, escaped, byte) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, ..) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+impl Drop for Nested {
+    fn drop(&mut self) {
+        DEPTH.with(|depth| depth.set(depth.get().saturating_sub(1)));
+    }
+}
+
 /// Reads a union value: the variants, each with its shape and decoder, are tried in the order of the
 /// module docs; the first that decodes wins.
 pub fn deserialize<'de, D: Deserializer<'de>, T>(
     deserializer: D,
     variants: &[(Shape, Decoder<T>)],
 ) -> Result<T, D::Error> {
+    let Some(_nested) = Nested::enter() else {
+        return Err(D::Error::custom(format_args!("unions nested too deep (over {MAX_DEPTH} levels)")));
+    };
     let text = Text::deserialize(deserializer)?;
     let json = text.0.as_ref();
+    // serde_json copies a value's text without counting its nesting: the outermost union counts it once,
+    // so that the unions inside, each reading its part anew, never read text nested deeper than serde_json
+    // reads anything.
+    if _nested.outermost() && nesting(json) > MAX_DEPTH {
+        return Err(D::Error::custom(format_args!("JSON nested too deep (over {MAX_DEPTH} levels)")));
+    }
     let mut order: Vec<usize> = (0..variants.len()).collect();
     if variants.len() > 1 {
         // The text is JSON already read once: its shape reads.
@@ -596,6 +657,41 @@ mod tests {
             let err = literal(other, "auto").unwrap_err();
             assert_eq!(err.to_string(), format!("expected the string \"auto\", not {other}"));
         }
+    }
+
+    /// A recursive union: a number, or a list of itself.
+    #[derive(Debug, PartialEq)]
+    enum Tree {
+        Leaf(i64),
+        Branch(Vec<Tree>),
+    }
+
+    impl<'de> Deserialize<'de> for Tree {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            super::deserialize(
+                deserializer,
+                &[
+                    (Shape::of(Kind::Integer), |v| serde_json::from_str(v).map(Tree::Leaf)),
+                    (Shape::of(Kind::Array), |v| serde_json::from_str(v).map(Tree::Branch)),
+                ],
+            )
+        }
+    }
+
+    #[test]
+    fn nested_unions_stop_at_a_depth_as_serde_json_does() {
+        let nested = |depth: usize| format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let tree = serde_json::from_str::<Tree>(&nested(3)).unwrap();
+        assert_eq!(tree, Tree::Branch(vec![Tree::Branch(vec![Tree::Branch(vec![Tree::Leaf(1)])])]));
+        assert!(serde_json::from_str::<Tree>(&nested(100)).is_ok());
+        // Each level decodes its part of the text with a new reader: without a count of its own, a hostile
+        // body would nest until the stack overflows.
+        for depth in [200, 100_000] {
+            let err = serde_json::from_str::<Tree>(&nested(depth)).unwrap_err();
+            assert!(err.to_string().contains("nested too deep"), "{depth}: {err}");
+        }
+        // Brackets inside strings do not count; escaped quotes do not end a string.
+        assert_eq!(nesting(r#"{"a": "[[[{\"]]", "b": [[1]]}"#), 3);
     }
 
     #[test]
