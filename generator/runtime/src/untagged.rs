@@ -103,6 +103,17 @@ impl Shape {
         Self { enums, ..self }
     }
 
+    /// Whether a value whose text starts with `first` may be of this kind (a number: of both numeric kinds).
+    fn kind_fits(&self, first: Option<u8>) -> bool {
+        match (self.kind, first) {
+            (Kind::Any, _) => true,
+            (Kind::Object, Some(b'{')) | (Kind::Array, Some(b'[')) | (Kind::String, Some(b'"')) => true,
+            (Kind::Integer | Kind::Number, Some(b'-' | b'0'..=b'9')) => true,
+            (Kind::Boolean, Some(b't' | b'f')) => true,
+            _ => false,
+        }
+    }
+
     /// How well a value of shape `probe` fits, smaller is better: the order of the module docs.
     fn rank(&self, probe: &Probe<'_>, index: usize) -> Rank {
         let kind = match (self.kind, probe) {
@@ -426,6 +437,16 @@ pub fn deserialize<'de, D: Deserializer<'de>, T>(
     }
     let mut order: Vec<usize> = (0..variants.len()).collect();
     if variants.len() > 1 {
+        // When the JSON kind leaves one variant (an expandable field's object, or its ID), that variant
+        // comes first in any order: tried before the shape is read, and if it decodes and drops nothing, the
+        // shape is never read.
+        let kind = json.trim_start().as_bytes().first().copied();
+        let mut fitting = (0..variants.len()).filter(|&index| variants[index].0.kind_fits(kind));
+        if let (Some(only), None) = (fitting.next(), fitting.next())
+            && let (Ok(decoded), 0) = crate::de::dropped_by(|| (variants[only].1)(json))
+        {
+            return Ok(decoded);
+        }
         // The text is JSON already read once: its shape reads.
         let probe = serde_json::from_str::<Probe<'_>>(json).map_err(D::Error::custom)?;
         order.sort_by_cached_key(|&index| variants[index].0.rank(&probe, index));
