@@ -105,13 +105,15 @@ impl Shape {
 
     /// Whether a value whose text starts with `first` may be of this kind (a number: of both numeric kinds).
     fn kind_fits(&self, first: Option<u8>) -> bool {
-        match (self.kind, first) {
-            (Kind::Any, _) => true,
-            (Kind::Object, Some(b'{')) | (Kind::Array, Some(b'[')) | (Kind::String, Some(b'"')) => true,
-            (Kind::Integer | Kind::Number, Some(b'-' | b'0'..=b'9')) => true,
-            (Kind::Boolean, Some(b't' | b'f')) => true,
-            _ => false,
-        }
+        matches!(
+            (self.kind, first),
+            (Kind::Any, _)
+                | (Kind::Object, Some(b'{'))
+                | (Kind::Array, Some(b'['))
+                | (Kind::String, Some(b'"'))
+                | (Kind::Integer | Kind::Number, Some(b'-' | b'0'..=b'9'))
+                | (Kind::Boolean, Some(b't' | b'f'))
+        )
     }
 
     /// How well a value of shape `probe` fits, smaller is better: the order of the module docs.
