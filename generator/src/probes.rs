@@ -25,7 +25,8 @@ pub struct ResponseType {
 pub(crate) fn response_types(api: &Api) -> Vec<ResponseType> {
     let mut out = Vec::new();
     for op in &api.operations {
-        for outcome in op.success.iter().chain(&op.errors) {
+        // With the events an operation offers beside its JSON body (its event-stream form).
+        for outcome in op.success.iter().chain(&op.errors).chain(op.event_stream.iter().map(|form| &form.outcome)) {
             let (ty, events) = match &outcome.body {
                 model::ResponseBody::Json(ty) => (ty, false),
                 model::ResponseBody::Events(ty) if *ty != model::Ty::String => (ty, true),
