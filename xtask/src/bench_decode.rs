@@ -176,8 +176,14 @@ pub fn table(rows: &[Row]) -> String {
     for row in rows {
         let client_ratio = ratio(row.mbps[1], row.mbps[2], &mut client);
         let impls_ratio = ratio(row.mbps[0], row.mbps[2], &mut impls);
-        let ty = if row.events { format!("events of {}", row.ty) } else { row.ty.clone() };
-        let ty = if ty.chars().count() > 40 { format!("…{}", &ty[ty.len() - 39..]) } else { ty };
+        // The end of a long type name, which names it; an event type keeps its `events of`.
+        let prefix = if row.events { "events of " } else { "" };
+        let room = 40 - prefix.len();
+        let ty = if row.ty.chars().count() > room {
+            format!("{prefix}…{}", &row.ty[row.ty.len() - (room - 1)..])
+        } else {
+            format!("{prefix}{}", row.ty)
+        };
         let _ = writeln!(
             out,
             "{:<22} {:<40} {:>5.1} {:>6} {:>7} {:>7} {:>7} {:>6} {:>6} {:>8} {:>7} {:>15}{}",
