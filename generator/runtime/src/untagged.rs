@@ -426,36 +426,35 @@ pub fn deserialize<'de, D: Deserializer<'de>, T>(
     deserializer: D,
     variants: &[(Shape, Decoder<T>)],
 ) -> Result<T, D::Error> {
-    let Some(_nested) = Nested::enter() else {
+    // Only the text is read through the deserializer: the rest is compiled once per union, not once per
+    // union and deserializer.
+    let Some(nested) = Nested::enter() else {
         return Err(D::Error::custom(format_args!("unions nested too deep (over {MAX_DEPTH} levels)")));
     };
     let text = Text::deserialize(deserializer)?;
-    let json = text.0.as_ref();
+    read(&text.0, variants, nested.outermost()).map_err(D::Error::custom)
+}
+
+/// Chooses and decodes the variant of the value whose text is `json`; `outermost`: no union encloses it.
+fn read<T>(json: &str, variants: &[(Shape, Decoder<T>)], outermost: bool) -> Result<T, String> {
     // serde_json copies a value's text without counting its nesting: the outermost union counts it once,
     // so that the unions inside, each reading its part anew, never read text nested deeper than serde_json
     // reads anything.
-    if _nested.outermost() && nesting(json) > MAX_DEPTH {
-        return Err(D::Error::custom(format_args!("JSON nested too deep (over {MAX_DEPTH} levels)")));
+    if outermost && nesting(json) > MAX_DEPTH {
+        return Err(format!("JSON nested too deep (over {MAX_DEPTH} levels)"));
     }
-    let mut order: Vec<usize> = (0..variants.len()).collect();
-    if variants.len() > 1 {
-        // When the JSON kind leaves one variant (an expandable field's object, or its ID), that variant
-        // comes first in any order: tried before the shape is read, and if it decodes and drops nothing, the
-        // shape is never read.
-        let kind = json.trim_start().as_bytes().first().copied();
-        let mut fitting = (0..variants.len()).filter(|&index| variants[index].0.kind_fits(kind));
-        if let (Some(only), None) = (fitting.next(), fitting.next())
-            && let (Ok(decoded), 0) = crate::de::dropped_by(|| (variants[only].1)(json))
-        {
-            return Ok(decoded);
-        }
-        // The text is JSON already read once: its shape reads.
-        let probe = serde_json::from_str::<Probe<'_>>(json).map_err(D::Error::custom)?;
-        order.sort_by_cached_key(|&index| variants[index].0.rank(&probe, index));
+    let shapes = || variants.iter().map(|(shape, _)| shape);
+    // When the JSON kind leaves one variant (an expandable field's object, or its ID), that variant comes
+    // first in any order: tried before the shape is read, and if it decodes and drops nothing, the shape is
+    // never read.
+    if let Some(only) = only_fitting(json, &mut shapes())
+        && let (Ok(decoded), 0) = crate::de::dropped_by(|| (variants[only].1)(json))
+    {
+        return Ok(decoded);
     }
     let mut first_error = None;
     let mut best: Option<(T, usize)> = None;
-    for index in order {
+    for index in ranked(json, &mut shapes())? {
         match crate::de::dropped_by(|| (variants[index].1)(json)) {
             (Ok(decoded), 0) => return Ok(decoded),
             (Ok(decoded), dropped) => {
@@ -472,10 +471,36 @@ pub fn deserialize<'de, D: Deserializer<'de>, T>(
         crate::de::add_dropped(dropped);
         return Ok(decoded);
     }
-    Err(D::Error::custom(match first_error {
+    Err(match first_error {
         Some(err) => format!("no variant of the union matches: {err}"),
         None => "the union has no variants".to_owned(),
-    }))
+    })
+}
+
+/// The one variant (of several) whose kind the value's text can be, if only one can.
+fn only_fitting(json: &str, shapes: &mut dyn ExactSizeIterator<Item = &Shape>) -> Option<usize> {
+    if shapes.len() < 2 {
+        return None;
+    }
+    let kind = json.trim_start().as_bytes().first().copied();
+    let mut fitting = shapes.enumerate().filter(|(_, shape)| shape.kind_fits(kind)).map(|(index, _)| index);
+    match (fitting.next(), fitting.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// The variants in the order they are tried (the module docs), the value's shape read from its text.
+fn ranked(json: &str, shapes: &mut dyn ExactSizeIterator<Item = &Shape>) -> Result<Vec<usize>, String> {
+    if shapes.len() < 2 {
+        return Ok((0..shapes.len()).collect());
+    }
+    // The text is JSON already read once: its shape reads.
+    let probe = serde_json::from_str::<Probe<'_>>(json).map_err(|err| err.to_string())?;
+    let mut ranks: Vec<(Rank, usize)> =
+        shapes.enumerate().map(|(index, shape)| (shape.rank(&probe, index), index)).collect();
+    ranks.sort();
+    Ok(ranks.into_iter().map(|(_, index)| index).collect())
 }
 
 #[cfg(test)]
