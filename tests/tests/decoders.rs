@@ -69,7 +69,8 @@ fn bench_decode_reads_every_payload_with_every_decoder() {
     // one, through a `$ref`), repeated.
     for examples in [false, true] {
         let plan = xtask::bench_decode::Plan { bytes: 100_000, top: 4, rounds: 1, seed: 1, release: false, examples };
-        let rows = xtask::bench_decode::run(&root, &[fixture.clone()], &plan).unwrap_or_else(|err| panic!("{err}"));
+        let rows = xtask::bench_decode::run(&root, std::slice::from_ref(&fixture), &plan)
+            .unwrap_or_else(|err| panic!("{err}"));
         let table = xtask::bench_decode::table(&rows);
         assert!(!rows.is_empty(), "no payload\n{table}");
         let read: Vec<(&str, bool)> = rows.iter().map(|row| (row.ty.as_str(), row.events)).collect();
