@@ -30,7 +30,7 @@ use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::fmt;
 
-use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -266,7 +266,7 @@ impl<'de> Visitor<'de> for TextVisitor {
         let mut object = serde_json::Map::new();
         if let Some(key) = map.next_key::<Key<'de>>()? {
             if key.as_str() == RAW_VALUE {
-                return Ok(Text(map.next_value::<RawText<'de>>()?.0));
+                return Ok(Text(map.next_value_seed(RawText)?));
             }
             object.insert(key.into_string(), map.next_value()?);
         }
@@ -326,34 +326,14 @@ impl TextVisitor {
     }
 }
 
-/// The text serde_json hands over for a raw value.
-struct RawText<'de>(Cow<'de, str>);
+/// The text serde_json hands over for a raw value: a string, borrowed from the input where it can be.
+struct RawText;
 
-impl<'de> Deserialize<'de> for RawText<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(RawTextVisitor)
-    }
-}
+impl<'de> DeserializeSeed<'de> for RawText {
+    type Value = Cow<'de, str>;
 
-struct RawTextVisitor;
-
-impl<'de> Visitor<'de> for RawTextVisitor {
-    type Value = RawText<'de>;
-
-    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("JSON text")
-    }
-
-    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<RawText<'de>, E> {
-        Ok(RawText(Cow::Borrowed(text)))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<RawText<'de>, E> {
-        Ok(RawText(Cow::Owned(text.to_owned())))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<RawText<'de>, E> {
-        Ok(RawText(Cow::Owned(text)))
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Cow<'de, str>, D::Error> {
+        crate::de::text(deserializer)
     }
 }
 
