@@ -218,7 +218,8 @@ pub fn main(checks: &'static [Decoders]) {
         let mut items = 0usize;
         while body.len() < size {
             let text = example.clone().unwrap_or_else(|| values.valid(schema).to_string());
-            if !(decoders.agree)(format!("[{text}]").as_bytes()) {
+            // An example was checked once, when it was sampled.
+            if example.is_none() && !(decoders.agree)(format!("[{text}]").as_bytes()) {
                 continue;
             }
             if stream {
@@ -237,8 +238,8 @@ pub fn main(checks: &'static [Decoders]) {
             body.push(']');
         }
         let body = body.into_bytes();
-        // Both decoders read the whole payload to the same value (a stream: every event, as one array).
-        // (Each event's value was checked alone above.)
+        // Both decoders read the whole payload to the same value; a stream's events were each checked so
+        // above, and here the generated types read every event of the stream.
         let agree = if stream {
             (decoders.events)(0, std::str::from_utf8(&body).unwrap_or_default()) == Some(items)
         } else {
