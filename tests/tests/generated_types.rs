@@ -13,7 +13,14 @@ macro_rules! generated {
     )*};
 }
 
-generated!(all_of, discriminator, enums, nullability, additional_properties, unions, openapi_31, refs);
+generated!(all_of, discriminator, enums, nullability, additional_properties, unions, openapi_31, refs, feature_groups);
+
+/// `feature_groups`' types as a build with none of the crate's group features has them (this crate declares
+/// none: hence `unexpected_cfgs`).
+#[allow(dead_code, unexpected_cfgs)]
+mod feature_groups_gated {
+    include!(concat!(env!("OUT_DIR"), "/feature_groups_gated_types.rs"));
+}
 
 fn read<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).unwrap_or_else(|err| panic!("does not decode: {err}"))
@@ -360,4 +367,26 @@ fn what_a_nested_union_drops_counts_for_the_variant_around_it() {
     assert_eq!(write(&read::<Outer>(both)), json!({"x": {"a": 1, "b": 2}}));
     // Where `Inner` keeps everything, so does `Typed`, which comes first.
     assert!(matches!(read::<Outer>(json!({"x": {"a": 1}})), Outer::Typed(_)));
+}
+
+/// An "ID or the object" field (`x-clientgen-expandable`) of an always-compiled type: with every type
+/// compiled, the expanded object decodes; in a build without the features that compile `Pet`, the ID still
+/// decodes and the object is an error that says which features to turn on.
+#[test]
+fn an_expanded_object_decodes_with_its_types_features_and_names_them_without() {
+    let expanded = json!({"message": "gone", "pet": {"name": "Rex", "kind": "dog"}});
+    let by_id = json!({"message": "gone", "pet": "rex"});
+
+    let whole: feature_groups::Problem = read(expanded.clone());
+    let pet = feature_groups::Pet { kind: Some(feature_groups::PetKind::Dog), ..feature_groups::Pet::new("Rex") };
+    assert_eq!(whole.pet, Some(feature_groups::ProblemPet::Pet(pet)));
+
+    let gated: feature_groups_gated::Problem = read(by_id);
+    assert_eq!(gated.pet, Some(feature_groups_gated::ProblemPet::String("rex".into())));
+    let err = serde_json::from_value::<feature_groups_gated::Problem>(expanded).map(|_| ()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "no variant of the union matches: an expanded `Pet` is not compiled into this build of the crate: turn \
+         on `pets`, `store-front` or `full`"
+    );
 }

@@ -345,6 +345,15 @@ pub fn literal(json: &str, expected: &str) -> Result<(), serde_json::Error> {
     }
 }
 
+/// The error of a variant this build leaves out: the expanded object of an "ID or the object" field whose
+/// type (`ty`) is compiled only with other features (`features`, as the generated crate lists them). The
+/// field still decodes the ID.
+pub fn left_out(ty: &str, features: &str) -> serde_json::Error {
+    serde_json::Error::custom(format_args!(
+        "an expanded `{ty}` is not compiled into this build of the crate: turn on {features}"
+    ))
+}
+
 /// Decodes one variant from the value's JSON text.
 pub type Decoder<T> = fn(&str) -> Result<T, serde_json::Error>;
 
@@ -558,6 +567,32 @@ mod tests {
     fn a_string_enum_variant_takes_only_its_values() {
         assert_eq!(read(json!("")), Union::Empty);
         assert_eq!(read(json!("abc")), Union::Text("abc".into()));
+    }
+
+    /// An "ID or the object" field in a build without the object's type: the ID decodes; the object is the
+    /// error that names the type and what to turn on, also where another object variant was compiled in.
+    #[test]
+    fn a_left_out_expansion_is_an_error_that_names_its_features() {
+        #[derive(Debug, PartialEq)]
+        enum Field {
+            Id(String),
+            Kind2(Kind2),
+        }
+        const FIELD: &[(Shape, Decoder<Field>)] = &[
+            (Shape::of(Kind::String), |v| serde_json::from_str(v).map(Field::Id)),
+            (Shape::object(&["kind", "url"], &["kind", "url"]), |v| serde_json::from_str(v).map(Field::Kind2)),
+            (Shape::of(Kind::Object), |_| Err(left_out("Customer", "`customers` or `full`"))),
+        ];
+        let read = |json: &str| super::read(json, FIELD, true);
+        assert_eq!(read("\"cus_1\"").ok(), Some(Field::Id("cus_1".into())));
+        let kind2 = Kind2 { kind: "v1".into(), url: "u".into() };
+        assert_eq!(read(r#"{"kind": "v1", "url": "u"}"#).ok(), Some(Field::Kind2(kind2)));
+        let err = read(r#"{"id": "cus_1", "object": "customer"}"#).err().unwrap_or_default();
+        assert_eq!(
+            err,
+            "no variant of the union matches: an expanded `Customer` is not compiled into this build of the \
+             crate: turn on `customers` or `full`"
+        );
     }
 
     /// An object with one optional integer property `a` (`'a'`) or `b`, read as generated structs are:

@@ -12,19 +12,41 @@ use crate::model::{Api, Gate};
 
 /// `#[cfg(…)]` for `gate`, or `None` for an item compiled in every build.
 pub(super) fn cfg(api: &Api, gate: &Gate) -> Option<TokenStream> {
-    let features: Vec<&str> = match gate {
-        Gate::Always => return None,
+    let predicate = predicate(api, gate)?;
+    Some(quote!(#[cfg(#predicate)]))
+}
+
+/// The features that compile what `gate` gates (none: every build does).
+pub(super) fn features<'a>(api: &'a Api, gate: &Gate) -> Vec<&'a str> {
+    match gate {
+        Gate::Always => Vec::new(),
         Gate::Full => vec![FULL_FEATURE],
         Gate::Groups(list) => list.iter().filter_map(|&i| api.groups.get(i)).map(|g| g.feature.as_str()).collect(),
-    };
-    let features = features.into_iter().map(|name| {
+    }
+}
+
+/// The `cfg` predicate of `gate` (`feature = "a"`, `any(feature = "a", …)`), `None` for every build.
+pub(super) fn predicate(api: &Api, gate: &Gate) -> Option<TokenStream> {
+    let features = features(api, gate);
+    let mut features = features.into_iter().map(|name| {
         let name = lit(name);
         quote!(feature = #name)
     });
-    Some(match features.len() {
-        1 => quote!(#[cfg(#(#features)*)]),
-        _ => quote!(#[cfg(any(#(#features),*))]),
-    })
+    match features.len() {
+        0 => None,
+        1 => features.next(),
+        _ => Some(quote!(any(#(#features),*))),
+    }
+}
+
+/// Whether every build that compiles what `outer` gates compiles what `inner` gates too (`full` turns every
+/// group on).
+pub(super) fn implies(outer: &Gate, inner: &Gate) -> bool {
+    match (outer, inner) {
+        (_, Gate::Always) | (Gate::Full, Gate::Groups(_) | Gate::Full) => true,
+        (Gate::Groups(outer), Gate::Groups(inner)) => outer.iter().all(|group| inner.contains(group)),
+        _ => false,
+    }
 }
 
 /// The gate of whatever any of `gates` compiles (an import they share, say): always when one of them is.

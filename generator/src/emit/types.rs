@@ -8,7 +8,7 @@ use super::custom::derive_attr;
 use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
 use super::gate;
 use super::operations::deprecated_attr;
-use super::unions::{tagged_union, untagged_union};
+use super::unions::{tagged_union, untagged_union, variant_gates};
 use super::wire::{enum_impls, struct_reader};
 use super::{ident, lit, ty_tokens};
 use crate::model::{Api, Field, Gate, Serde, Ty, TypeDef, TypeKind};
@@ -250,7 +250,9 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
             int_enum(&name, docs, quote!(#mock_derive #extra), serde_derive, repr, variants)
         }
         TypeKind::Union { variants, tag: Some(tag) } => tagged_union(&name, docs, extra, serde, variants, tag),
-        TypeKind::Union { variants, tag: None } => untagged_union(&name, docs, extra, serde, variants),
+        TypeKind::Union { variants, tag: None } => {
+            untagged_union(&name, docs, extra, serde, variants, &variant_gates(api, def, variants))
+        }
         TypeKind::Newtype(ty) => {
             let ty = ty_tokens(ty, true);
             quote! {

@@ -7,14 +7,63 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::code;
+use super::gate;
 use super::types::mock_only;
 use super::{ident, lit, ty_tokens};
-use crate::model::{JsonKind, Payload, Serde, Shape, Tag, Variant};
+use crate::model::{Api, Gate, JsonKind, Payload, Serde, Shape, Tag, Ty, TypeDef, Variant};
+
+/// How many features an expanded object's docs and error name before counting the rest.
+const FEATURES_NAMED: usize = 6;
+
+/// A variant compiled with fewer features than its union: the expanded object of an "ID or the object"
+/// field, whose type the union's features do not all compile.
+pub(super) struct VariantGate {
+    /// The `cfg` predicate that compiles the variant (its type's).
+    predicate: TokenStream,
+    /// The type, as the error of a build without it names it.
+    ty: String,
+    /// The features that compile it, as docs and that error list them.
+    features: String,
+}
+
+/// Each variant's gate (parallel to the union's variants): `None` for a variant compiled with the union.
+pub(super) fn variant_gates(api: &Api, def: &TypeDef, variants: &[Variant]) -> Vec<Option<VariantGate>> {
+    let own = api.type_gate(&def.name).unwrap_or(&Gate::Always);
+    variants
+        .iter()
+        .map(|variant| {
+            let name = variant.expansion.then(|| variant.payload.ty()).flatten().and_then(|ty| {
+                ty.walk().find_map(|inner| match inner {
+                    Ty::Named(name) => Some(name),
+                    _ => None,
+                })
+            })?;
+            let type_gate = api.type_gate(name).filter(|type_gate| !gate::implies(own, type_gate))?;
+            let mut features: Vec<String> = gate::features(api, type_gate).iter().map(|f| code(f)).collect();
+            let more = features.len().saturating_sub(FEATURES_NAMED);
+            if more > 0 {
+                features.truncate(FEATURES_NAMED);
+                features.push(format!("… ({more} more)"));
+            }
+            if *type_gate != Gate::Full {
+                features.push(code(super::reserved::FULL_FEATURE));
+            }
+            let last = features.pop().unwrap_or_default();
+            let features = if features.is_empty() { last } else { format!("{} or {last}", features.join(", ")) };
+            Some(VariantGate { predicate: gate::predicate(api, type_gate)?, ty: name.clone(), features })
+        })
+        .collect()
+}
 
 /// A variant's declaration.
-fn variant_item(variant: &Variant, doc: Option<String>) -> TokenStream {
+fn variant_item(variant: &Variant, doc: Option<String>, gate: Option<&VariantGate>) -> TokenStream {
     let name = ident(&variant.name);
     let doc = doc.map(|doc| quote!(#[doc = #doc]));
+    let gate = gate.map(|gate| {
+        let doc = format!(" The expanded object, compiled with {}.", gate.features);
+        let predicate = &gate.predicate;
+        quote!(#[doc = #doc] #[cfg(#predicate)])
+    });
     let payload = match &variant.payload {
         Payload::Whole(ty) | Payload::Content { ty, required: true, .. } => {
             let ty = ty_tokens(ty, true);
@@ -28,6 +77,7 @@ fn variant_item(variant: &Variant, doc: Option<String>) -> TokenStream {
     };
     quote! {
         #doc
+        #gate
         #name #payload,
     }
 }
@@ -46,7 +96,7 @@ pub(super) fn tagged_union(
     let values = |i: usize| tag.values.iter().filter(move |(_, index)| *index == i).map(|(value, _)| value);
     let items = variants.iter().enumerate().map(|(i, variant)| {
         let shown: Vec<String> = values(i).map(|value| code(value)).collect();
-        variant_item(variant, (!shown.is_empty()).then(|| format!(" {}", shown.join(", "))))
+        variant_item(variant, (!shown.is_empty()).then(|| format!(" {}", shown.join(", "))), None)
     });
     let serialize_arms = variants.iter().enumerate().map(|(i, variant)| {
         let name = ident(&variant.name);
@@ -148,19 +198,28 @@ pub(super) fn untagged_union(
     extra: TokenStream,
     serde: Serde,
     variants: &[Variant],
+    gates: &[Option<VariantGate>],
 ) -> TokenStream {
-    let items = variants.iter().map(|variant| {
+    let gate = |i: usize| gates.get(i).and_then(Option::as_ref);
+    let cfg = |i: usize| {
+        gate(i).map(|gate| {
+            let predicate = &gate.predicate;
+            quote!(#[cfg(#predicate)])
+        })
+    };
+    let items = variants.iter().enumerate().map(|(i, variant)| {
         let doc = match &variant.payload {
             Payload::Literal(value) => Some(format!(" The string {}.", code(&format!("{value:?}")))),
             _ => None,
         };
-        variant_item(variant, doc)
+        variant_item(variant, doc, gate(i))
     });
-    let serialize_arms = variants.iter().map(|variant| {
+    let serialize_arms = variants.iter().enumerate().map(|(i, variant)| {
         let name = ident(&variant.name);
         match &variant.payload {
             Payload::Whole(_) | Payload::Content { .. } => {
-                quote!(Self::#name(value) => serde::Serialize::serialize(value, serializer),)
+                let cfg = cfg(i);
+                quote!(#cfg Self::#name(value) => serde::Serialize::serialize(value, serializer),)
             }
             Payload::Literal(value) => quote!(Self::#name => serializer.serialize_str(#value),),
             Payload::Unit => quote!(Self::#name => serializer.serialize_unit(),),
@@ -176,7 +235,7 @@ pub(super) fn untagged_union(
             use clientgen_runtime::untagged::Shape;
         )
     };
-    let candidates = variants.iter().map(|variant| {
+    let candidates = variants.iter().enumerate().map(|(i, variant)| {
         let name = ident(&variant.name);
         let shape = shape_tokens(&variant.shape);
         let decode = match &variant.payload {
@@ -189,7 +248,19 @@ pub(super) fn untagged_union(
                 quote!(|json| serde_json::from_str(json).map(Self::#name))
             }
         };
-        quote!((#shape, #decode),)
+        let Some(gate) = gate(i) else { return quote!((#shape, #decode),) };
+        // A build without the variant still knows what it would have been: an error that says what to turn on.
+        let (predicate, ty, features) = (&gate.predicate, &gate.ty, &gate.features);
+        let kind = format_ident!("{}", format!("{:?}", variant.shape.kind));
+        quote! {
+            #[cfg(#predicate)]
+            (#shape, #decode),
+            #[cfg(not(#predicate))]
+            (
+                Shape::of(clientgen_runtime::untagged::Kind::#kind),
+                |_| Err(clientgen_runtime::untagged::left_out(#ty, #features)),
+            ),
+        }
     });
     let large = large_variants(variants);
     // Variants that hold a value write it as it is, which serde's derive does; only a literal needs its own.

@@ -9,6 +9,8 @@
 //!   travels in the JSON request body, in the property the scheme's `name` gives.
 //! - `x-clientgen-token` on an operation: it issues (`role: exchange`) or refreshes (`role: refresh`) the
 //!   token of a security scheme, and says where the token, refresh token and lifetime are.
+//! - `x-clientgen-expandable: true` on a union (and Stripe's `x-expansionResources`): an "ID or the object"
+//!   field, whose objects are compiled only with their own types' features ([`expansions`]).
 //! - `x-clientgen-pagination` on an operation (and the pagination extensions of Speakeasy, Fern and Dropshot,
 //!   and the rules of a crate's settings): how its pages follow each other ([`pagination`]).
 
@@ -38,6 +40,36 @@ pub(crate) const REF_SIBLINGS: &str = "x-clientgen-ref-siblings";
 /// Set by `load` at the top of a 3.1 document: its webhooks, `[{name, method, payload, doc}]`, `payload`
 /// the key of the payload's component schema.
 pub(crate) const WEBHOOKS: &str = "x-clientgen-webhooks";
+/// On a union: its `$ref` variants are the objects an "ID or the object" field holds when the caller asks
+/// for them (expanded).
+const EXPANDABLE: &str = "x-clientgen-expandable";
+/// Stripe's word for the same, on its expandable fields: `{oneOf: [$ref, …]}`, the objects.
+const EXPANSION_RESOURCES: &str = "x-expansionResources";
+
+/// The `$ref`s of a union's variants that are expansions (see [`EXPANDABLE`]): every `$ref` variant with
+/// `x-clientgen-expandable: true`, those `x-expansionResources` lists with Stripe's; none without either.
+pub(crate) fn expansions<'s>(
+    extensions: &'s IndexMap<String, Value>,
+    refs: impl IntoIterator<Item = &'s str>,
+) -> Result<Vec<&'s str>, ErrorKind> {
+    if let Some(value) = extensions.get(EXPANDABLE) {
+        return match value {
+            Value::Bool(true) => Ok(refs.into_iter().collect()),
+            Value::Bool(false) => Ok(Vec::new()),
+            _ => Err(ErrorKind::Extension { extension: EXPANDABLE, reason: "expected `true` or `false`".into() }),
+        };
+    }
+    let Some(resources) = extensions.get(EXPANSION_RESOURCES) else { return Ok(Vec::new()) };
+    let listed: Vec<&str> = resources
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.get("$ref").and_then(Value::as_str))
+        .collect();
+    Ok(refs.into_iter().filter(|reference| listed.contains(reference)).collect())
+}
+
 /// On a webhook: the event name its discriminator gives, when it is not the webhook's name.
 pub(crate) const EVENT: &str = "x-clientgen-event";
 /// At the top of a document: how its webhooks name their event, and how they are signed.

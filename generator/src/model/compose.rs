@@ -113,7 +113,7 @@ impl<'a> Builder<'a> {
             let child_name = self.component_names[child].clone();
             let variant = scope.claim(pascal(&variant_label(&name, &child_name)));
             let payload = Payload::Whole(Ty::Named(child_name));
-            variants.push(Variant { name: variant, payload, shape: Shape::default() });
+            variants.push(Variant { name: variant, payload, shape: Shape::default(), expansion: false });
             refs.push(Some(pointer_push("#/components/schemas", child)));
         }
         let tag = base.schema_data.discriminator.as_ref().and_then(|d| discriminator_tag(d, &refs));

@@ -32,7 +32,8 @@ pub(super) fn directions(
     sent.extend(operations.iter().filter(|op| op.token.is_some()).flat_map(Operation::received_types));
     let payloads: Vec<Ty> = webhooks.iter().filter_map(|hook| hook.payload.clone().map(Ty::Named)).collect();
     received.extend(&payloads);
-    let (first_sent, first_received) = (reach(types, &index, sent.clone()), reach(types, &index, received.clone()));
+    let (first_sent, first_received) =
+        (reach(types, &index, sent.clone(), true), reach(types, &index, received.clone(), true));
     // A type no operation reaches goes both ways, and so must every type it holds.
     let unused: Vec<Ty> = (0..types.len())
         .filter(|&i| !first_sent[i] && !first_received[i])
@@ -40,7 +41,7 @@ pub(super) fn directions(
         .collect();
     sent.extend(&unused);
     received.extend(&unused);
-    let (is_sent, is_received) = (reach(types, &index, sent), reach(types, &index, received));
+    let (is_sent, is_received) = (reach(types, &index, sent, true), reach(types, &index, received, true));
     (0..types.len())
         .map(|i| Serde { serialize: force.serialize || is_sent[i], deserialize: force.deserialize || is_received[i] })
         .collect()

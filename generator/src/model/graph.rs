@@ -405,11 +405,12 @@ impl Api {
 }
 
 /// Which types (parallel to `types`, `index` naming them) `roots` mention, and every type those hold,
-/// transitively.
+/// transitively; through the expanded objects of "ID or the object" fields only with `expansions`.
 pub(super) fn reach<'r>(
     types: &[TypeDef],
     index: &HashMap<&str, usize>,
     roots: impl IntoIterator<Item = &'r Ty>,
+    expansions: bool,
 ) -> Vec<bool> {
     let mut seen = vec![false; types.len()];
     let mut stack = Vec::new();
@@ -427,8 +428,17 @@ pub(super) fn reach<'r>(
         visit(ty, &mut stack);
     }
     while let Some(i) = stack.pop() {
-        for (member, _) in types[i].kind.members() {
-            visit(member, &mut stack);
+        match &types[i].kind {
+            TypeKind::Union { variants, .. } if !expansions => {
+                for ty in variants.iter().filter(|variant| !variant.expansion).filter_map(|v| v.payload.ty()) {
+                    visit(ty, &mut stack);
+                }
+            }
+            kind => {
+                for (member, _) in kind.members() {
+                    visit(member, &mut stack);
+                }
+            }
         }
     }
     seen

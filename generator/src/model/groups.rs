@@ -12,6 +12,10 @@
 //! - A named type is compiled when any group reaching it is on (through parameters, bodies, form parts,
 //!   responses and then the types' members), always when an always-compiled operation or every group reaches
 //!   it, and with the `full` feature when no operation reaches it (webhook payloads, unused schemas).
+//! - The object of an "ID or the object" field (`x-clientgen-expandable`, Stripe's `x-expansionResources`)
+//!   is not reached through that field: a customer's expandable `default_source` does not compile `Source`
+//!   into the `customers` group. The variant holding it is compiled with its type (emit's `unions`); without
+//!   it, the field decodes the ID, and an expanded object is an error that names the features to turn on.
 //! - A feature is named by the kebab case of its tag or segment (`API Token` → `api-token`), kept off the
 //!   features the manifest declares itself (`full`, `default`, `middleware`) and off each other by a number
 //!   (`full-2`); groups are listed by feature name.
@@ -149,7 +153,7 @@ pub(super) fn type_gates(types: &[TypeDef], operations: &[Operation], groups: us
         return vec![Gate::Always; types.len()];
     }
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
-    let reach = |seeds: &mut dyn Iterator<Item = &Ty>| graph::reach(types, &index, seeds);
+    let reach = |seeds: &mut dyn Iterator<Item = &Ty>| graph::reach(types, &index, seeds, false);
     let always = reach(&mut operations.iter().filter(|op| op.gate == Gate::Always).flat_map(mentioned));
     let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
     for g in 0..groups {

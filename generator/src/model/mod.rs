@@ -239,6 +239,9 @@ pub(crate) struct Variant {
     /// For a union without a tag: what a value of this variant looks like (filled in once every type is
     /// known).
     pub shape: Shape,
+    /// The object of an "ID or the object" field, sent when the caller asks to expand it (a documented
+    /// extension says so): compiled with its own type's features, and not what makes a group reach that type.
+    pub expansion: bool,
 }
 
 /// What a union variant holds.

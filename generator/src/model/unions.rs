@@ -123,7 +123,12 @@ impl<'a> Builder<'a> {
             if implicit.is_none() && out.iter().any(|seen| seen.payload == payload) {
                 continue;
             }
-            out.push(Variant { name: scope.claim(pascal(&labels[i])), payload, shape: Shape::default() });
+            out.push(Variant {
+                name: scope.claim(pascal(&labels[i])),
+                payload,
+                shape: Shape::default(),
+                expansion: false,
+            });
             refs.push(match variant {
                 ReferenceOr::Reference { reference } => Some(reference.clone()),
                 ReferenceOr::Item(_) => None,
@@ -135,6 +140,10 @@ impl<'a> Builder<'a> {
             }
             None => discriminator.and_then(|d| discriminator_tag(d, &refs)),
         };
+        if tag.is_none() {
+            mark_expansions(&mut out, &refs, &schema.schema_data.extensions)
+                .map_err(|kind| self.error(pointer, kind))?;
+        }
         self.types.push(TypeDef {
             name: name.clone(),
             doc: doc_of(schema),
@@ -319,6 +328,31 @@ impl Builder<'_> {
         };
         format!("{item}List")
     }
+}
+
+/// Marks the variants of a union without a tag that hold the objects of an "ID or the object" field (the
+/// extension the module `extensions` reads), when some other variant (the ID) stays: a union of expansions
+/// alone is an ordinary union.
+fn mark_expansions(
+    variants: &mut [Variant],
+    refs: &[Option<String>],
+    extensions: &IndexMap<String, serde_json::Value>,
+) -> Result<(), crate::error::ErrorKind> {
+    let expansions = crate::extensions::expansions(extensions, refs.iter().flatten().map(String::as_str))?;
+    let flags: Vec<bool> = variants
+        .iter()
+        .zip(refs)
+        .map(|(variant, reference)| {
+            matches!(variant.payload, Payload::Whole(_))
+                && reference.as_deref().is_some_and(|reference| expansions.contains(&reference))
+        })
+        .collect();
+    if flags.contains(&false) {
+        for (variant, flag) in variants.iter_mut().zip(flags) {
+            variant.expansion = flag;
+        }
+    }
+    Ok(())
 }
 
 /// Merges the properties and `required` of `allOf` parts into `view` (earlier parts win).
