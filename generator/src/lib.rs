@@ -182,12 +182,13 @@ fn model(file: &Path, text: &str, options: &Options) -> Result<(model::Api, Stri
 /// What `new` (a crate as [`generate`] renders it) breaks for code written against `old` (the same crate's
 /// files as they were, for example on disk before regenerating), one line each: removed operations, types,
 /// properties, variants and optional inputs; inputs and properties that became required; changed types of
-/// arguments, properties and answers. Additions (a new operation, optional input or property, enum value or
-/// error status) break nothing and are not listed.
+/// arguments, properties and answers; items compiled with fewer features than before. Additions (a new
+/// operation, optional input or property, enum value or error status) break nothing and are not listed.
 pub fn breaking_changes(old: &[GeneratedFile], new: &[GeneratedFile]) -> Vec<String> {
     surface::breaking_changes(
         old.iter().map(|f| (f.path.as_path(), f.contents.as_str())),
         new.iter().map(|f| (f.path.as_path(), f.contents.as_str())),
+        emit::FULL_FEATURE,
     )
 }
 

@@ -5,12 +5,17 @@
 //! caller's code meets: `Client` methods and their required arguments, the setters of optional inputs, what
 //! an operation answers, and the types with their fields, constructors and variants. Additions are not
 //! reported — the crates are built so that they break nobody (optional inputs are setters, structs and enums
-//! are `#[non_exhaustive]` and built with `new`).
+//! are `#[non_exhaustive]` and built with `new`). An item compiled in fewer builds than before (a group
+//! feature's `#[cfg]`) is named too ([`gates`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use quote::ToTokens;
+
+mod gates;
+
+use gates::Gate;
 
 /// What a caller's code can name in one crate.
 #[derive(Debug, Default)]
@@ -29,6 +34,9 @@ struct Surface {
     types: BTreeMap<String, Type>,
     /// The traits each type derives or implements, by the trait's last path segment (`Serialize`).
     traits: BTreeMap<String, BTreeSet<String>>,
+    /// The builds that compile each type, property (`types::Pet.tag`), variant (`types::Kind::Cat`) and
+    /// `Client` method (`Client::get_pet`).
+    gates: BTreeMap<String, Gate>,
 }
 
 #[derive(Debug)]
@@ -148,6 +156,12 @@ impl Surface {
         match item {
             syn::Item::Struct(s) if is_pub(&s.vis) => {
                 let name = format!("{prefix}{}", s.ident);
+                self.gates.insert(name.clone(), Gate::of(&s.attrs));
+                for field in s.fields.iter().filter(|f| is_pub(&f.vis)) {
+                    if let Some(ident) = &field.ident {
+                        self.gates.insert(format!("{name}.{ident}"), Gate::of(&field.attrs));
+                    }
+                }
                 let ty = match &s.fields {
                     syn::Fields::Named(named) => Type::Struct {
                         fields: named
@@ -171,10 +185,16 @@ impl Surface {
                 }
             }
             syn::Item::Enum(e) if is_pub(&e.vis) => {
+                let name = format!("{prefix}{}", e.ident);
+                self.gates.insert(name.clone(), Gate::of(&e.attrs));
+                for variant in &e.variants {
+                    self.gates.insert(format!("{name}::{}", variant.ident), Gate::of(&variant.attrs));
+                }
                 let variants = e.variants.iter().map(|v| (v.ident.to_string(), text(&v.fields))).collect();
-                self.types.insert(format!("{prefix}{}", e.ident), Type::Enum(variants));
+                self.types.insert(name, Type::Enum(variants));
             }
             syn::Item::Type(t) if is_pub(&t.vis) => {
+                self.gates.insert(format!("{prefix}{}", t.ident), Gate::of(&t.attrs));
                 self.types.insert(format!("{prefix}{}", t.ident), Type::Alias(text(&t.ty)));
             }
             syn::Item::Impl(imp) => self.impl_block(prefix, imp),
@@ -225,6 +245,13 @@ impl Surface {
             return;
         }
         if prefix.is_empty() && self_name == "Client" {
+            for item in &imp.items {
+                if let syn::ImplItem::Fn(f) = item
+                    && is_pub(&f.vis)
+                {
+                    self.gates.insert(format!("Client::{}", f.sig.ident), Gate::of(&f.attrs));
+                }
+            }
             for sig in fns() {
                 self.methods.insert(sig.ident.to_string(), Method { args: args_of(sig), returns: returns_of(sig) });
             }
@@ -254,14 +281,17 @@ impl Surface {
 
 /// What changed between two renderings of a crate's files (`old` as it is on disk, `new` as it will be written)
 /// that breaks code written against `old`, one line each, in a stable order; empty when nothing breaks.
+/// `full` names the feature that turns every group feature on.
 pub(crate) fn breaking_changes<'a>(
     old: impl IntoIterator<Item = (&'a Path, &'a str)>,
     new: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    full: &str,
 ) -> Vec<String> {
     let (old, new) = (Surface::read(old), Surface::read(new));
     let mut found = Vec::new();
     operations(&old, &new, &mut found);
     types(&old, &new, &mut found);
+    gates::narrowed(&old.gates, &new.gates, full, &mut found);
     found
 }
 
@@ -442,7 +472,7 @@ mod tests {
         let types = TYPES
             .replace("pub age: Option<i64>", "pub age: Option<i64>, pub color: Option<String>")
             .replace("Dog,", "Dog, Fish,");
-        assert_eq!(breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types)), Vec::<String>::new());
+        assert_eq!(breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types), "full"), Vec::<String>::new());
     }
 
     #[test]
@@ -462,7 +492,7 @@ mod tests {
             .replace("Cat, ", "")
             .replace("Vec<Pet>", "Vec<Kind>");
         assert_eq!(
-            breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types)),
+            breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types), "full"),
             [
                 "`get_pet`: `id` is now `i64` (was `&str`)",
                 "`get_pet` now answers `Vec<types::Pet>` (was `types::Pet`)",
@@ -482,7 +512,7 @@ mod tests {
         let lib = LIB.replace("pub fn get_pet(&self, id: &str) -> Call<'_, operations::GetPet> { todo() }", "");
         let types = TYPES.replace("pub type Pets = Vec<Pet>;", "");
         assert_eq!(
-            breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types)),
+            breaking_changes(crate_of(LIB, TYPES), crate_of(&lib, &types), "full"),
             ["removed operation `get_pet`", "removed type `types::Pets`"]
         );
     }
@@ -499,17 +529,17 @@ mod tests {
             paged.replace("impl clientgen_runtime::Paged for operations::ListPets { }", "").replace(items, "");
         let pages_only = paged.replace(items, "");
         let other = paged.replace("type Item = types::Pet;", "type Item = types::Kind;");
-        assert_eq!(breaking_changes(crate_of(&unpaged, TYPES), crate_of(&paged, TYPES)), Vec::<String>::new());
+        assert_eq!(breaking_changes(crate_of(&unpaged, TYPES), crate_of(&paged, TYPES), "full"), Vec::<String>::new());
         assert_eq!(
-            breaking_changes(crate_of(&paged, TYPES), crate_of(&unpaged, TYPES)),
+            breaking_changes(crate_of(&paged, TYPES), crate_of(&unpaged, TYPES), "full"),
             ["`list_pets` no longer pages (`.pages()`, `.items()`)"]
         );
         assert_eq!(
-            breaking_changes(crate_of(&paged, TYPES), crate_of(&other, TYPES)),
+            breaking_changes(crate_of(&paged, TYPES), crate_of(&other, TYPES), "full"),
             ["`list_pets`: `.items()` now gives `types::Kind` (was `types::Pet`)"]
         );
         assert_eq!(
-            breaking_changes(crate_of(&paged, TYPES), crate_of(&pages_only, TYPES)),
+            breaking_changes(crate_of(&paged, TYPES), crate_of(&pages_only, TYPES), "full"),
             ["`list_pets` no longer has `.items()` (`.pages()` only)"]
         );
     }
@@ -522,14 +552,39 @@ mod tests {
         let removed = lib.replace(" Deleted,", "");
         let retyped = lib.replace("Created(types::Pet)", "Created(types::Kind)");
         let added = lib.replace(" Deleted,", " Deleted, Updated(types::Pet),");
-        assert_eq!(breaking_changes(crate_of(&lib, TYPES), crate_of(&added, TYPES)), Vec::<String>::new());
+        assert_eq!(breaking_changes(crate_of(&lib, TYPES), crate_of(&added, TYPES), "full"), Vec::<String>::new());
         assert_eq!(
-            breaking_changes(crate_of(&lib, TYPES), crate_of(&removed, TYPES)),
+            breaking_changes(crate_of(&lib, TYPES), crate_of(&removed, TYPES), "full"),
             ["removed variant `webhooks::Event::Deleted`"]
         );
         assert_eq!(
-            breaking_changes(crate_of(&lib, TYPES), crate_of(&retyped, TYPES)),
+            breaking_changes(crate_of(&lib, TYPES), crate_of(&retyped, TYPES), "full"),
             ["variant `webhooks::Event::Created` now holds `(types::Kind)` (was `(types::Pet)`)"]
+        );
+    }
+
+    #[test]
+    fn items_compiled_in_fewer_builds_are_named() {
+        let lib = LIB
+            .replace("pub fn list_pets(", "#[cfg(any(feature = \"pets\", feature = \"stores\"))]\n pub fn list_pets(");
+        let gated = TYPES
+            .replace("pub enum Kind { Cat, Dog,", "pub enum Kind { Cat, #[cfg(feature = \"dogs\")] Dog,")
+            .replace("pub tag: Option<String>", "#[cfg(feature = \"tags\")] pub tag: Option<String>");
+        let narrower = lib.replace("feature = \"pets\", ", "");
+        // More builds (a gate removed, a feature added) break nothing.
+        assert_eq!(breaking_changes(crate_of(&lib, &gated), crate_of(LIB, TYPES), "full"), Vec::<String>::new());
+        assert_eq!(breaking_changes(crate_of(&narrower, TYPES), crate_of(&lib, TYPES), "full"), Vec::<String>::new());
+        assert_eq!(
+            breaking_changes(crate_of(LIB, TYPES), crate_of(&narrower, &gated), "full"),
+            [
+                "`Client::list_pets` is now compiled only with `stores` (was every build)",
+                "`types::Kind::Dog` is now compiled only with `dogs` (was every build)",
+                "`types::Pet.tag` is now compiled only with `tags` (was every build)",
+            ]
+        );
+        assert_eq!(
+            breaking_changes(crate_of(&lib, TYPES), crate_of(&narrower, TYPES), "full"),
+            ["`Client::list_pets` is now compiled only with `stores` (was `pets`, `stores`)"]
         );
     }
 
@@ -544,9 +599,9 @@ mod tests {
         ";
         let fewer = derived.replace("serde::Serialize, ", "").replace("impl Serialize for Shape { }", "");
         let more = derived.replace("Clone,", "Clone, Eq,");
-        assert_eq!(breaking_changes(crate_of(LIB, derived), crate_of(LIB, &more)), Vec::<String>::new());
+        assert_eq!(breaking_changes(crate_of(LIB, derived), crate_of(LIB, &more), "full"), Vec::<String>::new());
         assert_eq!(
-            breaking_changes(crate_of(LIB, derived), crate_of(LIB, &fewer)),
+            breaking_changes(crate_of(LIB, derived), crate_of(LIB, &fewer), "full"),
             ["`types::Pet` no longer implements `Serialize`", "`types::Shape` no longer implements `Serialize`"]
         );
     }

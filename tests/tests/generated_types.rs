@@ -390,3 +390,19 @@ fn an_expanded_object_decodes_with_its_types_features_and_names_them_without() {
          on `pets`, `store-front` or `full`"
     );
 }
+
+/// An error detail (an optional property of the error body every group answers, whose type a success
+/// reaches): read where its type is compiled; in a build without it, the error body still decodes and the
+/// property is not read (nor written back).
+#[test]
+fn an_error_detail_is_read_only_where_its_type_is_compiled() {
+    let problem = json!({"message": "closed", "store": {"id": "s1"}});
+
+    let whole: feature_groups::Problem = read(problem.clone());
+    assert_eq!(whole.store, Some(feature_groups::Store::new("s1")));
+    assert_eq!(write(&whole), problem);
+
+    let gated: feature_groups_gated::Problem = read(problem);
+    assert_eq!(gated.message.as_deref(), Some("closed"));
+    assert_eq!(write(&gated), json!({"message": "closed"}));
+}

@@ -6,9 +6,10 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 use syn::parse::Parser;
 
+use super::docs::code;
 use super::lit;
 use super::reserved::FULL_FEATURE;
-use crate::model::{Api, Gate};
+use crate::model::{Api, Gate, Ty};
 
 /// `#[cfg(…)]` for `gate`, or `None` for an item compiled in every build.
 pub(super) fn cfg(api: &Api, gate: &Gate) -> Option<TokenStream> {
@@ -37,6 +38,51 @@ pub(super) fn predicate(api: &Api, gate: &Gate) -> Option<TokenStream> {
         1 => features.next(),
         _ => Some(quote!(any(#(#features),*))),
     }
+}
+
+/// How many features docs and errors name before counting the rest.
+const FEATURES_NAMED: usize = 6;
+
+/// A member (a union's variant, a struct's property) compiled with fewer features than the type that holds
+/// it: compiled with its own type, which the holder's features do not all compile (the model's
+/// `Variant::expansion` and `Field::error_detail`).
+pub(super) struct MemberGate {
+    /// The `cfg` predicate that compiles the member (its type's).
+    pub predicate: TokenStream,
+    /// The type, as the error of a build without it names it.
+    pub ty: String,
+    /// The features that compile it, as docs and errors list them (`` `a`, `b` or `full` ``).
+    pub features: String,
+}
+
+impl MemberGate {
+    /// `#[cfg(…)]` of the member.
+    pub fn cfg(&self) -> TokenStream {
+        let predicate = &self.predicate;
+        quote!(#[cfg(#predicate)])
+    }
+}
+
+/// The gate of a member of type `ty` in a type gated by `holder`: `None` where every build of the holder
+/// compiles the member's type.
+pub(super) fn member(api: &Api, holder: &Gate, ty: &Ty) -> Option<MemberGate> {
+    let name = ty.walk().find_map(|inner| match inner {
+        Ty::Named(name) => Some(name),
+        _ => None,
+    })?;
+    let gate = api.type_gate(name).filter(|gate| !implies(holder, gate))?;
+    let mut features: Vec<String> = features(api, gate).iter().map(|f| code(f)).collect();
+    let more = features.len().saturating_sub(FEATURES_NAMED);
+    if more > 0 {
+        features.truncate(FEATURES_NAMED);
+        features.push(format!("… ({more} more)"));
+    }
+    if *gate != Gate::Full {
+        features.push(code(FULL_FEATURE));
+    }
+    let last = features.pop().unwrap_or_default();
+    let features = if features.is_empty() { last } else { format!("{} or {last}", features.join(", ")) };
+    Some(MemberGate { predicate: predicate(api, gate)?, ty: name.clone(), features })
 }
 
 /// Whether every build that compiles what `outer` gates compiles what `inner` gates too (`full` turns every

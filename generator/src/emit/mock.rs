@@ -436,7 +436,8 @@ fn minimal(api: &Api, ty: &Ty, depth: usize) -> Value {
             Some(TypeKind::Enum { variants }) => variants.first().map_or(json!("x"), |(_, wire)| json!(wire)),
             Some(TypeKind::IntEnum { variants, .. }) => variants.first().map_or(json!(0), |(_, value)| json!(value)),
             Some(TypeKind::Union { variants, tag }) => {
-                let first = variants.first().map(|variant| &variant.payload);
+                // Not an expanded object, which a build may leave out (the ID is compiled with the union).
+                let first = variants.iter().find(|v| !v.expansion).or(variants.first()).map(|variant| &variant.payload);
                 let mut value = match first {
                     Some(crate::model::Payload::Whole(ty)) => minimal(api, ty, depth + 1),
                     Some(crate::model::Payload::Literal(text)) => json!(text),

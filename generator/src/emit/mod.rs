@@ -34,6 +34,7 @@ pub(crate) use client::lib_file;
 pub(crate) use custom::check_options;
 pub(crate) use manifest::{Package, cargo_toml};
 pub(crate) use readme::readme;
+pub(crate) use reserved::FULL_FEATURE;
 pub(crate) use reserved::RESERVED;
 pub(crate) use types::{Decoding, types_file_part, types_file_part_decoding};
 

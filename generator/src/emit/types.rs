@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::custom::derive_attr;
 use super::docs::{Facts, code, doc_attrs, facts, lines, spec};
-use super::gate;
+use super::gate::{self, MemberGate};
 use super::operations::deprecated_attr;
 use super::unions::{tagged_union, untagged_union, variant_gates};
 use super::wire::{enum_impls, struct_reader};
@@ -179,13 +179,18 @@ fn type_def(api: &Api, def: &TypeDef, derives: &[String], serde: Serde, decoding
     };
     match &def.kind {
         TypeKind::Struct { fields, additional, .. } => {
-            let constructor = constructor(&name, fields, additional.is_some());
+            // An error detail is compiled with its type (see the model's `groups`).
+            let own = api.type_gate(&def.name).unwrap_or(&Gate::Always);
+            let gates: Vec<Option<MemberGate>> =
+                fields.iter().map(|f| if f.error_detail { gate::member(api, own, &f.ty) } else { None }).collect();
+            let cfgs: Vec<Option<TokenStream>> = gates.iter().map(|g| g.as_ref().map(MemberGate::cfg)).collect();
+            let constructor = constructor(&name, fields, &cfgs, additional.is_some());
             let default = (!fields.iter().any(|f| f.required)).then(|| quote!(Default,));
             let reader = (serde.deserialize && !derived).then(|| {
                 let dates: Vec<bool> = fields.iter().map(|f| api.is_datetime(&f.ty)).collect();
-                struct_reader(&name, fields, &dates, additional.as_ref())
+                struct_reader(&name, fields, &dates, &cfgs, additional.as_ref())
             });
-            let members = fields.iter().map(|f| field(api, f, writes, derived));
+            let members = fields.iter().zip(&gates).map(|(f, gate)| field(api, f, gate.as_ref(), writes, derived));
             let additional = additional.as_ref().map(|ty| {
                 let ty = ty_tokens(ty, true);
                 let flatten = match writes {
@@ -343,7 +348,7 @@ fn int_enum(
 /// `new`, taking the required fields in order (the optional ones start as `None`, further properties
 /// empty): with `#[non_exhaustive]` on the struct, the one way to build it outside the crate (with
 /// `Default`, for a struct without required fields), so that a property the spec adds later breaks no caller.
-fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream {
+fn constructor(name: &Ident, fields: &[Field], cfgs: &[Option<TokenStream>], additional: bool) -> TokenStream {
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
     // Nothing required: the struct derives `Default`, which is how it is built.
     if required.is_empty() {
@@ -358,12 +363,12 @@ fn constructor(name: &Ident, fields: &[Field], additional: bool) -> TokenStream 
             (_, true) => quote!(#name: Option<#ty>),
         }
     });
-    let inits = fields.iter().map(|f| {
+    let inits = fields.iter().zip(cfgs).map(|(f, cfg)| {
         let name = ident(&f.ident);
         match (f.required, &f.ty, f.nullable) {
             (true, Ty::String, false) => quote!(#name: #name.into(),),
             (true, _, _) => quote!(#name,),
-            (false, _, _) => quote!(#name: None,),
+            (false, _, _) => quote!(#cfg #name: None,),
         }
     });
     let additional = additional.then(|| quote!(additional_properties: std::collections::BTreeMap::new(),));
@@ -399,10 +404,17 @@ enum Writes {
 
 /// A struct's field, with the attributes its `Serialize` derive reads where it has one (its reading is
 /// `wire::struct_reader`), and those its `Deserialize` derive reads where it is `derived`.
-fn field(api: &Api, field: &Field, writes: Writes, derived: bool) -> TokenStream {
+fn field(api: &Api, field: &Field, gate: Option<&MemberGate>, writes: Writes, derived: bool) -> TokenStream {
     let name = ident(&field.ident);
     let mut paragraphs = Vec::new();
     paragraphs.extend(field.doc.as_deref().map(spec).filter(|d| !d.is_empty()));
+    if let Some(gate) = gate {
+        paragraphs.push(format!(
+            "Compiled with {} (those that compile its type): without them, the property is not read.",
+            gate.features
+        ));
+    }
+    let cfg = gate.map(MemberGate::cfg);
     if field.nullable && !field.required {
         paragraphs.push("Optional and nullable: `None` is absent (not sent), `Some(None)` is `null`.".to_owned());
     }
@@ -439,6 +451,7 @@ fn field(api: &Api, field: &Field, writes: Writes, derived: bool) -> TokenStream
     let read = derived.then(|| derived_reading(field, api.is_datetime(&field.ty))).flatten();
     quote! {
         #docs
+        #cfg
         #deprecated
         #rename
         #skip

@@ -8,61 +8,29 @@ use quote::{format_ident, quote};
 
 use super::docs::code;
 use super::gate;
+use super::gate::MemberGate;
 use super::types::mock_only;
 use super::{ident, lit, ty_tokens};
-use crate::model::{Api, Gate, JsonKind, Payload, Serde, Shape, Tag, Ty, TypeDef, Variant};
+use crate::model::{Api, Gate, JsonKind, Payload, Serde, Shape, Tag, TypeDef, Variant};
 
-/// How many features an expanded object's docs and error name before counting the rest.
-const FEATURES_NAMED: usize = 6;
-
-/// A variant compiled with fewer features than its union: the expanded object of an "ID or the object"
-/// field, whose type the union's features do not all compile.
-pub(super) struct VariantGate {
-    /// The `cfg` predicate that compiles the variant (its type's).
-    predicate: TokenStream,
-    /// The type, as the error of a build without it names it.
-    ty: String,
-    /// The features that compile it, as docs and that error list them.
-    features: String,
-}
-
-/// Each variant's gate (parallel to the union's variants): `None` for a variant compiled with the union.
-pub(super) fn variant_gates(api: &Api, def: &TypeDef, variants: &[Variant]) -> Vec<Option<VariantGate>> {
+/// Each variant's gate (parallel to the union's variants): the expanded objects of "ID or the object"
+/// fields are compiled with their types ([`gate::member`]); `None` for a variant compiled with the union.
+pub(super) fn variant_gates(api: &Api, def: &TypeDef, variants: &[Variant]) -> Vec<Option<MemberGate>> {
     let own = api.type_gate(&def.name).unwrap_or(&Gate::Always);
     variants
         .iter()
-        .map(|variant| {
-            let name = variant.expansion.then(|| variant.payload.ty()).flatten().and_then(|ty| {
-                ty.walk().find_map(|inner| match inner {
-                    Ty::Named(name) => Some(name),
-                    _ => None,
-                })
-            })?;
-            let type_gate = api.type_gate(name).filter(|type_gate| !gate::implies(own, type_gate))?;
-            let mut features: Vec<String> = gate::features(api, type_gate).iter().map(|f| code(f)).collect();
-            let more = features.len().saturating_sub(FEATURES_NAMED);
-            if more > 0 {
-                features.truncate(FEATURES_NAMED);
-                features.push(format!("… ({more} more)"));
-            }
-            if *type_gate != Gate::Full {
-                features.push(code(super::reserved::FULL_FEATURE));
-            }
-            let last = features.pop().unwrap_or_default();
-            let features = if features.is_empty() { last } else { format!("{} or {last}", features.join(", ")) };
-            Some(VariantGate { predicate: gate::predicate(api, type_gate)?, ty: name.clone(), features })
-        })
+        .map(|variant| variant.payload.ty().filter(|_| variant.expansion).and_then(|ty| gate::member(api, own, ty)))
         .collect()
 }
 
 /// A variant's declaration.
-fn variant_item(variant: &Variant, doc: Option<String>, gate: Option<&VariantGate>) -> TokenStream {
+fn variant_item(variant: &Variant, doc: Option<String>, gate: Option<&MemberGate>) -> TokenStream {
     let name = ident(&variant.name);
     let doc = doc.map(|doc| quote!(#[doc = #doc]));
     let gate = gate.map(|gate| {
         let doc = format!(" The expanded object, compiled with {}.", gate.features);
-        let predicate = &gate.predicate;
-        quote!(#[doc = #doc] #[cfg(#predicate)])
+        let cfg = gate.cfg();
+        quote!(#[doc = #doc] #cfg)
     });
     let payload = match &variant.payload {
         Payload::Whole(ty) | Payload::Content { ty, required: true, .. } => {
@@ -198,15 +166,10 @@ pub(super) fn untagged_union(
     extra: TokenStream,
     serde: Serde,
     variants: &[Variant],
-    gates: &[Option<VariantGate>],
+    gates: &[Option<MemberGate>],
 ) -> TokenStream {
     let gate = |i: usize| gates.get(i).and_then(Option::as_ref);
-    let cfg = |i: usize| {
-        gate(i).map(|gate| {
-            let predicate = &gate.predicate;
-            quote!(#[cfg(#predicate)])
-        })
-    };
+    let cfg = |i: usize| gate(i).map(MemberGate::cfg);
     let items = variants.iter().enumerate().map(|(i, variant)| {
         let doc = match &variant.payload {
             Payload::Literal(value) => Some(format!(" The string {}.", code(&format!("{value:?}")))),

@@ -20,36 +20,51 @@ const KEY: &str = "__key";
 /// `FromObject` and `Deserialize` of the struct `name`: each property read once into its slot by its wire
 /// name, unknown properties skipped (or kept in `additional_properties`, of type `additional`); `dates` says
 /// which fields are date-times (parallel to `fields`), read in the runtime's lenient forms.
-pub(super) fn struct_reader(name: &Ident, fields: &[Field], dates: &[bool], additional: Option<&Ty>) -> TokenStream {
+///
+/// `cfgs` (parallel to `fields`) gives the `#[cfg]` of a field compiled with fewer features than the struct:
+/// without them, its property is skipped as an unknown one.
+pub(super) fn struct_reader(
+    name: &Ident,
+    fields: &[Field],
+    dates: &[bool],
+    cfgs: &[Option<TokenStream>],
+    additional: Option<&Ty>,
+) -> TokenStream {
     let (map, key) = (ident(MAP), ident(KEY));
     // A property that must be present with a value reads into `Option<T>`; the others into `Option<Option<T>>`.
     let certain = |f: &Field| f.required && !f.nullable;
-    let slots = fields.iter().map(|f| {
+    let cfg = |i: usize| cfgs.get(i).cloned().flatten();
+    let slots = fields.iter().enumerate().map(|(i, f)| {
         let slot = ident(&f.ident);
         let ty = ty_tokens(&f.ty, true);
+        let cfg = cfg(i);
         if certain(f) {
-            quote!(let mut #slot: Option<#ty> = None;)
+            quote!(#cfg let mut #slot: Option<#ty> = None;)
         } else {
-            quote!(let mut #slot: Option<Option<#ty>> = None;)
+            quote!(#cfg let mut #slot: Option<Option<#ty>> = None;)
         }
     });
-    let arms = fields.iter().zip(dates).map(|(f, &date)| {
+    let arms = fields.iter().zip(dates).enumerate().map(|(i, (f, &date))| {
         let (slot, wire) = (ident(&f.ident), lit(&f.wire));
+        let cfg = cfg(i);
+        // A gated field names the runtime's module by its path: the imports below count the others only.
+        let module = if cfg.is_some() { quote!(clientgen_runtime::) } else { TokenStream::new() };
         let read = match (date, certain(f)) {
-            (false, _) => quote!(de::once),
-            (true, true) => quote!(datetime::once),
-            (true, false) => quote!(datetime::once_nullable),
+            (false, _) => quote!(#module de::once),
+            (true, true) => quote!(#module datetime::once),
+            (true, false) => quote!(#module datetime::once_nullable),
         };
-        quote!(#wire => #read(&mut #map, &mut #slot, #wire)?,)
+        quote!(#cfg #wire => #read(&mut #map, &mut #slot, #wire)?,)
     });
-    let inits = fields.iter().map(|f| {
+    let inits = fields.iter().enumerate().map(|(i, f)| {
         let (slot, wire) = (ident(&f.ident), lit(&f.wire));
+        let cfg = cfg(i);
         match (f.required, f.nullable) {
-            (true, false) => quote!(#slot: de::required(#slot, #wire)?,),
+            (true, false) => quote!(#cfg #slot: de::required(#slot, #wire)?,),
             // Optional and nullable: absent is `None`, `null` is `Some(None)`.
-            (false, true) => quote!(#slot,),
+            (false, true) => quote!(#cfg #slot,),
             // Optional: `null` reads as absent; required and nullable: absent reads as `null`.
-            _ => quote!(#slot: #slot.flatten(),),
+            _ => quote!(#cfg #slot: #slot.flatten(),),
         }
     });
     // An unknown property is kept where the schema has `additionalProperties`, else skipped.
@@ -79,12 +94,13 @@ pub(super) fn struct_reader(name: &Ident, fields: &[Field], dates: &[bool], addi
     };
     // The runtime's modules the body names, imported where used (modules: a field's slot may be named
     // `once` or `required`, but no value shadows a module).
-    let datetime = dates.contains(&true).then(|| {
+    let ungated = |i: &usize| cfg(*i).is_none();
+    let datetime = (0..fields.len()).filter(ungated).any(|i| dates[i]).then(|| {
         quote!(
             use clientgen_runtime::datetime;
         )
     });
-    let de = fields.iter().zip(dates).any(|(f, &date)| !date || certain(f)).then(|| {
+    let de = (0..fields.len()).filter(ungated).any(|i| !dates[i] || certain(&fields[i])).then(|| {
         quote!(
             use clientgen_runtime::de;
         )

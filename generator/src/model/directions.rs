@@ -32,8 +32,10 @@ pub(super) fn directions(
     sent.extend(operations.iter().filter(|op| op.token.is_some()).flat_map(Operation::received_types));
     let payloads: Vec<Ty> = webhooks.iter().filter_map(|hook| hook.payload.clone().map(Ty::Named)).collect();
     received.extend(&payloads);
-    let (first_sent, first_received) =
-        (reach(types, &index, sent.clone(), true), reach(types, &index, received.clone(), true));
+    let (first_sent, first_received) = (
+        reach(types, &index, sent.clone(), |edge| edge.all()),
+        reach(types, &index, received.clone(), |edge| edge.all()),
+    );
     // A type no operation reaches goes both ways, and so must every type it holds.
     let unused: Vec<Ty> = (0..types.len())
         .filter(|&i| !first_sent[i] && !first_received[i])
@@ -41,7 +43,8 @@ pub(super) fn directions(
         .collect();
     sent.extend(&unused);
     received.extend(&unused);
-    let (is_sent, is_received) = (reach(types, &index, sent, true), reach(types, &index, received, true));
+    let (is_sent, is_received) =
+        (reach(types, &index, sent, |edge| edge.all()), reach(types, &index, received, |edge| edge.all()));
     (0..types.len())
         .map(|i| Serde { serialize: force.serialize || is_sent[i], deserialize: force.deserialize || is_received[i] })
         .collect()

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{Api, JsonKind, Operation, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind};
+use super::{Api, Field, JsonKind, Operation, Payload, ResponseBody, Shape, Ty, TypeDef, TypeKind, Variant};
 
 /// How a named type holds a member type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -404,13 +404,43 @@ impl Api {
     }
 }
 
-/// Which types (parallel to `types`, `index` naming them) `roots` mention, and every type those hold,
-/// transitively; through the expanded objects of "ID or the object" fields only with `expansions`.
+/// One member of a named type, as [`reach`] asks whether to follow it.
+#[derive(Clone, Copy)]
+pub(super) enum Edge<'t> {
+    /// A property of a struct.
+    Field(&'t Field),
+    /// A variant of a union.
+    Variant(&'t Variant),
+    /// Anything else: further properties, an alias's or newtype's target.
+    Other,
+}
+
+impl Edge<'_> {
+    /// Every edge: what a value of a type may hold.
+    pub fn all(self) -> bool {
+        true
+    }
+
+    /// The edges that make a type compiled with another (the module `groups`): not the expanded object of
+    /// an "ID or the object" field ([`Variant::expansion`]).
+    pub fn compiles(self) -> bool {
+        !matches!(self, Edge::Variant(variant) if variant.expansion)
+    }
+
+    /// The edges that make a type compiled with an error body: nor an optional error detail
+    /// ([`Field::error_detail`]).
+    pub fn compiles_for_errors(self) -> bool {
+        self.compiles() && !matches!(self, Edge::Field(field) if field.error_detail)
+    }
+}
+
+/// Which types (parallel to `types`, `index` naming them) `roots` mention, and every type those hold
+/// through the edges `follow` takes, transitively.
 pub(super) fn reach<'r>(
     types: &[TypeDef],
     index: &HashMap<&str, usize>,
     roots: impl IntoIterator<Item = &'r Ty>,
-    expansions: bool,
+    follow: impl Fn(Edge<'_>) -> bool,
 ) -> Vec<bool> {
     let mut seen = vec![false; types.len()];
     let mut stack = Vec::new();
@@ -429,14 +459,26 @@ pub(super) fn reach<'r>(
     }
     while let Some(i) = stack.pop() {
         match &types[i].kind {
-            TypeKind::Union { variants, .. } if !expansions => {
-                for ty in variants.iter().filter(|variant| !variant.expansion).filter_map(|v| v.payload.ty()) {
+            TypeKind::Union { variants, .. } => {
+                for variant in variants.iter().filter(|&variant| follow(Edge::Variant(variant))) {
+                    if let Some(ty) = variant.payload.ty() {
+                        visit(ty, &mut stack);
+                    }
+                }
+            }
+            TypeKind::Struct { fields, additional, .. } => {
+                for field in fields.iter().filter(|&field| follow(Edge::Field(field))) {
+                    visit(&field.ty, &mut stack);
+                }
+                if let Some(ty) = additional.as_ref().filter(|_| follow(Edge::Other)) {
                     visit(ty, &mut stack);
                 }
             }
             kind => {
                 for (member, _) in kind.members() {
-                    visit(member, &mut stack);
+                    if follow(Edge::Other) {
+                        visit(member, &mut stack);
+                    }
                 }
             }
         }

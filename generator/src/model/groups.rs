@@ -16,6 +16,10 @@
 //!   is not reached through that field: a customer's expandable `default_source` does not compile `Source`
 //!   into the `customers` group. The variant holding it is compiled with its type (emit's `unions`); without
 //!   it, the field decodes the ID, and an expanded object is an error that names the features to turn on.
+//! - Likewise an optional property of the shared error body (what the errors of every group, or of the
+//!   always-compiled operations, hold) whose type a request or a success response reaches: Stripe's
+//!   `api_errors.payment_intent`. The error body is compiled always, and each such detail with its own
+//!   type's features (without them, it is not read).
 //! - A feature is named by the kebab case of its tag or segment (`API Token` → `api-token`), kept off the
 //!   features the manifest declares itself (`full`, `default`, `middleware`) and off each other by a number
 //!   (`full-2`); groups are listed by feature name.
@@ -24,7 +28,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::OpenAPI;
 
-use super::{Operation, Reserved, Ty, TypeDef, graph};
+use super::graph::{self, Edge};
+use super::{Field, Operation, Reserved, ResponseBody, Ty, TypeDef, TypeKind};
 use crate::names::kebab;
 
 /// Which cargo features compile an item.
@@ -142,9 +147,65 @@ fn path_group(path: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The types an operation sends or receives.
-fn mentioned(op: &Operation) -> impl Iterator<Item = &Ty> {
-    op.sent_types().chain(op.received_types())
+/// Marks the properties that are error details (see the module docs and [`Field::error_detail`]): the
+/// optional properties of the shared error body (the types that every build compiles for the errors it
+/// reads: those of the always-compiled operations, or of every group's) whose type a request or a success
+/// response reaches.
+pub(super) fn mark_error_details(types: &mut [TypeDef], operations: &[Operation], groups: usize) {
+    let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
+    let requests_and_successes = operations.iter().flat_map(|op| op.sent_types().chain(answered(op, false)));
+    let main = graph::reach(types, &index, requests_and_successes, |edge| edge.all());
+    let is_detail = |field: &Field| {
+        !field.required
+            && field
+                .ty
+                .walk()
+                .any(|inner| matches!(inner, Ty::Named(name) if index.get(name.as_str()).is_some_and(|&i| main[i])))
+    };
+    // What the errors of some operations hold, up to the properties that may be details.
+    let held = |ops: &dyn Fn(&Operation) -> bool| {
+        let errors = operations.iter().filter(|op| ops(op)).flat_map(|op| answered(op, true));
+        graph::reach(types, &index, errors, |edge| match edge {
+            Edge::Field(field) => !is_detail(field),
+            edge => edge.compiles(),
+        })
+    };
+    let mut shared = vec![groups > 0; types.len()];
+    for g in 0..groups {
+        let in_group = held(&|op| matches!(&op.gate, Gate::Groups(list) if list.contains(&g)));
+        for (shared, held) in shared.iter_mut().zip(in_group) {
+            *shared &= held;
+        }
+    }
+    for (shared, held) in shared.iter_mut().zip(held(&|op| op.gate == Gate::Always)) {
+        *shared |= held;
+    }
+    let details: Vec<(usize, usize)> = types
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| shared[*i])
+        .flat_map(|(i, def)| match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().enumerate().filter(|(_, field)| is_detail(field)).map(|(f, _)| (i, f)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    for (i, f) in details {
+        if let TypeKind::Struct { fields, .. } = &mut types[i].kind {
+            fields[f].error_detail = true;
+        }
+    }
+}
+
+/// The types of an operation's success responses (its event streams among them), or of its errors.
+fn answered(op: &Operation, errors: bool) -> impl Iterator<Item = &Ty> {
+    let outcomes = if errors { &op.errors[..] } else { &op.success[..] };
+    let forms = op.event_stream.iter().filter(move |_| !errors).map(|form| &form.outcome);
+    outcomes.iter().chain(forms).filter_map(|outcome| match &outcome.body {
+        ResponseBody::Json(ty) | ResponseBody::Events(ty) => Some(ty),
+        _ => None,
+    })
 }
 
 /// Each type's gate (parallel to `types`): see the module docs.
@@ -153,12 +214,22 @@ pub(super) fn type_gates(types: &[TypeDef], operations: &[Operation], groups: us
         return vec![Gate::Always; types.len()];
     }
     let index: HashMap<&str, usize> = types.iter().enumerate().map(|(i, def)| (def.name.as_str(), i)).collect();
-    let reach = |seeds: &mut dyn Iterator<Item = &Ty>| graph::reach(types, &index, seeds, false);
-    let always = reach(&mut operations.iter().filter(|op| op.gate == Gate::Always).flat_map(mentioned));
+    // What operations compile: what they send and answer on success, and what their error bodies hold but
+    // the error details.
+    let reach = |ops: &dyn Fn(&Operation) -> bool| {
+        let ops = || operations.iter().filter(|op| ops(op));
+        let main =
+            graph::reach(types, &index, ops().flat_map(|op| op.sent_types().chain(answered(op, false))), |edge| {
+                edge.compiles()
+            });
+        let errors =
+            graph::reach(types, &index, ops().flat_map(|op| answered(op, true)), |edge| edge.compiles_for_errors());
+        main.into_iter().zip(errors).map(|(main, errors)| main || errors).collect::<Vec<bool>>()
+    };
+    let always = reach(&|op| op.gate == Gate::Always);
     let mut by_group: Vec<Vec<usize>> = vec![Vec::new(); types.len()];
     for g in 0..groups {
-        let in_group = |op: &&Operation| matches!(&op.gate, Gate::Groups(list) if list.contains(&g));
-        let seen = reach(&mut operations.iter().filter(in_group).flat_map(mentioned));
+        let seen = reach(&|op| matches!(&op.gate, Gate::Groups(list) if list.contains(&g)));
         for (list, _) in by_group.iter_mut().zip(seen).filter(|(_, seen)| *seen) {
             list.push(g);
         }

@@ -324,6 +324,10 @@ pub(crate) struct Field {
     pub deprecated: bool,
     /// What the spec states about its values.
     pub constraints: Constraints,
+    /// An optional property of the error body every build reads, whose type a request or a success
+    /// response reaches too (Stripe's `api_errors.payment_intent`): compiled with that type's features, and
+    /// not what makes a group's errors reach that type (see `groups`).
+    pub error_detail: bool,
 }
 
 /// What a spec states about the values of a parameter or property beyond their type, for its docs.
@@ -461,6 +465,9 @@ pub(crate) fn build(file: &Path, doc: &OpenAPI, custom: Custom<'_>, reserved: &R
         custom.derives.iter().filter(|d| !is_serde(d, "Serialize") && !is_serde(d, "Deserialize")).cloned().collect();
     let derives = graph::derives(&types, &others);
     let serde = directions::directions(&types, &operations, &webhooks, force);
+    if !groups.is_empty() {
+        groups::mark_error_details(&mut types, &operations, groups.len());
+    }
     let gates = groups::type_gates(&types, &operations, groups.len());
     let servers = doc.servers.iter().map(|server| self::server(server, reserved)).collect();
     let index = types.iter().enumerate().map(|(i, def)| (def.name.clone(), i)).collect();

@@ -502,6 +502,7 @@ impl<'a> Builder<'a> {
                 nullable,
                 deprecated,
                 constraints,
+                error_detail: false,
             });
         }
         Ok(fields)
