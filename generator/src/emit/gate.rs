@@ -1,6 +1,7 @@
 //! The `#[cfg]` of an operation's or a type's items ("compile only what you use"): the model decides which
 //! features compile what ([`Gate`]); here each item emitted for it gets the attribute, whatever its kind,
-//! by reading the emitted tokens back as items.
+//! by reading the emitted tokens back as items. A member compiled with its own type rather than with the
+//! type that holds it (an expandable field's object, an error detail) gets its `cfg` from [`member`].
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
@@ -10,6 +11,9 @@ use super::docs::code;
 use super::lit;
 use super::reserved::FULL_FEATURE;
 use crate::model::{Api, Gate, Ty};
+
+/// How many features docs and errors name before counting the rest.
+const FEATURES_NAMED: usize = 6;
 
 /// `#[cfg(…)]` for `gate`, or `None` for an item compiled in every build.
 pub(super) fn cfg(api: &Api, gate: &Gate) -> Option<TokenStream> {
@@ -39,9 +43,6 @@ pub(super) fn predicate(api: &Api, gate: &Gate) -> Option<TokenStream> {
         _ => Some(quote!(any(#(#features),*))),
     }
 }
-
-/// How many features docs and errors name before counting the rest.
-const FEATURES_NAMED: usize = 6;
 
 /// A member (a union's variant, a struct's property) compiled with fewer features than the type that holds
 /// it: compiled with its own type, which the holder's features do not all compile (the model's

@@ -7,8 +7,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::code;
-use super::gate;
-use super::gate::MemberGate;
+use super::gate::{self, MemberGate};
 use super::types::mock_only;
 use super::{ident, lit, ty_tokens};
 use crate::model::{Api, Gate, JsonKind, Payload, Serde, Shape, Tag, TypeDef, Variant};
