@@ -38,9 +38,15 @@ pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
 /// Runs `decode` and says how many properties it dropped, at any depth (what an untagged union ranks its
 /// decodable variants by); the count of an enclosing decoding is left as it was.
 pub(crate) fn dropped_by<T>(decode: impl FnOnce() -> T) -> (T, usize) {
-    let outer = DROPPED.with(|dropped| dropped.replace(0));
+    let outer = swap_dropped(0);
     let result = decode();
-    (result, DROPPED.with(|dropped| dropped.replace(outer)))
+    (result, swap_dropped(outer))
+}
+
+/// Sets this thread's count of dropped properties, returning what it was: outside [`dropped_by`], which is
+/// generic, so that the thread-local access is compiled once, not once per type decoded.
+fn swap_dropped(count: usize) -> usize {
+    DROPPED.with(|dropped| dropped.replace(count))
 }
 
 /// Counts `count` more dropped properties for the enclosing decoding (those of the variant a union chose).
@@ -140,12 +146,17 @@ impl<'de, T: FromObject<'de>> Visitor<'de> for ObjectVisitor<T> {
     type Value = T;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(formatter, "struct {}", T::NAME)
+        expecting_struct(T::NAME, formatter)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         T::from_object(map)
     }
+}
+
+/// What [`ObjectVisitor`] expects, written once rather than once per struct.
+fn expecting_struct(name: &str, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(formatter, "struct {name}")
 }
 
 /// Reads the value of the property `name` into its slot; a property sent twice is an error, as serde's

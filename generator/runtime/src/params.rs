@@ -26,13 +26,22 @@ pub enum Style {
     DeepObject,
 }
 
+/// The value as JSON, the one part of each writer here that is generic in the value's type (the rest is
+/// compiled once, not once per parameter type).
+fn json<T: Serialize + ?Sized>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
 /// The `name=value` pairs of a query parameter (nothing for `null`).
 pub fn query<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode: bool) -> Vec<(String, String)> {
-    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    query_value(name, &json(value), style, explode)
+}
+
+fn query_value(name: &str, value: &Value, style: Style, explode: bool) -> Vec<(String, String)> {
     let mut pairs = Vec::new();
-    match (&value, style) {
+    match (value, style) {
         (Value::Null, _) => {}
-        (Value::Object(_) | Value::Array(_), Style::DeepObject) => deep(name, &value, &mut pairs),
+        (Value::Object(_) | Value::Array(_), Style::DeepObject) => deep(name, value, &mut pairs),
         (Value::Object(object), _) if explode => {
             pairs.extend(object.iter().map(|(key, item)| (key.clone(), scalar(item))));
         }
@@ -45,9 +54,9 @@ pub fn query<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode
                 Style::PipeDelimited => "|",
                 _ => ",",
             };
-            pairs.push((name.to_owned(), joined(&value, delimiter)));
+            pairs.push((name.to_owned(), joined(value, delimiter)));
         }
-        _ => pairs.push((name.to_owned(), scalar(&value))),
+        _ => pairs.push((name.to_owned(), scalar(value))),
     }
     pairs
 }
@@ -55,10 +64,13 @@ pub fn query<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode
 /// A path parameter as it goes in the URL, percent-encoded but for the style's own delimiters: `simple`
 /// (`a,b`), `label` (`.a.b`) or `matrix` (`;name=a;name=b`), exploded or not.
 pub fn path<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode: bool) -> String {
-    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    path_value(name, &json(value), style, explode)
+}
+
+fn path_value(name: &str, value: &Value, style: Style, explode: bool) -> String {
     let encode = |text: &str| crate::encode_path(text);
     let name = encode(name);
-    let items: Vec<(Option<String>, String)> = match &value {
+    let items: Vec<(Option<String>, String)> = match value {
         Value::Array(items) => items.iter().map(|item| (None, encode(&scalar(item)))).collect(),
         Value::Object(object) => object.iter().map(|(key, item)| (Some(encode(key)), encode(&scalar(item)))).collect(),
         other => vec![(None, encode(&scalar(other)))],
@@ -84,22 +96,28 @@ pub fn path<T: Serialize + ?Sized>(name: &str, value: &T, style: Style, explode:
 
 /// A header parameter's value (`simple`): `a,b`; an object `k,v,k2,v2`, exploded `k=v,k2=v2`.
 pub fn header<T: Serialize + ?Sized>(value: &T, explode: bool) -> String {
-    let value = serde_json::to_value(value).unwrap_or(Value::Null);
-    match &value {
+    header_value(&json(value), explode)
+}
+
+fn header_value(value: &Value, explode: bool) -> String {
+    match value {
         Value::Object(object) if explode => {
             object.iter().map(|(key, item)| format!("{key}={}", scalar(item))).collect::<Vec<_>>().join(",")
         }
-        Value::Array(_) | Value::Object(_) => joined(&value, ","),
-        _ => scalar(&value),
+        Value::Array(_) | Value::Object(_) => joined(value, ","),
+        _ => scalar(value),
     }
 }
 
 /// A cookie parameter's `name=value` pairs (`form`), values percent-encoded so none can end the cookie:
 /// one pair (`name=a,b`), or exploded one per item (`name=a`, `name=b`; an object's `k=v` pairs).
 pub fn cookie<T: Serialize + ?Sized>(name: &str, value: &T, explode: bool) -> Vec<String> {
-    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    cookie_value(name, &json(value), explode)
+}
+
+fn cookie_value(name: &str, value: &Value, explode: bool) -> Vec<String> {
     let encode = |text: &str| crate::encode_path(text);
-    match &value {
+    match value {
         Value::Null => Vec::new(),
         Value::Array(items) if explode => {
             items.iter().map(|item| format!("{name}={}", encode(&scalar(item)))).collect()
@@ -107,7 +125,7 @@ pub fn cookie<T: Serialize + ?Sized>(name: &str, value: &T, explode: bool) -> Ve
         Value::Object(object) if explode => {
             object.iter().map(|(key, item)| format!("{}={}", encode(key), encode(&scalar(item)))).collect()
         }
-        Value::Array(_) | Value::Object(_) => vec![format!("{name}={}", encode(&joined(&value, ",")))],
+        Value::Array(_) | Value::Object(_) => vec![format!("{name}={}", encode(&joined(value, ",")))],
         other => vec![format!("{name}={}", encode(&scalar(other)))],
     }
 }
@@ -117,15 +135,18 @@ pub fn cookie<T: Serialize + ?Sized>(name: &str, value: &T, explode: bool) -> Ve
 /// and nested objects and arrays of objects as `key[inner]=value` / `key[0][inner]=value`. Properties
 /// `json` names are written as JSON text (an `encoding` with `contentType: application/json`).
 pub fn form<T: Serialize + ?Sized>(body: &T, encodings: &[(&str, Style, bool)], json: &[&str]) -> String {
-    let value = serde_json::to_value(body).unwrap_or(Value::Null);
+    form_value(&self::json(body), encodings, json)
+}
+
+fn form_value(value: &Value, encodings: &[(&str, Style, bool)], json: &[&str]) -> String {
     let mut pairs = Vec::new();
-    if let Value::Object(object) = &value {
+    if let Value::Object(object) = value {
         for (key, item) in object {
             let encoding = encodings.iter().find(|(name, ..)| name == key);
             match (item, encoding) {
                 (Value::Null, _) => {}
                 (_, _) if json.contains(&key.as_str()) => pairs.push((key.clone(), item.to_string())),
-                (_, Some((_, style, explode))) => pairs.extend(query(key, item, *style, *explode)),
+                (_, Some((_, style, explode))) => pairs.extend(query_value(key, item, *style, *explode)),
                 (Value::Array(items), None) if items.iter().all(is_scalar) => {
                     pairs.extend(items.iter().map(|item| (key.clone(), scalar(item))));
                 }

@@ -425,45 +425,66 @@ pub fn deserialize<'de, D: Deserializer<'de>, T>(
 }
 
 /// Chooses and decodes the variant of the value whose text is `json`; `outermost`: no union encloses it.
+/// Only the decoding and the keeping of its value are generic: the choosing ([`choose`]) is compiled once.
 fn read<T>(json: &str, variants: &[(Shape, Decoder<T>)], outermost: bool) -> Result<T, String> {
+    let mut kept: Option<T> = None;
+    let dropped = choose(json, outermost, variants.len(), &|index| &variants[index].0, &mut |index, fewer_than| {
+        let (decoded, dropped) = crate::de::dropped_by(|| (variants[index].1)(json));
+        let decoded = decoded?;
+        if dropped < fewer_than {
+            kept = Some(decoded);
+        }
+        Ok(dropped)
+    })?;
+    let decoded = kept.ok_or_else(|| "the union has no variants".to_owned())?;
+    if dropped > 0 {
+        crate::de::add_dropped(dropped);
+    }
+    Ok(decoded)
+}
+
+/// Tries the variants of a union (`count` of them, `shape` giving each one's) in the order of the module
+/// docs: `attempt(index, fewer_than)` decodes one and says how many properties it dropped, keeping its value
+/// when that is fewer than `fewer_than`. Stops at the first that drops nothing; says how many the kept value
+/// dropped, or why none decoded.
+fn choose<'v>(
+    json: &str,
+    outermost: bool,
+    count: usize,
+    shape: &dyn Fn(usize) -> &'v Shape,
+    attempt: &mut dyn FnMut(usize, usize) -> Result<usize, serde_json::Error>,
+) -> Result<usize, String> {
     // serde_json copies a value's text without counting its nesting: the outermost union counts it once,
     // so that the unions inside, each reading its part anew, never read text nested deeper than serde_json
     // reads anything.
     if outermost && nesting(json) > MAX_DEPTH {
         return Err(format!("JSON nested too deep (over {MAX_DEPTH} levels)"));
     }
-    let shapes = || variants.iter().map(|(shape, _)| shape);
+    let shapes = || (0..count).map(shape);
     // When the JSON kind leaves one variant (an expandable field's object, or its ID), that variant comes
     // first in any order: tried before the shape is read, and if it decodes and drops nothing, the shape is
-    // never read.
+    // never read (a value that drops something is not kept: the order below decides among those).
     if let Some(only) = only_fitting(json, &mut shapes())
-        && let (Ok(decoded), 0) = crate::de::dropped_by(|| (variants[only].1)(json))
+        && let Ok(0) = attempt(only, 1)
     {
-        return Ok(decoded);
+        return Ok(0);
     }
     let mut first_error = None;
-    let mut best: Option<(T, usize)> = None;
+    let mut fewest: Option<usize> = None;
     for index in ranked(json, &mut shapes())? {
-        match crate::de::dropped_by(|| (variants[index].1)(json)) {
-            (Ok(decoded), 0) => return Ok(decoded),
-            (Ok(decoded), dropped) => {
-                if best.as_ref().is_none_or(|(_, fewest)| dropped < *fewest) {
-                    best = Some((decoded, dropped));
-                }
-            }
-            (Err(err), _) => {
+        match attempt(index, fewest.unwrap_or(usize::MAX)) {
+            Ok(0) => return Ok(0),
+            Ok(dropped) => fewest = Some(fewest.map_or(dropped, |fewest| fewest.min(dropped))),
+            Err(err) => {
                 first_error.get_or_insert(err);
             }
         }
     }
-    if let Some((decoded, dropped)) = best {
-        crate::de::add_dropped(dropped);
-        return Ok(decoded);
+    match (fewest, first_error) {
+        (Some(dropped), _) => Ok(dropped),
+        (None, Some(err)) => Err(format!("no variant of the union matches: {err}")),
+        (None, None) => Err("the union has no variants".to_owned()),
     }
-    Err(match first_error {
-        Some(err) => format!("no variant of the union matches: {err}"),
-        None => "the union has no variants".to_owned(),
-    })
 }
 
 /// The one variant (of several) whose kind the value's text can be, if only one can.
